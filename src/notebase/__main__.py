@@ -1,0 +1,5 @@
+"""Allow `python -m notebase`."""
+
+from notebase.cli import main
+
+main()

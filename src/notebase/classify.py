@@ -1,0 +1,217 @@
+"""Infer what front matter leaves out: title, tags, type and language, from the text alone."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from notebase.dates import DATE_LINE, find_date
+from notebase.model import EntryType
+from notebase.plaintext import mask_code
+
+# Lines that blogs wrap around a post and that a copy-paste carries along (Velog, Tistory).
+_CHROME = re.compile(
+    r"^\s*(?:목록 보기|post-thumbnail|profile|\d+개의 댓글|댓글 \d+개?|공유하기|구독하기|"
+    r"Uploaded by Notion2Tistory.*|Copy link|More file actions|Expand file tree)\s*$"
+)
+_HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
+_BYLINE = re.compile(r"^\s*(?P<author>[^·\n]{1,40}?)\s*·\s*(?P<date>.{6,40})$")
+_H1 = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
+_ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
+_ONLY_MEDIA = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<img[^>]*>|img)\s*$", re.I)
+_URL = re.compile(r"(?:https?|ftp)://[^\s)>\]]+|www\.[^\s)>\]]+")
+_HASHTAG = re.compile(r"(?<![\w#&/=?;:.\-(\[\"'])#([A-Za-z\uac00-\ud7a3][\w\uac00-\ud7a3\-/]*)")
+_HEX = re.compile(r"^[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?$")
+_TAG_LABEL = re.compile(
+    r"^\s*(?:\*\*)?(?:분류|태그|tags?|categories|category|카테고리|keywords|키워드)(?:\*\*)?\s*:?\s*(?P<rest>.*)$",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*[-*+•]\s+(.+?)\s*$")
+_MD_MARKS = re.compile(r"(\*\*|__|`|~~|\[\[|\]\]|^[>#\s\-*+•]+)")
+_GENERIC_STEMS = {"paper", "index", "readme", "note", "notes", "untitled", "post", "summary", "main"}
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=[다요죠음함임됨])\.\s")
+
+_PAPER_WORDS = re.compile(r"논문|\bpaper\b|arxiv|\bdoi\b|abstract|초록|저자|\bauthors?\b|proceedings", re.I)
+_PAPER_SECTIONS = re.compile(
+    r"(?:^|[\s•#])(?:목적|method|methodology|실험|experiments?|novelty|한줄평|한줄요약|contributions?|"
+    r"related work|introduction|motivation)\s*:?", re.I | re.M)
+_STRONG_PAPER = re.compile(r"arxiv\.org/(?:abs|pdf)/|doi\.org/|\bdoi:\s*10\.|\.pdf\b|openreview\.net|"
+                           r"aclanthology\.org|proceedings\.|openaccess\.thecvf", re.I)
+_CONF_WORDS = re.compile(
+    r"학회|학술대회|컨퍼런스|심포지엄|워크숍|워크샵|세션|포스터|키노트|기조연설|튜토리얼|참관|발표장|"
+    r"\bconference\b|\bsymposium\b|\bworkshop\b|\bsessions?\b|\bposters?\b|\bkeynote\b|\btutorials?\b|"
+    r"\bbooth\b|\bvenue\b|\bsummit\b", re.I)
+_TIP_WORDS = re.compile(r"\btil\b|\btips?\b|팁|명령어|\bcommand\b|설정|단축키|how to|\bcli\b|함수|에러|오류", re.I)
+
+
+def clean_chrome(lines: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Blank blog chrome lines in place; return the lines, the byline author and date text."""
+    lines = list(lines)
+    author = date_text = None
+    head = min(len(lines), 15)
+    marks = [i for i in range(head) if lines[i].strip() in ("목록 보기", "post-thumbnail")]
+    for i in range(min(len(lines), 6)):
+        m = _BYLINE.match(lines[i])
+        if m and find_date(m["date"]):
+            author, date_text = m["author"].strip(), m["date"].strip()
+            lines[i] = ""
+            break
+    if marks:
+        first_content = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        for i in range(first_content + 1, marks[-1] + 1):
+            lines[i] = ""
+    tail_start = max(0, len(lines) - 12)
+    for i in range(tail_start, len(lines)):
+        if lines[i].strip() == "profile" and any(
+            re.match(r"^\s*\d+개의 댓글\s*$", later) for later in lines[i + 1:]
+        ):
+            for j in range(i, len(lines)):
+                lines[j] = ""
+            break
+    for i, line in enumerate(lines):
+        if _CHROME.match(line) or (i < head and marks and _HEADER_CHROME.match(line)):
+            lines[i] = ""
+    return lines, author, date_text
+
+
+def clean_inline(text: str) -> str:
+    """Strip markdown marks and escapes from a one-line title."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _MD_MARKS.sub("", text).replace("\\_", "_").replace("\\", "")
+    return " ".join(text.split()).strip(" -:|")
+
+
+def short_title(line: str, limit: int = 80) -> str:
+    """Make a title from a line of prose: its first sentence, cut near limit."""
+    text = clean_inline(line)
+    m = _SENTENCE_END.search(text)
+    if m and m.start() >= 8:
+        text = text[: m.start()].strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"
+
+
+def is_meaningful(line: str) -> bool:
+    """True for a line of content: not blank, a rule, a bare date, media or a bare URL."""
+    s = line.strip()
+    return bool(s) and not _RULE.match(s) and not DATE_LINE.match(s) and not _ONLY_MEDIA.match(s) \
+        and not _URL.fullmatch(s) and not _CHROME.match(s) and bool(clean_inline(s))
+
+
+def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | None]:
+    """Return a title and the index of the line it came from (None when from the file name)."""
+    masked = mask_code("\n".join(lines)).split("\n")
+    for i, line in enumerate(masked):
+        m = _ANY_HEADING.match(line)
+        if m and _H1.match(line) and clean_inline(m[1]):
+            return clean_inline(m[1]), i
+        if m:
+            break  # an H2 before any H1: the note has no H1 title
+    if stem.lower() in _GENERIC_STEMS and parent:
+        return parent, None
+    for i, line in enumerate(masked):
+        if is_meaningful(line) and not _TAG_LABEL.match(line):
+            text = clean_inline(line)
+            if len(text) <= 100:
+                return text, i
+            break
+    return _title_from_stem(stem), None
+
+
+def _title_from_stem(stem: str) -> str:
+    from notebase.dates import strip_filename_date
+
+    text = strip_filename_date(stem)
+    return re.sub(r"[-_]+", " ", text).strip() or stem
+
+
+def is_category_line(line: str) -> bool:
+    """True for a TIL category line such as `🧩 ML library`: a symbol, then a short name."""
+    s = line.strip()
+    if not s or len(s) > 40:
+        return False
+    return unicodedata.category(s[0]) == "So" and len(s) > 2 and s[1:].strip() != ""
+
+
+def category_name(line: str) -> str:
+    """Return a category line's name without its leading emoji."""
+    s = line.strip()
+    i = 0
+    while i < len(s) and (unicodedata.category(s[i]) in ("So", "Mn", "Cf", "Sk") or s[i] == "\ufe0f"):
+        i += 1
+    return s[i:].strip()
+
+
+def hashtags(text: str) -> list[str]:
+    """Return inline #hashtags outside code, URLs and headings, in order of first use."""
+    masked = _URL.sub(lambda m: " " * len(m[0]), mask_code(text))
+    found: list[str] = []
+    for line in masked.split("\n"):
+        if _ANY_HEADING.match(line):
+            continue
+        for m in _HASHTAG.finditer(line):
+            tag = m[1].rstrip("-/")
+            if not _HEX.match(tag) and tag not in found:
+                found.append(tag)
+    return found
+
+
+def header_tags(lines: list[str], limit: int = 40) -> list[str]:
+    """Return tags listed near the top: a `분류`/`Tags` label followed by bullets or a comma list."""
+    tags: list[str] = []
+    head = lines[:limit]
+    for i, line in enumerate(head):
+        m = _TAG_LABEL.match(line)
+        if not m:
+            continue
+        rest = m["rest"].strip()
+        if rest:
+            tags += [t.strip(" #") for t in re.split(r"[,，、]", rest) if t.strip(" #")]
+        else:
+            for later in head[i + 1:]:
+                b = _BULLET.match(later)
+                if b:
+                    tags.append(clean_inline(b[1]))
+                elif later.strip():
+                    break
+        if tags:
+            break
+    return tags
+
+
+def detect_lang(text: str) -> str:
+    """Return ko, en or mixed by the share of Hangul in the letters of text."""
+    text = _URL.sub(" ", text)
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if hangul + latin == 0:
+        return "en"
+    # A Hangul syllable carries about as much as three Latin letters.
+    share = 3 * hangul / (3 * hangul + latin)
+    if share >= 0.6:
+        return "ko"
+    if share <= 0.15:
+        return "en"
+    return "mixed"
+
+
+def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False) -> EntryType:
+    """Choose paper, conference or tip from content signals when front matter is silent."""
+    paper = 4 * bool(_STRONG_PAPER.search(text)) + min(3, len(_PAPER_WORDS.findall(text)))
+    paper += min(4, len({m.strip(" •#:").lower() for m in _PAPER_SECTIONS.findall(text)}))
+    paper += 3 * bool(_PAPER_WORDS.search(title))
+    conf_hits = {m.lower() for m in _CONF_WORDS.findall(text)}
+    # One stray "Conference" is usually a citation; a log of a conference says several such words.
+    conference = (min(6, 2 * len(conf_hits)) if len(conf_hits) >= 2 else len(conf_hits))
+    conference += 5 * bool(_CONF_WORDS.search(title))
+    tip = 3 * has_code + 2 * dated_item + min(2, len(_TIP_WORDS.findall(text)))
+    tip += 2 * (len(text) < 1200)
+    ranked = sorted(
+        ((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE), (tip, 0, EntryType.TIP)),
+        reverse=True,
+    )
+    return ranked[0][2] if ranked[0][0] > 0 else EntryType.TIP

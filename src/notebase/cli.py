@@ -1,0 +1,148 @@
+"""The notebase command: a thin layer that parses arguments, calls the library and prints."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from notebase.errors import NotebaseError, Problem
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _root_option(command):
+    """Let every command take --root too, after its name."""
+    @click.option("--root", "sub_root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Knowledge-base root (default: the current folder).")
+    @functools.wraps(command)
+    def wrapper(*args, sub_root=None, **kwargs):
+        ctx = click.get_current_context()
+        if sub_root is not None:
+            ctx.obj["root"] = sub_root
+        return command(*args, **kwargs)
+    return wrapper
+
+
+def _config():
+    from notebase.config import load_config
+
+    return load_config(click.get_current_context().obj["root"])
+
+
+def _report(problems: list[Problem], strict: bool) -> int:
+    """Print problems to stderr; return the exit code they call for."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    failing = [p for p in problems if strict or p.severity.value == "error"]
+    return EXIT_PROBLEMS if failing else 0
+
+
+def _bounds(value: str | None, which: int, name: str):
+    if value is None:
+        return None
+    from notebase.dates import DateError
+    from notebase.query import date_bounds
+
+    try:
+        return date_bounds(value)[which]
+    except DateError as exc:
+        raise click.BadParameter(f"{exc} — write YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="Knowledge-base root (default: the current folder).")
+@click.version_option(package_name="notebase")
+@click.pass_context
+def cli(ctx: click.Context, root: Path) -> None:
+    """Keep research notes in Korean and English as a searchable knowledge base."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@cli.command("list")
+@click.option("--type", "type_", metavar="TYPE", help="paper, conference or tip (aliases work).")
+@click.option("--tag", help="Only entries with this tag (case-insensitive).")
+@click.option("--since", metavar="DATE", help="Only entries on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only entries on or before DATE.")
+@click.option("--month", metavar="YYYY-MM", help="Only entries of one month.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_root_option
+def list_command(type_, tag, since, until, month, as_json) -> None:
+    """List entries, newest first."""
+    from notebase.load import load
+    from notebase.query import entry_type, select
+    from notebase.serialize import entry_to_dict
+
+    try:
+        kind = entry_type(type_) if type_ else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--type") from None
+    start, end = _bounds(since, 0, "--since"), _bounds(until, 1, "--until")
+    if month:
+        start, end = _bounds(month, 0, "--month"), _bounds(month, 1, "--month")
+    result = load(_config())
+    chosen = select(result.entries, type_=kind, tag=tag, since=start, until=end)
+    if as_json:
+        click.echo(json.dumps([entry_to_dict(e) for e in chosen], ensure_ascii=False, indent=2))
+    else:
+        for e in chosen:
+            tags = " ".join(f"#{t}" for t in e.tags[:5])
+            mark = "~" if e.date_inferred else " "
+            click.echo(f"{e.date}{mark} {e.type.value:<10} {e.title}  {tags}  ({e.source})")
+    sys.exit(_report(list(result.problems), strict=False))
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@_root_option
+def check(strict: bool) -> None:
+    """Load every note and report every problem, without building."""
+    from notebase.load import load
+
+    result = load(_config())
+    code = _report(list(result.problems), strict)
+    counts = {t: sum(1 for e in result.entries if e.type.value == t) for t in ("paper", "conference", "tip")}
+    click.echo(f"{len(result.entries)} entries from {result.files} files "
+               f"({counts['paper']} papers, {counts['conference']} conferences, {counts['tip']} tips); "
+               f"{len(result.errors)} errors, {len(result.warnings)} warnings", err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@_root_option
+def build(strict: bool) -> None:
+    """Load the knowledge base and build it (the site arrives with the site issue)."""
+    from notebase.load import load
+    from notebase.query import select
+
+    result = load(_config())
+    for e in select(result.entries):
+        click.echo(f"{e.date} {e.type.value:<10} {e.title}")
+    code = _report(list(result.problems), strict)
+    click.echo(f"loaded {len(result.entries)} entries from {result.files} files; "
+               f"{len(result.errors)} errors, {len(result.warnings)} warnings", err=True)
+    sys.exit(code)
+
+
+def main() -> None:
+    """Run the CLI, turning library errors into a message and an exit code, never a traceback."""
+    try:
+        cli.main(prog_name="notebase", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NotebaseError as exc:
+        click.echo(f"notebase: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except SystemExit:
+        raise

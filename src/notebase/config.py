@@ -1,0 +1,124 @@
+"""Knowledge-base settings from an optional notebase.yaml, checked all at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from notebase.errors import ConfigError, Problem
+
+CONFIG_NAMES = ("notebase.yaml", "notebase.yml")
+
+# name, default, accepted types, help
+OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
+    ("title", "notebase", (str,), "the knowledge base's name, shown on the site"),
+    ("author", None, (str,), "who keeps these notes"),
+    ("language", "ko", (str,), "UI language of the site: ko or en"),
+    ("base_url", "/", (str,), "where the site is served, e.g. /notes/ for a GitHub Pages project"),
+    ("notes_dir", "notes", (str,), "folder of notes and feeds, relative to the root"),
+    ("output_dir", "site", (str,), "folder the site is built into"),
+    ("cache_dir", ".notebase", (str,), "folder for the search index and caches"),
+    ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
+    ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
+    ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings, with paths resolved against the knowledge-base root."""
+
+    root: Path
+    title: str = "notebase"
+    author: str | None = None
+    language: str = "ko"
+    base_url: str = "/"
+    notes_dir: str = "notes"
+    output_dir: str = "site"
+    cache_dir: str = ".notebase"
+    max_file_size: int = 5_000_000
+    exclude: tuple[str, ...] = ()
+    feeds: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def notes_path(self) -> Path:
+        """The folder of notes."""
+        return (self.root / self.notes_dir).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        """The folder the site is written to."""
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def cache_path(self) -> Path:
+        """The folder for the index and caches."""
+        return (self.root / self.cache_dir).resolve()
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read notebase.yaml under root if there is one; raise ConfigError listing every problem."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError([Problem(str(root), 1, "knowledge-base root is not a folder",
+                                   "pass --root DIR with an existing folder")])
+    path = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
+    if path is None:
+        return Config(root=root)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise ConfigError([Problem(path.name, line, f"invalid YAML: {exc.problem}",
+                                   "check the indentation and quoting")]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(path.name, 1, "notebase.yaml must be 'key: value' lines",
+                                   "write e.g. 'title: My notes'")])
+    return Config(root=root, **_validate(data, text, path.name))
+
+
+def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
+    lines = {m[1]: n + 1 for n, line in enumerate(text.split("\n")) if (m := re.match(r"^(\w+)\s*:", line))}
+    known = {option[0]: option for option in OPTIONS}
+    problems, values = [], {}
+    for key, value in data.items():
+        line = lines.get(str(key), 1)
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+            problems.append(Problem(name, line, f"unknown key '{key}'", hint))
+            continue
+        _, default, types, help_text = known[key]
+        if value is None:
+            continue
+        if not isinstance(value, types) or isinstance(value, bool):
+            want = " or ".join(t.__name__ for t in types)
+            problems.append(Problem(name, line, f"'{key}' must be a {want}, not {type(value).__name__}",
+                                    f"{key}: {help_text}"))
+            continue
+        values[key] = tuple(value) if isinstance(value, list) else value
+    if values.get("language", "ko") not in ("ko", "en"):
+        problems.append(Problem(name, lines.get("language", 1), f"unknown language '{values['language']}'",
+                                "use ko or en"))
+    for key in ("notes_dir", "output_dir", "cache_dir"):
+        if key in values and Path(values[key]).is_absolute() is False and ".." in Path(values[key]).parts:
+            problems.append(Problem(name, lines.get(key, 1), f"'{key}' must stay inside the root",
+                                    "use a folder name such as 'site'"))
+    for feed, settings in values.get("feeds", {}).items():
+        if not isinstance(settings, dict):
+            problems.append(Problem(name, lines.get("feeds", 1), f"feeds: '{feed}' must map to settings",
+                                    "write feeds: {blog.xml: {type: paper, tags: [blog]}}"))
+    if problems:
+        raise ConfigError(problems)
+    return values
+
+
+def option_names() -> list[str]:
+    """Return the names of every config key, in table order."""
+    return [f.name for f in fields(Config) if f.name != "root"]

@@ -1,0 +1,125 @@
+"""Dates as researchers write them: ISO, dotted, Korean, RFC 822 and English month names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from email.utils import parsedate_to_datetime
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+# Year, month, day with -, ., / or 년/월/일 between them: 2021.04.25, 2023년 11월 24일, 2025-04-2.
+NUMERIC = re.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?:(?P<s>[-./])|년)\s*(?P<m>\d{1,2})\s*(?:(?P=s)|월)\s*"
+    r"(?P<d>\d{1,2})(?!\d)(?:\s*일)?"
+)
+# November 24, 2023 / Nov. 24 2023 / 24 Nov 2023
+ENGLISH = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{{2}})"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\.?,?\s+(?P<y2>(?:19|20)\d{{2}}))\b",
+    re.IGNORECASE,
+)
+_RFC822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
+
+
+class DateError(ValueError):
+    """A value that is not a date, or names a day that does not exist."""
+
+
+def _make(year: int, month: int, day: int, raw: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"impossible date '{raw}': {exc}") from None
+
+
+def parse_date(value: object) -> dt.date:
+    """Read a date from a front-matter value; raise DateError saying why it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+        return dt.date(value, 1, 1)
+    if not isinstance(value, str) or not value.strip():
+        raise DateError(f"cannot read date {value!r}")
+    raw = value.strip()
+    m = NUMERIC.match(raw)
+    if m:
+        return _make(int(m["y"]), int(m["m"]), int(m["d"]), raw)
+    if _RFC822.match(raw) and ":" in raw:
+        try:
+            return parsedate_to_datetime(raw).date()
+        except (TypeError, ValueError) as exc:
+            raise DateError(f"impossible date '{raw}': {exc}") from None
+    m = ENGLISH.match(raw)
+    if m:
+        return _from_english(m, raw)
+    raise DateError(f"cannot read date '{raw}'")
+
+
+def _from_english(m: re.Match, raw: str) -> dt.date:
+    month = (m["m1"] or m["m2"]).lower().rstrip(".")
+    day = m["d1"] or m["d2"]
+    year = m["y1"] or m["y2"]
+    return _make(int(year), _MONTHS[month], int(day), raw)
+
+
+def find_date(text: str) -> dt.date | None:
+    """Return the first real date written anywhere in text, or None."""
+    best: tuple[int, dt.date] | None = None
+    for pattern in (NUMERIC, ENGLISH):
+        for m in pattern.finditer(text):
+            try:
+                found = _make(int(m["y"]), int(m["m"]), int(m["d"]), m[0]) if pattern is NUMERIC \
+                    else _from_english(m, m[0])
+            except DateError:
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), found)
+            break
+    return best[1] if best else None
+
+
+DATE_LINE = re.compile(
+    rf"^\s*(?:{NUMERIC.pattern})\.?\s*$|^\s*(?:{ENGLISH.pattern})\s*$", re.IGNORECASE
+)
+
+
+def date_only_line(line: str) -> dt.date | None:
+    """Return the date when a line holds a date and nothing else (a TIL log's item marker)."""
+    if not DATE_LINE.match(line):
+        return None
+    return find_date(line)
+
+
+_FILE_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})[-.](?P<m>\d{2})[-.](?P<d>\d{2})(?:[-_. ]|$)")
+
+
+def date_from_filename(stem: str) -> dt.date | None:
+    """Return the date a `YYYY-MM-DD-` or `YYYY.MM.DD` file name starts with, if real."""
+    m = _FILE_DATE.match(stem)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def strip_filename_date(stem: str) -> str:
+    """Remove a leading date from a file name stem."""
+    return _FILE_DATE.sub("", stem, count=1) or stem

@@ -1,0 +1,131 @@
+"""The entry model: typed, frozen records that every later stage reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class EntryType(str, Enum):
+    """The three kinds of entry a knowledge base holds."""
+
+    PAPER = "paper"
+    CONFERENCE = "conference"
+    TIP = "tip"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an entry comes from: a file relative to the notes folder, a line, a feed item."""
+
+    path: str
+    line: int = 1
+    item: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    """An Obsidian link `[[target|alias]]` or embed `![[target]]` found in a body."""
+
+    target: str
+    alias: str | None = None
+    heading: str | None = None
+    embed: bool = False
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    """A link to a paper: kind is arxiv, doi, pdf, code or web."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named part of a paper summary; key is canonical (purpose, method, ...)."""
+
+    key: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Talk:
+    """One talk of a conference log."""
+
+    speaker: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """Fields every entry has, whatever its type."""
+
+    id: str
+    type: EntryType
+    title: str
+    date: dt.date
+    date_source: str  # front matter, text, filename, log, feed or mtime
+    lang: str  # ko, en or mixed
+    tags: tuple[str, ...]
+    source: SourceRef
+    url: str | None
+    body: str
+    body_format: str  # markdown or html
+    text: str  # the body as plain text
+    summary: str
+    author: str | None = None
+    series: str | None = None  # the log, digest or feed this entry was split from
+    links: tuple[WikiLink, ...] = ()
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def date_inferred(self) -> bool:
+        """True when no source stated the date and it was guessed."""
+        return self.date_source not in ("front matter", "feed")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaperSummary(Entry):
+    """Someone's summary of one paper."""
+
+    paper_title: str = ""
+    authors: tuple[str, ...] = ()
+    venue: str | None = None
+    year: int | None = None
+    paper_links: tuple[PaperLink, ...] = ()
+    presenter: str | None = None
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConferenceLog(Entry):
+    """Notes taken at a conference, a workshop or a seminar day."""
+
+    event: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    location: str | None = None
+    talks: tuple[Talk, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TechTip(Entry):
+    """A short technical note, often one item of a TIL log."""
+
+    category: str | None = None
+
+
+ENTRY_CLASSES: dict[EntryType, type[Entry]] = {
+    EntryType.PAPER: PaperSummary,
+    EntryType.CONFERENCE: ConferenceLog,
+    EntryType.TIP: TechTip,
+}

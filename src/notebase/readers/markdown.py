@@ -1,0 +1,63 @@
+"""Read a markdown or text note: front matter, blog chrome, and logs split into items."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from notebase.classify import clean_chrome, infer_title
+from notebase.dates import find_date
+from notebase.errors import Problem
+from notebase.readers import split as splitter
+from notebase.readers.frontmatter import split_front_matter
+from notebase.readers.raw import RawNote
+
+
+def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], list[Problem]]:
+    """Return the notes one markdown file holds: itself, or one per item of a log or digest."""
+    fm, problems = split_front_matter(text, rel)
+    lines, author, byline_date = clean_chrome(fm.body.split("\n"))
+    hints = {"author": author, "byline_date": byline_date}
+    mode = fm.meta.get("split", "auto")
+    if mode is None or mode is False:
+        mode = "none"
+    if str(mode).lower() not in splitter.SPLIT_MODES:
+        problems.append(Problem(
+            rel, fm.key_lines.get("split", 1), f"unknown split mode '{mode}'",
+            "use one of " + ", ".join(splitter.SPLIT_MODES),
+        ))
+        mode = "auto"
+    mode = str(mode).lower()
+    if mode == "auto":
+        mode = splitter.detect(lines)
+    preamble, items = splitter.split(lines, mode) if mode != "none" else (lines, [])
+    base = dict(meta=fm.meta, key_lines=fm.key_lines, mtime=mtime)
+    if not items:
+        body = "\n".join(lines)
+        hints["body_offset"] = fm.body_line - 1
+        return [RawNote(rel, 1, body, hints=hints, **base)], problems
+    path = PurePosixPath(rel)
+    series, _ = infer_title(preamble, path.stem, path.parent.name)
+    if isinstance(fm.meta.get("title"), str):
+        series = fm.meta["title"]
+    preamble_text = "\n".join(preamble)
+    shared_date = find_date(byline_date or "") or find_date(preamble_text)
+    intro = "\n".join(line for line in preamble if line.strip()).strip()
+    notes = []
+    last_date = None
+    for n, item in enumerate(items):
+        item_hints = dict(hints, series=series, series_intro=intro or None, item=n + 1, **item.hints)
+        if "date" in item.hints:
+            item_hints["date_source"] = "text"
+            last_date = item.hints["date"]
+        elif mode == "date" and last_date is not None:
+            item_hints["date"], item_hints["date_source"] = last_date, "log"
+        elif shared_date is not None:
+            item_hints["date"], item_hints["date_source"] = shared_date, "text"
+        skip = item.hints.get("header_lines", 0)
+        item_hints["body_offset"] = skip
+        body_lines = item.lines[skip:]
+        notes.append(RawNote(
+            rel, fm.body_line + item.start, "\n".join(body_lines), hints=item_hints,
+            **base,
+        ))
+    return notes, problems

@@ -1,0 +1,206 @@
+"""Split logs and digests into items: TIL date logs, [S1] newsletters, presenter digests, H2s."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from notebase.classify import category_name, is_category_line
+from notebase.dates import date_only_line
+from notebase.extract import VENUES, is_korean_name
+from notebase.plaintext import mask_code
+
+SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading")
+
+_MARKER = re.compile(r"^\s*\[(?P<marker>[A-Z]{1,3}\d{1,3})\]\s*(?P<title>\S.*?)\s*$")
+_PRESENTER = re.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?P<name>[^\s:,#•\-*][^:,]{0,30}?)\s?[:,]\s?(?P<title>\S.*?)\s*$")
+_GLUED = re.compile(r"(?<=[.!?)다됨음함])\s+(?P<name>[\uac00-\ud7a3]{3})\s?[:,]\s?(?P<title>[A-Za-z][^\uac00-\ud7a3]{8,}?)\s*$")
+_H2 = re.compile(r"^\s{0,3}##\s+(?P<title>.+?)\s*#*\s*$")
+_REFERENCES = re.compile(r"^\s*(?:#{1,6}\s*)?(?:references|참고\s?문헌|참고\s?자료|footnotes|각주|출처)\s*:?\s*$", re.I)
+_REF_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+_TITLE_VENUE = re.compile(
+    rf"\s*(?:\((?:[^()]*\b(?:{VENUES})\b[^()]*)\)|,\s*(?:{VENUES})\s*,?\s*(?:19|20)\d{{2}})\s*[,.]?\s*$")
+
+
+@dataclass
+class Item:
+    """One entry cut out of a log or digest: where it starts and what its header said."""
+
+    start: int
+    lines: list[str]
+    hints: dict = field(default_factory=dict)
+
+
+def presenter_header(line: str, strict: bool, syllables: tuple[int, ...] = (3,)) -> tuple[str, str] | None:
+    """Return (presenter, paper title) when a line opens a presentation digest item.
+
+    strict asks for a Korean name of the given syllable counts and a title in Latin letters.
+    """
+    m = _PRESENTER.match(line)
+    if not m or line.lstrip().startswith(("•", "-", "*", ">")):
+        return None
+    name, title = m["name"].strip(), m["title"].strip()
+    if strict:
+        ok = is_korean_name(name) and len(name) in syllables and re.match(r"[A-Za-z0-9\"'(\[]", title)
+        if not ok or len(title) > 200:
+            return None
+    elif len(name.split()) > 4 or len(title) > 300:
+        return None
+    return name, title
+
+
+def clean_paper_title(title: str) -> str:
+    """Drop escapes, a trailing venue mention and trailing punctuation from a paper title."""
+    title = title.replace("\\_", "_").replace("\\", "").strip()
+    title = _TITLE_VENUE.sub("", title)
+    return title.strip(" ,.;")
+
+
+def detect(lines: list[str]) -> str:
+    """Return the split mode a file's structure asks for, or none."""
+    masked = mask_code("\n".join(lines)).split("\n")
+    if sum(1 for line in masked if _MARKER.match(line)) >= 2:
+        return "marker"
+    heads = sum(1 for line in masked if presenter_header(line, strict=True))
+    heads += sum(1 for line in masked if _GLUED.search(line) and is_korean_name(_GLUED.search(line)["name"]))
+    if heads >= 3:
+        return "presenter"
+    dates = sum(1 for line in masked if date_only_line(line))
+    if dates >= 3 or (dates >= 2 and len(_category_lines(masked)) >= 2):
+        return "date"
+    return "none"
+
+
+def _category_lines(lines: list[str]) -> list[int]:
+    names = [category_name(line) if is_category_line(line) else None for line in lines]
+    result = []
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        following = next((line for line in lines[i + 1:] if line.strip()), "")
+        if names.count(name) >= 2 or date_only_line(following):
+            result.append(i)
+    return result
+
+
+def split(lines: list[str], mode: str) -> tuple[list[str], list[Item]]:
+    """Cut lines into a preamble and items by mode; a mode that finds nothing gives no items."""
+    masked = mask_code("\n".join(lines)).split("\n")
+    cutter = {"date": _by_date, "marker": _by_marker, "presenter": _by_presenter, "heading": _by_heading}
+    if mode not in cutter:
+        return lines, []
+    items = cutter[mode](lines, masked)
+    if not items:
+        return lines, []
+    preamble = lines[: items[0].start]
+    if mode == "date":
+        _attach_references(items)
+    return preamble, items
+
+
+def _cut(lines: list[str], starts: list[tuple[int, dict]]) -> list[Item]:
+    items = []
+    for n, (start, hints) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        items.append(Item(start, lines[start:end], hints))
+    return items
+
+
+def _by_marker(lines: list[str], masked: list[str]) -> list[Item]:
+    starts = []
+    for i, line in enumerate(masked):
+        m = _MARKER.match(line)
+        if m:
+            starts.append((i, {"marker": m["marker"], "title": clean_paper_title(m["title"]),
+                               "paper_title": clean_paper_title(m["title"]), "header_lines": 1}))
+    return _cut(lines, starts)
+
+
+def _by_heading(lines: list[str], masked: list[str]) -> list[Item]:
+    starts = [(i, {"title": m["title"], "header_lines": 1})
+              for i, line in enumerate(masked) if (m := _H2.match(line))]
+    return _cut(lines, starts)
+
+
+def _by_presenter(lines: list[str], masked: list[str]) -> list[Item]:
+    strict = sum(1 for line in masked if presenter_header(line, strict=True)) >= 3
+    lines = list(lines)
+    starts: list[tuple[int, dict]] = []
+    extra_lines: dict[int, str] = {}
+    for i, line in enumerate(masked):
+        # Detection needed three-syllable names; once a file is a digest, 2 and 4 syllables count.
+        head = presenter_header(line, strict=True, syllables=(2, 3, 4)) if strict \
+            else presenter_header(line, strict=False)
+        if head:
+            starts.append((i, _presenter_hints(*head, header_lines=1)))
+            continue
+        glued = _GLUED.search(line)
+        if glued and is_korean_name(glued["name"]) and starts:
+            # The header was pasted onto the end of the previous item's paragraph.
+            extra_lines[i] = lines[i][: glued.start()]
+            starts.append((i, _presenter_hints(glued["name"], glued["title"], header_lines=1)))
+    items = _cut(lines, starts)
+    for n, item in enumerate(items[1:], start=1):
+        if item.start in extra_lines:
+            items[n - 1].lines.append(extra_lines[item.start])
+    return items
+
+
+def _presenter_hints(name: str, title: str, header_lines: int) -> dict:
+    paper = clean_paper_title(title)
+    return {"presenter": name, "title": paper, "paper_title": paper, "header_title": title,
+            "header_lines": header_lines, "type": "paper"}
+
+
+def _by_date(lines: list[str], masked: list[str]) -> list[Item]:
+    categories = set(_category_lines(masked))
+    starts: list[tuple[int, dict]] = []
+    previous_nonblank = None
+    for i, line in enumerate(masked):
+        if i in categories:
+            starts.append((i, {"category": category_name(line), "type": "tip"}))
+        elif (when := date_only_line(line)) is not None:
+            if previous_nonblank is not None and previous_nonblank in categories and starts \
+                    and starts[-1][0] == previous_nonblank:
+                starts[-1][1]["date"] = when
+                starts[-1][1]["header_lines"] = i - previous_nonblank + 1
+            else:
+                starts.append((i, {"date": when, "type": "tip", "header_lines": 1}))
+        if line.strip():
+            previous_nonblank = i
+    for start, hints in starts:
+        hints.setdefault("header_lines", 1)
+    return _cut(lines, starts)
+
+
+def _attach_references(items: list[Item]) -> None:
+    """Move a trailing numbered reference list into the items that cite each number."""
+    last = items[-1]
+    at = next((i for i, line in enumerate(last.lines) if _REFERENCES.match(line)), None)
+    if at is None:
+        return
+    refs = [(int(m["n"]), m["text"]) for line in last.lines[at + 1:] if (m := _REF_ITEM.match(line))]
+    if not refs:
+        return
+    heading = last.lines[at].strip().lstrip("#").strip()
+    del last.lines[at:]
+    cited: dict[int, list[str]] = {}
+    where = (0, 0)
+    for n, text in refs:
+        found = _find_citation(items, n, where)
+        index = found[0] if found else where[0]
+        where = found or where
+        cited.setdefault(index, []).append(f"{n}. {text}")
+    for index, entries in cited.items():
+        items[index].lines += ["", heading, ""] + entries
+
+
+def _find_citation(items: list[Item], n: int, after: tuple[int, int]) -> tuple[int, int] | None:
+    # Footnote numbers lost their superscript: `Moment1는`, `Function(SDF)4에`; they come in order.
+    pattern = re.compile(rf"(?<=[A-Za-z\uac00-\ud7a3)\]]){n}(?=[\uac00-\ud7a3\s,.:;)]|$)")
+    for index in range(after[0], len(items)):
+        text = "\n".join(items[index].lines)
+        m = pattern.search(text, after[1] if index == after[0] else 0)
+        if m:
+            return index, m.end()
+    return None

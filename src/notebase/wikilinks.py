@@ -1,0 +1,28 @@
+"""Obsidian wikilinks and embeds, found outside code."""
+
+from __future__ import annotations
+
+import re
+
+from notebase.model import WikiLink
+from notebase.plaintext import mask_code
+
+_WIKI = re.compile(r"(?P<embed>!?)\[\[(?P<target>[^\[\]|#\n]*)(?:#(?P<heading>[^\[\]|\n]*))?(?:\|(?P<alias>[^\[\]\n]*))?\]\]")
+
+
+def find_wikilinks(body: str, first_line: int = 1) -> tuple[WikiLink, ...]:
+    """Return `[[note]]`, `[[note|alias]]`, `[[folder/note]]` and `![[file]]` with their lines."""
+    found = []
+    for n, line in enumerate(mask_code(body).split("\n")):
+        for m in _WIKI.finditer(line):
+            target = m["target"].strip()
+            if not target and not m["heading"]:
+                continue
+            found.append(WikiLink(
+                target=target,
+                alias=(m["alias"] or "").strip() or None,
+                heading=(m["heading"] or "").strip() or None,
+                embed=bool(m["embed"]),
+                line=first_line + n,
+            ))
+    return tuple(found)
