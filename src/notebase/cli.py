@@ -54,7 +54,18 @@ def _bounds(value: str | None, which: int, name: str):
         raise click.BadParameter(f"{exc} — write YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A group that turns library errors into a clean message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NotebaseError as exc:
+            click.echo(f"notebase: {exc}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Knowledge-base root (default: the current folder).")
 @click.version_option(package_name="notebase")
@@ -141,8 +152,3 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except NotebaseError as exc:
-        click.echo(f"notebase: {exc}", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    except SystemExit:
-        raise

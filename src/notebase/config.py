@@ -12,6 +12,8 @@ import yaml
 
 from notebase.errors import ConfigError, Problem
 
+_KIND = {str: "a string", int: "a whole number", list: "a list", dict: "a mapping", bool: "true/false",
+         float: "a number"}
 CONFIG_NAMES = ("notebase.yaml", "notebase.yml")
 
 # name, default, accepted types, help
@@ -98,8 +100,8 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         if value is None:
             continue
         if not isinstance(value, types) or isinstance(value, bool):
-            want = " or ".join(t.__name__ for t in types)
-            problems.append(Problem(name, line, f"'{key}' must be a {want}, not {type(value).__name__}",
+            want = " or ".join(_KIND[t] for t in types)
+            problems.append(Problem(name, line, f"'{key}' must be {want}, not {_KIND.get(type(value), 'that')}",
                                     f"{key}: {help_text}"))
             continue
         values[key] = tuple(value) if isinstance(value, list) else value

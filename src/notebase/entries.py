@@ -117,9 +117,14 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
     return entry, ctx.problems
 
 
-def explicit_id(raw: RawNote) -> bool:
-    """True when the note's front matter sets its id."""
-    return "item" not in raw.hints and any(k.lower() in ("id", "slug") for k in raw.meta)
+def explicit_id_line(raw: RawNote) -> int | None:
+    """Return the line of the front-matter key that sets the note's id, or None."""
+    if "item" in raw.hints:
+        return None
+    for key in raw.meta:
+        if key.lower() in ("id", "slug"):
+            return raw.key_lines.get(key, raw.line)
+    return None
 
 
 def _text(value: Any) -> str | None:

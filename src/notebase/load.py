@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from notebase.config import Config
-from notebase.entries import build_entry, explicit_id
+from notebase.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity
 from notebase.model import Entry
 from notebase.readers.feed import FEED_EXTENSIONS, feed_start, read_feed
@@ -106,8 +106,8 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
     return settings, []
 
 
-def load_files(paths: list[Path], config: Config) -> tuple[list[Entry], list[Problem], list[bool]]:
-    """Load the given files; return entries, problems, and which entries set their own id."""
+def load_files(paths: list[Path], config: Config) -> tuple[list[Entry], list[Problem], list[int | None]]:
+    """Load the given files; return entries, problems, and the line of each entry's own id."""
     entries, problems, explicit = [], [], []
     warned: set[str] = set()
     for path in paths:
@@ -116,7 +116,7 @@ def load_files(paths: list[Path], config: Config) -> tuple[list[Entry], list[Pro
         for raw in raws:
             entry, more = build_entry(raw, warned)
             entries.append(entry)
-            explicit.append(explicit_id(raw))
+            explicit.append(explicit_id_line(raw))
             problems += more
     return entries, problems, explicit
 
@@ -130,19 +130,19 @@ def load(config: Config) -> LoadResult:
     return LoadResult(tuple(entries), tuple(problems), len(paths))
 
 
-def assign_ids(entries: list[Entry], explicit: list[bool]) -> tuple[list[Entry], list[Problem]]:
+def assign_ids(entries: list[Entry], explicit: list[int | None]) -> tuple[list[Entry], list[Problem]]:
     """Make every id unique: stated ids keep theirs, clashes get a stable qualifier."""
     problems: list[Problem] = []
     taken: dict[str, Entry] = {}
-    order = sorted(range(len(entries)), key=lambda i: (not explicit[i], entries[i].source.path,
+    order = sorted(range(len(entries)), key=lambda i: (explicit[i] is None, entries[i].source.path,
                                                        entries[i].source.line))
     result = list(entries)
     for i in order:
         entry = entries[i]
         base = slugify(entry.id)
-        if base in taken and explicit[i]:
+        if base in taken and explicit[i] is not None:
             other = taken[base].source
-            problems.append(Problem(entry.source.path, entry.source.line, f"duplicate id '{base}'",
+            problems.append(Problem(entry.source.path, explicit[i], f"duplicate id '{base}'",
                                     f"also used by {other}; give one of them another id"))
         new_id = base
         if new_id in taken:

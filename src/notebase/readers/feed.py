@@ -12,7 +12,8 @@ from notebase.errors import Problem, Severity
 from notebase.readers.raw import RawNote
 
 FEED_EXTENSIONS = (".xml", ".rss", ".atom")
-_START = re.compile(r"^[ \t]*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.M | re.S)
+_START = re.compile(r"^[ \t]*(?:(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)\s*)*"
+                    r"<(?:rss|feed|rdf:RDF)\b", re.M | re.S)
 _END = re.compile(r"</(?:rss|feed|rdf:RDF)>\s*$")
 _DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.S)
 _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
@@ -22,8 +23,8 @@ _ITEM_TAG = re.compile(r"<(?:item|entry)[\s>]")
 def feed_start(text: str, is_feed_file: bool) -> int | None:
     """Return where the feed XML begins in text, or None when text is not a feed."""
     if is_feed_file:
-        m = _START.search(text[:4096])
-        return m.start() if m else (0 if text.lstrip().startswith("<") else None)
+        m = _START.search(text[:65536])
+        return m.start() if m else None
     # A .md/.txt copy of a feed may carry page chrome before the XML, never after it.
     m = _START.search(text[:262144])
     if m and _END.search(text[-512:]):

@@ -81,6 +81,9 @@ def _parse_yaml(block: str, rel: str) -> tuple[dict, Problem | None]:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 2
         what = exc.problem or "invalid syntax"
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            what += f" (in {exc.context.replace('while parsing ', '')} that starts on line "\
+                    f"{exc.context_mark.line + 2})"
         return {}, Problem(
             rel, line, f"invalid YAML front matter: {what}",
             "check the indentation, and quote values that contain ': ' or start with [ { * & !",

@@ -21,7 +21,7 @@ def decode_bytes(data: bytes, rel: str, max_bytes: int) -> tuple[Decoded | None,
     """Decode a note file; return None with a problem when it cannot be a note."""
     if len(data) > max_bytes:
         return None, [Problem(
-            rel, 1, f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit",
+            rel, 1, f"file is {_size(len(data))}, over the {_size(max_bytes)} limit",
             "split it into smaller notes, or raise max_file_size in notebase.yaml",
         )]
     if not data.strip():
@@ -54,6 +54,10 @@ def decode_bytes(data: bytes, rel: str, max_bytes: int) -> tuple[Decoded | None,
         rel, line, f"undecodable bytes (not UTF-8 or CP949) at byte {bad}; replaced with �",
         "save the file as UTF-8",
     )]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} KB" if n >= 1e3 else f"{n} bytes"
 
 
 def _finish(text: str, encoding: str) -> Decoded:

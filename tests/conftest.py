@@ -1,0 +1,32 @@
+"""Shared fixtures: small knowledge bases written into tmp_path, and the shared test material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notebase.config import load_config
+from notebase.load import load
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def kb(tmp_path):
+    """Return a function that writes {relative path: text or bytes} under notes/ and loads it."""
+    def make(files: dict[str, str | bytes], config: str | None = None):
+        notes = tmp_path / "notes"
+        notes.mkdir(exist_ok=True)
+        for rel, content in files.items():
+            path = notes / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        if config is not None:
+            (tmp_path / "notebase.yaml").write_text(config, encoding="utf-8")
+        return load(load_config(tmp_path))
+    return make
