@@ -11,7 +11,7 @@ from notebase.plaintext import mask_code
 
 # Lines that blogs wrap around a post and that a copy-paste carries along (Velog, Tistory).
 _CHROME = re.compile(
-    r"^\s*(?:목록 보기|post-thumbnail|profile|\d+개의 댓글|댓글 \d+개?|공유하기|구독하기|"
+    r"^\s*(?:목록 보기|post-thumbnail|\d+개의 댓글|댓글 \d+개?|공유하기|구독하기|"
     r"Uploaded by Notion2Tistory.*|Copy link|More file actions|Expand file tree)\s*$"
 )
 _HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
@@ -22,6 +22,8 @@ _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _ONLY_MEDIA = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<img[^>]*>|img)\s*$", re.I)
 _URL = re.compile(r"(?:https?|ftp)://[^\s)>\]]+|www\.[^\s)>\]]+")
 _HASHTAG = re.compile(r"(?<![\w#&/=?;:.\-(\[\"'])#([A-Za-z\uac00-\ud7a3][\w\uac00-\ud7a3\-/]*)")
+_HANGUL_LEADS = (b"\xea", b"\xeb", b"\xec", b"\xed")
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _HEX = re.compile(r"^[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?$")
 _TAG_LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:분류|태그|tags?|categories|category|카테고리|keywords|키워드)(?:\*\*)?\s*:?\s*(?P<rest>.*)$",
@@ -129,6 +131,12 @@ def _title_from_stem(stem: str) -> str:
     return re.sub(r"[-_]+", " ", text).strip() or stem
 
 
+def without_hashtags(title: str) -> str:
+    """Remove trailing `#tag` words from a title taken from a line of text."""
+    stripped = re.sub(r"(?:\s+#[^\s#]+)+\s*$", "", title).strip()
+    return stripped or title
+
+
 def is_category_line(line: str) -> bool:
     """True for a TIL category line such as `🧩 ML library`: a symbol, then a short name."""
     s = line.strip()
@@ -148,10 +156,12 @@ def category_name(line: str) -> str:
 
 def hashtags(text: str) -> list[str]:
     """Return inline #hashtags outside code, URLs and headings, in order of first use."""
+    if "#" not in text:
+        return []
     masked = _URL.sub(lambda m: " " * len(m[0]), mask_code(text))
     found: list[str] = []
     for line in masked.split("\n"):
-        if _ANY_HEADING.match(line):
+        if "#" not in line or _ANY_HEADING.match(line):
             continue
         for m in _HASHTAG.finditer(line):
             tag = m[1].rstrip("-/")
@@ -185,9 +195,12 @@ def header_tags(lines: list[str], limit: int = 40) -> list[str]:
 
 def detect_lang(text: str) -> str:
     """Return ko, en or mixed by the share of Hangul in the letters of text."""
-    text = _URL.sub(" ", text)
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    # A sample is enough to tell the script; counting bytes keeps it cheap on long notes.
+    sample = _URL.sub(" ", text[:4000])
+    encoded = sample.encode("utf-8")
+    hangul = sum(encoded.count(lead) for lead in _HANGUL_LEADS)  # UTF-8 lead bytes of U+AC00-U+D7FF
+    ascii_only = sample.encode("ascii", "ignore")
+    latin = len(ascii_only) - len(ascii_only.translate(None, _ASCII_LETTERS))
     if hangul + latin == 0:
         return "en"
     # A Hangul syllable carries about as much as three Latin letters.
@@ -201,6 +214,8 @@ def detect_lang(text: str) -> str:
 
 def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False) -> EntryType:
     """Choose paper, conference or tip from content signals when front matter is silent."""
+    size = len(text)
+    text = text[:4000]  # the signals that matter sit near the top; keep long notes cheap
     paper = 4 * bool(_STRONG_PAPER.search(text)) + min(3, len(_PAPER_WORDS.findall(text)))
     paper += min(4, len({m.strip(" •#:").lower() for m in _PAPER_SECTIONS.findall(text)}))
     paper += 3 * bool(_PAPER_WORDS.search(title))
@@ -209,7 +224,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference = (min(6, 2 * len(conf_hits)) if len(conf_hits) >= 2 else len(conf_hits))
     conference += 5 * bool(_CONF_WORDS.search(title))
     tip = 3 * has_code + 2 * dated_item + min(2, len(_TIP_WORDS.findall(text)))
-    tip += 2 * (len(text) < 1200)
+    tip += 2 * (size < 1200)
     ranked = sorted(
         ((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE), (tip, 0, EntryType.TIP)),
         reverse=True,

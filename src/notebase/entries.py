@@ -80,6 +80,7 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
     is_html = raw.body_format == "html"
     lines = raw.body.split("\n")
     title = _text(meta.get("title")) or hints.get("title")
+    tag_source = raw.body if not is_html else ""  # read before a title line leaves the body
     if not title and not is_html:
         if hints.get("category") is not None and "item" in hints:
             first = next((line for line in lines if classify.is_meaningful(line)), "")
@@ -88,12 +89,15 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
             title, at = classify.infer_title(lines, path.stem, path.parent.name)
             if at is not None:
                 lines[at] = ""
+            title = classify.without_hashtags(title)
+    first_body_line = raw.line + hints.get("body_offset", 0)
+    links = () if is_html else find_wikilinks("\n".join(lines), first_body_line)
     body = "\n".join(lines).strip("\n") if not is_html else raw.body
     text = html_to_text(body) if is_html else markdown_to_text(body)
     title = title or classify.short_title(text) or path.stem
     date, date_source = _date(ctx, text, path.stem)
     entry_type = _type(ctx, text, title, body)
-    tags = _tags(ctx, body if not is_html else "", text)
+    tags = _tags(ctx, tag_source, text)
     lang = _lang(ctx, text, title)
     fields = type_fields(ctx, entry_type, title=title, body=body, text=text, date=date)
     url = _text(meta.get("url") or meta.get("link") or meta.get("canonical") or meta.get("source")) \
@@ -103,7 +107,6 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
     extra = _extra(ctx)
     if hints.get("series_intro"):
         extra["series_intro"] = hints["series_intro"]
-    first_body_line = raw.line + hints.get("body_offset", 0)
     entry = ENTRY_CLASSES[entry_type](
         id=_text(meta.get("id") or meta.get("slug")) or slugify(title),
         type=entry_type, title=title, date=date, date_source=date_source, lang=lang,
@@ -111,7 +114,7 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
         url=url, body=body, body_format=raw.body_format, text=text,
         summary=_text(meta.get("summary") or meta.get("description")) or summarize(text),
         author=_text(meta.get("author")) or hints.get("author"),
-        series=hints.get("series"), links=() if is_html else find_wikilinks(body, first_body_line),
+        series=hints.get("series"), links=links,
         draft=bool(meta.get("draft", False)), extra=extra, **fields,
     )
     return entry, ctx.problems
@@ -135,6 +138,10 @@ def _text(value: Any) -> str | None:
 
 
 def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
+    hints = ctx.raw.hints
+    if "item" in hints and hints.get("date") is not None and hints.get("date_source") == "text" \
+            and ctx.raw.body_format == "markdown" and "marker" not in hints and "presenter" not in hints:
+        return hints["date"], "text"  # a log item's own date line beats the log's front matter
     for key in DATE_KEYS:
         if key in ctx.meta and ctx.meta[key] not in (None, ""):
             try:
@@ -142,7 +149,6 @@ def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
             except DateError as exc:
                 ctx.problem(key, str(exc), "write the date as YYYY-MM-DD, e.g. date: 2024-03-12")
             break
-    hints = ctx.raw.hints
     if hints.get("date") is not None:
         return hints["date"], hints.get("date_source") or "text"
     found = find_date(hints.get("byline_date") or "") or find_date("\n".join(text.split("\n")[:15]))

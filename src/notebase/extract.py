@@ -49,9 +49,15 @@ SURNAMES = set("온가간감견경계곡담당대도돈두라매묵범빈빙승�
 COMPOUND_SURNAMES = ("황보", "남궁", "제갈", "선우", "독고", "사공", "서문", "동방")
 
 
+# Two-syllable words that start with a surname syllable but label a part of a note.
+NOT_NAMES = {"방법", "배경", "기여", "요약", "정리", "한계", "소감", "결과", "실험", "목적", "결론", "참고",
+             "출처", "의견", "문제", "장점", "단점", "특징", "구조", "모델", "개요", "소개", "평가", "정의",
+             "주제", "내용", "의의", "비교", "분석", "기타", "전체", "최종", "한줄", "이유", "과정", "도입"}
+
+
 def is_korean_name(text: str) -> bool:
     """True when text looks like a Korean personal name: 2-4 syllables, a common surname."""
-    if not re.fullmatch(_NAME, text):
+    if not re.fullmatch(_NAME, text) or text in NOT_NAMES:
         return False
     if len(text) == 4:
         return text[:2] in COMPOUND_SURNAMES
@@ -104,7 +110,7 @@ def authors(text: str) -> tuple[str, ...]:
 def venue_year(text: str) -> tuple[str | None, int | None]:
     """Return a venue and year from a `Venue:` line or a `(NeurIPS 2022)`-style mention."""
     m = _VENUE_LINE.search(text)
-    source = m["v"] if m else text
+    source = m["v"] if m else text[:3000]
     v = _VENUE.search(source)
     if not v:
         return (m["v"].strip(" *") if m else None), None
@@ -122,7 +128,7 @@ def sections(body: str) -> tuple[Section, ...]:
     found: list[list] = []
     current: list | None = None
     for line in body.split("\n"):
-        heading = _HEADING_LABEL.match(line)
+        heading = _HEADING_LABEL.match(line) if len(line) < 60 else None
         if heading:
             label = heading["label"]
             current = [_LABEL_KEY[label.lower()], label, []]
@@ -131,7 +137,7 @@ def sections(body: str) -> tuple[Section, ...]:
         if _HEADING.match(line):
             current = None
             continue
-        marks = list(_INLINE_LABEL.finditer(line))
+        marks = list(_INLINE_LABEL.finditer(line)) if ":" in line else []
         if marks and (marks[0].start() <= 2 or len(marks) >= 2):
             if marks[0].start() > 2 and current is not None:
                 current[2].append(line[: marks[0].start()])

@@ -6,14 +6,13 @@ import html
 import re
 from html.parser import HTMLParser
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1\2[`~]*[ \t]*$|\Z)", re.M | re.S)
+# Any indentation: a fence nested in a list item is code too.
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _WIKI = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
-_QUOTE = re.compile(r"^\s*>\s?", re.M)
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.M)
+_LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+•]|\d+[.)])[ \t]+)+", re.M)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"<[^>\n]+>")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.M)
@@ -23,6 +22,8 @@ _BLANKS = re.compile(r"\n{3,}")
 
 def mask_code(text: str) -> str:
     """Blank out fenced and inline code, keeping every other character and line in place."""
+    if "`" not in text and "~~~" not in text:
+        return text
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", " ", m[0])
     return _INLINE_CODE.sub(blank, _FENCE.sub(blank, text))
@@ -30,18 +31,21 @@ def mask_code(text: str) -> str:
 
 def markdown_to_text(text: str) -> str:
     """Return the readable words of a markdown body: no markup, code kept as plain lines."""
-    text = _FENCE.sub(lambda m: "\n".join(m[0].split("\n")[1:-1]), text)
-    text = _INLINE_CODE.sub(lambda m: m[2], text)
-    text = _IMAGE.sub(lambda m: m[1], text)
-    text = _WIKI.sub(lambda m: m[2] or m[1], text)
-    text = _LINK.sub(lambda m: m[1], text)
-    text = _TAG.sub("", text)
-    text = _RULE.sub("", text)
-    text = _HEADING.sub("", text)
-    text = _QUOTE.sub("", text)
-    text = _BULLET.sub("", text)
-    text = _EMPHASIS.sub(lambda m: m[2], text)
-    text = html.unescape(text)
+    # Each pass runs only when its marker character is present: most lines of prose have none.
+    if "`" in text or "~~~" in text:
+        text = _FENCE.sub(lambda m: "\n".join(m[0].split("\n")[1:-1]), text)
+        text = _INLINE_CODE.sub(lambda m: m[2], text)
+    if "[" in text:
+        text = _IMAGE.sub(lambda m: m[1], text)
+        text = _WIKI.sub(lambda m: m[2] or m[1], text)
+        text = _LINK.sub(lambda m: m[1], text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    text = _LINE_MARKS.sub("", _RULE.sub("", text))
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub(lambda m: m[2], text)
+    if "&" in text:
+        text = html.unescape(text)
     return _BLANKS.sub("\n\n", _SPACES.sub(" ", text)).strip()
 
 

@@ -111,8 +111,10 @@ def _parse_toml(block: str, rel: str) -> tuple[dict, Problem | None]:
     except tomllib.TOMLDecodeError:
         pass
     m = _TOML_LINE.search(str(first_error))
-    line = int(m[1]) + 1 if m else 2
-    message = _TOML_LINE.sub("", str(first_error)).replace("(, column", "(column").strip()
+    # tomllib says "at end of document" for an error on the last line: that line, in the file.
+    line = int(m[1]) + 1 if m else len(block.rstrip("\n").split("\n")) + 1
+    message = _TOML_LINE.sub("", str(first_error)).replace("(, column", "(column")
+    message = message.replace(" (at end of document)", "").strip()
     return {}, Problem(
         rel, line, f"invalid TOML front matter: {message}",
         "quote strings, and write arrays as [\"a\", \"b\"]",

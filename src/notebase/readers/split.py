@@ -59,13 +59,15 @@ def clean_paper_title(title: str) -> str:
 def detect(lines: list[str]) -> str:
     """Return the split mode a file's structure asks for, or none."""
     masked = mask_code("\n".join(lines)).split("\n")
-    if sum(1 for line in masked if _MARKER.match(line)) >= 2:
+    if sum(1 for line in masked if line.lstrip().startswith("[") and _MARKER.match(line)) >= 2:
         return "marker"
-    heads = sum(1 for line in masked if presenter_header(line, strict=True))
-    heads += sum(1 for line in masked if _GLUED.search(line) and is_korean_name(_GLUED.search(line)["name"]))
+    # Cheap character tests first: these run on every line of every note.
+    colon = [line for line in masked if ":" in line or "," in line]
+    heads = sum(1 for line in colon if len(line) < 300 and presenter_header(line, strict=True))
+    heads += sum(1 for line in colon if (g := _GLUED.search(line[-300:])) and is_korean_name(g["name"]))
     if heads >= 3:
         return "presenter"
-    dates = sum(1 for line in masked if date_only_line(line))
+    dates = sum(1 for line in masked if len(line) < 40 and date_only_line(line))
     if dates >= 3 or (dates >= 2 and len(_category_lines(masked)) >= 2):
         return "date"
     return "none"
