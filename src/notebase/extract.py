@@ -109,8 +109,11 @@ def authors(text: str) -> tuple[str, ...]:
 
 def venue_year(text: str) -> tuple[str | None, int | None]:
     """Return a venue and year from a `Venue:` line or a `(NeurIPS 2022)`-style mention."""
-    m = _VENUE_LINE.search(text)
-    source = m["v"] if m else text[:3000]
+    head = text[:3000]
+    low = head.lower()
+    m = _VENUE_LINE.search(head) if ("venue" in low or "published" in low or "게재" in head or "학회" in head) \
+        else None
+    source = m["v"] if m else head
     v = _VENUE.search(source)
     if not v:
         return (m["v"].strip(" *") if m else None), None

@@ -15,8 +15,8 @@ _WIKI = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+•]|\d+[.)])[ \t]+)+", re.M)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"<[^>\n]+>")
-_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.M)
-_SPACES = re.compile(r"[ \t]+")
+_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
+_SPACES = re.compile(r"[ \t]{2,}|\t")
 _BLANKS = re.compile(r"\n{3,}")
 
 
@@ -37,16 +37,27 @@ def markdown_to_text(text: str) -> str:
         text = _INLINE_CODE.sub(lambda m: m[2], text)
     if "[" in text:
         text = _IMAGE.sub(lambda m: m[1], text)
-        text = _WIKI.sub(lambda m: m[2] or m[1], text)
+        if "[[" in text:
+            text = _WIKI.sub(lambda m: m[2] or m[1], text)
         text = _LINK.sub(lambda m: m[1], text)
     if "<" in text:
         text = _TAG.sub("", text)
-    text = _LINE_MARKS.sub("", _RULE.sub("", text))
+    if "---" in text or "***" in text or "___" in text:
+        text = _RULE.sub("", text)
+    text = _LINE_MARKS.sub("", text)
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub(lambda m: m[2], text)
     if "&" in text:
         text = html.unescape(text)
-    return _BLANKS.sub("\n\n", _SPACES.sub(" ", text)).strip()
+    return _squeeze(text)
+
+
+def _squeeze(text: str) -> str:
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 class _TextParser(HTMLParser):
@@ -92,7 +103,7 @@ def html_to_text(markup: str) -> str:
 
 def summarize(text: str, limit: int = 200) -> str:
     """Return the first sentences of plain text, cut at a word boundary near limit."""
-    flat = " ".join(text.split())
+    flat = " ".join(text[: limit * 4].split())
     if len(flat) <= limit:
         return flat
     cut = flat[:limit]

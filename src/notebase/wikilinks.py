@@ -12,8 +12,12 @@ _WIKI = re.compile(r"(?P<embed>!?)\[\[(?P<target>[^\[\]|#\n]*)(?:#(?P<heading>[^
 
 def find_wikilinks(body: str, first_line: int = 1) -> tuple[WikiLink, ...]:
     """Return `[[note]]`, `[[note|alias]]`, `[[folder/note]]` and `![[file]]` with their lines."""
+    if "[[" not in body:
+        return ()
     found = []
     for n, line in enumerate(mask_code(body).split("\n")):
+        if "[[" not in line:
+            continue
         for m in _WIKI.finditer(line):
             target = m["target"].strip()
             if not target and not m["heading"]:

@@ -26,7 +26,10 @@ def feed_start(text: str, is_feed_file: bool) -> int | None:
         m = _START.search(text[:65536])
         return m.start() if m else None
     # A .md/.txt copy of a feed may carry page chrome before the XML, never after it.
-    m = _START.search(text[:262144])
+    head = text[:262144]
+    if "<rss" not in head and "<feed" not in head and "<rdf:RDF" not in head:
+        return None
+    m = _START.search(head)
     if m and _END.search(text[-512:]):
         return m.start()
     return None
