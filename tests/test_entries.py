@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from conftest import write_notes
+
 from notebase.config import load_config
 from notebase.entries import build_entry, parse_type
 from notebase.errors import Severity
@@ -36,14 +38,7 @@ def one(text: str, rel: str = "a.md", mtime: float = 0.0):
 
 
 def load_kb(tmp_path, files: dict[str, str | bytes]):
-    notes = tmp_path / "notes"
-    for rel, content in files.items():
-        path = notes / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_notes(tmp_path, files)
     return load(load_config(tmp_path))
 
 

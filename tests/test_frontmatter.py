@@ -97,27 +97,14 @@ def test_toml_nested_inline_table_trailing_commas():
         "plain first line\n---\ntitle: x\n---\n",
         "",
         "--- not a fence\ntitle: x\n",
-    ],
-)
-def test_no_front_matter(text):
-    fm, problems = split_front_matter(text, REL)
-    assert problems == []
-    assert fm.meta == {}
-    assert fm.kind is None
-    assert fm.body == text
-    assert fm.body_line == 1
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "---\n이것은 front matter가 아니라 그냥 문장입니다.\n---\n본문\n",
         "---\nThe rule above is decoration, this is prose.\n\nMore prose.\n",
         "---\n- a list item\n- another\n---\n",
         "---\n\n\n",
     ],
 )
-def test_rule_followed_by_prose_is_not_front_matter(text):
+def test_no_front_matter(text):
+    """Plain notes, and a rule followed by prose, keep their whole text as the body."""
     fm, problems = split_front_matter(text, REL)
     assert problems == []
     assert fm.meta == {}

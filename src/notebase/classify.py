@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from notebase.dates import DATE_LINE, find_date
+from notebase.dates import DATE_LINE, find_date, strip_filename_date
 from notebase.model import EntryType
 from notebase.plaintext import mask_code
 
@@ -126,8 +126,6 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
 
 
 def _title_from_stem(stem: str) -> str:
-    from notebase.dates import strip_filename_date
-
     text = strip_filename_date(stem)
     return re.sub(r"[-_]+", " ", text).strip() or stem
 

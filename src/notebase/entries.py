@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from notebase import classify, extract
+from notebase import classify
 from notebase.dates import DateError, date_from_filename, find_date, parse_date
 from notebase.errors import Problem, Severity
 from notebase.model import ENTRY_CLASSES, Entry, EntryType, SourceRef

@@ -170,7 +170,7 @@ def _by_date(lines: list[str], masked: list[str]) -> list[Item]:
                 starts.append((i, {"date": when, "type": "tip", "header_lines": 1}))
         if line.strip():
             previous_nonblank = i
-    for start, hints in starts:
+    for _start, hints in starts:
         hints.setdefault("header_lines", 1)
     return _cut(lines, starts)
 
