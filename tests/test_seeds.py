@@ -51,6 +51,9 @@ def test_000_is_one_conference_log(seeds):
     for chrome in ("목록 보기", "post-thumbnail", "0개의 댓글", "16/22"):
         assert chrome not in entry.body
     assert [link.target for link in entry.links if link.embed][:1] == ["IMG_8158.heic"]
+    talks = {t.speaker: t.title for t in entry.talks}
+    assert talks["한보형"].startswith("On the Training-Free Image Manipulation")
+    assert "아침" not in talks
 
 
 def test_001_is_a_digest_of_paper_summaries(seeds):

@@ -149,6 +149,9 @@ def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
             except DateError as exc:
                 ctx.problem(key, str(exc), "write the date as YYYY-MM-DD, e.g. date: 2024-03-12")
             break
+    first_day = _first_day(ctx.meta)
+    if first_day is not None:
+        return first_day, "front matter"
     if hints.get("date") is not None:
         return hints["date"], hints.get("date_source") or "text"
     found = find_date(hints.get("byline_date") or "") or find_date("\n".join(text.split("\n")[:15]))
@@ -158,6 +161,21 @@ def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
     if found:
         return found, "filename"
     return dt.date.fromtimestamp(ctx.raw.mtime or 0), "mtime"
+
+
+def _first_day(meta: dict) -> dt.date | None:
+    """Return the first day of a conference's stated `start` or `dates`, if it reads as one."""
+    value = meta.get("start") or meta.get("dates")
+    if isinstance(value, dict):
+        value = value.get("start")
+    elif isinstance(value, list):
+        value = value[0] if value else None
+    elif isinstance(value, str) and ".." in value:
+        value = value.split("..", 1)[0]
+    try:
+        return parse_date(value) if value not in (None, "") else None
+    except DateError:
+        return None  # the conference fields report it, with the key's line
 
 
 def _type(ctx: _Ctx, text: str, title: str, body: str) -> EntryType:

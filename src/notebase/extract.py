@@ -38,7 +38,9 @@ _HEADING_LABEL = re.compile(rf"^\s{{0,3}}(?:#{{1,6}}\s*)?(?:\d+[.)]\s*)?(?:\*\*)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _INLINE_LABEL = re.compile(rf"(?:^|(?<=[\s•.]))(?P<label>{_LABEL_ALT})\s*:", re.I)
 _NAME = r"[\uac00-\ud7a3]{2,4}"
-_TALK_LINE = re.compile(rf"^\s*(?:[-*•]\s*)?(?P<speaker>{_NAME})\s+(?P<title>[A-Za-z0-9].{{3,}})$")
+_TALK_LINE = re.compile(rf"^\s*(?:[-*•]\s*)?(?P<speaker>{_NAME})\s+(?P<title>[A-Za-z].{{3,}})$")
+_HONORIFIC_TALK = re.compile(
+    rf"^\s*(?:[-*•]\s*)?(?P<speaker>{_NAME})\s*(?:교수님?|박사님?|연구원님?|님|대표님?|선생님)?\s*[-–—:]\s+(?P<title>\S.{{3,}})$")
 _NAME_ONLY = re.compile(r"^\s*(?P<speaker>[\uac00-\ud7a3]{3})\s*$")
 _LABELLED_TALK = re.compile(r"^\s*[-*•]?\s*(?:\*\*)?(?:talk|keynote|키노트|발표|강연|invited talk)(?:\*\*)?\s*[:：]\s*(?P<v>.+)$",
                             re.I)
@@ -52,7 +54,8 @@ COMPOUND_SURNAMES = ("황보", "남궁", "제갈", "선우", "독고", "사공",
 # Two-syllable words that start with a surname syllable but label a part of a note.
 NOT_NAMES = {"방법", "배경", "기여", "요약", "정리", "한계", "소감", "결과", "실험", "목적", "결론", "참고",
              "출처", "의견", "문제", "장점", "단점", "특징", "구조", "모델", "개요", "소개", "평가", "정의",
-             "주제", "내용", "의의", "비교", "분석", "기타", "전체", "최종", "한줄", "이유", "과정", "도입"}
+             "주제", "내용", "의의", "비교", "분석", "기타", "전체", "최종", "한줄", "이유", "과정", "도입",
+             "마무리", "이야기", "한마디", "추가로", "정리본", "요약본", "도입부", "결론부", "오프닝", "클로징"}
 
 
 def is_korean_name(text: str) -> bool:
@@ -87,10 +90,10 @@ def paper_links(text: str) -> tuple[PaperLink, ...]:
             seen.add(key)
             links.append(link)
     for m in re.finditer(r"\bdoi:\s*" + _DOI.pattern, text, re.I):
-        key = "doi:" + m[1]
-        if key not in seen:
-            seen.add(key)
-            links.append(PaperLink("doi", "https://doi.org/" + m[1]))
+        doi = m[1].rstrip(".,;:")
+        if "doi:" + doi not in seen:
+            seen.add("doi:" + doi)
+            links.append(PaperLink("doi", "https://doi.org/" + doi))
     return tuple(links)
 
 
@@ -171,7 +174,7 @@ def talks(body: str) -> tuple[Talk, ...]:
             title, _, speaker = labelled["v"].partition(" — ")
             result.append(Talk(speaker.strip(), title.strip()))
             continue
-        m = _TALK_LINE.match(line)
+        m = _HONORIFIC_TALK.match(line) or _TALK_LINE.match(line)
         if m and alone and is_korean_name(m["speaker"]) and len(m["title"]) <= 120:
             result.append(Talk(m["speaker"], m["title"].strip()))
             continue
