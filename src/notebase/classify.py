@@ -14,6 +14,8 @@ _CHROME = re.compile(
     r"^\s*(?:목록 보기|post-thumbnail|\d+개의 댓글|댓글 \d+개?|공유하기|구독하기|"
     r"Uploaded by Notion2Tistory.*|Copy link|More file actions|Expand file tree)\s*$"
 )
+_CHROME_MARKERS = ("목록 보기", "post-thumbnail", "개의 댓글", "댓글 ", "공유하기", "구독하기", "Notion2Tistory",
+                   "Copy link", "More file actions", "Expand file tree")
 _HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
 _BYLINE = re.compile(r"^\s*(?P<author>[^·\n]{1,40}?)\s*·\s*(?P<date>.{6,40})$")
 _H1 = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
@@ -72,9 +74,14 @@ def clean_chrome(lines: list[str]) -> tuple[list[str], str | None, str | None]:
             for j in range(i, len(lines)):
                 lines[j] = ""
             break
-    for i, line in enumerate(lines):
-        if _CHROME.match(line) or (i < head and marks and _HEADER_CHROME.match(line)):
-            lines[i] = ""
+    if marks:
+        for i in range(head):
+            if _HEADER_CHROME.match(lines[i]):
+                lines[i] = ""
+    # One search over the whole text first: most notes carry no chrome at all.
+    joined = "\n".join(lines)
+    if any(marker in joined for marker in _CHROME_MARKERS):
+        lines = ["" if _CHROME.match(line) else line for line in lines]
     return lines, author, date_text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +48,17 @@ class Config:
     exclude: tuple[str, ...] = ()
     feeds: dict[str, dict] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def notes_path(self) -> Path:
         """The folder of notes."""
         return (self.root / self.notes_dir).resolve()
 
-    @property
+    @cached_property
     def output_path(self) -> Path:
         """The folder the site is written to."""
         return (self.root / self.output_dir).resolve()
 
-    @property
+    @cached_property
     def cache_path(self) -> Path:
         """The folder for the index and caches."""
         return (self.root / self.cache_dir).resolve()

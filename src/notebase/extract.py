@@ -21,7 +21,8 @@ VENUES = (
     "MICCAI|WACV|BMVC|UAI|AISTATS|CoRL|RSS|ICRA|IROS|CIKM|RecSys|ICDE|VLDB|SIGMOD|OSDI|SOSP|NSDI|"
     "ICSE|FSE|PLDI|POPL|CHI|UIST|ISCA|MICRO|ASPLOS|LREC|TACL|CoNLL|ICDM|SDM|3DV|ACCV|ICIP|NDSS|USENIX"
 )
-_VENUE = re.compile(rf"\b(?P<name>{VENUES})(?:[\s'\-,]*(?P<year>(?:19|20)\d{{2}}|'?\d{{2}}))?\b(?P<rest>[^)\n,]*)")
+# The lookahead lets the engine skip positions that cannot start a venue name.
+_VENUE = re.compile(rf"(?=[A-Z3a])\b(?P<name>{VENUES})(?:[\s'\-,]*(?P<year>(?:19|20)\d{{2}}|'?\d{{2}}))?\b(?P<rest>[^)\n,]*)")
 
 SECTION_LABELS: dict[str, tuple[str, ...]] = {
     "purpose": ("목적", "purpose", "motivation", "goal", "배경", "문제 정의", "problem"),

@@ -33,7 +33,8 @@ def _paper(ctx, title: str, body: str, text: str) -> dict[str, Any]:
     else:
         ctx.problem("authors", "'authors' must be a list of names", "write authors: [A, B]")
         found = ()
-    venue, year = extract.venue_year(text + "\n" + hints.get("header_title", ""))
+    stated = meta.get("venue") not in (None, "") and meta.get("year") not in (None, "")
+    venue, year = (None, None) if stated else extract.venue_year(text + "\n" + hints.get("header_title", ""))
     if meta.get("venue") not in (None, ""):
         stated_venue, stated_year = extract.venue_year(str(meta["venue"]))
         venue, year = str(meta["venue"]).strip(), stated_year or year
