@@ -1,0 +1,111 @@
+"""The Korean/English analyzer, shared by the index, the query parser and the site's search.
+
+The rules are few and exact so that a JavaScript port can reproduce them token for token:
+
+1. Normalise the text with NFKC and lowercase it.
+2. Split it into runs of Hangul syllables (U+AC00-U+D7A3) and runs of ASCII letters and digits
+   [a-z0-9]; every other character separates runs (so `accuracy를` is `accuracy` + `를`).
+3. A Hangul run of one syllable is one token; a longer run gives its overlapping bigrams
+   (`논문에서` -> `논문`, `문에`, `에서`), so `논문` finds `논문에서` without a dictionary.
+4. A Latin/digit run is one token. Tokens of one character and stop words are dropped
+   (`STOP_WORDS`); positions count the tokens kept.
+
+Each token carries its position and its start and end offsets in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# English function words, Korean one-syllable particles and endings, and particle bigrams
+# that only glue words together. Kept short: every word here is unsearchable.
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have he her his how
+    i if in into is it its may me my no not of on or our she should so than that the their them then
+    there these they this those to too was we were what when where which who why will with would you
+    your 을 를 이 가 은 는 의 에 와 과 도 로 만 에서 으로 하는 하고 했다 합니다 입니다 있는 있다""".split()
+)
+_RUN = re.compile(r"[\uac00-\ud7a3]+|[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One analysed term with its position and its offsets in the original text."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """NFKC + lowercase, with a map back to original offsets when the length changes."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    if len(norm) == len(text):
+        return norm, None
+    offsets: list[int] = []
+    out = []
+    for i, ch in enumerate(text):
+        piece = unicodedata.normalize("NFKC", ch).lower()
+        out.append(piece)
+        offsets.extend([i] * len(piece))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return the tokens of text by the rules in this module's docstring."""
+    norm, offsets = _normalise(text)
+    tokens: list[Token] = []
+
+    def add(term: str, start: int, end: int) -> None:
+        if len(term) < 2 and not ("\uac00" <= term <= "\ud7a3"):
+            return
+        if term in STOP_WORDS:
+            return
+        if offsets is not None:
+            start, end = offsets[start], offsets[end - 1] + 1
+        tokens.append(Token(term, len(tokens), start, end))
+
+    for m in _RUN.finditer(norm):
+        run, start = m.group(), m.start()
+        if run[0] < "\uac00" or len(run) == 1:
+            add(run, start, m.end())
+        else:
+            for i in range(len(run) - 1):
+                add(run[i:i + 2], start + i, start + i + 2)
+    return tokens
+
+
+def terms(text: str) -> list[str]:
+    """Return only the token texts of text."""
+    return [t.text for t in tokenize(text)]
+
+
+def whoosh_analyzer():
+    """Return a Whoosh analyzer that yields exactly the tokens of `tokenize`."""
+    from whoosh.analysis import Token as WhooshToken
+    from whoosh.analysis import Tokenizer
+
+    class KoEnTokenizer(Tokenizer):
+        """Whoosh adapter around `tokenize`."""
+
+        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                     start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+            token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            for found in (globals()["tokenize"](value) if tokenize else [Token(value, 0, 0, len(value))]):
+                token.text = found.text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = found.text
+                if positions:
+                    token.pos = start_pos + found.pos
+                if chars:
+                    token.startchar = start_char + found.start
+                    token.endchar = start_char + found.end
+                yield token
+
+    return KoEnTokenizer()
