@@ -38,8 +38,8 @@ def test_labelled_talk_line():
 
 @pytest.mark.parametrize("text, venue, year", [
     ("- **Venue**: NeurIPS 2022", "NeurIPS", 2022),
-    ("논문 원문: https://arxiv.org/abs/2007.15646 (ECCV-2020 Oral)", "ECCV", 2020),
-    ("논문 원문: https://arxiv.org/pdf/1909.11671.pdf (ICML-20)", "ICML", 2020),
+    ("원문 링크: https://arxiv.org/abs/2101.00002 (ECCV-2020 Oral)", "ECCV", 2020),
+    ("원문 링크: https://arxiv.org/pdf/2101.00001.pdf (ICML-20)", "ICML", 2020),
     ("Neural Reprojection Error, CVPR, 2021", "CVPR", 2021),
     ("(Facebook AI research, ICML 2021)", "ICML", 2021),
     ("그냥 메모", None, None),
