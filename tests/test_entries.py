@@ -11,7 +11,7 @@ from conftest import write_notes
 
 from notebase.config import load_config
 from notebase.entries import build_entry, parse_type
-from notebase.errors import Severity
+from notebase.errors import Severity, once_each
 from notebase.load import load
 from notebase.model import ConferenceLog, EntryType, PaperLink, PaperSummary, Talk, TechTip
 from notebase.readers.markdown import read_markdown
@@ -22,13 +22,12 @@ D = dt.date
 
 def entries_of(text: str, rel: str = "a.md", mtime: float = 0.0):
     notes, problems = read_markdown(rel, text, mtime)
-    warned: set[str] = set()
     out = []
     for raw in notes:
-        entry, more = build_entry(raw, warned)
+        entry, more = build_entry(raw)
         out.append(entry)
         problems += more
-    return out, problems
+    return out, once_each(problems)
 
 
 def one(text: str, rel: str = "a.md", mtime: float = 0.0):
@@ -236,7 +235,7 @@ def test_build_entry_on_raw_note_with_hints():
     raw = RawNote("log.md", 7, "item body", hints={"item": 2, "title": "From Hint", "date": D(2024, 2, 3),
                                                       "date_source": "log", "category": "Git", "type": "tip"},
                   meta={"title": "series title", "tags": ["t"]})
-    entry, problems = build_entry(raw, set())
+    entry, problems = build_entry(raw)
     assert problems == []
     assert entry.title == "From Hint"  # title is item-local, the series' one is not used
     assert (entry.date, entry.date_source) == (D(2024, 2, 3), "log")

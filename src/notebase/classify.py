@@ -125,7 +125,7 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
         return parent, None
     for i, line in enumerate(masked):
         if is_meaningful(line) and not _TAG_LABEL.match(line):
-            text = clean_inline(line)
+            text = without_hashtags(clean_inline(line))
             if len(text) <= 100:
                 return text, i
             break

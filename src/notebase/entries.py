@@ -52,11 +52,10 @@ def parse_type(value: Any) -> EntryType | None:
 
 
 class _Ctx:
-    """What building one entry needs: the raw note, where keys sit, and problems found."""
+    """What building one entry needs: the raw note, where its keys sit, and problems found."""
 
-    def __init__(self, raw: RawNote, warned: set[str]):
+    def __init__(self, raw: RawNote):
         self.raw = raw
-        self.warned = warned
         self.problems: list[Problem] = []
         self.meta = {k.lower(): v for k, v in raw.meta.items()}
         if "item" in raw.hints:
@@ -68,13 +67,14 @@ class _Ctx:
                 return n
         return self.raw.line
 
-    def problem(self, key: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Problem(self.raw.path, self.line(key), message, hint, severity))
+    def problem(self, key: str, message: str, hint: str, severity: Severity = Severity.ERROR,
+                once: str = "") -> None:
+        self.problems.append(Problem(self.raw.path, self.line(key), message, hint, severity, once))
 
 
-def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
+def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     """Return the typed entry for one raw note and every problem its metadata has."""
-    ctx = _Ctx(raw, warned)
+    ctx = _Ctx(raw)
     meta, hints = ctx.meta, raw.hints
     path = PurePosixPath(raw.path)
     is_html = raw.body_format == "html"
@@ -89,7 +89,6 @@ def build_entry(raw: RawNote, warned: set[str]) -> tuple[Entry, list[Problem]]:
             title, at = classify.infer_title(lines, path.stem, path.parent.name)
             if at is not None:
                 lines[at] = ""
-            title = classify.without_hashtags(title)
     first_body_line = raw.line + hints.get("body_offset", 0)
     links = () if is_html else find_wikilinks("\n".join(lines), first_body_line)
     body = "\n".join(lines).strip("\n") if not is_html else raw.body
@@ -139,9 +138,9 @@ def _text(value: Any) -> str | None:
 
 def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
     hints = ctx.raw.hints
-    if "item" in hints and hints.get("date") is not None and hints.get("date_source") == "text" \
-            and ctx.raw.body_format == "markdown" and "marker" not in hints and "presenter" not in hints:
-        return hints["date"], "text"  # a log item's own date line beats the log's front matter
+    own = hints.get("date") is not None and not hints.get("date_shared")
+    if own:  # an item's own date: its date line or its feed entry
+        return hints["date"], hints.get("date_source") or "text"
     for key in DATE_KEYS:
         if key in ctx.meta and ctx.meta[key] not in (None, ""):
             try:
@@ -250,9 +249,8 @@ def _extra(ctx: _Ctx) -> dict[str, Any]:
         if low in KNOWN_KEYS or (low in ITEM_LOCAL and "item" in ctx.raw.hints):
             continue
         extra[key] = value
-        if low not in QUIET_KEYS and low not in ctx.warned:
-            ctx.warned.add(low)
+        if low not in QUIET_KEYS:
             ctx.problem(low, f"unknown front-matter key '{key}' (kept, not used)",
                         "check the spelling; known keys: title, date, type, tags, lang, id, url, ...",
-                        Severity.WARNING)
+                        Severity.WARNING, once=f"unknown key {low}")
     return extra

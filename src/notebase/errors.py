@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -22,6 +22,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    once: str = field(default="", compare=False)  # problems sharing this key are reported once
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}: {self.message}"
@@ -38,6 +39,19 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def once_each(problems: list[Problem]) -> list[Problem]:
+    """Drop every problem whose `once` key an earlier problem already carried."""
+    seen: set[str] = set()
+    kept = []
+    for problem in problems:
+        if problem.once:
+            if problem.once in seen:
+                continue
+            seen.add(problem.once)
+        kept.append(problem)
+    return kept
 
 
 class NotebaseError(Exception):

@@ -11,7 +11,7 @@ import yaml
 
 from notebase.config import Config
 from notebase.entries import build_entry, explicit_id_line
-from notebase.errors import Problem, Severity
+from notebase.errors import Problem, Severity, once_each
 from notebase.model import Entry
 from notebase.readers.feed import FEED_EXTENSIONS, feed_start, read_feed
 from notebase.readers.markdown import read_markdown
@@ -109,20 +109,15 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
 def load_files(paths: list[Path], config: Config) -> tuple[list[Entry], list[Problem], list[int | None]]:
     """Load the given files; return entries, problems, and the line of each entry's own id."""
     entries, problems, explicit = [], [], []
-    warned: set[str] = set()
     for path in paths:
         raws, found = read_source(path, config)
         problems += found
         for raw in raws:
-            entry, more = build_entry(raw, warned)
+            entry, more = build_entry(raw)
             entries.append(entry)
             explicit.append(explicit_id_line(raw))
             problems += more
     return entries, problems, explicit
-
-
-def _load_chunk(args: tuple[list[Path], Config]):
-    return load_files(*args)
 
 
 def load_parallel(paths: list[Path], config: Config, jobs: int) -> tuple[list[Entry], list[Problem], list]:
@@ -137,23 +132,16 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> tuple[list[En
     share = len(paths) // jobs
     mine, theirs = paths[:share], paths[share:]
     size = -(-len(theirs) // (jobs - 1))
-    chunks = [(theirs[i:i + size], config) for i in range(0, len(theirs), size)]
     # fork starts workers without re-importing anything; elsewhere the default start method works too.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(_load_chunk, chunk) for chunk in chunks]
+        futures = [pool.submit(load_files, theirs[i:i + size], config) for i in range(0, len(theirs), size)]
         parts = [load_files(mine, config)] + [f.result() for f in futures]
     entries, problems, explicit = [], [], []
-    seen_keys: set[str] = set()
     for part_entries, part_problems, part_explicit in parts:
         entries += part_entries
+        problems += part_problems
         explicit += part_explicit
-        for problem in part_problems:
-            if problem.message.startswith("unknown front-matter key"):
-                if problem.message in seen_keys:
-                    continue
-                seen_keys.add(problem.message)
-            problems.append(problem)
     return entries, problems, explicit
 
 
@@ -169,7 +157,7 @@ def load(config: Config, jobs: int | None = None) -> LoadResult:
     else:
         entries, problems, explicit = load_files(paths, config)
     entries, id_problems = assign_ids(entries, explicit)
-    problems = sorted(problems + id_problems, key=lambda p: (p.path, p.line))
+    problems = sorted(once_each(problems) + id_problems, key=lambda p: (p.path, p.line))
     return LoadResult(tuple(entries), tuple(problems), len(paths))
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
-import time
 from typing import Any
 
 from notebase.dates import DateError, parse_date
@@ -71,7 +71,7 @@ def read_feed(rel: str, text: str, mtime: float, settings: dict[str, Any],
                                 Severity.WARNING))
     channel = parsed.feed
     item_lines = [offset + xml.count("\n", 0, m.start()) + 1 for m in _ITEM_TAG.finditer(xml)]
-    channel_date = _date_of(channel)
+    channel_date, _ = _date_of(channel)
     notes = []
     for n, item in enumerate(parsed.entries):
         line = item_lines[n] if n < len(item_lines) else offset + 1
@@ -80,12 +80,12 @@ def read_feed(rel: str, text: str, mtime: float, settings: dict[str, Any],
 
 
 def _note(rel, line, n, item, channel, channel_date, settings, mtime, problems) -> RawNote:
-    date, source = _date_of(item), "feed"
-    if date is None and channel_date is not None:
+    date, error = _date_of(item)
+    if error:
+        problems.append(Problem(rel, line, error, "write pubDate as RFC 822, e.g. Tue, 05 Mar 2024 09:00:00 +0900"))
+    source = "feed"
+    if date is None:
         date, source = channel_date, "feed channel"
-    if isinstance(date, str):
-        problems.append(Problem(rel, line, date, "write pubDate as RFC 822, e.g. Tue, 05 Mar 2024 09:00:00 +0900"))
-        date, source = channel_date if not isinstance(channel_date, str) else None, "feed channel"
     content = item.get("content") or []
     body = content[0].get("value", "") if content else item.get("summary", "")
     kind = (content[0].get("type") if content else item.get("summary_detail", {}).get("type")) or "text/html"
@@ -99,7 +99,7 @@ def _note(rel, line, n, item, channel, channel_date, settings, mtime, problems) 
     hints = {
         "title": html.unescape(item.get("title", "")).strip() or None,
         "url": item.get("link") or None,
-        "date": date if not isinstance(date, str) else None,
+        "date": date,
         "date_source": source if date is not None else None,
         "feed_tags": tags,
         "author": item.get("author") or None,
@@ -109,18 +109,19 @@ def _note(rel, line, n, item, channel, channel_date, settings, mtime, problems) 
     return RawNote(rel, line, body, "html", meta=dict(settings), hints=hints, mtime=mtime)
 
 
-def _date_of(node) -> Any:
+def _date_of(node) -> tuple[dt.date | None, str | None]:
+    """Return a feed node's date, or None with the reason its stated date cannot be read."""
     for key in ("published", "updated", "created", "dc_date", "date"):
         raw = node.get(key)
         if raw:
             try:
-                return parse_date(raw)
+                return parse_date(raw), None
             except DateError as exc:
-                parsed = node.get(key + "_parsed")
+                parsed = node.get(key + "_parsed")  # feedparser may still have made sense of it
                 if parsed:
-                    return parse_date(time.strftime("%Y-%m-%d", parsed))
-                return str(exc)
-    return None
+                    return dt.date(*parsed[:3]), None
+                return None, str(exc)
+    return None, None
 
 
 def _exception_line(error) -> int:

@@ -46,13 +46,15 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
     last_date = None
     for n, item in enumerate(items):
         item_hints = dict(hints, series=series, series_intro=intro or None, item=n + 1, **item.hints)
+        # An item's own date line beats the file's front matter; a date it shares with the log
+        # (the previous item's, or the preamble's) only fills in where front matter is silent.
         if "date" in item.hints:
             item_hints["date_source"] = "text"
             last_date = item.hints["date"]
         elif mode == "date" and last_date is not None:
-            item_hints["date"], item_hints["date_source"] = last_date, "log"
+            item_hints.update(date=last_date, date_source="log", date_shared=True)
         elif shared_date is not None:
-            item_hints["date"], item_hints["date_source"] = shared_date, "text"
+            item_hints.update(date=shared_date, date_source="text", date_shared=True)
         skip = item.hints.get("header_lines", 0)
         item_hints["body_offset"] = skip
         body_lines = item.lines[skip:]

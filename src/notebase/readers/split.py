@@ -160,18 +160,15 @@ def _by_date(lines: list[str], masked: list[str]) -> list[Item]:
     previous_nonblank = None
     for i, line in enumerate(masked):
         if i in categories:
-            starts.append((i, {"category": category_name(line), "type": "tip"}))
+            starts.append((i, {"category": category_name(line), "type": "tip", "header_lines": 1}))
         elif (when := date_only_line(line)) is not None:
-            if previous_nonblank is not None and previous_nonblank in categories and starts \
-                    and starts[-1][0] == previous_nonblank:
-                starts[-1][1]["date"] = when
-                starts[-1][1]["header_lines"] = i - previous_nonblank + 1
+            if starts and starts[-1][0] == previous_nonblank and previous_nonblank in categories:
+                # The date right under a category line belongs to that item's header.
+                starts[-1][1].update(date=when, header_lines=i - previous_nonblank + 1)
             else:
                 starts.append((i, {"date": when, "type": "tip", "header_lines": 1}))
         if line.strip():
             previous_nonblank = i
-    for _start, hints in starts:
-        hints.setdefault("header_lines", 1)
     return _cut(lines, starts)
 
 
