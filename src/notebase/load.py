@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,31 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
 NOTE_EXTENSIONS = MARKDOWN_EXTENSIONS + FEED_EXTENSIONS
 
 
+Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class IdKey:
+    """What deciding an entry's unique id needs: its wished-for id, where it is, fallbacks."""
+
+    base: str
+    explicit: int | None  # line of a stated id, or None when the id was derived
+    path: str
+    line: int
+    qualifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """One file's entries (ids not yet unique), problems and stamp."""
+
+    rel: str
+    stamp: Stamp
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    explicit: tuple[int | None, ...]  # parallel to entries
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """Every entry loaded, every problem found, and how many files were read."""
@@ -30,6 +55,8 @@ class LoadResult:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     files: int
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # each file's stamp, taken before reading it
+    id_keys: tuple[IdKey, ...] = ()  # parallel to entries
 
     @property
     def errors(self) -> list[Problem]:
@@ -60,6 +87,20 @@ def discover(config: Config) -> list[Path]:
                 continue
             found.append(path)
     return found
+
+
+def stamp(path: Path) -> Stamp:
+    """Return what changes when a source changes: size and mtime, and a feed's sidecar mtime."""
+    st = path.stat()
+    side = 0
+    if path.suffix.lower() in FEED_EXTENSIONS:
+        for sidecar in (path.with_suffix(".yaml"), path.with_suffix(".yml")):
+            try:
+                side = sidecar.stat().st_mtime_ns
+                break
+            except OSError:
+                continue
+    return (st.st_size, st.st_mtime_ns, side)
 
 
 def read_source(path: Path, config: Config) -> tuple[list[RawNote], list[Problem]]:
@@ -106,21 +147,29 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
     return settings, []
 
 
-def load_files(paths: list[Path], config: Config) -> tuple[list[Entry], list[Problem], list[int | None]]:
-    """Load the given files; return entries, problems, and the line of each entry's own id."""
-    entries, problems, explicit = [], [], []
-    for path in paths:
-        raws, found = read_source(path, config)
-        problems += found
-        for raw in raws:
-            entry, more = build_entry(raw)
-            entries.append(entry)
-            explicit.append(explicit_id_line(raw))
-            problems += more
-    return entries, problems, explicit
+def load_file(path: Path, config: Config) -> FileLoad:
+    """Load one file into entries (ids not yet unique) and problems, stamped before reading."""
+    rel = path.relative_to(config.notes_path).as_posix()
+    try:
+        file_stamp = stamp(path)
+    except OSError:
+        file_stamp = (0, 0, 0)  # vanished or unreadable: read_source reports it
+    raws, problems = read_source(path, config)
+    entries, explicit = [], []
+    for raw in raws:
+        entry, more = build_entry(raw)
+        entries.append(entry)
+        explicit.append(explicit_id_line(raw))
+        problems += more
+    return FileLoad(rel, file_stamp, tuple(entries), tuple(problems), tuple(explicit))
 
 
-def load_parallel(paths: list[Path], config: Config, jobs: int) -> tuple[list[Entry], list[Problem], list]:
+def load_files(paths: list[Path], config: Config) -> list[FileLoad]:
+    """Load the given files in order, in this process."""
+    return [load_file(path, config) for path in paths]
+
+
+def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad]:
     """Load files across `jobs` processes, this one included, keeping file order.
 
     This process loads a share itself: entries are large, and every entry a worker makes must be
@@ -137,12 +186,15 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> tuple[list[En
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool:
         futures = [pool.submit(load_files, theirs[i:i + size], config) for i in range(0, len(theirs), size)]
         parts = [load_files(mine, config)] + [f.result() for f in futures]
-    entries, problems, explicit = [], [], []
-    for part_entries, part_problems, part_explicit in parts:
-        entries += part_entries
-        problems += part_problems
-        explicit += part_explicit
-    return entries, problems, explicit
+    return [loaded for part in parts for loaded in part]
+
+
+def load_some(paths: list[Path], config: Config, jobs: int | None = None) -> list[FileLoad]:
+    """Load files, in parallel when there are enough of them to pay for the processes."""
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        return load_parallel(paths, config, jobs)
+    return load_files(paths, config)
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it saves
@@ -151,33 +203,38 @@ PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it sa
 def load(config: Config, jobs: int | None = None) -> LoadResult:
     """Load every note and feed under the notes folder; never stops at a bad file."""
     paths = discover(config)
-    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        entries, problems, explicit = load_parallel(paths, config, jobs)
-    else:
-        entries, problems, explicit = load_files(paths, config)
-    entries, id_problems = assign_ids(entries, explicit)
-    problems = sorted(once_each(problems) + id_problems, key=lambda p: (p.path, p.line))
-    return LoadResult(tuple(entries), tuple(problems), len(paths))
+    loaded = load_some(paths, config, jobs)
+    entries = [e for f in loaded for e in f.entries]
+    keys = [id_key(e, line) for f in loaded for e, line in zip(f.entries, f.explicit)]
+    ids, id_problems = unique_ids(keys)
+    entries = [replace(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
+    problems = sorted(once_each([p for f in loaded for p in f.problems]) + id_problems,
+                      key=lambda p: (p.path, p.line))
+    return LoadResult(tuple(entries), tuple(problems), len(paths),
+                      stamps={f.rel: f.stamp for f in loaded}, id_keys=tuple(keys))
 
 
-def assign_ids(entries: list[Entry], explicit: list[int | None]) -> tuple[list[Entry], list[Problem]]:
+def id_key(entry: Entry, explicit: int | None) -> IdKey:
+    """Return what deciding an entry's unique id needs to know about it."""
+    return IdKey(slugify(entry.id), explicit, entry.source.path, entry.source.line, tuple(_qualifiers(entry)))
+
+
+def unique_ids(keys: list[IdKey]) -> tuple[list[str], list[Problem]]:
     """Make every id unique: stated ids keep theirs, clashes get a stable qualifier."""
     problems: list[Problem] = []
-    taken: dict[str, Entry] = {}
-    order = sorted(range(len(entries)), key=lambda i: (explicit[i] is None, entries[i].source.path,
-                                                       entries[i].source.line))
-    result = list(entries)
+    taken: dict[str, IdKey] = {}
+    order = sorted(range(len(keys)), key=lambda i: (keys[i].explicit is None, keys[i].path, keys[i].line))
+    result = [""] * len(keys)
     for i in order:
-        entry = entries[i]
-        base = slugify(entry.id)
-        if base in taken and explicit[i] is not None:
-            other = taken[base].source
-            problems.append(Problem(entry.source.path, explicit[i], f"duplicate id '{base}'",
-                                    f"also used by {other}; give one of them another id"))
+        key = keys[i]
+        base = key.base
+        if base in taken and key.explicit is not None:
+            other = taken[base]
+            problems.append(Problem(key.path, key.explicit, f"duplicate id '{base}'",
+                                    f"also used by {other.path}:{other.line}; give one of them another id"))
         new_id = base
         if new_id in taken:
-            for qualifier in _qualifiers(entry):
+            for qualifier in key.qualifiers:
                 candidate = f"{base}-{qualifier}"
                 if candidate not in taken:
                     new_id = candidate
@@ -185,8 +242,8 @@ def assign_ids(entries: list[Entry], explicit: list[int | None]) -> tuple[list[E
             n = 2
             while new_id in taken:
                 new_id, n = f"{base}-{n}", n + 1
-        taken[new_id] = entry
-        result[i] = replace(entry, id=new_id) if new_id != entry.id else entry
+        taken[new_id] = key
+        result[i] = new_id
     return result, problems
 
 
