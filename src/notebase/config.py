@@ -29,6 +29,7 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
     ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
+    ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
 )
 
 
@@ -47,6 +48,7 @@ class Config:
     max_file_size: int = 5_000_000
     exclude: tuple[str, ...] = ()
     feeds: dict[str, dict] = field(default_factory=dict)
+    glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
 
     @cached_property
     def notes_path(self) -> Path:
@@ -117,6 +119,11 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         if not isinstance(settings, dict):
             problems.append(Problem(name, lines.get("feeds", 1), f"feeds: '{feed}' must map to settings",
                                     "write feeds: {blog.xml: {type: paper, tags: [blog]}}"))
+    for item in values.get("glossary", ()):
+        terms = item.split("=") if isinstance(item, str) else item if isinstance(item, list) else []
+        if len([t for t in terms if str(t).strip()]) < 2:
+            problems.append(Problem(name, lines.get("glossary", 1), f"glossary: cannot read {item!r}",
+                                    "write each concept as 'term = synonym', e.g. '확산 모델 = diffusion model'"))
     if problems:
         raise ConfigError(problems)
     return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -55,7 +55,7 @@ class LoadResult:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     files: int
-    stamps: dict[str, Stamp] = field(default_factory=dict)  # each file's stamp, taken before reading it
+    loads: tuple[FileLoad, ...] = ()  # each file as read, stamped before reading
     id_keys: tuple[IdKey, ...] = ()  # parallel to entries
 
     @property
@@ -211,7 +211,7 @@ def load(config: Config, jobs: int | None = None) -> LoadResult:
     problems = sorted(once_each([p for f in loaded for p in f.problems]) + id_problems,
                       key=lambda p: (p.path, p.line))
     return LoadResult(tuple(entries), tuple(problems), len(paths),
-                      stamps={f.rel: f.stamp for f in loaded}, id_keys=tuple(keys))
+                      loads=tuple(loaded), id_keys=tuple(keys))
 
 
 def id_key(entry: Entry, explicit: int | None) -> IdKey:

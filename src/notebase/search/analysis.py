@@ -40,7 +40,7 @@ class Token:
     end: int
 
 
-def _normalise(text: str) -> tuple[str, list[int] | None]:
+def normalise(text: str) -> tuple[str, list[int] | None]:
     """NFKC + lowercase, with a map back to original offsets when the length changes."""
     norm = unicodedata.normalize("NFKC", text).lower()
     if len(norm) == len(text):
@@ -57,7 +57,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None]:
 
 def tokenize(text: str) -> list[Token]:
     """Return the tokens of text by the rules in this module's docstring."""
-    norm, offsets = _normalise(text)
+    norm, offsets = normalise(text)
     tokens: list[Token] = []
 
     def add(term: str, start: int, end: int) -> None:

@@ -1,0 +1,49 @@
+"""The search entry points: keep the index fresh, open it, and answer a query string."""
+
+from __future__ import annotations
+
+import time
+
+from notebase.config import Config
+from notebase.search.glossary import load_glossary
+from notebase.search.index import IndexLocked, IndexReport, index_path, read_snapshot, update
+from notebase.search.parse import Filter, parse
+from notebase.search.searcher import Results, Searcher
+
+
+def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
+    """Build the index if it is missing; with refresh, also bring it up to date with the notes.
+
+    A refresh that finds the index locked by a running build answers from the index as it is.
+    """
+    snapshot, _ = read_snapshot(index_path(config))
+    if snapshot is not None and not refresh:
+        return None
+    try:
+        return update(config, wait=snapshot is None)
+    except IndexLocked:
+        if snapshot is None:
+            raise
+        return None
+
+
+def open_searcher(config: Config) -> Searcher:
+    """Open the index for many queries, with the knowledge base's glossary."""
+    return Searcher(index_path(config), load_glossary(config.glossary))
+
+
+def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit: int = 10,
+           refresh: bool = True) -> tuple[Results, IndexReport | None]:
+    """Parse and run one query; raise QueryError on a bad query. Returns the index report too."""
+    query = parse(text, extra=filters)  # a bad query fails before any index work
+    report = ensure_index(config, refresh)
+    for attempt in range(2):
+        try:
+            with open_searcher(config) as searcher:
+                return searcher.search(query, limit), report
+        except (OSError, ValueError) as exc:
+            # A build swapped the index in between listing and opening its files: try once more.
+            if attempt or isinstance(exc, (UnicodeError,)):
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
