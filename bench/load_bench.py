@@ -22,11 +22,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--uniform", action="store_true", help="notes drawn from ~90 research terms (worst case)")
     args = parser.parse_args()
-    root = args.out / f"kb-{args.count}"
+    root = args.out / f"kb-{args.count}{'-uniform' if args.uniform else ''}"
     if not (root / "notes").is_dir():
         shutil.rmtree(root, ignore_errors=True)
-        generate(root, args.count)
+        generate(root, args.count, uniform=args.uniform)
     size = sum(p.stat().st_size for p in (root / "notes").rglob("*.md"))
     config = load_config(root)
     times = []

@@ -36,3 +36,19 @@ def kb(tmp_path):
             (tmp_path / "notebase.yaml").write_text(config, encoding="utf-8")
         return load(load_config(tmp_path))
     return make
+
+
+FIGURES: list[str] = []
+
+
+def record_figure(line: str) -> None:
+    """Keep a measured figure to print in pytest's summary."""
+    FIGURES.append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures the tests measured (relevance scores) after the results."""
+    if FIGURES:
+        terminalreporter.section("measured figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from notebase.search.analysis import Token, terms, tokenize, whoosh_analyzer
+from notebase.search.analysis import Token, terms, tokenize
+from notebase.search.index import KoEnTokenizer
 
 CASES = [
     ("학회", ["학회"]),
@@ -36,7 +37,7 @@ def test_positions_and_offsets_point_into_the_original_text():
 
 
 def test_whoosh_analyzer_yields_the_same_tokens():
-    analyzer = whoosh_analyzer()
+    analyzer = KoEnTokenizer()
     text = "그래프 신경망을 공부했다 with GNNs"
     got = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
     assert got == [(t.text, t.pos, t.start, t.end) for t in tokenize(text)]

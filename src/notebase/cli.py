@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -129,17 +130,107 @@ def check(strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @_root_option
 def build(strict: bool) -> None:
-    """Load the knowledge base and build it (the site arrives with the site issue)."""
+    """Load the knowledge base and update its search index (the site arrives with the site issue)."""
     from notebase.load import load
-    from notebase.query import select
+    from notebase.search.index import update
 
-    result = load(_config())
-    for e in select(result.entries):
-        click.echo(f"{e.date} {e.type.value:<10} {e.title}")
-    code = _report(list(result.problems), strict)
+    config = _config()
+    result = load(config)
+    report = update(config, loaded=result)
+    code = _report(list(report.problems), strict)
     click.echo(f"loaded {len(result.entries)} entries from {result.files} files; "
                f"{len(result.errors)} errors, {len(result.warnings)} warnings", err=True)
+    click.echo(_index_summary(report), err=True)
     sys.exit(code)
+
+
+def _index_summary(report) -> str:
+    if report.rebuilt:
+        return f"search index built: {report.total} entries ({report.rebuilt})"
+    if not report.changed:
+        return f"search index up to date: {report.total} entries"
+    return (f"search index updated: {report.added} added, {report.updated} changed, {report.removed} removed; "
+            f"{report.total} entries")
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Throw the index away and build it from scratch.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@_root_option
+def index_command(rebuild: bool, strict: bool) -> None:
+    """Build or update the search index alone, reading only notes changed since the last run."""
+    import shutil
+    import time
+
+    from notebase.search.index import index_path, update
+
+    config = _config()
+    started = time.perf_counter()
+    if rebuild:
+        shutil.rmtree(index_path(config), ignore_errors=True)
+    report = update(config)
+    code = _report(list(report.problems), strict)
+    click.echo(f"{_index_summary(report)} (read {report.files_read} files in "
+               f"{time.perf_counter() - started:.2f} s)", err=True)
+    sys.exit(code)
+
+
+@cli.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1)
+@click.option("--type", "type_", metavar="TYPE", help="Only entries of this type: paper, conference or tip.")
+@click.option("--tag", help="Only entries with this tag.")
+@click.option("--since", metavar="DATE", help="Only entries on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only entries on or before DATE.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Most results shown.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_root_option
+def search_command(words, type_, tag, since, until, limit, as_json) -> None:
+    """Search the notes in Korean or English; exit 0 with results, 1 with none, 2 on a bad query.
+
+    \b
+    Query syntax:
+      contrastive learning      any of the words; entries matching more rank higher
+      "data augmentation"       an exact phrase
+      -gan                      leave out entries with a word or "phrase"
+      type:paper tag:GAN lang:ko year:2022 date:2022-05 date:2021..2022-06
+                                filters; -tag:x leaves those out
+    Korean and English research terms also find their translations (대조 학습 finds
+    contrastive learning); the output says when a result matched that way.
+    """
+    from notebase.search.engine import search
+    from notebase.search.parse import Filter, QueryError, parse
+
+    text = " ".join(words)
+    extra = []
+    try:
+        if type_:
+            extra += parse(f"type:{type_}").filters
+        if tag:
+            extra.append(Filter("tag", (tag.lstrip("#").lower(),)))
+        if since or until:
+            start = parse(f"date:{since}").filters[0].values[0][0] if since else None
+            end = parse(f"date:{until}").filters[0].values[0][1] if until else None
+            import datetime as dt
+
+            extra.append(Filter("date", ((start or dt.date.min, end or dt.date.max),)))
+        results, report = search(_config(), text, filters=tuple(extra), limit=limit)
+    except QueryError as exc:
+        click.echo(f"notebase search: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if report is not None and report.changed:
+        click.echo(_index_summary(report), err=True)
+        if report.problems:
+            click.echo(f"{len(report.problems)} problems in the notes; run 'notebase check' to see them", err=True)
+    if as_json:
+        from notebase.search.render import hit_to_dict
+
+        click.echo(json.dumps([hit_to_dict(h) for h in results.hits], ensure_ascii=False, indent=2))
+    else:
+        from notebase.search.render import format_results
+
+        color = False if os.environ.get("NO_COLOR") else None
+        click.echo(format_results(results), color=color)
+    sys.exit(0 if results.hits else EXIT_PROBLEMS)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # English function words, Korean one-syllable particles and endings, and particle bigrams
@@ -55,57 +56,29 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def tokenize(text: str) -> list[Token]:
-    """Return the tokens of text by the rules in this module's docstring."""
+def spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield (term, start, end) for each token of text, offsets into the original text."""
     norm, offsets = normalise(text)
-    tokens: list[Token] = []
-
-    def add(term: str, start: int, end: int) -> None:
-        if len(term) < 2 and not ("\uac00" <= term <= "\ud7a3"):
-            return
-        if term in STOP_WORDS:
-            return
-        if offsets is not None:
-            start, end = offsets[start], offsets[end - 1] + 1
-        tokens.append(Token(term, len(tokens), start, end))
-
+    stop = STOP_WORDS
     for m in _RUN.finditer(norm):
         run, start = m.group(), m.start()
         if run[0] < "\uac00" or len(run) == 1:
-            add(run, start, m.end())
-        else:
-            for i in range(len(run) - 1):
-                add(run[i:i + 2], start + i, start + i + 2)
-    return tokens
+            if (len(run) > 1 or run[0] >= "\uac00") and run not in stop:
+                yield (run, start, m.end()) if offsets is None else (run, offsets[start], offsets[m.end() - 1] + 1)
+            continue
+        for i in range(len(run) - 1):
+            term = run[i:i + 2]
+            if term in stop:
+                continue
+            at = start + i
+            yield (term, at, at + 2) if offsets is None else (term, offsets[at], offsets[at + 1] + 1)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return the tokens of text by the rules in this module's docstring."""
+    return [Token(term, pos, start, end) for pos, (term, start, end) in enumerate(spans(text))]
 
 
 def terms(text: str) -> list[str]:
     """Return only the token texts of text."""
-    return [t.text for t in tokenize(text)]
-
-
-def whoosh_analyzer():
-    """Return a Whoosh analyzer that yields exactly the tokens of `tokenize`."""
-    from whoosh.analysis import Token as WhooshToken
-    from whoosh.analysis import Tokenizer
-
-    class KoEnTokenizer(Tokenizer):
-        """Whoosh adapter around `tokenize`."""
-
-        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                     start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-            token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            for found in (globals()["tokenize"](value) if tokenize else [Token(value, 0, 0, len(value))]):
-                token.text = found.text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = found.text
-                if positions:
-                    token.pos = start_pos + found.pos
-                if chars:
-                    token.startchar = start_char + found.start
-                    token.endchar = start_char + found.end
-                yield token
-
-    return KoEnTokenizer()
+    return [term for term, _, _ in spans(text)]

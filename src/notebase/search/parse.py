@@ -73,7 +73,10 @@ class Query:
 
 
 def _pieces(raw: str) -> list[tuple[str, bool, bool]]:
-    """Split a query into (text, quoted, negated) pieces; `field:"a b"` stays one piece."""
+    """Split a query into (text, quoted, negated) pieces; `field:"a b"` stays one piece.
+
+    A wholly quoted piece is never a filter: `"foo:bar"` searches for that text.
+    """
     pieces, i, n = [], 0, len(raw)
     while i < n:
         if raw[i].isspace():
@@ -89,10 +92,12 @@ def _pieces(raw: str) -> list[tuple[str, bool, bool]]:
             if close < 0:
                 raise QueryError(f"unbalanced quote at column {j + 1}: {raw[j:][:30]!r} — "
                                  'close the phrase with " or remove the quote')
-            if j == start or raw[start:j].endswith(":"):
-                # "a phrase" or field:"a value"
-                prefix = raw[start:j]
-                pieces.append((prefix + raw[j + 1:close], True, negated))
+            if j == start:
+                pieces.append((raw[j + 1:close], True, negated))
+                i = close + 1
+                continue
+            if raw[start:j].endswith(":"):
+                pieces.append((raw[start:j] + raw[j + 1:close], False, negated))  # field:"a value"
                 i = close + 1
                 continue
             # a quote inside a word (o"clock): end the word before it
@@ -108,7 +113,7 @@ def parse(raw: str, *, extra: tuple[Filter, ...] = ()) -> Query:
     clauses, filters = [], list(extra)
     typed_words = []
     for text, quoted, negated in _pieces(raw):
-        m = _FIELD.fullmatch(text)
+        m = None if quoted else _FIELD.fullmatch(text)
         if m and not m[2].startswith("//"):
             name, value = m[1].lower(), m[2].strip()
             filters.append(_filter(name, value, negated))
@@ -119,7 +124,7 @@ def parse(raw: str, *, extra: tuple[Filter, ...] = ()) -> Query:
         found = tuple(terms(text))
         if found:
             clauses.append(Clause(text, found, phrase=quoted and len(found) > 1, negated=negated))
-    if typed_words and not any(not c.negated for c in clauses) and not filters:
+    if typed_words and not clauses and not filters:
         shown = " ".join(typed_words)
         raise QueryError(f"nothing to search for in {shown!r}: only stop words, single letters or punctuation — "
                          "add a more specific word")
@@ -141,7 +146,7 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
         raise QueryError(f"unknown field '{name}:' — use {', '.join(f + ':' for f in FIELDS)}; "
                          f'to search for the text itself, quote it: "{name}:{value}"')
     if not value:
-        raise QueryError(f"'{name}:' needs a value, e.g. {_EXAMPLES[name]}")
+        raise QueryError(f"'{name}:' needs a value — write e.g. {_EXAMPLES[name]}")
     if name == "type":
         from notebase.entries import parse_type
 

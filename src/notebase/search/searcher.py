@@ -52,7 +52,8 @@ class Results:
 
     query: Query
     hits: tuple[Hit, ...]
-    total: int
+    total: int  # entries matched; when `more`, at least this many
+    more: bool
     expansions: tuple[Expansion, ...]
     seconds: float
 
@@ -113,16 +114,18 @@ class Searcher:
         kwargs = {"filter": wq.And(filters) if filters else None, "mask": wq.Or(masks) if masks else None}
         if not members:
             results = self._searcher.search(wq.Every(), limit=limit, sortedby="date", reverse=True, **kwargs)
-            total = len(results)
+            total = len(results)  # cheap: no scoring, and filters are small term lists
             ranked = [(0.0, hit, frozenset()) for hit in results]
         else:
             results = self._searcher.search(wq.Or(members), limit=max(CANDIDATES, limit), terms=True, **kwargs)
-            total = len(results)
+            # Counting every match would score the whole index again; past the candidates it says "N+".
+            total = results.scored_length()
             ranked = [(_coordinate(hit, slots, alternatives), hit, _matched(hit)) for hit in results]
             ranked.sort(key=lambda r: (-round(r[0], 7), -_date(r[1]["date"]).toordinal(), r[1]["id"]))
         wanted = {t for c in positive for t in c.terms} | {t for alt in alternatives for t in alt[2]}
         hits = tuple(self._hit(score, hit, matched, wanted, alternatives) for score, hit, matched in ranked[:limit])
-        return Results(query, hits, total, tuple(e for _, _, e in expansions), time.perf_counter() - started)
+        more = bool(members) and total >= max(CANDIDATES, limit)
+        return Results(query, hits, total, more, tuple(e for _, _, e in expansions), time.perf_counter() - started)
 
     def _members(self, positive: tuple[Clause, ...], expansions):
         """Return the scoring queries, the coordination slots, and each synonym as (typed, synonym, terms)."""

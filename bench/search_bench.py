@@ -1,0 +1,99 @@
+"""Measure the search index on N generated notes: `python bench/search_bench.py --count 10000`.
+
+Prints four figures: indexing from scratch (`notebase index` on a fresh knowledge base, loading
+included), an incremental update after editing one note, warm query latency (one open index,
+many queries), and `notebase search` end to end from a cold process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate  # noqa: E402
+
+from notebase.config import load_config  # noqa: E402
+from notebase.search.engine import open_searcher  # noqa: E402
+from notebase.search.index import index_path, update  # noqa: E402
+from notebase.search.parse import parse  # noqa: E402
+
+QUERIES = ("학회", "대조 학습", "contrastive learning", "불확실성을 추정하는 방법", "데이터 증강", "graph neural network",
+           "지식 증류", "diffusion 모델", "학습률 배치 크기", "\"batch size\"", "type:paper 어텐션", "tag:rl 강화 학습",
+           "year:2022 추론 속도", "date:2021..2022-06 transformer", "베이지안 sampling -diffusion", "overfitting을 막는 방법",
+           "memory latency", "포스터 세션", "encoder decoder embedding", "self-supervised 표현 학습")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    """Generate the notes once, then time each figure and print it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of the from-scratch build")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--uniform", action="store_true", help="notes drawn from ~90 research terms (worst case)")
+    args = parser.parse_args()
+    root = args.out / f"kb-{args.count}{'-uniform' if args.uniform else ''}"
+    if not (root / "notes").is_dir():
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, args.count, uniform=args.uniform)
+    config = load_config(root)
+
+    scratch = []
+    for _ in range(args.runs):
+        shutil.rmtree(index_path(config), ignore_errors=True)
+        start = time.perf_counter()
+        report = update(config)
+        scratch.append(time.perf_counter() - start)
+    print(f"index from scratch, {report.total} entries: median {statistics.median(scratch):.2f} s, "
+          f"best {min(scratch):.2f} s over {args.runs} runs ({os.cpu_count()} CPUs)")
+
+    note = sorted((root / "notes").rglob("*.md"))[len(scratch) * 97 % args.count]
+    original = note.read_text(encoding="utf-8")
+    incremental = []
+    for n in range(5):
+        note.write_text(original + f"\n\n편집 {n}: 새로운 문장을 덧붙였다 edited.\n", encoding="utf-8")
+        start = time.perf_counter()
+        report = update(config)
+        incremental.append(time.perf_counter() - start)
+        assert report.updated == 1 and report.files_read == 1, report
+    note.write_text(original, encoding="utf-8")
+    update(config)
+    print(f"incremental update after one edit: median {statistics.median(incremental) * 1000:.0f} ms, "
+          f"worst {max(incremental) * 1000:.0f} ms over {len(incremental)} edits")
+
+    warm = []
+    with open_searcher(config) as searcher:
+        parsed = [parse(q) for q in QUERIES]
+        for q in parsed:
+            searcher.search(q)  # first touch of each term's postings
+        for _ in range(10):
+            for q in parsed:
+                start = time.perf_counter()
+                searcher.search(q)
+                warm.append(time.perf_counter() - start)
+    print(f"warm query over {len(warm)} runs of {len(QUERIES)} queries: p50 {_percentile(warm, 0.5) * 1000:.1f} ms, "
+          f"p95 {_percentile(warm, 0.95) * 1000:.1f} ms, max {max(warm) * 1000:.1f} ms")
+
+    command = shutil.which("notebase") or "notebase"
+    cold = []
+    for q in QUERIES[:10]:
+        start = time.perf_counter()
+        subprocess.run([command, "--root", str(root), "search", q], check=False, capture_output=True)
+        cold.append(time.perf_counter() - start)
+    print(f"cold `notebase search` end to end over {len(cold)} queries: median {statistics.median(cold) * 1000:.0f} ms, "
+          f"worst {max(cold) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
