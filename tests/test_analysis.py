@@ -41,3 +41,13 @@ def test_whoosh_analyzer_yields_the_same_tokens():
     text = "그래프 신경망을 공부했다 with GNNs"
     got = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
     assert got == [(t.text, t.pos, t.start, t.end) for t in tokenize(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "대조 학습을 contrastive learning이라고 부른다. A b 1 22 학 학회에서",
+    "Ｇraph 신경망, ﬁne-tuning ㈜회사 Ⅻ장 ½컵",
+    "x86-64 C++ 가나다라마 a가b나 123가",
+    "",
+])
+def test_fast_terms_agree_with_tokenize(text):
+    assert terms(text) == [t.text for t in tokenize(text)]

@@ -178,3 +178,17 @@ def test_problems_are_kept_for_files_not_read_again(tmp_path):
     assert again.files_read == 0
     assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
     assert any(p.path == "bad.md" for p in again.problems)
+
+
+def test_a_parallel_build_indexes_every_entry_once(tmp_path, monkeypatch):
+    from notebase.search import build
+
+    monkeypatch.setattr(build, "PARALLEL_ENTRIES", 2)
+    monkeypatch.setattr(build, "BATCH_CHARS", 200)  # several segments per process
+    write_notes(tmp_path, {f"n{i}.md": note(f"Note {i}", "2023-01-01", f"shared word{i} " * 30) for i in range(12)})
+    config = load_config(tmp_path)
+    report = update(config, jobs=2)
+    assert report.total == 12
+    assert len(ids(config, "shared")) == 12
+    assert ids(config, "word7") == ["note-7"]
+    assert not list(index_path(config).glob("*.tmp"))  # the shared temp folder is gone

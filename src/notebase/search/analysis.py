@@ -74,11 +74,21 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
             yield (term, at, at + 2) if offsets is None else (term, offsets[at], offsets[at + 1] + 1)
 
 
+# The same tokens in one C-level scan: a Latin run, a lone syllable, or a zero-width match at each
+# syllable followed by another (every overlapping bigram, in order). Used where offsets are not needed.
+_FAST = re.compile(r"([a-z0-9]{2,})|[a-z0-9]|(?<![\uac00-\ud7a3])([\uac00-\ud7a3])(?![\uac00-\ud7a3])"
+                   r"|(?=([\uac00-\ud7a3]{2}))")
+
+
+def terms(text: str) -> list[str]:
+    """Return the token texts of text, in order, exactly as `tokenize` finds them."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    stop = STOP_WORDS
+    return [t for t in (a or b or c for a, b, c in _FAST.findall(norm)) if t and t not in stop]
+
+
 def tokenize(text: str) -> list[Token]:
     """Return the tokens of text by the rules in this module's docstring."""
     return [Token(term, pos, start, end) for pos, (term, start, end) in enumerate(spans(text))]
 
 
-def terms(text: str) -> list[str]:
-    """Return only the token texts of text."""
-    return [term for term, _, _ in spans(text)]

@@ -23,7 +23,7 @@ def format_results(results: Results) -> str:
     lines = []
     also = [alt for e in results.expansions for alt in e.alternatives]
     shown = len(results.hits)
-    head = f"{results.total}{'+' if results.more else ''} result{'s' if results.total != 1 else ''}"
+    head = f"{results.total} result{'s' if results.total != 1 else ''}"
     if shown < results.total:
         head += f" (showing {shown})"
     if results.query.raw.strip():

@@ -1,14 +1,15 @@
 """Run parsed queries against the index: rank, coordinate, filter, explain and cut snippets.
 
-Ranking is Whoosh's BM25F over the text fields, with title, paper title and tags weighted above
-the body (`index.FIELD_BOOSTS`), then a coordination factor: an entry that matches more of the
-query's terms (or a glossary synonym of them) keeps more of its score. Equal scores go to the
-newer entry, then to the id, so results never shuffle between runs.
+Ranking is BM25F over the head (title, paper title, tags, people) and body fields, the head
+weighted above the body (`index.FIELD_BOOSTS`), then a coordination factor: an entry that matches
+more of the query's terms (or a glossary synonym of them) keeps more of its score. Equal scores
+go to the newer entry, then to the id, so results never shuffle between runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,11 @@ from whoosh import query as wq
 
 from notebase.search.analysis import terms as analyse
 from notebase.search.glossary import Expansion, Glossary
-from notebase.search.index import FIELD_BOOSTS, INDEX_NAME, TEXT_FIELDS
+from notebase.search.index import FIELD_BOOSTS, INDEX_NAME
 from notebase.search.parse import Clause, Filter, Query
+from notebase.search.scoring import Group, Scorer
 from notebase.search.snippet import find_spans, make_snippet
 
-CANDIDATES = 100  # raw-score leaders that the coordination factor re-orders
 COORD_FLOOR = 0.3  # the share of its score an entry keeps when it matches one term of many
 EXPANSION_BOOST = 1.0  # weight of a glossary synonym relative to the words typed
 
@@ -52,23 +53,9 @@ class Results:
 
     query: Query
     hits: tuple[Hit, ...]
-    total: int  # entries matched; when `more`, at least this many
-    more: bool
+    total: int
     expansions: tuple[Expansion, ...]
     seconds: float
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """A part of the query an entry can match: a word's term, a phrase, or a synonym standing in."""
-
-    terms: frozenset[str]
-
-
-def _any_field(terms: tuple[str, ...], slop: int, boost: float = 1.0) -> wq.Query:
-    if len(terms) == 1:
-        return wq.Or([wq.Term(f, terms[0], boost=FIELD_BOOSTS[f] * boost) for f in TEXT_FIELDS])
-    return wq.Or([wq.Phrase(f, list(terms), slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in TEXT_FIELDS])
 
 
 def _slop(terms: tuple[str, ...]) -> int:
@@ -76,10 +63,11 @@ def _slop(terms: tuple[str, ...]) -> int:
     return 2 if any(t[0] >= "\uac00" for t in terms) else 1
 
 
-def _filter_query(f: Filter) -> wq.Query:
-    if f.field == "date":
-        return wq.Or([wq.TermRange("date", s.isoformat(), e.isoformat()) for s, e in f.values])
-    return wq.Or([wq.Term(f.field, v) for v in f.values])
+def _text_query(terms: tuple[str, ...]) -> wq.Query:
+    """Entries holding a term, or the terms as a phrase, in any text field."""
+    if len(terms) == 1:
+        return wq.Or([wq.Term(f, terms[0]) for f in FIELD_BOOSTS])
+    return wq.Or([wq.Phrase(f, list(terms), slop=_slop(terms)) for f in FIELD_BOOSTS])
 
 
 class Searcher:
@@ -88,6 +76,7 @@ class Searcher:
     def __init__(self, path: Path, glossary: Glossary):
         self._ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         self._searcher = self._ix.searcher()
+        self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
         self.glossary = glossary
 
     def close(self) -> None:
@@ -101,66 +90,112 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _refresh(self) -> None:
+        fresh = self._searcher.refresh()
+        if fresh is not self._searcher:
+            self._searcher = fresh
+            self._scorer = Scorer(fresh, FIELD_BOOSTS)
+
     def search(self, query: Query, limit: int = 10) -> Results:
         """Return the best `limit` hits of a parsed query."""
         started = time.perf_counter()
-        self._searcher = self._searcher.refresh()
+        self._refresh()
+        reader = self._searcher.reader()
+        dates, ids = reader.column_reader("date"), reader.column_reader("id")
         positive = query.positive
         expansions = self.glossary.expand([c.text for c in positive]) if positive else []
-        members, slots, alternatives = self._members(positive, expansions)
-        filters = [_filter_query(f) for f in query.filters if not f.negated]
-        masks = [_filter_query(f) for f in query.filters if f.negated]
-        masks += [_any_field(c.terms, _slop(c.terms)) for c in query.negative]
-        kwargs = {"filter": wq.And(filters) if filters else None, "mask": wq.Or(masks) if masks else None}
-        if not members:
-            results = self._searcher.search(wq.Every(), limit=limit, sortedby="date", reverse=True, **kwargs)
-            total = len(results)  # cheap: no scoring, and filters are small term lists
-            ranked = [(0.0, hit, frozenset()) for hit in results]
+        groups, slot_count, alternatives = self._groups(positive, expansions)
+        keep = self._keep(query, dates)
+        if groups:
+            scores, filled = self._scorer.score(groups, slot_count)
+            final = {}
+            for doc, value in scores.items():
+                if keep(doc):
+                    share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
+                    final[doc] = value * (COORD_FLOOR + (1 - COORD_FLOOR) * share)
         else:
-            results = self._searcher.search(wq.Or(members), limit=max(CANDIDATES, limit), terms=True, **kwargs)
-            # Counting every match would score the whole index again; past the candidates it says "N+".
-            total = results.scored_length()
-            ranked = [(_coordinate(hit, slots, alternatives), hit, _matched(hit)) for hit in results]
-            ranked.sort(key=lambda r: (-round(r[0], 7), -_date(r[1]["date"]).toordinal(), r[1]["id"]))
-        wanted = {t for c in positive for t in c.terms} | {t for alt in alternatives for t in alt[2]}
-        hits = tuple(self._hit(score, hit, matched, wanted, alternatives) for score, hit, matched in ranked[:limit])
-        more = bool(members) and total >= max(CANDIDATES, limit)
-        return Results(query, hits, total, more, tuple(e for _, _, e in expansions), time.perf_counter() - started)
+            filled = {}
+            final = {doc: 0.0 for doc in reader.all_doc_ids() if keep(doc)}
+        best = heapq.nsmallest(limit, final, key=lambda d: (-round(final[d], 7), _neg_date(dates[d]), ids[d]))
+        wanted = {t for c in positive for t in c.terms} | {t for _, _, terms, _ in alternatives for t in terms}
+        hits = tuple(self._hit(doc, final[doc], filled.get(doc, set()), wanted, alternatives) for doc in best)
+        return Results(query, hits, len(final), tuple(e for _, _, e in expansions), time.perf_counter() - started)
 
-    def _members(self, positive: tuple[Clause, ...], expansions):
-        """Return the scoring queries, the coordination slots, and each synonym as (typed, synonym, terms)."""
-        members, slots = [], []
+    def _groups(self, positive: tuple[Clause, ...], expansions):
+        """Return the term groups to score, the number of coordination slots, and the synonyms used.
+
+        Each typed term (or quoted phrase) is a slot. A synonym fills the slots of the words it
+        translates, and also a marker slot past `slot_count` that says it matched.
+        """
+        groups: list[Group] = []
         clause_slots: list[list[int]] = []
+        slot = 0
         for clause in positive:
             if clause.phrase:
-                members.append(_any_field(clause.terms, _slop(clause.terms)))
-                clause_slots.append([len(slots)])
-                slots.append(_Slot(frozenset(clause.terms)))
+                docs = frozenset(self._searcher.docs_for_query(_text_query(clause.terms)))
+                groups.append(Group(clause.terms, 1.0, (slot,), all_terms=True, docs=docs))
+                clause_slots.append([slot])
+                slot += 1
             else:
                 clause_slots.append([])
                 for term in dict.fromkeys(clause.terms):
-                    members.append(_any_field((term,), 1))
-                    clause_slots[-1].append(len(slots))
-                    slots.append(_Slot(frozenset((term,))))
+                    groups.append(Group((term,), 1.0, (slot,)))
+                    clause_slots[-1].append(slot)
+                    slot += 1
         alternatives = []
         for start, end, expansion in expansions:
-            covered = [i for c in range(start, end) for i in clause_slots[c]]
+            covered = tuple(i for c in range(start, end) for i in clause_slots[c])
             for synonym in expansion.alternatives:
                 terms = tuple(analyse(synonym))
                 if not terms:
                     continue
-                members.append(_any_field(terms, _slop(terms), EXPANSION_BOOST))
-                alternatives.append((expansion.matched, synonym, frozenset(terms), tuple(covered)))
-        return members, slots, alternatives
+                marker = slot + 1 + len(alternatives)
+                docs = None
+                if len(terms) > 1:
+                    docs = frozenset(self._searcher.docs_for_query(_text_query(terms)))
+                groups.append(Group(terms, EXPANSION_BOOST, covered + (marker,), all_terms=True, docs=docs))
+                alternatives.append((expansion.matched, synonym, terms, marker))
+        return groups, slot, alternatives
 
-    def _hit(self, score: float, hit, matched, wanted: set[str], alternatives) -> Hit:
-        fields = hit.fields()
+    def _keep(self, query: Query, dates):
+        """Return a test of whether a document passes the query's filters and exclusions."""
+        allowed: list[set[int]] = []
+        masked: set[int] = set()
+        date_tests = []
+        for f in query.filters:
+            if f.field == "date":
+                bounds = [(s.isoformat(), e.isoformat()) for s, e in f.values]
+                date_tests.append((bounds, f.negated))
+                continue
+            docs = set(self._searcher.docs_for_query(_filter_query(f)))
+            if f.negated:
+                masked |= docs
+            else:
+                allowed.append(docs)
+        for clause in query.negative:
+            masked |= set(self._searcher.docs_for_query(_text_query(clause.terms)))
+        deleted = self._scorer.deleted
+
+        def keep(doc: int) -> bool:
+            if doc in masked or doc in deleted or any(doc not in docs for docs in allowed):
+                return False
+            day = dates[doc]
+            for bounds, negated in date_tests:
+                inside = any(start <= day <= end for start, end in bounds)
+                if inside == negated:
+                    return False
+            return True
+
+        return keep
+
+    def _hit(self, doc: int, score: float, filled: set[int], wanted: set[str], alternatives) -> Hit:
+        fields = self._searcher.stored_fields(doc)
         snippet, spans = make_snippet(fields.get("body", ""), wanted)
         title = fields.get("title", "")
-        used = tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, terms, _ in alternatives
-                                   if terms <= matched))
+        used = tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in alternatives
+                                   if marker in filled))
         return Hit(
-            id=fields["id"], type=fields["type"], title=title, date=_date(fields["date"]),
+            id=fields["id"], type=fields["type"], title=title, date=dt.date.fromisoformat(fields["date"]),
             tags=tuple(t for t in fields.get("tag", "").split(",") if t), lang=fields.get("lang", ""),
             source=fields.get("source", ""), url=fields.get("url", ""), score=round(score, 4),
             snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
@@ -168,21 +203,13 @@ class Searcher:
         )
 
 
-def _matched(hit) -> set[str]:
-    return {t.decode("utf-8") if isinstance(t, bytes) else t for _, t in hit.matched_terms()}
+def _filter_query(f: Filter) -> wq.Query:
+    return wq.Or([wq.Term(f.field, v) for v in f.values])
 
 
-def _coordinate(hit, slots: list[_Slot], alternatives) -> float:
-    """Scale a hit's score by the share of query slots it matched, synonyms standing in for words."""
-    matched = _matched(hit)
-    done = [slot.terms <= matched for slot in slots]
-    for _, _, terms, covered in alternatives:
-        if terms <= matched:
-            for i in covered:
-                done[i] = True
-    share = sum(done) / len(done) if done else 1.0
-    return hit.score * (COORD_FLOOR + (1 - COORD_FLOOR) * share)
-
-
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+def _neg_date(value: str) -> int:
+    """Sort key that puts newer ISO dates first."""
+    try:
+        return -dt.date.fromisoformat(value).toordinal()
+    except ValueError:
+        return 0
