@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from notebase.search.analysis import Token, terms, tokenize
-from notebase.search.index import KoEnTokenizer
+from notebase.search.schema import KoEnTokenizer
 
 CASES = [
     ("학회", ["학회"]),

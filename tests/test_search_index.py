@@ -116,7 +116,7 @@ def test_a_damaged_index_is_rebuilt_with_a_warning(kb, damage):
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"\x00garbage")
     elif damage == "segments":
-        for seg in folder.glob("*.seg"):
+        for seg in folder.glob("*.trm"):
             seg.write_bytes(seg.read_bytes()[:40])
     else:
         text = (folder / "snapshot.json").read_text(encoding="utf-8")
@@ -158,7 +158,7 @@ def test_a_search_while_another_process_holds_the_lock_still_answers(kb):
 
     update(kb)
     write_notes(kb.root, {"d.md": note("Rsync tips", "2024-02-02", "rsync --exclude")})
-    ix = whoosh_index.open_dir(str(index_path(kb)), index_module.INDEX_NAME)
+    ix = whoosh_index.open_dir(str(index_path(kb)), "entries")
     writer = ix.writer()
     try:
         results, report = search(kb, "학회")  # the refresh cannot write; the answer comes from the index as is

@@ -8,16 +8,15 @@ and the caller learns which entries to add or replace and which ids are gone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from notebase import __version__
 from notebase.config import Config
 from notebase.errors import Problem, Severity, once_each
-from notebase.load import FileLoad, IdKey, LoadResult, Stamp, discover, id_key, load_some, stamp, unique_ids
+from notebase.files import Stamp, fingerprint, stamp, walk
+from notebase.load import FileLoad, IdKey, LoadResult, id_key, load_some, unique_ids
 from notebase.model import Entry
 
 SNAPSHOT_FORMAT = 1
@@ -84,13 +83,6 @@ class Delta:
     total: int
 
 
-def fingerprint(config: Config, salt: str = "") -> str:
-    """Return a digest of everything besides the files that changes how notes load."""
-    settings = [__version__, salt, config.notes_dir, config.max_file_size, list(config.exclude),
-                json.dumps(config.feeds, sort_keys=True, default=str)]
-    return f"{salt}:" + hashlib.blake2b(json.dumps(settings).encode(), digest_size=12).hexdigest()
-
-
 def from_load(config: Config, result: LoadResult, previous: Snapshot | None,
               digest: Callable[[Entry], str], salt: str = "") -> Delta:
     """Compare a full load with the previous snapshot; nothing is read again."""
@@ -106,13 +98,12 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
     print_ = fingerprint(config, salt)
     paths: dict[str, Path] = {}
     stamps: dict[str, Stamp] = {}
-    for path in discover(config):
-        rel = path.relative_to(config.notes_path).as_posix()
+    for rel, path in walk(config):
         try:
             stamps[rel] = stamp(path)
         except OSError:
             continue  # gone since the walk: treated as removed
-        paths[rel] = path
+        paths[rel] = Path(path)
     old_by_file: dict[str, list[Record]] = {}
     for record in previous.records if previous else ():
         old_by_file.setdefault(record.rel, []).append(record)

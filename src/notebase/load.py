@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,17 +12,13 @@ from notebase.config import Config
 from notebase.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity, once_each
 from notebase.model import Entry
-from notebase.readers.feed import FEED_EXTENSIONS, feed_start, read_feed
+from notebase.files import FEED_EXTENSIONS, Stamp, discover, stamp
+from notebase.readers.feed import feed_start, read_feed
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
 from notebase.readers.text import decode_bytes
 from notebase.slug import slugify
 
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
-NOTE_EXTENSIONS = MARKDOWN_EXTENSIONS + FEED_EXTENSIONS
-
-
-Stamp = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -67,40 +62,6 @@ class LoadResult:
     def warnings(self) -> list[Problem]:
         """The problems that fail a command only with --strict."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
-
-
-def discover(config: Config) -> list[Path]:
-    """Return the note and feed files under the notes folder, sorted, links never followed out."""
-    root = config.notes_path
-    skip = {config.output_path, config.cache_path}
-    found = []
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
-                         and not (here / d).is_symlink())
-        for name in sorted(files):
-            path = here / name
-            if name.startswith(".") or not name.lower().endswith(NOTE_EXTENSIONS) or path.is_symlink():
-                continue
-            rel = path.relative_to(root).as_posix()
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude):
-                continue
-            found.append(path)
-    return found
-
-
-def stamp(path: Path) -> Stamp:
-    """Return what changes when a source changes: size and mtime, and a feed's sidecar mtime."""
-    st = path.stat()
-    side = 0
-    if path.suffix.lower() in FEED_EXTENSIONS:
-        for sidecar in (path.with_suffix(".yaml"), path.with_suffix(".yml")):
-            try:
-                side = sidecar.stat().st_mtime_ns
-                break
-            except OSError:
-                continue
-    return (st.st_size, st.st_mtime_ns, side)
 
 
 def read_source(path: Path, config: Config) -> tuple[list[RawNote], list[Problem]]:

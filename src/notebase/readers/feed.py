@@ -11,7 +11,6 @@ from notebase.dates import DateError, parse_date
 from notebase.errors import Problem, Severity
 from notebase.readers.raw import RawNote
 
-FEED_EXTENSIONS = (".xml", ".rss", ".atom")
 _START = re.compile(r"^[ \t]*(?:(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)\s*)*"
                     r"<(?:rss|feed|rdf:RDF)\b", re.M | re.S)
 _END = re.compile(r"</(?:rss|feed|rdf:RDF)>\s*$")

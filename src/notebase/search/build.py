@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from whoosh.writing import SegmentWriter
 
-BATCH_CHARS = 6_000_000  # text per segment: about 150 MB of postings in the pool, no spill to disk
+BATCH_CHARS = 8_000_000  # text per segment: about 200 MB of postings in the pool, no spill to disk
 POOL_MB = 512
 PARALLEL_ENTRIES = 1500  # below this, a second process costs more than it saves
 
@@ -27,7 +27,7 @@ def write_segments(ix, docs: Sequence, to_document: Callable) -> list:
     writer, size = None, 0
     for entry in docs:
         if writer is None:
-            writer, size = SegmentWriter(ix, _lk=False, limitmb=POOL_MB), 0
+            writer, size = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False), 0
         doc = to_document(entry)
         writer.add_document(**doc)
         size += len(doc["body"]) + len(doc["head"])

@@ -6,7 +6,7 @@ import time
 
 from notebase.config import Config
 from notebase.search.glossary import load_glossary
-from notebase.search.index import IndexLocked, IndexReport, index_path, read_snapshot, update
+from notebase.search.index import STAMPS, IndexLocked, IndexReport, index_path, is_fresh, update
 from notebase.search.parse import Filter, parse
 from notebase.search.searcher import Results, Searcher
 
@@ -16,13 +16,13 @@ def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
 
     A refresh that finds the index locked by a running build answers from the index as it is.
     """
-    snapshot, _ = read_snapshot(index_path(config))
-    if snapshot is not None and not refresh:
+    exists = (index_path(config) / STAMPS).is_file()
+    if exists and (not refresh or is_fresh(config)):
         return None
     try:
-        return update(config, wait=snapshot is None)
+        return update(config, wait=not exists)
     except IndexLocked:
-        if snapshot is None:
+        if not exists:
             raise
         return None
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 SEPARATOR = " = "
 MAX_WORDS = 6  # the longest term, in words, that is looked for in a query
@@ -125,7 +125,7 @@ def parse_line(line: str) -> tuple[str, ...] | None:
 @cache
 def shipped() -> tuple[tuple[str, ...], ...]:
     """Return the concepts of the glossary that ships with notebase."""
-    text = resources.files("notebase.search").joinpath("glossary.txt").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("glossary.txt").read_text(encoding="utf-8")
     return tuple(terms for line in text.splitlines() if (terms := parse_line(line)))
 
 

@@ -8,127 +8,26 @@ running meanwhile keeps answering from the old one.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token as WhooshToken
-from whoosh.analysis import Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.formats import Positions
 
 from notebase.config import Config
 from notebase.errors import NotebaseError, Problem, Severity
-from notebase.incremental import Delta, Snapshot, changes, from_load
-from notebase.load import LoadResult
-from notebase.model import Entry
-from notebase.search.analysis import spans, terms
-from notebase.search.build import build_all
+from notebase.files import fingerprint, stamp, walk
+from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
 
-# Bump when the schema, the analyzer or what a document holds changes: older indexes rebuild.
-SCHEMA_VERSION = 3
-INDEX_NAME = "entries"
+if TYPE_CHECKING:
+    from notebase.incremental import Delta, Snapshot
+    from notebase.load import LoadResult
+
 SNAPSHOT = "snapshot.json"
-# Title, paper title, tags and people/venue words share one short "head" field weighted above the
-# body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
-FIELD_BOOSTS = {"head": 3.0, "body": 1.0}
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
-
-
-class KoEnTokenizer(Tokenizer):
-    """Whoosh adapter that yields exactly the tokens of `analysis.tokenize`."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        found = spans(value) if tokenize else [(value, 0, len(value))]
-        for pos, (text, start, end) in enumerate(found, start_pos):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-class FastPositions(Positions):
-    """Whoosh's positions format, fed straight from `analysis.spans` without Token objects.
-
-    Whoosh's own path builds a Token per term and groups them in Python; for 80 MB of notes
-    that was a third of indexing time.
-    """
-
-    def word_values(self, value, analyzer, **kwargs):
-        """Yield (term, frequency, weight, encoded positions) for each distinct term of value."""
-        positions: dict[str, list[int]] = {}
-        for pos, term in enumerate(terms(value)):
-            found = positions.get(term)
-            if found is None:
-                positions[term] = [pos]
-            else:
-                found.append(pos)
-        boost = self.field_boost
-        for term, found in positions.items():
-            yield term, len(found), len(found) * boost, self.encode(found)
-
-
-def _text_field(**kwargs) -> TEXT:
-    field = TEXT(analyzer=KoEnTokenizer(), **kwargs)
-    field.format = FastPositions(field_boost=field.format.field_boost)
-    return field
-
-
-def make_schema() -> Schema:
-    """Return the index schema: text fields for ranking, exact fields for filters and display."""
-    return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
-        type=ID(stored=True),
-        lang=ID(stored=True),
-        date=ID(stored=True, sortable=True),  # ISO dates sort and range as text
-        tag=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
-        head=_text_field(),
-        body=_text_field(stored=True),
-        title=STORED(),
-        source=STORED(),
-        url=STORED(),
-        summary=STORED(),
-    )
-
-
-def to_document(entry: Entry) -> dict[str, str]:
-    """Return the fields the index keeps for one entry."""
-    meta = [entry.author, getattr(entry, "presenter", None), getattr(entry, "venue", None),
-            getattr(entry, "event", None), getattr(entry, "location", None), getattr(entry, "category", None)]
-    meta += list(getattr(entry, "authors", ()))
-    meta += [f"{talk.speaker} {talk.title}" for talk in getattr(entry, "talks", ())]
-    return {
-        "id": entry.id,
-        "type": entry.type.value,
-        "lang": entry.lang,
-        "date": entry.date.isoformat(),
-        "tag": ",".join(t.replace(",", " ") for t in entry.tags),
-        "title": entry.title,
-        "head": "\n".join([entry.title, getattr(entry, "paper_title", None) or "", " ".join(entry.tags)] + [m for m in meta if m]),
-        "body": entry.text,
-        "source": str(entry.source),
-        "url": entry.url or "",
-        "summary": entry.summary,
-    }
-
-
-def digest(entry: Entry) -> str:
-    """Return a digest of everything the index keeps for one entry."""
-    doc = to_document(entry)
-    blob = "\x1f".join(f"{k}\x1e{doc[k]}" for k in sorted(doc))
-    return hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+STAMPS = "stamps.json"
 
 
 @dataclass(frozen=True)
@@ -168,6 +67,8 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str]:
     except Exception as exc:  # noqa: BLE001 - Whoosh raises many kinds on a damaged table of contents
         return None, f"the index is damaged ({type(exc).__name__})"
     try:
+        from notebase.incremental import Snapshot
+
         snapshot = Snapshot.from_json((path / SNAPSHOT).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None, "the index has no snapshot (an interrupted build?)"
@@ -183,7 +84,8 @@ def _check(path: Path, snapshot: Snapshot) -> str:
     try:
         ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         try:
-            count = ix.doc_count()
+            with ix.searcher() as searcher:  # opens every segment's files: a damaged one fails here
+                count = searcher.doc_count()
         finally:
             ix.close()
     except Exception as exc:  # noqa: BLE001 - Whoosh raises many kinds on a damaged index
@@ -207,6 +109,8 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
         why = _check(path, snapshot)
         if why:
             snapshot = None
+    from notebase.incremental import changes, from_load
+
     delta = (from_load(config, loaded, snapshot, digest, _fingerprint_salt()) if loaded is not None
              else changes(config, snapshot, digest, _fingerprint_salt(), jobs))
     if snapshot is None:
@@ -244,7 +148,7 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
 
         ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         try:
-            writer = ix.writer(timeout=30.0 if wait else 0.0)
+            writer = ix.writer(timeout=30.0 if wait else 0.0, compound=False)
         except LockError:
             raise IndexLocked(f"{path}: the search index is locked by another notebase process; "
                               "try again when it finishes") from None
@@ -267,9 +171,25 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
 
 
 def _write_snapshot(path: Path, snapshot: Snapshot) -> None:
-    tmp = path / f"{SNAPSHOT}.{os.getpid()}.tmp"
-    tmp.write_text(snapshot.to_json(), encoding="utf-8")
-    os.replace(tmp, path / SNAPSHOT)
+    """Write the snapshot, then the stamps alone, which a search reads to see if anything changed."""
+    for name, text in ((SNAPSHOT, snapshot.to_json()),
+                       (STAMPS, json.dumps({"fingerprint": snapshot.fingerprint, "stamps": snapshot.stamps}))):
+        tmp = path / f"{name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path / name)
+
+
+def is_fresh(config: Config) -> bool:
+    """Whether the index exists and no note changed since it was updated, without loading anything."""
+    try:
+        saved = json.loads((index_path(config) / STAMPS).read_text(encoding="utf-8"))
+        if saved["fingerprint"] != fingerprint(config, _fingerprint_salt()):
+            return False
+        stamps = saved["stamps"]
+        found = walk(config)
+        return len(found) == len(stamps) and all(list(stamp(path)) == stamps.get(rel) for rel, path in found)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
@@ -281,6 +201,8 @@ def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
     try:
         ix = whoosh_index.create_in(str(fresh), make_schema(), INDEX_NAME)
         jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+        from notebase.search.build import build_all
+
         build_all(ix, delta.changed, to_document, jobs)
         ix.close()
         _write_snapshot(fresh, delta.snapshot)

@@ -43,8 +43,17 @@ class Scorer:
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self.average = {f: searcher.field_length(f) / (self.count or 1) for f in field_boosts}
         self._norms: dict[tuple[int, str], list[float | None]] = {}
+        self._columns: dict[str, list] = {}
         self.deleted = {offset + d for reader, offset in self.leaves if reader.has_deletions()
                         for d in range(reader.doc_count_all()) if reader.is_deleted(d)}
+
+    def column(self, name: str, wanted: int):
+        """Return a sortable field's values by document number: a list when many are wanted."""
+        if wanted < 200:
+            return self.searcher.reader().column_reader(name)
+        if name not in self._columns:
+            self._columns[name] = list(self.searcher.reader().column_reader(name))
+        return self._columns[name]
 
     def _norm_table(self, index: int, field: str) -> list[float | None]:
         key = (index, field)
@@ -53,16 +62,16 @@ class Scorer:
             table = self._norms[key] = [None] * self.leaves[index][0].doc_count_all()
         return table
 
-    def postings(self, term: str) -> Iterator[tuple[int, float]]:
-        """Yield (document number, BM25F score) of one term over every field, deleted ones included."""
+    def add(self, term: str, boost: float, scores: dict[int, float], seen: set[int]) -> None:
+        """Add one term's BM25F score over every field into scores, and its documents into seen."""
         reader = self.searcher.reader()
-        for field, boost in self.fields.items():
+        for field, field_boost in self.fields.items():
             df = reader.doc_frequency(field, term)
             if not df:
                 continue
-            idf = log(self.count / (df + 1)) + 1
-            scale = boost * idf * (K1 + 1)
+            scale = boost * field_boost * (log(self.count / (df + 1)) + 1) * (K1 + 1)
             average = self.average[field] or 1.0
+            get = scores.get
             for index, (leaf, offset) in enumerate(self.leaves):
                 if (field, term) not in leaf:
                     continue
@@ -73,28 +82,32 @@ class Scorer:
                         norm = norms[doc]
                         if norm is None:
                             norm = norms[doc] = K1 * (1 - B + B * length(doc, field) / average)
-                        yield doc + offset, scale * weight / (weight + norm)
+                        doc += offset
+                        scores[doc] = get(doc, 0.0) + scale * weight / (weight + norm)
+                        seen.add(doc)
 
-    def score(self, groups: list[Group], slot_count: int) -> tuple[dict[int, float], dict[int, set[int]]]:
+    def score(self, groups: list[Group]) -> tuple[dict[int, float], dict[int, set[int]]]:
         """Return each matching document's summed score and the slots it filled."""
         total: dict[int, float] = {}
         filled: dict[int, set[int]] = {}
         for group in groups:
             scores: dict[int, float] = {}
-            hits: dict[int, int] = {}
-            for term in dict.fromkeys(group.terms):
-                seen = set()
-                for doc, value in self.postings(term):
-                    scores[doc] = scores.get(doc, 0.0) + value * group.boost
-                    if doc not in seen:
-                        seen.add(doc)
-                        hits[doc] = hits.get(doc, 0) + 1
-            need = len(dict.fromkeys(group.terms)) if group.all_terms else 1
-            for doc, value in scores.items():
-                if hits[doc] < need or (group.docs is not None and doc not in group.docs):
-                    continue
-                total[doc] = total.get(doc, 0.0) + value
-                filled.setdefault(doc, set()).update(group.slots)
+            unique = tuple(dict.fromkeys(group.terms))
+            found = []
+            for term in unique:
+                seen: set[int] = set()
+                self.add(term, group.boost, scores, seen)
+                found.append(seen)
+            docs = set.intersection(*found) if group.all_terms and len(found) > 1 else scores.keys()
+            if group.docs is not None:
+                docs = group.docs.intersection(docs)
+            for doc in docs:
+                total[doc] = total.get(doc, 0.0) + scores[doc]
+                slots = filled.get(doc)
+                if slots is None:
+                    filled[doc] = set(group.slots)
+                else:
+                    slots.update(group.slots)
         for doc in self.deleted.intersection(total):
             del total[doc]
         return total, filled
@@ -102,6 +115,8 @@ class Scorer:
 
 def _blocks(matcher) -> Iterator[tuple]:
     """Yield (ids, weights) a block at a time from a Whoosh 3 leaf matcher, else a posting at a time."""
+    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+        matcher = matcher.child  # a deletion filter: deleted documents are dropped after scoring
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_weights") and hasattr(matcher, "_next_block"):
         while matcher.is_active():
             matcher._read_ids()

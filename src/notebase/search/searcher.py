@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from notebase.search.analysis import terms as analyse
 from notebase.search.glossary import Expansion, Glossary
-from notebase.search.index import FIELD_BOOSTS, INDEX_NAME
+from notebase.search.schema import FIELD_BOOSTS, INDEX_NAME
 from notebase.search.parse import Clause, Filter, Query
 from notebase.search.scoring import Group, Scorer
 from notebase.search.snippet import find_spans, make_snippet
@@ -101,22 +101,21 @@ class Searcher:
         started = time.perf_counter()
         self._refresh()
         reader = self._searcher.reader()
-        dates, ids = reader.column_reader("date"), reader.column_reader("id")
         positive = query.positive
         expansions = self.glossary.expand([c.text for c in positive]) if positive else []
         groups, slot_count, alternatives = self._groups(positive, expansions)
-        keep = self._keep(query, dates)
+        keep = self._keep(query)
         if groups:
-            scores, filled = self._scorer.score(groups, slot_count)
+            scores, filled = self._scorer.score(groups)
             final = {}
             for doc, value in scores.items():
-                if keep(doc):
+                if keep is None or keep(doc):
                     share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
-                    final[doc] = value * (COORD_FLOOR + (1 - COORD_FLOOR) * share)
+                    final[doc] = round(value * (COORD_FLOOR + (1 - COORD_FLOOR) * share), 7)
         else:
             filled = {}
-            final = {doc: 0.0 for doc in reader.all_doc_ids() if keep(doc)}
-        best = heapq.nsmallest(limit, final, key=lambda d: (-round(final[d], 7), _neg_date(dates[d]), ids[d]))
+            final = {doc: 0.0 for doc in reader.all_doc_ids() if keep is None or keep(doc)}
+        best = self._best(final, limit)
         wanted = {t for c in positive for t in c.terms} | {t for _, _, terms, _ in alternatives for t in terms}
         hits = tuple(self._hit(doc, final[doc], filled.get(doc, set()), wanted, alternatives) for doc in best)
         return Results(query, hits, len(final), tuple(e for _, _, e in expansions), time.perf_counter() - started)
@@ -150,15 +149,26 @@ class Searcher:
                 if not terms:
                     continue
                 marker = slot + 1 + len(alternatives)
-                docs = None
-                if len(terms) > 1:
-                    docs = frozenset(self._searcher.docs_for_query(_text_query(terms)))
-                groups.append(Group(terms, EXPANSION_BOOST, covered + (marker,), all_terms=True, docs=docs))
+                # A synonym scores where all its terms occur: checking their order too (a phrase
+                # query) cost more than the whole rest of a search, for little gain on research terms.
+                groups.append(Group(terms, EXPANSION_BOOST, covered + (marker,), all_terms=True))
                 alternatives.append((expansion.matched, synonym, terms, marker))
         return groups, slot, alternatives
 
-    def _keep(self, query: Query, dates):
-        """Return a test of whether a document passes the query's filters and exclusions."""
+    def _best(self, final: dict[int, float], limit: int) -> list[int]:
+        """Return the top documents by score, ties to the newer entry, then to the id."""
+        top = heapq.nlargest(limit, final, key=final.__getitem__)
+        if not top:
+            return []
+        cutoff = final[top[-1]]
+        tied = [d for d, value in final.items() if value >= cutoff] if len(final) > limit else list(final)
+        dates, ids = self._scorer.column("date", len(tied)), self._scorer.column("id", len(tied))
+        return sorted(tied, key=lambda d: (-final[d], _neg_date(dates[d]), ids[d]))[:limit]
+
+    def _keep(self, query: Query):
+        """Return a test of whether a document passes the filters and exclusions, or None for all."""
+        if not query.filters and not query.negative and not self._scorer.deleted:
+            return None
         allowed: list[set[int]] = []
         masked: set[int] = set()
         date_tests = []
@@ -175,10 +185,13 @@ class Searcher:
         for clause in query.negative:
             masked |= set(self._searcher.docs_for_query(_text_query(clause.terms)))
         deleted = self._scorer.deleted
+        dates = self._scorer.column("date", len(self._scorer.deleted) + 1000) if date_tests else None
 
         def keep(doc: int) -> bool:
             if doc in masked or doc in deleted or any(doc not in docs for docs in allowed):
                 return False
+            if not date_tests:
+                return True
             day = dates[doc]
             for bounds, negated in date_tests:
                 inside = any(start <= day <= end for start, end in bounds)
