@@ -96,14 +96,14 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
             salt: str = "", jobs: int | None = None) -> Delta:
     """Compare the notes folder with the previous snapshot, reading only files whose stamp changed."""
     print_ = fingerprint(config, salt)
-    paths: dict[str, Path] = {}
+    paths: dict[str, str] = {}
     stamps: dict[str, Stamp] = {}
     for rel, path in walk(config):
         try:
             stamps[rel] = stamp(path)
         except OSError:
             continue  # gone since the walk: treated as removed
-        paths[rel] = Path(path)
+        paths[rel] = path
     old_by_file: dict[str, list[Record]] = {}
     for record in previous.records if previous else ():
         old_by_file.setdefault(record.rel, []).append(record)
@@ -113,7 +113,7 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
     fresh: dict[str, FileLoad] = {}
     while True:
         todo = sorted(reread - fresh.keys())
-        fresh.update((f.rel, f) for f in load_some([paths[rel] for rel in todo], config, jobs))
+        fresh.update((f.rel, f) for f in load_some([Path(paths[rel]) for rel in todo], config, jobs))
         keys, old_ids, slots = [], [], []
         for rel in paths:
             if rel in fresh:

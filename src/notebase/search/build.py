@@ -27,7 +27,7 @@ def write_segments(ix, docs: Sequence, to_document: Callable) -> list:
     writer, size = None, 0
     for entry in docs:
         if writer is None:
-            writer, size = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False), 0
+            writer, size = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False, codec=codec()), 0
         doc = to_document(entry)
         writer.add_document(**doc)
         size += len(doc["body"]) + len(doc["head"])
@@ -37,6 +37,13 @@ def write_segments(ix, docs: Sequence, to_document: Callable) -> list:
     if writer is not None:
         segments.append(_finish(writer))
     return segments
+
+
+def codec():
+    """Whoosh's format without zlib on posting blocks: a search decompresses no block."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return W3Codec(compression=0)
 
 
 def _finish(writer: SegmentWriter):

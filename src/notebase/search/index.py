@@ -148,7 +148,9 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
 
         ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         try:
-            writer = ix.writer(timeout=30.0 if wait else 0.0, compound=False)
+            from notebase.search.build import codec
+
+            writer = ix.writer(timeout=30.0 if wait else 0.0, compound=False, codec=codec())
         except LockError:
             raise IndexLocked(f"{path}: the search index is locked by another notebase process; "
                               "try again when it finishes") from None

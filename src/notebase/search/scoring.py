@@ -62,7 +62,7 @@ class Scorer:
             table = self._norms[key] = [None] * self.leaves[index][0].doc_count_all()
         return table
 
-    def add(self, term: str, boost: float, scores: dict[int, float], seen: set[int]) -> None:
+    def add(self, term: str, boost: float, scores: dict[int, float], seen: set[int] | None) -> None:
         """Add one term's BM25F score over every field into scores, and its documents into seen."""
         reader = self.searcher.reader()
         for field, field_boost in self.fields.items():
@@ -84,7 +84,8 @@ class Scorer:
                             norm = norms[doc] = K1 * (1 - B + B * length(doc, field) / average)
                         doc += offset
                         scores[doc] = get(doc, 0.0) + scale * weight / (weight + norm)
-                        seen.add(doc)
+                        if seen is not None:
+                            seen.add(doc)
 
     def score(self, groups: list[Group]) -> tuple[dict[int, float], dict[int, set[int]]]:
         """Return each matching document's summed score and the slots it filled."""
@@ -95,10 +96,11 @@ class Scorer:
             unique = tuple(dict.fromkeys(group.terms))
             found = []
             for term in unique:
-                seen: set[int] = set()
+                # Which documents hold each term matters only when a group needs all of them.
+                seen: set[int] | None = set() if group.all_terms and len(unique) > 1 else None
                 self.add(term, group.boost, scores, seen)
                 found.append(seen)
-            docs = set.intersection(*found) if group.all_terms and len(found) > 1 else scores.keys()
+            docs = set.intersection(*found) if found and found[0] is not None else scores.keys()
             if group.docs is not None:
                 docs = group.docs.intersection(docs)
             for doc in docs:
