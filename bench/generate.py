@@ -12,6 +12,7 @@ import argparse
 import bisect
 import itertools
 import random
+import shutil
 from pathlib import Path
 
 KO = ("대조 학습 모델 데이터 증강 불확실성 추정 그래프 신경망 강화 학습 확산 모델 실험 결과 방법 "
@@ -116,6 +117,22 @@ def generate(root: Path, count: int, seed: int = 7, uniform: bool = False) -> Pa
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return notes
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every benchmark shares: how many notes, where, and which kind."""
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--uniform", action="store_true", help="notes drawn from ~90 research terms (worst case)")
+
+
+def knowledge_base(args: argparse.Namespace) -> Path:
+    """Return the root of the generated knowledge base the options name, generating it once."""
+    root = args.out / f"kb-{args.count}{'-uniform' if args.uniform else ''}"
+    if not (root / "notes").is_dir():
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, args.count, uniform=args.uniform)
+    return root
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
+from generate import add_arguments, knowledge_base  # noqa: E402
 
 from notebase.config import load_config  # noqa: E402
 from notebase.search.engine import open_searcher  # noqa: E402
@@ -38,15 +38,10 @@ def _percentile(values: list[float], q: float) -> float:
 def main() -> None:
     """Generate the notes once, then time each figure and print it."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=10_000)
+    add_arguments(parser)
     parser.add_argument("--runs", type=int, default=3, help="runs of the from-scratch build")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
-    parser.add_argument("--uniform", action="store_true", help="notes drawn from ~90 research terms (worst case)")
     args = parser.parse_args()
-    root = args.out / f"kb-{args.count}{'-uniform' if args.uniform else ''}"
-    if not (root / "notes").is_dir():
-        shutil.rmtree(root, ignore_errors=True)
-        generate(root, args.count, uniform=args.uniform)
+    root = knowledge_base(args)
     config = load_config(root)
 
     scratch = []

@@ -16,35 +16,19 @@ import yaml
 from conftest import REPO, SHARED, record_figure
 from notebase.config import load_config
 from notebase.search.engine import search
+from notebase.search.evaluate import evaluate
 
 SUITES = REPO / "tests" / "relevance"
 KINDS = ("ko-noun", "ko-particle", "en", "mixed", "cross-lingual")
 
 
-def score(root: Path, judged: list[dict]) -> tuple[float, float, dict[str, tuple[float, float]], list[str]]:
-    """Return recall@10, MRR, the same per kind, and a line per query that missed something."""
-    config = load_config(root)
-    per_kind = defaultdict(list)
-    misses = []
-    for case in judged:
-        results, _ = search(config, case["query"], limit=10)
-        ids = [hit.id for hit in results.hits]
-        relevant = set(case["relevant"])
-        recall = len(relevant & set(ids)) / len(relevant)
-        rank = next((n for n, i in enumerate(ids, 1) if i in relevant), None)
-        per_kind[case["kind"]].append((recall, 1 / rank if rank else 0.0))
-        if recall < 1 or rank != 1:
-            misses.append(f"{case['query']!r}: recall {recall:.2f}, first relevant at {rank}")
-    pairs = [p for found in per_kind.values() for p in found]
-    mean = lambda values: sum(values) / len(values)  # noqa: E731
-    kinds = {k: (mean([r for r, _ in v]), mean([m for _, m in v])) for k, v in per_kind.items()}
-    return mean([r for r, _ in pairs]), mean([m for _, m in pairs]), kinds, misses
-
-
-def _report(name: str, recall: float, mrr: float, kinds: dict, n: int) -> None:
-    record_figure(f"{name}: {n} queries, recall@10 {recall:.3f}, MRR {mrr:.3f}")
-    for kind, (r, m) in sorted(kinds.items()):
+def score(root: Path, judged: list[dict], name: str):
+    """Evaluate the judged queries on the knowledge base at root and record the figures."""
+    figures = evaluate(load_config(root), judged)
+    record_figure(f"{name}: {figures.queries} queries, recall@10 {figures.recall:.3f}, MRR {figures.mrr:.3f}")
+    for kind, (r, m) in sorted(figures.kinds.items()):
         record_figure(f"    {kind:<14} recall@10 {r:.3f}  MRR {m:.3f}")
+    return figures.recall, figures.mrr, figures.kinds, list(figures.misses)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +55,7 @@ def test_sample_relevance_floor(sample_root):
     ids = {e.id for e in load(load_config(sample_root)).entries}
     unknown = {i for case in judged for i in case["relevant"]} - ids
     assert not unknown, f"judged ids that no sample entry has: {unknown}"
-    recall, mrr, kinds, misses = score(sample_root, judged)
-    _report("sample notes relevance", recall, mrr, kinds, len(judged))
+    recall, mrr, kinds, misses = score(sample_root, judged, "sample notes relevance")
     # Measured 0.961 / 0.960 when these floors were set; a drop below them is a real regression.
     assert recall >= 0.90, misses
     assert mrr >= 0.90, misses
@@ -94,8 +77,7 @@ def seed_root(tmp_path_factory):
 
 def test_seed_relevance_floor(seed_root):
     judged = yaml.safe_load((SUITES / "seed_queries.yaml").read_text(encoding="utf-8"))
-    recall, mrr, kinds, misses = score(seed_root, judged)
-    _report("seed relevance", recall, mrr, kinds, len(judged))
+    recall, mrr, kinds, misses = score(seed_root, judged, "seed relevance")
     # Measured 0.875 / 1.000 when these floors were set.
     assert recall >= 0.80, misses
     assert mrr >= 0.90, misses

@@ -73,7 +73,8 @@ def _text_query(terms: tuple[str, ...]) -> wq.Query:
 class Searcher:
     """An open index that answers queries; keep one open to answer many quickly."""
 
-    def __init__(self, path: Path, glossary: Glossary):
+    def __init__(self, path: Path, glossary: Glossary, coord_floor: float = COORD_FLOOR):
+        self.coord_floor = coord_floor
         self._ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         self._searcher = self._ix.searcher()
         self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
@@ -111,7 +112,7 @@ class Searcher:
             for doc, value in scores.items():
                 if keep is None or keep(doc):
                     share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
-                    final[doc] = round(value * (COORD_FLOOR + (1 - COORD_FLOOR) * share), 7)
+                    final[doc] = round(value * (self.coord_floor + (1 - self.coord_floor) * share), 7)
         else:
             filled = {}
             final = {doc: 0.0 for doc in reader.all_doc_ids() if keep is None or keep(doc)}
