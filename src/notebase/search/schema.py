@@ -25,7 +25,6 @@ INDEX_NAME = "entries"
 # Title, paper title, tags and people/venue words share one short "head" field weighted above the
 # body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
 FIELD_BOOSTS = {"head": 3.0, "body": 1.0}
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
 
 class KoEnTokenizer(Tokenizer):
