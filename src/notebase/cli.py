@@ -198,21 +198,18 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
     contrastive learning); the output says when a result matched that way.
     """
     from notebase.search.engine import search
-    from notebase.search.parse import Filter, QueryError, parse
+    from notebase.search.parse import Filter, QueryError, date_range, parse
 
     text = " ".join(words)
     extra = []
     try:
+        # The options are the query's own filters, checked by the same code.
         if type_:
             extra += parse(f"type:{type_}").filters
         if tag:
             extra.append(Filter("tag", (tag.lstrip("#").lower(),)))
         if since or until:
-            start = parse(f"date:{since}").filters[0].values[0][0] if since else None
-            end = parse(f"date:{until}").filters[0].values[0][1] if until else None
-            import datetime as dt
-
-            extra.append(Filter("date", ((start or dt.date.min, end or dt.date.max),)))
+            extra.append(Filter("date", (date_range(f"{since or ''}..{until or ''}"),)))
         results, report = search(_config(), text, filters=tuple(extra), limit=limit)
     except QueryError as exc:
         click.echo(f"notebase search: {exc}", err=True)

@@ -37,13 +37,11 @@ def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit
     """Parse and run one query; raise QueryError on a bad query. Returns the index report too."""
     query = parse(text, extra=filters)  # a bad query fails before any index work
     report = ensure_index(config, refresh)
-    for attempt in range(2):
-        try:
-            with open_searcher(config) as searcher:
-                return searcher.search(query, limit), report
-        except (OSError, ValueError) as exc:
-            # A build swapped the index in between listing and opening its files: try once more.
-            if attempt or isinstance(exc, (UnicodeError,)):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("unreachable")
+    try:
+        with open_searcher(config) as searcher:
+            return searcher.search(query, limit), report
+    except OSError:
+        # A rebuild swapped the index in between listing and opening its files: try once more.
+        time.sleep(0.05)
+        with open_searcher(config) as searcher:
+            return searcher.search(query, limit), report

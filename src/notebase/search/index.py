@@ -1,4 +1,4 @@
-"""The on-disk Whoosh index: its schema, and keeping it in step with the notes folder.
+"""The on-disk Whoosh index, kept in step with the notes folder (its fields are in schema.py).
 
 The index lives in `<cache_dir>/index` with a snapshot (`snapshot.json`) of what it holds, so an
 update reads only the files whose stamp changed and touches only entries whose digest changed.

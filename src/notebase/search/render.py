@@ -47,7 +47,7 @@ def format_results(results: Results) -> str:
         tags = " ".join(f"#{t}" for t in hit.tags[:6])
         meta = _clean(" · ".join(x for x in (hit.type, hit.date.isoformat(), tags) if x))
         lines.append("")
-        lines.append(f"{n:>2}. {click.style('', bold=True)}{title}")
+        lines.append(f"{n:>2}. {title}")
         lines.append(f"    {click.style(meta, fg='cyan')}  {click.style(_clean(hit.source), dim=True)}")
         if hit.snippet:
             lines.append("    " + _marked(hit.snippet, hit.highlights, {"bold": True, "fg": "yellow"}))

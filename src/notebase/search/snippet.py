@@ -8,6 +8,7 @@ so a long note is scanned in C rather than tokenized in Python.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from notebase.search.analysis import normalise
 
@@ -16,7 +17,9 @@ LEAD = 40  # characters of context kept before the first match
 _HANGUL = "\uac00-\ud7a3"
 
 
-def _pattern(wanted: set[str]) -> re.Pattern | None:
+@lru_cache(maxsize=64)
+def _pattern(wanted: frozenset[str]) -> re.Pattern | None:
+    """One pattern per query, shared by every hit's snippet and title."""
     parts = []
     for term in sorted(wanted, key=len, reverse=True):
         if term[0] >= "\uac00":
@@ -31,7 +34,7 @@ def _pattern(wanted: set[str]) -> re.Pattern | None:
 
 def find_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     """Return the merged (start, end) offsets in text of the wanted terms, as the analyzer sees them."""
-    pattern = _pattern(wanted)
+    pattern = _pattern(frozenset(wanted))
     if pattern is None:
         return []
     norm, offsets = normalise(text)
@@ -51,7 +54,7 @@ def find_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
 
 def make_snippet(text: str, wanted: set[str], width: int = WIDTH) -> tuple[str, list[tuple[int, int]]]:
     """Return a one-line passage around the most distinct wanted terms, and their offsets in it."""
-    pattern = _pattern(wanted)
+    pattern = _pattern(frozenset(wanted))
     norm, offsets = normalise(text)
     matches = [] if pattern is None else list(pattern.finditer(norm))
     if not matches:
