@@ -91,7 +91,9 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
                 lines[at] = ""
     first_body_line = raw.line + hints.get("body_offset", 0)
     links = () if is_html else find_wikilinks("\n".join(lines), first_body_line)
-    body = "\n".join(lines).strip("\n") if not is_html else raw.body
+    joined = "\n".join(lines)
+    body = joined.strip("\n") if not is_html else raw.body
+    body_line = first_body_line + (len(joined) - len(joined.lstrip("\n")) if not is_html else 0)
     text = html_to_text(body) if is_html else markdown_to_text(body)
     title = title or classify.short_title(text) or path.stem
     date, date_source = _date(ctx, text, path.stem)
@@ -110,7 +112,7 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
         id=_text(meta.get("id") or meta.get("slug")) or slugify(title),
         type=entry_type, title=title, date=date, date_source=date_source, lang=lang,
         tags=tags, source=SourceRef(raw.path, raw.line, hints.get("item") if is_html else None),
-        url=url, body=body, body_format=raw.body_format, text=text,
+        url=url, body=body, body_format=raw.body_format, body_line=body_line, text=text,
         summary=_text(meta.get("summary") or meta.get("description")) or summarize(text),
         author=_text(meta.get("author")) or hints.get("author"),
         series=hints.get("series"), links=links,

@@ -79,6 +79,7 @@ class Entry:
     url: str | None
     body: str
     body_format: str  # markdown or html
+    body_line: int = 1  # the file line where body starts, for problems found while rendering it
     text: str  # the body as plain text
     summary: str
     author: str | None = None

@@ -9,7 +9,7 @@ from typing import Any
 from notebase.model import Entry
 
 _COMMON = ("id", "type", "title", "date", "tags", "lang", "source", "url", "text")
-_SKIP = {"body", "extra", "links", "draft", "date_source", "body_format"}
+_SKIP = {"body", "extra", "links", "draft", "date_source", "body_format", "body_line"}
 
 
 def _plain(value: Any) -> Any:

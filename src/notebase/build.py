@@ -1,0 +1,191 @@
+"""The one sequencer: load, assemble the frozen Site, emit every output, swap it in, update the index.
+
+When nothing that shapes the site changed since the last build (the files under the notes
+folder, the templates, the settings, notebase itself) and the site is still there, the build
+stops after one walk and reports the previous build's problems again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from notebase import __version__
+from notebase.config import Config
+from notebase.errors import ConfigError, Problem, Severity
+
+STATE = "site-state.json"
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: entries and files, what went wrong, where the time went."""
+
+    entries: int
+    files: int  # files in the site
+    rewritten: int  # files whose content changed (the rest were kept as they were)
+    problems: tuple[Problem, ...]
+    up_to_date: bool = False  # nothing changed, nothing was rendered
+    timings: dict[str, float] = field(default_factory=dict)
+    index: object | None = None  # the search index's IndexReport, when it was updated
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that make the build fail."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+def check_output(config: Config) -> None:
+    """Refuse an output folder whose swap would take notes, templates or the root with it."""
+    out, root = config.output_path, config.root.resolve()
+    guarded = [root, config.notes_path, config.cache_path, root / "templates"]
+    if any(out == g or out in g.parents for g in guarded) or root not in out.parents:
+        raise ConfigError([Problem("notebase.yaml", 1, f"output_dir '{config.output_dir}' would replace notes or settings",
+                                   "use a folder of its own inside the root, such as 'site'")])
+
+
+def inputs_fingerprint(config: Config) -> str:
+    """Digest what a site is made from: every file under notes, the templates, settings, version."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")
+                                       and not k.endswith("_path")))).encode())
+    from notebase.render import template_dirs
+
+    skip = {str(config.output_path), str(config.cache_path)}
+    for folder in [config.notes_path, *template_dirs(config)]:
+        h.update(str(folder).encode())
+        for rel, size, mtime in _tree(str(folder), skip):
+            h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
+    for name in ("notebase.yaml", "notebase.yml"):
+        try:
+            st = os.stat(config.root / name)
+            h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
+        except OSError:
+            pass
+    return h.hexdigest()
+
+
+def _tree(folder: str, skip: set[str], prefix: str = ""):
+    try:
+        items = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for item in items:
+        if item.name.startswith(".") or item.path in skip:
+            continue
+        if item.is_dir(follow_symlinks=False):
+            yield from _tree(item.path, skip, prefix + item.name + "/")
+        else:
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            yield prefix + item.name, st.st_size, st.st_mtime_ns
+
+
+def _read_state(config: Config) -> dict:
+    try:
+        state = json.loads((config.cache_path / STATE).read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _site_intact(config: Config, files: int) -> bool:
+    count = sum(1 for _ in _tree(str(config.output_path), set()))
+    return config.output_path.is_dir() and count == files
+
+
+def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+          index: bool = True, force: bool = False) -> BuildReport:
+    """Build the site into the output folder (atomically) and bring the search index up to date."""
+    check_output(config)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = round(time.perf_counter() - started - sum(timings.values()), 3)
+
+    fingerprint = inputs_fingerprint(config)
+    state = _read_state(config)
+    if not force and state.get("fingerprint") == fingerprint and _site_intact(config, state.get("files", -1)):
+        index_report = _update_index(config, None) if index and not _index_present(config) else None
+        lap("check")
+        problems = tuple(Problem(**{**p, "severity": Severity(p["severity"])}) for p in state.get("problems", []))
+        return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report)
+
+    from notebase.emitters.assets import emit_assets
+    from notebase.emitters.feeds import emit_feeds, emit_sitemap
+    from notebase.emitters.listings import emit_listings
+    from notebase.emitters.pages import emit_entry_pages
+    from notebase.emitters.search_data import search_files
+    from notebase.load import load
+    from notebase.render import make_env
+    from notebase.site import assemble
+    from notebase.writer import Writer
+
+    loaded = load(config, jobs)
+    lap("load")
+    site = assemble(loaded.entries, config)
+    env = make_env(config)
+    lap("assemble")
+    writer = Writer(config.output_path, config.cache_path)
+    writer.start()
+    try:
+        problems = list(loaded.problems)
+        problems += emit_entry_pages(site, env, writer, jobs, progress)
+        lap("entry pages")
+        emit_listings(site, env, writer)
+        lap("listings")
+        for rel, data in search_files(site.entries, config).items():
+            writer.write(rel, data)
+        lap("search data")
+        emit_feeds(site, writer)
+        emit_assets(config, writer)
+        emit_sitemap(site, writer, [_page(rel) for rel in writer.written if rel.endswith(".html")
+                                    and rel != "404.html" and not rel.startswith("static/")])
+        writer.commit()
+        lap("write")
+    except BaseException:
+        writer.abort()
+        raise
+    index_report = _update_index(config, loaded) if index else None
+    if index_report is not None:
+        problems += [p for p in index_report.problems if p not in problems]
+        lap("search index")
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
+    _save_state(config, fingerprint, len(site.entries), len(writer.written), problems)
+    return BuildReport(len(site.entries), len(writer.written), writer.rewritten, tuple(problems), False,
+                       timings, index_report)
+
+
+def _page(rel: str) -> str:
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def _index_present(config: Config) -> bool:
+    from notebase.search.index import STAMPS, index_path
+
+    return (index_path(config) / STAMPS).is_file()
+
+
+def _update_index(config: Config, loaded):
+    from notebase.search.index import update
+
+    return update(config, loaded=loaded)
+
+
+def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
+    path: Path = config.cache_path / STATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {"fingerprint": fingerprint, "entries": entries, "files": files,
+             "problems": [p.as_dict() for p in problems]}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,1 @@
+"""Emitters: each turns the frozen Site into output files of one family."""

@@ -1,0 +1,140 @@
+"""Entry pages: each entry's body rendered to safe HTML and laid out by its type's template.
+
+Rendering markdown and templates is most of a build's work, so entries are split across
+processes (fork: the frozen Site and the compiled templates are inherited, not pickled); each
+process writes its pages into the staging folder and sends back only digests and problems.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+from jinja2 import Environment, TemplateNotFound
+
+from notebase.errors import Problem, Severity
+from notebase.markup import render
+from notebase.model import Entry
+from notebase.render import page_context
+from notebase.site import Site
+from notebase.urls import output_file
+from notebase.writer import Writer
+
+PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
+_LANG = {"ko": "ko", "en": "en"}
+
+
+@dataclass(frozen=True)
+class PagesDone:
+    """What one process wrote and found."""
+
+    written: dict[str, str]
+    rewritten: int
+    problems: tuple[Problem, ...]
+
+
+def template_for(entry: Entry, env: Environment) -> str:
+    """Return the template for an entry: its `template:` front matter if it names one, else its type's."""
+    wanted = entry.extra.get("template")
+    if isinstance(wanted, str) and wanted.endswith(".html"):
+        try:
+            env.get_template(wanted)
+            return wanted
+        except TemplateNotFound:
+            pass
+    return f"{entry.type.value}.html"
+
+
+def entry_context(site: Site, entry: Entry, index: int) -> dict:
+    """Return everything the template of the entry at `index` needs, its body rendered and sanitised."""
+    path = site.paths[entry.id]
+    rendered = render(entry.body, entry.body_format, source_path=entry.source.path,
+                      first_line=entry.body_line, page_path=path, targets=site.targets)
+    context = page_context(site.config, path)
+    context.update(
+        entry=entry, rendered=rendered, page_lang=_LANG.get(entry.lang, site.config.language),
+        tags=[(tag, site.tag_path(tag)) for tag in dict.fromkeys(entry.tags)],
+        backlinks=[site.entry(i) for i in site.backlinks.get(entry.id, ())],
+        related=[site.entry(i) for i in site.related.get(entry.id, ())],
+        paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
+        newer=site.entries[index - 1] if index > 0 else None,
+        older=site.entries[index + 1] if index + 1 < len(site.entries) else None,
+    )
+    return context
+
+
+def _render_share(site: Site, env: Environment, writer: Writer, start: int, stop: int) -> PagesDone:
+    saved = writer.written, writer.rewritten
+    writer.written, writer.rewritten = {}, 0
+    try:
+        problems = _render_range(site, env, writer, start, stop)
+        return PagesDone(writer.written, writer.rewritten, tuple(problems))
+    finally:
+        writer.written, writer.rewritten = saved
+
+
+def _render_range(site: Site, env: Environment, writer: Writer, start: int, stop: int) -> list[Problem]:
+    problems: list[Problem] = []
+    notes = site.config.notes_path
+    for index in range(start, stop):
+        entry = site.entries[index]
+        context = entry_context(site, entry, index)
+        rendered = context["rendered"]
+        problems += rendered.problems
+        html = env.get_template(template_for(entry, env)).render(context)
+        writer.write(output_file(site.paths[entry.id]), html.encode("utf-8"))
+        for image in rendered.images:
+            rel = f"media/{image}"
+            if rel in writer.written:
+                continue
+            try:
+                writer.copy(rel, notes / image)
+            except OSError as exc:
+                problems.append(Problem(entry.source.path, entry.body_line, f"cannot copy image '{image}': "
+                                        f"{exc.strerror or exc}", "check the image path", Severity.WARNING))
+    return problems
+
+
+_FORKED: tuple | None = None  # (site, env, writer) inherited by forked workers
+
+
+def _worker(start: int, stop: int) -> PagesDone:
+    site, env, writer = _FORKED
+    return _render_share(site, env, writer, start, stop)
+
+
+def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | None = None,
+                     progress=None) -> list[Problem]:
+    """Write every entry's page (and copy the images it shows); return the problems rendering found.
+
+    `progress(stage, done, total)`, when given, is called in this process as shares finish.
+    """
+    global _FORKED
+    count = len(site.entries)
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if jobs < 2 or count < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        done = [_render_share(site, env, writer, 0, count)]
+        if progress:
+            progress("pages", count, count)
+    else:
+        _FORKED = (site, env, writer)
+        try:
+            size = -(-count // (jobs * 4))  # small shares even out slow and fast entries
+            bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_worker, a, b): b - a for a, b in bounds}
+                done, finished = [], 0
+                for future in as_completed(futures):
+                    done.append(future.result())
+                    finished += futures[future]
+                    if progress:
+                        progress("pages", finished, count)
+        finally:
+            _FORKED = None
+    problems: list[Problem] = []
+    for part in done:
+        writer.merge(part.written, part.rewritten)
+        problems += part.problems
+    return problems

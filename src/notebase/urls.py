@@ -1,0 +1,77 @@
+"""Where every page lives and how pages link to each other: the one helper for all site URLs.
+
+A *site path* names a page relative to the site root: "" is home, "papers/simclr/" a folder page
+(written as its index.html), "feed.xml" a file. Pages link to each other with relative hrefs, so
+the same build works at "/", under a sub-path such as "/notes/", and opened from disk; only feeds,
+the sitemap and 404.html (served at any depth) need absolute URLs, which come from `base_url`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from notebase.model import EntryType
+
+TYPE_DIRS = {EntryType.PAPER: "papers", EntryType.CONFERENCE: "conferences", EntryType.TIP: "tips"}
+RESERVED = frozenset({"page"})  # folder names a listing's pagination uses beside entry folders
+_SAFE = "/-_.~!$&'()*+,;=:@"  # what may stay unescaped in a path; Hangul is percent-encoded
+
+
+def entry_path(entry_id: str, entry_type: EntryType) -> str:
+    """Return the site path of an entry's page, e.g. 'papers/simclr/'."""
+    name = f"{entry_id}-entry" if entry_id in RESERVED else entry_id
+    return f"{TYPE_DIRS[entry_type]}/{name}/"
+
+
+def type_path(entry_type: EntryType) -> str:
+    """Return the site path of the page listing one type of entry."""
+    return f"{TYPE_DIRS[entry_type]}/"
+
+
+def tag_path(slug: str) -> str:
+    """Return the site path of one tag's page, from the tag's slug."""
+    return f"tags/{slug}/"
+
+
+def year_path(year: int) -> str:
+    """Return the site path of a year's archive page."""
+    return f"archive/{year:04d}/"
+
+
+def month_path(year: int, month: int) -> str:
+    """Return the site path of a month's archive page."""
+    return f"archive/{year:04d}/{month:02d}/"
+
+
+def page_path(path: str, number: int) -> str:
+    """Return the site path of page `number` (1-based) of a paginated listing at `path`."""
+    return path if number <= 1 else f"{path}page/{number}/"
+
+
+def output_file(path: str) -> str:
+    """Return the file a site path is written to, relative to the output folder."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Return an href from the page at `from_path` to `to_path`, percent-encoded, never absolute."""
+    here = posixpath.dirname(output_file(from_path))
+    target = output_file(to_path)
+    rel = posixpath.relpath(target, here or ".")
+    if to_path == "" or to_path.endswith("/"):
+        rel = posixpath.dirname(rel)
+        rel = "./" if rel in ("", ".") else rel + "/"
+    return quote(rel, safe=_SAFE)
+
+
+def root_prefix(from_path: str) -> str:
+    """Return the relative prefix from a page to the site root: '', '../', '../../'..."""
+    depth = output_file(from_path).count("/")
+    return "../" * depth
+
+
+def absolute(base_url: str, to_path: str) -> str:
+    """Return a URL for `to_path` under `base_url` ('/', '/notes/' or 'https://host/notes/')."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return base + quote(to_path, safe=_SAFE)

@@ -1,0 +1,126 @@
+"""Write the site under one root, atomically, never outside it, and never rewrite an unchanged file.
+
+A build writes into a staging folder beside the output folder. A file whose content digest is
+the same as in the last build is hard-linked from the old site instead of written, so it keeps its
+inode and mtime (deploy tools and browsers see it unchanged). When every file is in place the
+staging folder is swapped with the old site in one `renameat2(RENAME_EXCHANGE)` where Linux offers
+it, else two renames; a failed or interrupted build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+MANIFEST = "site-manifest.json"
+
+
+class UnsafePath(ValueError):
+    """A path from content that would land outside the output folder."""
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """Join a site-relative posix path under root; raise UnsafePath if it could escape root."""
+    if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        raise UnsafePath(f"unsafe output path {rel!r}")
+    parts = PurePosixPath(rel).parts
+    if any(part in ("..", ".", "") for part in parts) or ":" in parts[0]:
+        raise UnsafePath(f"unsafe output path {rel!r}")
+    return root.joinpath(*parts)
+
+
+def digest(data: bytes) -> str:
+    """Return the content digest the manifest keeps for a file."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Writer:
+    """Stages one build's files and swaps them in; safe to use from forked worker processes."""
+
+    def __init__(self, output: Path, cache: Path):
+        self.output = output
+        self.staging = output.with_name(f".{output.name}.staging")
+        self.manifest_path = cache / MANIFEST
+        self.previous = self._read_manifest()
+        self.written: dict[str, str] = {}  # path -> digest, for this process's files
+        self.rewritten = 0  # files whose content changed or is new
+
+    def _read_manifest(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def start(self) -> None:
+        """Clear what an interrupted build left behind and make an empty staging folder."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Stage one file; link the old one instead when its content is unchanged."""
+        target = safe_join(self.staging, rel)
+        key = digest(data)
+        self.written[rel] = key
+        if self.previous.get(rel) == key and self._link(rel, target):
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.rewritten += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        """Stage a copy of a file (an image, a static asset), linked when unchanged."""
+        data = source.read_bytes()
+        self.write(rel, data)
+
+    def _link(self, rel: str, target: Path) -> bool:
+        old = safe_join(self.output, rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, target)
+            return True
+        except OSError:
+            return False
+
+    def merge(self, written: dict[str, str], rewritten: int) -> None:
+        """Take in what a worker process staged."""
+        self.written.update(written)
+        self.rewritten += rewritten
+
+    def commit(self) -> None:
+        """Swap the staged site in for the old one and record the manifest."""
+        if self.output.exists():
+            if not _exchange(self.staging, self.output):
+                old = self.output.with_name(f".{self.output.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                os.rename(self.output, old)
+                os.rename(self.staging, self.output)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                shutil.rmtree(self.staging, ignore_errors=True)  # the old site, now staged
+        else:
+            os.rename(self.staging, self.output)
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.written, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+
+    def abort(self) -> None:
+        """Throw the staged files away; the old site stays as it was."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
