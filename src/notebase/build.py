@@ -132,7 +132,8 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
 
     loaded = load(config, jobs)
     lap("load")
-    site = assemble(loaded.entries, config)
+    notes_files = (rel for rel, _, _ in _tree(str(config.notes_path), {str(config.output_path), str(config.cache_path)}))
+    site = assemble(loaded.entries, config, notes_files)
     env = make_env(config)
     lap("assemble")
     writer = Writer(config.output_path, config.cache_path)

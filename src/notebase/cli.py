@@ -128,20 +128,49 @@ def check(strict: bool) -> None:
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--force", is_flag=True, help="Render everything even when nothing changed.")
 @_root_option
-def build(strict: bool) -> None:
-    """Load the knowledge base and update its search index (the site arrives with the site issue)."""
-    from notebase.load import load
-    from notebase.search.index import update
+def build(strict: bool, force: bool) -> None:
+    """Build the site into site/ (atomically) and bring the search index up to date."""
+    import time
+
+    from notebase.build import build as build_site
 
     config = _config()
-    result = load(config)
-    report = update(config, loaded=result)
+    started = time.perf_counter()
+    with _progress() as progress:
+        report = build_site(config, progress=progress, force=force)
     code = _report(list(report.problems), strict)
-    click.echo(f"loaded {len(result.entries)} entries from {result.files} files; "
-               f"{len(result.errors)} errors, {len(result.warnings)} warnings", err=True)
-    click.echo(_index_summary(report), err=True)
+    errors = len(report.errors)
+    warnings = len(report.problems) - errors
+    out = config.output_dir
+    if report.up_to_date:
+        click.echo(f"{out}/ is up to date: {report.entries} entries, {report.files} files; "
+                   f"{errors} errors, {warnings} warnings", err=True)
+    else:
+        click.echo(f"built {out}/ from {report.entries} entries: {report.files} files, {report.rewritten} changed, "
+                   f"in {time.perf_counter() - started:.1f} s; {errors} errors, {warnings} warnings", err=True)
+    if report.index is not None:
+        click.echo(_index_summary(report.index), err=True)
     sys.exit(code)
+
+
+class _progress:
+    """A progress bar for the pages of a long build, shown only on a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=f"rendering {total} {stage}", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _index_summary(report) -> str:

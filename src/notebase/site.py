@@ -63,6 +63,7 @@ class Site:
     tag_paths: Mapping[str, str]  # tag as written on entries, any case -> site path
     backlinks: Mapping[str, tuple[str, ...]]  # id -> ids of entries linking to it
     related: Mapping[str, tuple[str, ...]]  # id -> ids of entries sharing rare tags
+    files: frozenset[str] = frozenset()  # every file under the notes folder, for images and embeds
 
     def entry(self, entry_id: str) -> Entry:
         """Return the entry with this id."""
@@ -82,7 +83,7 @@ def published(entries: Iterable[Entry]) -> list[Entry]:
     return [e for e in entries if not e.draft]
 
 
-def assemble(entries: Iterable[Entry], config: Config) -> Site:
+def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()) -> Site:
     """Order the entries and compute their pages, taxonomies, backlinks and related entries."""
     ordered = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
@@ -94,7 +95,7 @@ def assemble(entries: Iterable[Entry], config: Config) -> Site:
         config=config, entries=tuple(ordered), by_id=_freeze(by_id), paths=_freeze(paths),
         targets=_freeze(targets), tags=tags, years=_years(ordered), months=_months(ordered),
         types=_types(ordered), tag_paths=_freeze(tag_paths), backlinks=_freeze(backlinks),
-        related=_freeze(_related(ordered, tags)),
+        related=_freeze(_related(ordered, tags)), files=frozenset(files),
     )
 
 

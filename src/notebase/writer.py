@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MANIFEST = "site-manifest.json"
 
@@ -27,7 +27,7 @@ def safe_join(root: Path, rel: str) -> Path:
     """Join a site-relative posix path under root; raise UnsafePath if it could escape root."""
     if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
         raise UnsafePath(f"unsafe output path {rel!r}")
-    parts = PurePosixPath(rel).parts
+    parts = rel.split("/")
     if any(part in ("..", ".", "") for part in parts) or ":" in parts[0]:
         raise UnsafePath(f"unsafe output path {rel!r}")
     return root.joinpath(*parts)

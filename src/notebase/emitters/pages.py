@@ -22,6 +22,9 @@ from notebase.site import Site
 from notebase.urls import output_file
 from notebase.writer import Writer
 
+# Only raster images are copied: an SVG or HTML file from the notes, opened directly from the site,
+# would run its scripts with the site's origin.
+MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico")
 PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
 _LANG = {"ko": "ko", "en": "en"}
 
@@ -51,7 +54,7 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
     """Return everything the template of the entry at `index` needs, its body rendered and sanitised."""
     path = site.paths[entry.id]
     rendered = render(entry.body, entry.body_format, source_path=entry.source.path,
-                      first_line=entry.body_line, page_path=path, targets=site.targets)
+                      first_line=entry.body_line, page_path=path, targets=site.targets, files=site.files)
     context = page_context(site.config, path)
     context.update(
         entry=entry, rendered=rendered, page_lang=_LANG.get(entry.lang, site.config.language),
@@ -88,6 +91,10 @@ def _render_range(site: Site, env: Environment, writer: Writer, start: int, stop
         for image in rendered.images:
             rel = f"media/{image}"
             if rel in writer.written:
+                continue
+            if not image.lower().endswith(MEDIA_TYPES):
+                problems.append(Problem(entry.source.path, entry.body_line, f"image '{image}' not copied: only "
+                                        "raster images are", "convert it to PNG or JPEG", Severity.WARNING))
                 continue
             try:
                 writer.copy(rel, notes / image)

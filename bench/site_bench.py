@@ -1,0 +1,117 @@
+"""Measure the site build on N generated notes: `python bench/site_bench.py --count 5000`.
+
+Each build runs in a fresh process (as `notebase build` would) while this script samples the
+process tree's memory. Memory is reported as peak PSS summed over the build and its workers
+(forked workers share pages with their parent, so summing RSS would count them twice), and as
+the largest single-process RSS. Figures:
+
+  cold      no site/ and no build state (the search index is left out unless --with-index)
+  nothing   a rebuild with nothing changed
+  one edit  a rebuild after appending a paragraph to one note
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import add_arguments, knowledge_base  # noqa: E402
+
+RUN = """
+import json, sys, time
+from notebase.build import build
+from notebase.config import load_config
+started = time.perf_counter()
+report = build(load_config(sys.argv[1]), index={index})
+print(json.dumps({{"seconds": time.perf_counter() - started, "timings": report.timings, "files": report.files,
+                  "rewritten": report.rewritten, "entries": report.entries, "up_to_date": report.up_to_date}}))
+"""
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            children = []
+        todo += [int(c) for c in children]
+    return pids
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """Return (PSS summed over the tree, largest RSS) in kB."""
+    pss = rss = 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss = max(rss, int(line.split()[1]))
+        except OSError:
+            continue
+    return pss, rss
+
+
+def run_build(root: Path, index: bool) -> dict:
+    """Build once in a child process; return its report plus peak memory."""
+    code = RUN.format(index=index)
+    child = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True)
+    peak_pss = peak_rss = 0
+    while child.poll() is None:
+        pss, rss = _memory(child.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+        time.sleep(0.05)
+    out = child.stdout.read()
+    if child.returncode:
+        raise SystemExit(f"build failed ({child.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_pss_mb"], result["peak_rss_mb"] = peak_pss / 1024, peak_rss / 1024
+    return result
+
+
+def show(name: str, r: dict) -> None:
+    """Print one measured build."""
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
+    print(f"{name:<9} {r['seconds']:6.2f} s  files {r['files']}, rewritten {r['rewritten']}; "
+          f"peak memory {r['peak_pss_mb']:.0f} MB PSS (largest process {r['peak_rss_mb']:.0f} MB RSS)\n"
+          f"          stages: {stages}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    parser.add_argument("--runs", type=int, default=1, help="cold builds to run")
+    parser.add_argument("--with-index", action="store_true", help="include the search index (built from scratch)")
+    args = parser.parse_args()
+    root = knowledge_base(args)
+    print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs")
+    for _ in range(args.runs):
+        shutil.rmtree(root / "site", ignore_errors=True)
+        (root / ".notebase" / "site-state.json").unlink(missing_ok=True)
+        (root / ".notebase" / "site-manifest.json").unlink(missing_ok=True)
+        if args.with_index:
+            shutil.rmtree(root / ".notebase" / "index", ignore_errors=True)
+        show("cold", run_build(root, args.with_index))
+    show("nothing", run_build(root, args.with_index))
+    note = sorted((root / "notes").rglob("*.md"))[len(list((root / "notes").rglob("*.md"))) // 2]
+    original = note.read_text(encoding="utf-8")
+    try:
+        note.write_text(original + "\n\n한 문단을 더했다. One more paragraph.\n", encoding="utf-8")
+        show("one edit", run_build(root, args.with_index))
+    finally:
+        note.write_text(original, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

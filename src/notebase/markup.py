@@ -1,0 +1,506 @@
+"""Entry bodies to safe HTML: the one markdown-it instance, math, code, wikilinks, callouts, sanitising.
+
+`render` is pure (no file system) and cheap to call from forked workers: the parser, the
+sanitiser and the highlight cache are built lazily once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import unquote
+
+from notebase.errors import Problem, Severity
+from notebase.highlight import highlight_code, pygments_css
+from notebase.sanitize import CALLOUT_KINDS, clean, mark
+from notebase.slug import slugify
+from notebase.urls import output_file, relative
+
+Line = int | Callable[[], int]  # a body line, or how to count it when a problem needs it
+
+__all__ = ["RESERVED_IDS", "Heading", "Rendered", "pygments_css", "render", "wikilink_key"]
+
+# Ids the page around a body uses (templates/) or may use: a heading "Recent" gets "recent-2".
+RESERVED_IDS = frozenset({"main", "recent", "home-tags", "home-archive", "backlinks-h", "related-h",
+                          "talks-h", "top", "content", "header", "footer", "nav", "menu", "search",
+                          "search-input", "search-results", "toc", "backlinks", "related", "tags",
+                          "theme", "title", "page", "body", "footnotes"})
+IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
+MATH_CACHE_LIMIT = 4096
+
+_DROPPED_TAG = re.compile(r"<(script|style|template|textarea|title|noscript|iframe|xmp)\b", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s_\-]+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?[\d:\-]+")
+_WIKI = re.compile(r"(!?)\[\[([^\[\]|#\n]*?)(?:#([^\[\]|\n]*?))?\\?(?:\|([^\[\]\n]*))?\]\]")
+_SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)")
+_CALLOUT_ALIASES = {"summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
+                    "check": "success", "done": "success", "help": "question", "faq": "question",
+                    "caution": "warning", "attention": "warning", "fail": "failure",
+                    "missing": "failure", "error": "danger", "cite": "quote"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of a body, for the page's table of contents."""
+
+    level: int  # 2..4
+    text: str  # plain text
+    anchor: str  # the id on the heading element, unique in the page, Hangul kept readable
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A body rendered to sanitised HTML, with what the page and the link graph need from it."""
+
+    html: str
+    toc: tuple[Heading, ...]
+    images: tuple[str, ...]  # notes-relative paths; the caller copies each to "media/<path>"
+    hrefs: tuple[str, ...]  # site paths of the entries this body links to
+    problems: tuple[Problem, ...]
+
+
+def wikilink_key(text: str) -> str:
+    """Normalise a wikilink target / title / id / file stem for lookup (NFC, casefold, no '.md', one space)."""
+    text = unicodedata.normalize("NFC", text).strip().replace("\\", "/")
+    if text.lower().endswith((".md", ".markdown")):
+        text = text[: text.rfind(".")]
+    text = _SEPARATORS.sub(" ", text.casefold()).strip()
+    return unicodedata.normalize("NFC", text.removeprefix("./").strip("/ "))
+
+
+def render(body: str, body_format: str, *, source_path: str, first_line: int, page_path: str,
+           targets: Mapping[str, str], files: Collection[str] | None = None) -> Rendered:
+    """Render a markdown or feed-HTML body to sanitised HTML for the page at `page_path`.
+
+    `files`, when given, holds the notes-relative paths that exist: an image not beside the
+    note is then looked for from the notes root, and a missing one is reported.
+    """
+    ctx = _Context(body, source_path, first_line, page_path, targets, files)
+    if body_format == "html":
+        fragment = body
+    else:
+        fragment = _markdown().render(body, {"nb": ctx})
+    html = clean(fragment, ctx.rewrite)
+    return Rendered(html=html, toc=tuple(ctx.toc), images=tuple(ctx.images), hrefs=tuple(ctx.hrefs),
+                    problems=tuple(ctx.problems))
+
+
+# --- per-call state ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    body: str
+    source_path: str
+    first_line: int
+    page_path: str
+    targets: Mapping[str, str]
+    files: Collection[str] | None
+    line: int = 0  # body line (0-based) of the block being rendered
+    toc: list[Heading] = field(default_factory=list)
+    images: dict[str, None] = field(default_factory=dict)  # ordered set
+    hrefs: dict[str, None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    ids: set[str] = field(default_factory=lambda: set(RESERVED_IDS))
+
+    @property
+    def note_dir(self) -> str:
+        return posixpath.dirname(self.source_path)
+
+    def warn(self, line: Line, message: str, hint: str = "") -> None:
+        line = line() if callable(line) else line  # inline positions are counted only when needed
+        self.problems.append(Problem(self.source_path, self.first_line + line, message, hint,
+                                     Severity.WARNING))
+
+    def raw_line(self, text: str) -> Line:
+        """The body line where raw HTML wrote `text` (the sanitiser does not know lines)."""
+        def line() -> int:
+            at = self.body.find(text)
+            return self.body.count("\n", 0, at) if at > 0 else 0
+        return line
+
+    def unique_id(self, text: str) -> str:
+        base = slugify(text) if text.strip() else "section"
+        anchor, n = base, 1
+        while anchor in self.ids or _FOOTNOTE_ID.fullmatch(anchor):
+            n += 1
+            anchor = f"{base}-{n}"
+        self.ids.add(anchor)
+        return anchor
+
+    def lookup(self, target: str) -> str | None:
+        """The site path of the entry a wikilink or note link names, if any."""
+        key = wikilink_key(target)
+        site = self.targets.get(key)
+        if site is None and "/" in key:
+            site = self.targets.get(key.rsplit("/", 1)[1])
+        return site
+
+    def link_to(self, site: str, heading: str = "") -> str:
+        if site != self.page_path:  # a link to the page itself is no backlink
+            self.hrefs[site] = None
+        href = relative(self.page_path, site)
+        return href + "#" + slugify(heading) if heading else href
+
+    def local_file(self, url: str, line: Line, what: str, obsidian: bool = False) -> str | None:
+        """Resolve a note-relative file URL to a media href, recording the file; None drops it.
+
+        An Obsidian embed (`obsidian`) with a folder in it is from the notes root, and a bare
+        name not beside the note may be anywhere (Obsidian's "shortest path" links).
+        """
+        path = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/").strip()
+        if not path or "\x00" in path or path.startswith("/") or _SCHEME.match(path):
+            self.warn(line, f"{what} {_short(url)!r} is not a path inside the notes folder; it was left out",
+                      "write the path relative to the note, e.g. img/figure.png")
+            return None
+        beside = posixpath.normpath(posixpath.join(self.note_dir, path))
+        from_root = posixpath.normpath(path)
+        from_root_first = obsidian and "/" in path and not path.startswith(("./", "../"))
+        order = (from_root, beside) if from_root_first else (beside, from_root)
+        inside = [c for c in order if c != "." and c != ".." and not c.startswith("../")]
+        if not inside:
+            self.warn(line, f"{what} {_short(url)!r} points outside the notes folder; it was left out",
+                      "keep images inside the notes folder")
+            return None
+        chosen = inside[0]
+        if self.files is not None:
+            found = [c for c in inside if c in self.files]
+            if not found and obsidian and "/" not in path:
+                found = sorted(f for f in self.files if posixpath.basename(f) == path)
+            if not found:
+                # Dropped, not linked: a missing file would be a broken link on the site.
+                self.warn(line, f"{what} {path!r} does not exist; its alt text is shown instead",
+                          "check the file name and folder")
+                return None
+            chosen = found[0]
+        self.images[chosen] = None
+        return relative(self.page_path, "media/" + chosen)
+
+    def image_src(self, url: str, line: Line) -> str | None:
+        if url.lower().startswith(("http://", "https://", "//")):
+            return url
+        return self.local_file(url, line, "image")
+
+    def link_href(self, url: str, line: Line) -> str:
+        """Resolve a link written in the body: note files and site paths become relative entry links."""
+        if not url or url.startswith(("#", "//")) or _SCHEME.match(url):
+            return url
+        path, _, fragment = url.partition("#")
+        path = unquote(path)
+        suffix = "#" + fragment if fragment else ""
+        ext = path.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(path) else ""
+        if ext in ("md", "markdown"):
+            note = posixpath.normpath(posixpath.join(self.note_dir, path))
+            site = self.lookup(note) or self.lookup(posixpath.basename(note))
+            if site is None:
+                self.warn(line, f"link to {path!r} matches no entry", "link to a note that is an entry")
+                return url
+            return self.link_to(site) + suffix
+        here = posixpath.dirname(output_file(self.page_path))
+        site = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(here, path))
+        for candidate in (site, site.rstrip("/") + "/"):
+            if candidate in _site_paths(self.targets):
+                return self.link_to(candidate) + suffix
+        return url
+
+    def rewrite(self, tag: str, attr: str, value: str) -> str | None:
+        """Resolve href/src written as raw HTML (markdown's own are resolved while rendering)."""
+        if tag == "img" and attr == "src":
+            return self.image_src(value, self.raw_line(value))
+        if tag == "a" and attr == "href":
+            return self.link_href(value, self.raw_line(value)) or None
+        return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_paths_seen: list = [None, frozenset()]
+
+
+def _site_paths(targets: Mapping[str, str]) -> frozenset[str]:
+    # One targets mapping serves a whole build: build its set of paths once, not once per note.
+    if _paths_seen[0] is not targets:
+        _paths_seen[:] = [targets, frozenset(targets.values())]
+    return _paths_seen[1]
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    class Renderer(RendererHTML):
+        def render(self, tokens, options, env):
+            # As RendererHTML.render, but remembers each block's line for problems raised inline.
+            ctx, out = env["nb"], []
+            for i, token in enumerate(tokens):
+                if token.type == "inline":
+                    if token.children:
+                        ctx.line = token.map[0] if token.map else ctx.line
+                        out.append(self.renderInline(token.children, options, env))
+                elif token.type in self.rules:
+                    out.append(self.rules[token.type](tokens, i, options, env))
+                else:
+                    out.append(self.renderToken(tokens, i, options, env))
+            return "".join(out)
+
+    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    # No space inside the dollars and no digit outside them: "$5 and $10" stays currency.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False,
+           allow_blank_lines=False, double_inline=True)
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("emphasis", "mark", _mark_rule)
+    md.core.ruler.before("inline", "callout", _callout_rule)
+    rules = md.add_render_rule
+    rules("heading_open", _render_heading_open)
+    rules("link_open", _render_link_open)
+    rules("image", _render_image)
+    rules("fence", _render_fence)
+    rules("wikilink", _render_wikilink)
+    for name in ("math_inline", "math_inline_double", "math_block"):
+        rules(name, _render_math)
+    for name in ("th_open", "td_open"):
+        rules(name, _render_cell_open)
+    for name in ("footnote_ref", "footnote_open", "footnote_anchor"):
+        rules(name, _marked_ids(md.renderer.rules[name]))
+    return md
+
+
+def _inline_line(ctx: _Context, tokens, idx: int) -> Line:
+    block_line = ctx.line
+    return lambda: block_line + sum(1 for t in tokens[:idx] if t.type in ("softbreak", "hardbreak"))
+
+
+def _wikilink_rule(state, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] not in "![" or not src.startswith("[[", pos + (src[pos] == "!")):
+        return False
+    m = _WIKI.match(src, pos, state.posMax)
+    if m is None or not (m[2].strip() or (m[3] or "").strip()):
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.content = m[0]
+        token.meta = {"embed": bool(m[1]), "target": m[2].strip(), "heading": (m[3] or "").strip(),
+                      "alias": (m[4] or "").strip()}
+    state.pos = m.end()
+    return True
+
+
+def _mark_rule(state, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "=" or not src.startswith("==", pos):
+        return False
+    end = src.find("==", pos + 2, state.posMax)
+    if end <= pos + 2 or src[pos + 2].isspace() or src[end - 1].isspace():
+        return False
+    if not silent:
+        state.push("mark_open", "mark", 1)
+        old_max, state.pos, state.posMax = state.posMax, pos + 2, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("mark_close", "mark", -1)
+    state.pos = end + 2
+    return True
+
+
+def _callout_rule(state) -> None:
+    """Turn `> [!kind] Title` blockquotes into <aside class="callout callout-kind"> (<details> if foldable)."""
+    if "[!" not in state.src:
+        return
+    from markdown_it.token import Token
+
+    tokens = state.tokens
+    quotes = [i for i, t in enumerate(tokens) if t.type == "blockquote_open"]
+    for i in reversed(quotes):  # from the end: inserting tokens never shifts a quote still to visit
+        quote, inline = tokens[i], tokens[i + 2]
+        i += 1
+        if tokens[i].type != "paragraph_open" or inline.type != "inline":
+            continue
+        first, _, rest = inline.content.partition("\n")
+        m = _CALLOUT.fullmatch(first.strip())
+        if m is None:
+            continue
+        kind = _CALLOUT_ALIASES.get(m[1].lower(), m[1].lower())
+        kind = kind if kind in CALLOUT_KINDS else "note"
+        close = next(t for t in tokens[i:] if t.type == "blockquote_close" and t.level == quote.level)
+        quote.tag = close.tag = "details" if m[2] else "aside"
+        quote.attrs = {"class": f"callout callout-{kind}", **({"open": ""} if m[2] == "+" else {})}
+        line = inline.map[0] if inline.map else 0
+        title = [Token("callout_title_open", "summary" if m[2] else "div", 1,
+                       attrs={"class": "callout-title"}),
+                 Token("inline", "", 0, content=m[3].strip() or m[1].capitalize(), children=[],
+                       map=[line, line + 1]),
+                 Token("callout_title_close", "summary" if m[2] else "div", -1)]
+        if rest.strip():
+            inline.content = rest
+            inline.map = [line + 1, inline.map[1]] if inline.map else None
+        else:
+            del tokens[i:i + 3]  # the paragraph held only the marker line
+        tokens[i:i] = title
+
+
+def _render_heading_open(self, tokens, idx, options, env):
+    ctx, token = env["nb"], tokens[idx]
+    text = _plain(tokens[idx + 1].children or [])
+    anchor = ctx.unique_id(text)
+    level = int(token.tag[1])
+    if 2 <= level <= 4:
+        ctx.toc.append(Heading(level, text, anchor))
+    return f'<{token.tag} id="{escape(mark(anchor))}">'
+
+
+def _plain(children) -> str:
+    parts, skip_until = [], ""
+    for child in children:
+        if skip_until:
+            skip_until = "" if child.type == "html_inline" and child.content.lower().startswith(skip_until) else skip_until
+        elif child.type == "html_inline":
+            opened = _DROPPED_TAG.match(child.content)
+            skip_until = f"</{opened[1].lower()}" if opened else ""  # <script>text</script> is not heading text
+        elif child.type in ("text", "code_inline", "math_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            parts.append(_wikilink_label(child.meta))
+        elif child.type == "image" and child.children:
+            parts.append(_plain(child.children))
+    return " ".join("".join(parts).split())
+
+
+def _render_link_open(self, tokens, idx, options, env):
+    ctx, token = env["nb"], tokens[idx]
+    href = str(token.attrs.get("href", ""))
+    resolved = ctx.link_href(href, _inline_line(ctx, tokens, idx))
+    if not resolved:
+        token.attrs.pop("href", None)
+    else:
+        token.attrs["href"] = mark(resolved)  # resolved once here; the sanitiser still checks the scheme
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env):
+    ctx, token = env["nb"], tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = str(token.attrs.get("src", ""))
+    if src.lower().startswith("data:"):
+        ctx.warn(_inline_line(ctx, tokens, idx), "inline data: images are not kept",
+                 "save the image as a file beside the note")
+        return escape(alt)
+    resolved = ctx.image_src(src, _inline_line(ctx, tokens, idx))
+    if resolved is None:
+        return escape(alt)
+    token.attrs["src"] = mark(resolved)
+    token.attrs["alt"] = alt
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_fence(self, tokens, idx, options, env):
+    token = tokens[idx]
+    lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    if lang.lower() == "math":  # Obsidian's ```math block
+        return _math_html(env["nb"], token.content, True, token.map[0] + 1 if token.map else 0)
+    return highlight_code(token.content, lang)
+
+
+def _render_math(self, tokens, idx, options, env):
+    ctx, token = env["nb"], tokens[idx]
+    display = token.type != "math_inline"
+    line = token.map[0] if token.map else _inline_line(ctx, tokens, idx)
+    return _math_html(ctx, token.content, display, line)
+
+
+def _math_html(ctx: _Context, latex: str, display: bool, line: Line) -> str:
+    latex = latex.strip()
+    mathml = _mathml(latex, display)
+    if mathml is None:
+        ctx.warn(line, f"math does not parse: {latex[:60]!r}", "check braces and \\left/\\right pairs")
+        code = f'<code class="math-error">{escape(latex)}</code>'
+        return f'<div class="math">{code}</div>\n' if display else code
+    return f'<div class="math">{mathml}</div>\n' if display else mathml
+
+
+_math_cache: dict[tuple[str, bool], str | None] = {}
+
+
+def _mathml(latex: str, display: bool) -> str | None:
+    key = (latex, display)
+    if key in _math_cache:
+        return _math_cache[key]
+    from xml.etree.ElementTree import tostring
+
+    from latex2mathml.converter import convert_to_element
+
+    try:
+        element = convert_to_element(latex, display="block" if display else "inline")
+        # latex2mathml's own convert() unescapes the whole output, so \text{<b>} would become
+        # markup; keep ElementTree's escaping and only restore its numeric character references.
+        mathml = tostring(element, encoding="unicode").replace("&amp;#x", "&#x")
+    except Exception:  # noqa: BLE001 -- latex2mathml raises many ad-hoc types (IndexError, its own, ...)
+        mathml = None
+    if len(_math_cache) >= MATH_CACHE_LIMIT:
+        del _math_cache[next(iter(_math_cache))]
+    _math_cache[key] = mathml
+    return mathml
+
+
+def _render_cell_open(self, tokens, idx, options, env):
+    # Alignment as the align attribute: the sanitiser allows no style attribute at all.
+    token = tokens[idx]
+    style = str(token.attrs.pop("style", ""))
+    if style.startswith("text-align:"):
+        token.attrs["align"] = style.split(":", 1)[1]
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _marked_ids(rule):
+    def render_marked(self, tokens, idx, options, env):
+        return rule(tokens, idx, options, env).replace(' id="', ' id="' + mark(""))
+    return render_marked
+
+
+def _wikilink_label(meta: dict) -> str:
+    if meta["alias"]:
+        return meta["alias"]
+    if meta["target"] and meta["heading"]:
+        return f"{meta['target']} > {meta['heading']}"
+    return meta["target"] or meta["heading"]
+
+
+def _render_wikilink(self, tokens, idx, options, env):
+    ctx, meta = env["nb"], tokens[idx].meta
+    target, heading, alias = meta["target"], meta["heading"], meta["alias"]
+    ext = target.rsplit(".", 1)[-1].lower() if "." in target else ""
+    if meta["embed"] and ext in IMAGE_EXTS:
+        src = ctx.local_file(target, _inline_line(ctx, tokens, idx), "embedded image", obsidian=True)
+        if src is None:
+            return escape(alias or target)
+        size = _SIZE.fullmatch(alias)
+        dims = f' width="{size[1]}"' + (f' height="{size[2]}"' if size[2] else "") if size else ""
+        alt = "" if size else alias
+        return f'<img class="embed" src="{escape(mark(src))}" alt="{escape(alt or target)}"{dims}>'
+    label = _wikilink_label(meta)
+    site = ctx.lookup(target) if target else None
+    if target and site is None:
+        return f'<span class="wikilink unresolved" title="{escape(target)}">{escape(label)}</span>'
+    href = ctx.link_to(site, heading) if site else "#" + slugify(heading)
+    cls = "wikilink embed" if meta["embed"] else "wikilink"
+    return f'<a class="{cls}" href="{escape(mark(href))}">{escape(label)}</a>'

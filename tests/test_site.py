@@ -1,0 +1,206 @@
+"""The static site built from the sample notes: pages by content, links, feeds, rebuilds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from notebase.build import build
+from notebase.cli import cli
+from notebase.config import load_config
+from notebase.load import load
+from sitecheck import broken_links, live_content, pages
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample notes built once into a site."""
+    root = tmp_path_factory.mktemp("sitekb")
+    shutil.copytree(REPO / "notes", root / "notes")
+    config = load_config(root)
+    report = build(config)
+    return root, config, report
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / "site" / rel).read_text(encoding="utf-8")
+
+
+def test_every_entry_has_a_page_and_every_link_resolves(built):
+    root, config, report = built
+    entries = load(config).entries
+    assert report.entries == len(entries) > 50
+    for entry in entries:
+        folder = {"paper": "papers", "conference": "conferences", "tip": "tips"}[entry.type.value]
+        page = root / "site" / folder / entry.id / "index.html"
+        assert page.is_file(), entry.id
+    assert broken_links(root / "site") == []
+    assert live_content(root / "site") == []
+
+
+def test_home_shows_recent_entries_counts_tags_and_archives(built):
+    root, config, _ = built
+    home = read(root, "index.html")
+    newest = max(load(config).entries, key=lambda e: (e.date, e.id))
+    assert newest.title.replace('"', "&#34;").replace("&", "&amp;")[:20] in home or newest.title[:20] in home
+    assert 'href="papers/"' in home and 'href="tags/"' in home and 'href="archive/"' in home
+    assert 'href="archive/2024/"' in home
+    assert '<html lang="ko">' in home  # the site language, from the config default
+
+
+def test_paper_page_has_its_card_sections_tags_and_source(built):
+    root, _, _ = built
+    page = read(root, "papers/simclr-대조-학습으로-배우는-시각-표현/index.html")
+    assert "A Simple Framework for Contrastive Learning of Visual Representations" in page
+    assert "Ting Chen" in page and "ICML 2020" in page and "김하늘" in page
+    assert 'href="https://arxiv.org/abs/2002.05709"' in page
+    assert 'href="../../tags/contrastive-learning/"' in page
+    assert "papers/simclr.md:1" in page
+    assert '<html lang="ko">' in page
+    assert 'id="목적"' in page  # heading anchors keep Hangul
+
+
+def test_conference_page_shows_event_and_talks(built):
+    root, config, _ = built
+    conference = next(e for e in load(config).entries if e.type.value == "conference" and e.talks)
+    page = read(root, f"conferences/{conference.id}/index.html")
+    assert conference.event in page.replace("&#39;", "'")
+    assert 'class="talks"' in page
+
+
+def test_english_entries_declare_their_language(built):
+    root, config, _ = built
+    english = next(e for e in load(config).entries if e.lang == "en")
+    page = read(root, f"{english.type.value}s/{english.id}/index.html")
+    assert '<html lang="en">' in page
+
+
+def test_wikilinks_resolve_and_make_backlinks(built):
+    root, _, _ = built
+    overview = next((root / "site" / "tips").glob("*/index.html"), None)
+    assert overview is not None
+    linking = [p for p in (root / "site").rglob("index.html") if 'class="wikilink"' in p.read_text(encoding="utf-8")]
+    assert linking, "no page has a resolved wikilink"
+    with_backlinks = [p for p in (root / "site").rglob("index.html") if 'class="backlinks"' in p.read_text(encoding="utf-8")]
+    assert with_backlinks, "no page lists backlinks"
+    # A wikilink inside code stays literal text.
+    pandas = next(p for p in (root / "site").rglob("index.html") if "typing <code>[[x]]</code>" in p.read_text(encoding="utf-8"))
+    assert pandas
+
+
+def test_tag_month_year_and_type_pages_list_their_entries(built):
+    root, config, _ = built
+    entries = load(config).entries
+    tagged = [e for e in entries if any(t.casefold() == "contrastive-learning" for t in e.tags)]
+    tag_page = read(root, "tags/contrastive-learning/index.html")
+    assert all(f"/{e.id}/" in tag_page for e in tagged)
+    assert (root / "site" / "tags" / "contrastive-learning" / "feed.xml").is_file()
+    may = [e for e in entries if e.date.strftime("%Y-%m") == "2024-03"]
+    month_page = read(root, "archive/2024/03/index.html")
+    assert may and all(f"/{e.id}/" in month_page for e in may)
+    assert "2024년 3월" in month_page
+    year_page = read(root, "archive/2024/index.html")
+    assert 'href="03/"' in year_page
+    tips = read(root, "tips/index.html")
+    assert sum(1 for e in entries if e.type.value == "tip") == tips.count('class="entry-item"') or "page/2/" in tips
+    assert "#contrastive-learning" in read(root, "tags/index.html")
+
+
+def test_feeds_and_sitemap_are_valid_and_absolute(built):
+    root, _, report = built
+    rss = ET.parse(root / "site" / "feed.xml").getroot()
+    items = rss.findall("./channel/item")
+    assert 1 <= len(items) <= 20
+    assert all(i.findtext("link").startswith("/") for i in items)
+    atom = ET.parse(root / "site" / "atom.xml").getroot()
+    assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == len(items)
+    sitemap = ET.parse(root / "site" / "sitemap.xml").getroot()
+    locs = [u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in sitemap]
+    assert len(locs) == len([p for p in pages(root / "site") if p.name == "index.html" and "static" not in p.parts])
+    assert (root / "site" / "404.html").is_file()
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(built):
+    root, config, first = built
+    again = build(config)
+    assert again.up_to_date and again.rewritten == 0 and again.entries == first.entries
+
+
+def test_an_edit_rewrites_only_what_it_changes(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    config = load_config(tmp_path)
+    first = build(config, index=False)
+    home = tmp_path / "site" / "index.html"
+    stat = os.stat(home)
+    note = tmp_path / "notes" / "tips" / "git-bisect.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n\n추가한 문단 하나.\n", encoding="utf-8")
+    second = build(config, index=False)
+    assert not second.up_to_date
+    assert 0 < second.rewritten < first.files / 4
+    assert os.stat(home).st_ino == stat.st_ino  # untouched pages keep their file
+    assert "추가한 문단 하나" in next(p.read_text(encoding="utf-8") for p in (tmp_path / "site" / "tips").rglob("index.html")
+                                 if "추가한 문단 하나" in p.read_text(encoding="utf-8"))
+
+
+def test_a_sub_path_site_links_within_itself(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    (tmp_path / "notebase.yaml").write_text("base_url: /notes/\nlanguage: en\ntitle: Lab notes\n", encoding="utf-8")
+    build(load_config(tmp_path), index=False)
+    site = tmp_path / "site"
+    assert broken_links(site, base_path="/notes/") == []
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/notes/static/style.css"' in not_found and 'action="/notes/search/"' in not_found
+    assert "<loc>/notes/" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "Paper summaries" in (site / "index.html").read_text(encoding="utf-8")  # English labels
+
+
+def test_a_failing_template_leaves_the_previous_site(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    config = load_config(tmp_path)
+    build(config, index=False)
+    before = (tmp_path / "site" / "index.html").read_bytes()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tip.html").write_text("{% extends 'default:entry.html' %}{% block card %}{{ nope.x }}{% endblock %}",
+                                                    encoding="utf-8")
+    with pytest.raises(Exception):
+        build(load_config(tmp_path), index=False)
+    assert (tmp_path / "site" / "index.html").read_bytes() == before
+    assert not (tmp_path / ".site.staging").exists()
+
+
+def test_a_user_template_overrides_one_page_and_extends_the_default(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "tip.html").write_text(
+        "{% extends 'default:tip.html' %}{% block card %}<p class=\"mine\">MY TIP</p>{{ super() }}{% endblock %}",
+        encoding="utf-8")
+    build(load_config(tmp_path), index=False)
+    tip_pages = [p for p in (tmp_path / "site" / "tips").glob("*/index.html")]
+    assert tip_pages and all("MY TIP" in p.read_text(encoding="utf-8") for p in tip_pages)
+    assert "MY TIP" not in next((tmp_path / "site" / "papers").glob("*/index.html")).read_text(encoding="utf-8")
+
+
+def test_the_output_folder_may_not_swallow_the_notes(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    (tmp_path / "notebase.yaml").write_text("output_dir: notes\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "build"])
+    assert result.exit_code == 1 and "would replace notes" in result.output
+    assert (tmp_path / "notes" / "papers" / "simclr.md").is_file()
+
+
+def test_cli_build_reports_problems_and_still_builds_the_rest(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    (tmp_path / "notes" / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "build"])
+    assert result.exit_code == 1
+    assert "broken.md:2:" in result.output
+    assert "built site/ from" in result.output and "1 errors" in result.output
+    assert (tmp_path / "site" / "papers").is_dir()
+    again = CliRunner().invoke(cli, ["--root", str(tmp_path), "build"])
+    assert again.exit_code == 1 and "broken.md:2:" in again.output and "up to date" in again.output
