@@ -39,7 +39,7 @@ def make_env(config: Config) -> Environment:
     """Return the Jinja environment for one build, with the site's helpers as globals."""
     theme = theme_dir()
     loader = ChoiceLoader([FileSystemLoader([str(d) for d in template_dirs(config)]),
-                           PrefixLoader({"default": FileSystemLoader(str(theme))})])
+                           PrefixLoader({"default": FileSystemLoader(str(theme))}, delimiter=":")])
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, auto_reload=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     words = labels(config.language)
