@@ -74,6 +74,8 @@ def test_only_negations_is_a_query():
     ('"unbalanced phrase', "unbalanced quote at column 1"),
     ('contrastive "learning', "unbalanced quote at column 13"),
     ("date:2022-13", "impossible month '2022-13'"),
+    ("date:0000", "impossible year '0000'"),
+    ("year:0000..2020", "impossible year '0000'"),
     ("date:2022-02-30", "2022-02-30"),
     ("date:yesterday", "'date:yesterday'"),
     ("date:2023..2021", "ends before it starts"),

@@ -144,7 +144,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
         lap("entry pages")
         emit_listings(site, env, writer)
         lap("listings")
-        for rel, data in search_files(site.entries, config).items():
+        for rel, data in search_files(site.entries, config, jobs).items():
             writer.write(rel, data)
         lap("search data")
         emit_feeds(site, writer)

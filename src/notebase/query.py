@@ -17,6 +17,9 @@ _MONTH = re.compile(r"^\s*(\d{4})[-./](\d{1,2})\s*$")
 
 def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     """Return the first and last day a YYYY, YYYY-MM or full date means; raise DateError."""
+    m = _YEAR.match(value) or _MONTH.match(value)
+    if m and int(m[1]) < 1:
+        raise DateError(f"impossible year '{value}': years start at 0001")
     m = _YEAR.match(value)
     if m:
         year = int(m[1])

@@ -1,0 +1,298 @@
+"""The static site's search data: the CLI index's terms and statistics as on-demand script files.
+
+Chromium will not `fetch` a file:// URL, so every file is a script that hands its data to
+`NotebaseSearch.add(kind, key, data)` (templates/static/search.js) and is loaded by inserting a
+<script> tag. Files under `search/data/`:
+
+    manifest.js       doc count, field totals, BM25F constants, glossary, types and tags for the
+                      filters, shard and chunk counts, Whoosh's byte-to-length table
+    docs.js           one column per document property every query needs: the quantised field
+                      lengths Whoosh stores (so scores match), type, language, date, and where the
+                      document's text lives
+    tags.js           the documents of each tag, loaded only for a tag filter
+    terms/<n>.js      postings of the terms whose hash falls in shard n: per field, the documents
+                      and term frequencies
+    text/<n>.js       title, page path, tags, head and body text of the documents in chunk n, loaded
+                      for the hits shown (snippets) and to check phrases
+
+Documents are numbered newest first, then by id, so a lower number wins a tie, as in the CLI.
+Text chunks are picked by a hash of the entry id, so editing one note rewrites one chunk.
+Numbers are written with `_enc` (5 bits a character, see search.js `decode`) to keep shards small.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict, deque
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from operator import sub
+
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from notebase.config import Config
+from notebase.entries import TYPE_ALIASES
+from notebase.model import Entry, EntryType
+from notebase.search.analysis import STOP_WORDS, terms
+from notebase.search.glossary import load_glossary
+from notebase.search.schema import FIELD_BOOSTS, to_document
+from notebase.search.scoring import B, K1
+from notebase.search.searcher import COORD_FLOOR, EXPANSION_BOOST
+from notebase.urls import entry_path
+
+FORMAT = 1  # bump when the layout changes; search.js refuses data of another format
+FOLDER = "search/data/"
+SHARD_BYTES = 96_000  # aim for postings shards about this size: a query loads one per term
+PARALLEL_DOCS = 2000  # below this, starting processes costs more than it saves
+CHUNK_CHARS = 24_000  # aim for text chunks about this size: a page of hits loads up to ten
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+FIELDS = tuple(FIELD_BOOSTS)  # ("head", "body")
+_LATIN = re.compile(r"[a-z0-9]{2,}")
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+_PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
+
+
+def search_files(entries: Sequence[Entry], config: Config, jobs: int | None = None) -> dict[str, bytes]:
+    """Return the browser search data: {site path relative to the output root: file content}."""
+    docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id))
+    fields = [to_document(e) for e in docs]
+    lengths, postings = _index([(f["head"], f["body"]) for f in fields], jobs)
+    files: dict[str, str] = {}
+    shards = _shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
+    by_shard: list[dict[str, list[str]]] = [{} for _ in range(shards)]
+    for term, lists in postings.items():
+        by_shard[fnv1a(term) & (shards - 1)][term] = lists
+    for n, shard in enumerate(by_shard):
+        files[f"terms/{n}.js"] = _script("terms", n, shard)
+    chunk_of, chunks = _chunks(docs, fields)
+    for n, members in enumerate(chunks):
+        files[f"text/{n}.js"] = _script("text", n, [_text_row(docs[d], fields[d]) for d in members])
+    files["docs.js"] = _script("docs", "", _columns(docs, lengths, chunk_of))
+    tags = _tags(docs)
+    files["tags.js"] = _script("tags", "", {key: _enc_docs(ids) for key, (_, ids) in tags.items()})
+    files["manifest.js"] = _script("manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags))
+    return {FOLDER + rel: text.encode("utf-8", "backslashreplace") for rel, text in sorted(files.items())}
+
+
+def term_counts(text: str) -> Counter:
+    """Return Counter(analysis.terms(text)) without building the token list (faster, same counts).
+
+    The same rules in C-level scans: Latin runs of two or more, one-syllable Hangul runs, and
+    every Hangul bigram as the pairs at even offsets of each run, then at odd offsets.
+    """
+    norm = unicodedata.normalize("NFKC", text).lower()
+    found = Counter(_LATIN.findall(norm))
+    runs = _HANGUL_RUN.findall(norm)
+    found.update(run for run in runs if len(run) == 1)
+    found.update(_PAIR.findall("\x00".join(runs)))
+    found.update(_PAIR.findall("\x00".join([run[1:] for run in runs])))
+    for stop in STOP_WORDS & found.keys():
+        del found[stop]
+    return found
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units, the hash search.js computes to find a term's shard."""
+    h = 0x811C9DC5
+    data = text.encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _enc(value: int) -> str:
+    """A number in 5-bit digits, most significant first; every digit but the last is marked +32."""
+    digits = [ALPHABET[value & 31]]
+    value >>= 5
+    while value:
+        digits.append(ALPHABET[32 + (value & 31)])
+        value >>= 5
+    return "".join(reversed(digits))
+
+
+class _Codes(list):
+    """`_enc` of 0, 1, 2... precomputed, so encoding a posting list is one C-level map."""
+
+    def upto(self, n: int) -> _Codes:
+        self.extend(_enc(v) for v in range(len(self), n + 1))
+        return self
+
+
+def _enc_docs(docs: list[int], codes: _Codes | None = None) -> str:
+    """Document numbers (ascending) as the gaps from the previous one, the first from -1."""
+    codes = (codes or _Codes()).upto(docs[-1] + 1 if docs else 0)
+    return "".join(map(codes.__getitem__, map(sub, docs, [-1] + docs[:-1])))
+
+
+_TEXTS: list[tuple[str, str]] = []  # (head, body) of every document, inherited by forked workers
+
+
+def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[int, int]], dict[str, list[str]]]:
+    """Return each document's field lengths in tokens and {term: [head docs, head tfs, body docs, body tfs]}.
+
+    Tokenizing is most of the work, so large sites split the documents between forked processes;
+    each returns its postings encoded, and the pieces are joined in document order.
+    """
+    global _TEXTS
+    jobs = min(os.cpu_count() or 1, 4) if jobs is None else jobs
+    parts = jobs if jobs > 1 and len(texts) >= PARALLEL_DOCS and "fork" in multiprocessing.get_all_start_methods() else 1
+    share = -(-len(texts) // parts) if texts else 0
+    ranges = [(n * share, min(len(texts), (n + 1) * share)) for n in range(parts)]
+    _TEXTS = texts
+    try:
+        if parts == 1:
+            segments = [_segment(0, len(texts))]
+        else:
+            context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
+            with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
+                futures = [pool.submit(_segment, start, stop) for start, stop in ranges[1:]]
+                segments = [_segment(*ranges[0])] + [f.result() for f in futures]
+    finally:
+        _TEXTS = []
+    lengths = [length for found, _ in segments for length in found]
+    codes = _Codes().upto(len(texts) + 1)
+    merged: dict[str, list] = {}
+    for _, postings in segments:
+        for term, pieces in postings.items():
+            lists = merged.get(term)
+            if lists is None:
+                merged[term] = lists = [[], "", [], "", -1, -1]  # docs, tfs per field; then last doc per field
+            for f, piece in enumerate(pieces):
+                if piece is not None:
+                    first, last, rest, tfs = piece
+                    lists[2 * f].append(codes[first - lists[4 + f]] + rest)
+                    lists[2 * f + 1] += tfs
+                    lists[4 + f] = last
+    return lengths, {term: ["".join(v[0]), v[1], "".join(v[2]), v[3]] for term, v in merged.items()}
+
+
+def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, list]]:
+    """Tokenize documents start..stop-1 and return their lengths and postings, encoded.
+
+    Each term's piece per field is (first doc, last doc, the other docs as gaps, the frequencies).
+    """
+    extend = list.extend
+    counted = [(Counter(terms(head)), term_counts(body)) for head, body in _TEXTS[start:stop]]
+    lengths = [(sum(head.values()), sum(body.values())) for head, body in counted]
+    inverted = []
+    for f in range(2):
+        lists: defaultdict[str, list[int]] = defaultdict(list)
+        get_list = lists.__getitem__
+        for doc, pair in enumerate(counted, start):
+            found = pair[f]
+            # [doc, tf, doc, tf, ...] per term, appended at C level: this runs once per posting.
+            deque(map(extend, map(get_list, found), zip(repeat(doc), found.values())), maxlen=0)
+        inverted.append(lists)
+    top = max((max(found.values(), default=1) for pair in counted for found in pair), default=1)
+    codes = _Codes().upto(max(stop, top) + 1)
+    get = codes.__getitem__
+    out: dict[str, list] = {}
+    for f, lists in enumerate(inverted):
+        for term, pairs in lists.items():
+            pieces = out.get(term)
+            if pieces is None:
+                out[term] = pieces = [None, None]
+            docs = pairs[0::2]
+            rest = "".join(map(get, map(sub, docs[1:], docs[:-1])))
+            pieces[f] = (docs[0], docs[-1], rest, "".join(map(get, pairs[1::2])))
+    return lengths, out
+
+
+def _shard_count(total: int, target: int) -> int:
+    """The power of two that brings files nearest `target` bytes, so a hash picks one with a mask."""
+    count = 1
+    while total / count > target:
+        count *= 2
+    return count
+
+
+def _chunks(docs: list[Entry], fields: list[dict]) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """Assign each document to a text chunk by the hash of its id; return (chunk, row) per doc and rows."""
+    size = sum(len(f["body"]) + len(f["head"]) + 200 for f in fields)
+    count = _shard_count(size, CHUNK_CHARS)
+    chunks: list[list[int]] = [[] for _ in range(count)]
+    for doc in sorted(range(len(docs)), key=lambda d: docs[d].id):
+        chunks[fnv1a(docs[doc].id) & (count - 1)].append(doc)
+    where = [(0, 0)] * len(docs)
+    for n, members in enumerate(chunks):
+        for row, doc in enumerate(members):
+            where[doc] = (n, row)
+    return where, chunks
+
+
+def _text_row(entry: Entry, doc: dict) -> list:
+    """What a hit shows and what a phrase is checked against; order documented in search.js."""
+    return [entry.id, entry.title, entry.type.value, doc["date"], list(entry.tags), entry.lang,
+            entry_path(entry.id, entry.type), doc["head"], doc["body"]]
+
+
+def _columns(docs: list[Entry], lengths: list[tuple[int, int]], where: list[tuple[int, int]]) -> dict:
+    """The per-document columns every query reads (a few bytes a document)."""
+    types = [t.value for t in EntryType]
+    langs = sorted({e.lang for e in docs})
+    ordinals = [e.date.toordinal() for e in docs]
+    return {
+        "lens": "".join(f"{length_to_byte(h) or 0:02x}{length_to_byte(b) or 0:02x}" for h, b in lengths),
+        "types": types,
+        "type": "".join(str(types.index(e.type.value)) for e in docs),
+        "langs": langs,
+        "lang": "".join(ALPHABET[langs.index(e.lang)] for e in docs),
+        # Newest first, so each date is a non-negative step back from the one before.
+        "dates": "".join(_enc(prev - day) for prev, day in zip([ordinals[0] if ordinals else 0] + ordinals, ordinals)),
+        "first": ordinals[0] if ordinals else 0,
+        "where": "".join(_enc(c) + _enc(r) for c, r in where),
+    }
+
+
+def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
+    """Tags as the index's KEYWORD field keeps them (stripped, lowercase): {key: (label, docs)}."""
+    found: dict[str, list[int]] = {}
+    spellings: dict[str, Counter] = {}
+    for doc, entry in enumerate(docs):
+        for tag in entry.tags:
+            label = tag.replace(",", " ").strip()  # to_document joins tags with commas
+            key = label.lower()
+            if not key:
+                continue
+            ids = found.setdefault(key, [])
+            if not ids or ids[-1] != doc:
+                ids.append(doc)
+            spellings.setdefault(key, Counter())[label] += 1
+    # The label is the spelling most entries use, ties to the first in code point order.
+    return {key: (min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], ids)
+            for key, ids in sorted(found.items())}
+
+
+def _manifest(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
+              tags: dict[str, tuple[str, list[int]]]) -> dict:
+    glossary = load_glossary(config.glossary)
+    concepts = [list(c) for c in glossary.concepts if c]
+    present = Counter(e.type.value for e in docs)
+    return {
+        "format": FORMAT,
+        "count": len(docs),
+        "fields": list(FIELDS),
+        "boosts": [FIELD_BOOSTS[f] for f in FIELDS],
+        "totals": [sum(length[i] for length in lengths) for i in range(len(FIELDS))],
+        "k1": K1, "b": B, "coordFloor": COORD_FLOOR, "expansionBoost": EXPANSION_BOOST,
+        "lengthTable": [byte_to_length(i) for i in range(256)],
+        "shards": shards,
+        "chunks": chunks,
+        "glossary": concepts,
+        "typeAliases": {alias: kind.value for alias, kind in sorted(TYPE_ALIASES.items())},
+        "types": [[t.value, present[t.value]] for t in EntryType if present[t.value]],
+        "tags": sorted(([key, label, len(ids)] for key, (label, ids) in tags.items()), key=lambda t: (-t[2], t[0])),
+    }
+
+
+def _script(kind: str, key, data) -> str:
+    """One data file: a call that hands the data to the page's search."""
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # U+2028/2029 end a line inside a string literal before ES2019; they only occur inside strings here.
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"NotebaseSearch.add({json.dumps(kind)},{json.dumps(key)},{body});\n"

@@ -1,0 +1,302 @@
+/* notebase ranking: Engine.search, a port of Searcher.search (search/searcher.py) and Scorer.score.
+ *
+ * Phrases: the CLI matches a quoted phrase (and a negated word of several terms) with Whoosh
+ * positions, slop 1, or 2 when a term is Hangul. The data has no positions; instead every entry
+ * that holds all the phrase's terms in one field is a candidate, scored as if the phrase were
+ * there (an upper bound: a phrase only ever adds score and coordination). Candidates that reach the
+ * page are checked against their own tokenized text (the chunk a hit needs anyway for its snippet)
+ * with Whoosh's span rule, rescored, and the page re-sorted, until every entry on it is checked: the
+ * page is then exactly the CLI's. The count is exact once the remaining candidates are checked too,
+ * which is done when it needs few more chunks; otherwise it is given as a range.
+ */
+(function (global) {
+  "use strict";
+  var node = typeof module !== "undefined" && module.exports;
+  var NS = node ? require("./search.js") : global.NotebaseSearch;
+  var A = node ? require("./analysis.js") : global.NotebaseAnalysis;
+  var Q = node ? require("./search-query.js") : global.NotebaseQuery;
+  var S = node ? require("./search-snippet.js") : global.NotebaseSnippet;
+  var TOTAL_CHUNKS = 24;  // more text chunks a search may load to make its count exact
+
+  function unique(list) { return Array.from(new Set(list)); }
+  function slopOf(terms) { return terms.some(function (t) { return t.charCodeAt(0) >= 0xac00; }) ? 2 : 1; }
+  function now() { return typeof performance !== "undefined" ? performance.now() : Date.now(); }
+
+  /** Whoosh's Phrase (SpanNear2, ordered, mindist 1): each term 1..slop positions after the previous. */
+  function phraseIn(tokens, terms, slop) {
+    var ends = [];
+    for (var p = 0; p < tokens.length; p++) if (tokens[p] === terms[0]) ends.push(p);
+    for (var i = 1; i < terms.length && ends.length; i++) {
+      var kept = [], k = 0;
+      for (var b = 0; b < tokens.length; b++) {
+        if (tokens[b] !== terms[i]) continue;
+        while (k + 1 < ends.length && ends[k + 1] < b) k++;
+        if (ends[k] < b && b - ends[k] <= slop) kept.push(b);
+      }
+      ends = kept;
+    }
+    return ends.length > 0;
+  }
+
+  /** Documents holding every one of the terms in one field: the only ones a phrase can match. */
+  function phraseCandidates(lists, fields) {
+    var found = new Set();
+    if (lists.some(function (l) { return !l; })) return found;
+    for (var f = 0; f < fields; f++) {
+      var common = null;
+      lists.forEach(function (l) {
+        var docs = new Set(l.docs[f]);
+        common = common === null ? docs : new Set(Array.from(common).filter(function (d) { return docs.has(d); }));
+      });
+      common.forEach(function (d) { found.add(d); });
+    }
+    return found;
+  }
+
+  /** searcher._groups: term groups, coordination slots, and the glossary synonyms used. */
+  function buildGroups(positive, expansions, boost) {
+    var groups = [], clauseSlots = [], slot = 0, alternatives = [];
+    positive.forEach(function (clause) {
+      if (clause.phrase) {
+        groups.push({ terms: clause.terms, boost: 1.0, slots: [slot], allTerms: true, phrase: true });
+        clauseSlots.push([slot++]);
+      } else {
+        clauseSlots.push([]);
+        unique(clause.terms).forEach(function (term) {
+          groups.push({ terms: [term], boost: 1.0, slots: [slot] });
+          clauseSlots[clauseSlots.length - 1].push(slot++);
+        });
+      }
+    });
+    expansions.forEach(function (found) {
+      var covered = [];
+      for (var c = found[0]; c < found[1]; c++) covered = covered.concat(clauseSlots[c]);
+      found[2].alternatives.forEach(function (synonym) {
+        var terms = A.terms(synonym);
+        if (!terms.length) return;
+        var marker = slot + 1 + alternatives.length;
+        groups.push({ terms: terms, boost: boost, slots: covered.concat([marker]), allTerms: true });
+        alternatives.push({ matched: found[2].matched, synonym: synonym, terms: terms, marker: marker });
+      });
+    });
+    return { groups: groups, slotCount: slot, alternatives: alternatives };
+  }
+
+  /**
+   * Search: resolves to {query, hits, total, totalMax, exact, expansions, seconds}; rejects with a
+   * QueryError for a bad query. options: limit (10), filters ([{field, values, negated}] from the UI).
+   */
+  NS.Engine.prototype.search = function (raw, options) {
+    options = options || {};
+    var self = this, started = now();
+    return this.ready().then(function () {
+      var query = Q.parse(raw, options.filters || [], self.manifest.typeAliases);
+      return new Ranking(self, query, options.limit || 10).run();
+    }).then(function (results) {
+      results.seconds = (now() - started) / 1000;
+      return results;
+    });
+  };
+
+  function Ranking(engine, query, limit) {
+    this.engine = engine;
+    this.query = query;
+    this.limit = limit;
+    this.positive = query.clauses.filter(function (c) { return !c.negated; });
+    this.negative = query.clauses.filter(function (c) { return c.negated; });
+    var words = this.positive.map(function (c) { return c.text; });
+    this.expansions = words.length ? engine.glossary.expand(words) : [];
+    var built = buildGroups(this.positive, this.expansions, engine.manifest.expansionBoost);
+    this.groups = built.groups;
+    this.slotCount = built.slotCount;
+    this.alternatives = built.alternatives;
+    this.phraseState = new Map();  // "group:doc" or "-clause:doc" -> whether the phrase is there
+  }
+
+  Ranking.prototype.run = function () {
+    var self = this, e = this.engine;
+    var terms = unique([].concat.apply([], this.groups.map(function (g) { return g.terms; })
+      .concat(this.negative.map(function (c) { return c.terms; }))));
+    var tagged = this.query.filters.some(function (f) { return f.field === "tag"; });
+    return Promise.all([Promise.all(terms.map(function (t) { return e.postings(t); })),
+      tagged ? e.get("tags", "", "tags.js") : null]).then(function (got) {
+      self.lists = new Map(terms.map(function (t, i) { return [t, got[0][i]]; }));
+      self.keep = self.filters(got[1]);
+      self.score();
+      return self.rank();
+    });
+  };
+
+  /** searcher._keep for what is certain: filters, and negated words of one term. */
+  Ranking.prototype.filters = function (tags) {
+    var e = this.engine, self = this, allowed = [], masked = new Set(), dates = [];
+    this.negCandidates = [];
+    this.query.filters.forEach(function (f) {
+      if (f.field === "date") { dates.push(f); return; }
+      var docs = new Set();
+      if (f.field === "tag") {
+        f.values.forEach(function (v) {
+          if (Object.prototype.hasOwnProperty.call(tags, v)) NS.decodeDocs(tags[v]).forEach(function (d) { docs.add(d); });
+        });
+      } else {
+        var names = f.field === "type" ? e.typeNames : e.langNames, column = f.field === "type" ? e.types : e.langs;
+        for (var doc = 0; doc < e.count; doc++) if (f.values.indexOf(names[column[doc]]) >= 0) docs.add(doc);
+      }
+      if (f.negated) docs.forEach(function (d) { masked.add(d); });
+      else allowed.push(docs);
+    });
+    this.negative.forEach(function (clause) {
+      var lists = unique(clause.terms).map(function (t) { return self.lists.get(t); });
+      if (clause.terms.length === 1) {
+        if (lists[0]) lists[0].docs.forEach(function (docs) { docs.forEach(function (d) { masked.add(d); }); });
+        self.negCandidates.push(new Set());
+      } else {
+        self.negCandidates.push(phraseCandidates(lists, e.fields.length));
+      }
+    });
+    return function (doc) {
+      if (masked.has(doc) || allowed.some(function (s) { return !s.has(doc); })) return false;
+      var day = e.dates[doc];
+      return dates.every(function (f) {
+        var inside = f.values.some(function (v) { return v[0] <= day && day <= v[1]; });
+        return inside !== f.negated;
+      });
+    };
+  };
+
+  /** Scorer.score per group: each member document's summed BM25F over the group's terms. */
+  Ranking.prototype.score = function () {
+    var e = this.engine, self = this;
+    this.members = this.groups.map(function (group) {
+      var scores = new Map(), terms = unique(group.terms), found = [];
+      terms.forEach(function (term) {
+        var seen = group.allTerms && terms.length > 1 ? new Set() : null;
+        e.addTerm(self.lists.get(term), group.boost, scores, seen);
+        found.push(seen);
+      });
+      var docs = Array.from(scores.keys());
+      if (found.length && found[0] !== null) docs = docs.filter(function (d) { return found.every(function (s) { return s.has(d); }); });
+      if (group.phrase) {
+        var candidates = phraseCandidates(terms.map(function (t) { return self.lists.get(t); }), e.fields.length);
+        docs = docs.filter(function (d) { return candidates.has(d); });
+      }
+      return new Map(docs.map(function (d) { return [d, scores.get(d)]; }));
+    });
+  };
+
+  /**
+   * A document's score as far as its phrases are known, unknown ones counted as present (an upper
+   * bound). `unknown`: the score may still fall; `sure`: it is in the results whatever the checks say.
+   */
+  Ranking.prototype.value = function (doc) {
+    var total = 0.0, filled = new Set(), counted = !this.groups.length, certain = counted, unknown = false;
+    for (var g = 0; g < this.groups.length; g++) {
+      var v = this.members[g].get(doc);
+      if (v === undefined) continue;
+      var state = this.groups[g].phrase ? this.phraseState.get(g + ":" + doc) : true;
+      if (state === false) continue;
+      if (state === undefined) unknown = true; else certain = true;
+      total += v;  // in group order, as Python adds them: the same float
+      counted = true;
+      this.groups[g].slots.forEach(function (s) { filled.add(s); });
+    }
+    if (!counted) return { member: false };
+    var open = false;
+    for (var c = 0; c < this.negCandidates.length; c++) {
+      if (!this.negCandidates[c].has(doc)) continue;
+      var excluded = this.phraseState.get("-" + c + ":" + doc);
+      if (excluded === true) return { member: false };
+      if (excluded === undefined) open = true;
+    }
+    var slots = this.slotCount, share = 0, floor = this.engine.manifest.coordFloor;
+    filled.forEach(function (s) { if (s < slots) share++; });
+    var score = this.groups.length ? NS.round7(total * (floor + (1 - floor) * (share / slots))) : 0.0;
+    return { member: true, score: score, filled: filled, unknown: unknown || open, sure: certain && !open };
+  };
+
+  /** Check the phrases a document is a candidate for against its tokenized fields. */
+  Ranking.prototype.check = function (docs) {
+    var self = this;
+    return Promise.all(docs.map(function (doc) {
+      return self.engine.tokens(doc).then(function (fields) {
+        var holds = function (terms) {
+          return fields.some(function (tokens) { return phraseIn(tokens, terms, slopOf(terms)); });
+        };
+        self.groups.forEach(function (g, i) {
+          if (g.phrase && self.members[i].has(doc)) self.phraseState.set(i + ":" + doc, holds(g.terms));
+        });
+        self.negative.forEach(function (clause, c) {
+          if (self.negCandidates[c].has(doc)) self.phraseState.set("-" + c + ":" + doc, holds(clause.terms));
+        });
+      });
+    }));
+  };
+
+  Ranking.prototype.rank = function () {
+    var self = this, e = this.engine, keep = this.keep, info = new Map(), candidates;
+    if (this.groups.length) {
+      var seen = new Set();
+      this.members.forEach(function (m) { m.forEach(function (_, d) { seen.add(d); }); });
+      candidates = Array.from(seen);
+    } else {
+      candidates = Array.from({ length: e.count }, function (_, d) { return d; });
+    }
+    candidates = candidates.filter(function (d) {
+      if (!keep(d)) return false;
+      var v = self.value(d);
+      info.set(d, v);
+      return v.member;
+    });
+    var order = function (a, b) { return info.get(b).score - info.get(a).score || a - b; };
+    var settle = function (docs) {
+      return self.check(docs).then(function () {
+        docs.forEach(function (d) { info.set(d, self.value(d)); });
+        candidates = candidates.filter(function (d) { return info.get(d).member; });
+      });
+    };
+    var page = function () {
+      candidates.sort(order);
+      var open = candidates.slice(0, self.limit).filter(function (d) { return info.get(d).unknown; });
+      return open.length ? settle(open).then(page) : null;
+    };
+    var count = function () {
+      var open = candidates.filter(function (d) { return !info.get(d).sure; });
+      var chunks = new Set(open.map(function (d) { return e.chunkOf[d]; }).filter(function (c) { return !e.has("text", c); }));
+      return open.length && chunks.size <= TOTAL_CHUNKS ? settle(open) : null;
+    };
+    return Promise.resolve(page()).then(count).then(function () {
+      candidates.sort(order);
+      var sure = candidates.filter(function (d) { return info.get(d).sure; }).length;
+      return Promise.all(candidates.slice(0, self.limit).map(function (d) { return self.hit(d, info.get(d)); }))
+        .then(function (hits) {
+          return { query: self.query, hits: hits, total: sure, totalMax: candidates.length, exact: sure === candidates.length,
+            expansions: self.expansions.map(function (x) { return x[2]; }) };
+        });
+    });
+  };
+
+  Ranking.prototype.wanted = function () {
+    if (!this.pattern) {
+      var terms = [];
+      this.positive.forEach(function (c) { terms = terms.concat(c.terms); });
+      this.alternatives.forEach(function (a) { terms = terms.concat(a.terms); });
+      this.pattern = new S.Pattern(new Set(terms));
+    }
+    return this.pattern;
+  };
+
+  Ranking.prototype.hit = function (doc, value) {
+    var self = this;
+    return this.engine.row(doc).then(function (row) {
+      var snippet = S.makeSnippet(row[8], self.wanted());
+      var used = unique(self.alternatives.filter(function (a) { return value.filled && value.filled.has(a.marker); })
+        .map(function (a) { return a.matched + " → " + a.synonym; }));
+      return { doc: doc, id: row[0], title: row[1], type: row[2], date: row[3], tags: row[4], lang: row[5], path: row[6],
+        score: value.score, snippet: snippet[0], highlights: snippet[1], titleHighlights: S.findSpans(row[1], self.wanted()),
+        expansions: used };
+    });
+  };
+
+  NS.phraseIn = phraseIn;
+  if (node) module.exports = NS;
+})(typeof window !== "undefined" ? window : this);

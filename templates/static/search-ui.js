@@ -1,0 +1,180 @@
+/* notebase search page: the form, the filters and the results list, driven by NotebaseSearch.
+ *
+ * Reads ?q=, ?type= and ?tag= (so the header's search box can submit here) and keeps them in the
+ * address bar as the query changes. Every piece of note text goes in with textContent: nothing from
+ * a note is ever parsed as HTML. Works opened from disk: data comes in as <script> files.
+ */
+(function () {
+  "use strict";
+  var A = window.NotebaseAnalysis, NS = window.NotebaseSearch;
+  var DELAY = 250;  // ms of quiet typing before searching as you type
+  var SAFE = /[A-Za-z0-9\/\-_.~!$&'()*+,;=:@]/;  // what urls.relative leaves unescaped
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Append text with the [start, end] code point spans wrapped in <mark>. */
+  function appendMarked(parent, text, spans) {
+    var map = A.cpToUnit(text), at = 0;
+    spans.forEach(function (span) {
+      if (span[0] > at) parent.appendChild(document.createTextNode(A.cpSlice(text, at, span[0], map)));
+      parent.appendChild(el("mark", "", A.cpSlice(text, span[0], span[1], map)));
+      at = span[1];
+    });
+    var rest = A.cpSlice(text, at, undefined, map);
+    if (rest) parent.appendChild(document.createTextNode(rest));
+  }
+
+  function href(root, path) {
+    var out = "";
+    for (var ch of path) out += SAFE.test(ch) ? ch : encodeURIComponent(ch);
+    // From disk a folder link would open a directory listing: point at its index.html.
+    if (window.location.protocol === "file:" && /\/$/.test(out)) out += "index.html";
+    return root + out;
+  }
+
+  function init() {
+    var box = document.getElementById("search");
+    if (!box || !NS) return;
+    var data = box.dataset, root = data.root || "";
+    var form = document.getElementById("search-form"), input = document.getElementById("search-q");
+    var typeSelect = document.getElementById("search-type"), tagSelect = document.getElementById("search-tag");
+    var status = document.getElementById("search-status"), problem = document.getElementById("search-error");
+    var also = document.getElementById("search-also"), list = document.getElementById("search-results");
+    var engine = NS.open(root + "search/data/"), ticket = 0, timer = null, wanted = params();
+
+    function params() {
+      var found = { q: "", type: "", tag: "" };
+      window.location.search.replace(/^\?/, "").split("&").forEach(function (pair) {
+        var cut = pair.indexOf("="), key = cut < 0 ? pair : pair.slice(0, cut);
+        if (!Object.prototype.hasOwnProperty.call(found, key)) return;
+        try { found[key] = decodeURIComponent((cut < 0 ? "" : pair.slice(cut + 1)).replace(/\+/g, " ")); } catch (e) { /* leave it out */ }
+      });
+      return found;
+    }
+
+    function syncUrl() {
+      var parts = [];
+      [["q", input.value], ["type", typeSelect.value], ["tag", tagSelect.value]].forEach(function (p) {
+        if (p[1]) parts.push(p[0] + "=" + encodeURIComponent(p[1]).replace(/%20/g, "+"));
+      });
+      try {
+        window.history.replaceState(null, "", window.location.pathname + (parts.length ? "?" + parts.join("&") : ""));
+      } catch (e) { /* some browsers refuse for file:// pages; the search still works */ }
+    }
+
+    function filters() {
+      var found = [];
+      if (typeSelect.value) found.push({ field: "type", values: [typeSelect.value], negated: false });
+      if (tagSelect.value) found.push({ field: "tag", values: [tagSelect.value], negated: false });
+      return found;
+    }
+
+    function clear() {
+      list.textContent = "";
+      also.textContent = "";
+      also.hidden = true;
+      problem.textContent = "";
+      problem.hidden = true;
+    }
+
+    function run() {
+      clearTimeout(timer);
+      syncUrl();
+      var mine = ++ticket;
+      if (!window.NotebaseQuery.pyStrip(input.value) && !filters().length) {
+        clear();
+        status.textContent = "";
+        return;
+      }
+      status.textContent = data.loading;
+      engine.search(input.value, { limit: 20, filters: filters() }).then(function (results) {
+        if (mine === ticket) show(results);
+      }, function (err) {
+        if (mine !== ticket) return;
+        clear();
+        status.textContent = "";
+        problem.textContent = err.message;
+        problem.hidden = false;
+      });
+    }
+
+    function show(results) {
+      clear();
+      var count = results.exact ? String(results.total) : results.total + "–" + results.totalMax;
+      status.textContent = results.totalMax ? data.results.replace("{n}", count) : data.none;
+      if (results.expansions.length) {
+        also.appendChild(el("span", "label", data.also + ": "));
+        also.appendChild(document.createTextNode(results.expansions.map(function (x) {
+          return x.matched + " → " + x.alternatives.join(", ");
+        }).join("; ")));
+        also.hidden = false;
+      }
+      results.hits.forEach(function (hit) { list.appendChild(item(hit)); });
+    }
+
+    function item(hit) {
+      var li = el("li", "entry-item search-hit");
+      li.lang = hit.lang === "ko" || hit.lang === "en" ? hit.lang : document.documentElement.lang;
+      var meta = el("div", "meta");
+      meta.appendChild(el("span", "badge badge-" + hit.type, data["type" + hit.type[0].toUpperCase() + hit.type.slice(1)] || hit.type));
+      meta.appendChild(document.createTextNode(" "));
+      var time = el("time", "", hit.date);
+      time.dateTime = hit.date;
+      meta.appendChild(time);
+      li.appendChild(meta);
+      var link = el("a", "entry-link");
+      link.href = href(root, hit.path);
+      appendMarked(link, hit.title, hit.titleHighlights);
+      li.appendChild(link);
+      var snippet = el("p", "summary snippet");
+      appendMarked(snippet, hit.snippet, hit.highlights);
+      li.appendChild(snippet);
+      if (hit.expansions.length) li.appendChild(el("p", "meta search-via", data.via + ": " + hit.expansions.join(", ")));
+      if (hit.tags.length) li.appendChild(el("p", "meta search-tags", hit.tags.map(function (t) { return "#" + t; }).join(" ")));
+      return li;
+    }
+
+    function fill(manifest) {
+      manifest.types.forEach(function (t) {
+        var option = el("option", "", (data["type" + t[0][0].toUpperCase() + t[0].slice(1)] || t[0]) + " (" + t[1] + ")");
+        option.value = t[0];
+        typeSelect.appendChild(option);
+      });
+      manifest.tags.forEach(function (t) {
+        var option = el("option", "", "#" + t[1] + " (" + t[2] + ")");
+        option.value = t[0];
+        tagSelect.appendChild(option);
+      });
+    }
+
+    input.value = wanted.q;
+    status.textContent = data.loading;
+    engine.ready().then(function () {
+      fill(engine.manifest);
+      // ?type= takes the names the query language does (paper, 논문, til, ...), as `type:` would.
+      var kind = Array.from(wanted.type.toLowerCase()).filter(function (ch) { return " -_".indexOf(ch) < 0; }).join("");
+      typeSelect.value = Object.prototype.hasOwnProperty.call(engine.manifest.typeAliases, kind) ? engine.manifest.typeAliases[kind] : "";
+      if (!typeSelect.value) typeSelect.value = "";
+      tagSelect.value = wanted.tag.replace(/^#+/, "").toLowerCase();
+      if (!tagSelect.value) tagSelect.value = "";
+      status.textContent = "";
+      run();
+    }, function (err) {
+      status.textContent = "";
+      problem.textContent = err.message;
+      problem.hidden = false;
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, DELAY); });
+    typeSelect.addEventListener("change", run);
+    tagSelect.addEventListener("change", run);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
