@@ -124,7 +124,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     from notebase.emitters.feeds import emit_feeds, emit_sitemap
     from notebase.emitters.listings import emit_listings
     from notebase.emitters.pages import emit_entry_pages
-    from notebase.emitters.search_data import search_files
+    from notebase.emitters.search_data import iter_search_files
     from notebase.load import load
     from notebase.render import make_env
     from notebase.site import assemble
@@ -144,7 +144,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
         lap("entry pages")
         emit_listings(site, env, writer)
         lap("listings")
-        for rel, data in search_files(site.entries, config, jobs).items():
+        for rel, data in iter_search_files(site.entries, config, jobs):
             writer.write(rel, data)
         lap("search data")
         emit_feeds(site, writer)

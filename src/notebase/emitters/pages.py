@@ -7,6 +7,7 @@ process writes its pages into the staging folder and sends back only digests and
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -127,6 +128,9 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
             progress("pages", count, count)
     else:
         _FORKED = (site, env, writer)
+        # Frozen objects are skipped by the children's garbage collector, which would otherwise
+        # write to every object's header and turn each shared page into a private copy.
+        gc.freeze()
         try:
             size = -(-count // (jobs * 4))  # small shares even out slow and fast entries
             bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
@@ -140,6 +144,7 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
                         progress("pages", finished, count)
         finally:
             _FORKED = None
+            gc.unfreeze()
     problems: list[Problem] = []
     for part in done:
         writer.merge(part.written, part.rewritten)

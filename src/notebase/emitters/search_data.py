@@ -22,13 +22,14 @@ Numbers are written with `_enc` (5 bits a character, see search.js `decode`) to 
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 import re
 import unicodedata
 from collections import Counter, defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from operator import sub
@@ -59,24 +60,32 @@ _PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
 
 def search_files(entries: Sequence[Entry], config: Config, jobs: int | None = None) -> dict[str, bytes]:
     """Return the browser search data: {site path relative to the output root: file content}."""
+    return dict(iter_search_files(entries, config, jobs))
+
+
+def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the browser search data file by file (site path, content), so a large site never holds it all."""
     docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id))
     fields = [to_document(e) for e in docs]
     lengths, postings = _index([(f["head"], f["body"]) for f in fields], jobs)
-    files: dict[str, str] = {}
     shards = _shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
     by_shard: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    for term, lists in postings.items():
-        by_shard[fnv1a(term) & (shards - 1)][term] = lists
-    for n, shard in enumerate(by_shard):
-        files[f"terms/{n}.js"] = _script("terms", n, shard)
+    for term in list(postings):
+        by_shard[fnv1a(term) & (shards - 1)][term] = postings.pop(term)
     chunk_of, chunks = _chunks(docs, fields)
-    for n, members in enumerate(chunks):
-        files[f"text/{n}.js"] = _script("text", n, [_text_row(docs[d], fields[d]) for d in members])
-    files["docs.js"] = _script("docs", "", _columns(docs, lengths, chunk_of))
     tags = _tags(docs)
-    files["tags.js"] = _script("tags", "", {key: _enc_docs(ids) for key, (_, ids) in tags.items()})
-    files["manifest.js"] = _script("manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags))
-    return {FOLDER + rel: text.encode("utf-8", "backslashreplace") for rel, text in sorted(files.items())}
+    yield _file("docs.js", "docs", "", _columns(docs, lengths, chunk_of))
+    yield _file("manifest.js", "manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags))
+    yield _file("tags.js", "tags", "", {key: _enc_docs(ids) for key, (_, ids) in tags.items()})
+    for n in range(shards):
+        shard, by_shard[n] = by_shard[n], {}
+        yield _file(f"terms/{n}.js", "terms", n, shard)
+    for n, members in enumerate(chunks):
+        yield _file(f"text/{n}.js", "text", n, [_text_row(docs[d], fields[d]) for d in members])
+
+
+def _file(rel: str, kind: str, key, data) -> tuple[str, bytes]:
+    return FOLDER + rel, _script(kind, key, data).encode("utf-8", "backslashreplace")
 
 
 def term_counts(text: str) -> Counter:
@@ -149,9 +158,13 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
             segments = [_segment(0, len(texts))]
         else:
             context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
-            with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
-                futures = [pool.submit(_segment, start, stop) for start, stop in ranges[1:]]
-                segments = [_segment(*ranges[0])] + [f.result() for f in futures]
+            gc.freeze()  # keep the children's collector from copying every shared page
+            try:
+                with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
+                    futures = [pool.submit(_segment, start, stop) for start, stop in ranges[1:]]
+                    segments = [_segment(*ranges[0])] + [f.result() for f in futures]
+            finally:
+                gc.unfreeze()
     finally:
         _TEXTS = []
     lengths = [length for found, _ in segments for length in found]
@@ -177,18 +190,20 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
     Each term's piece per field is (first doc, last doc, the other docs as gaps, the frequencies).
     """
     extend = list.extend
-    counted = [(Counter(terms(head)), term_counts(body)) for head, body in _TEXTS[start:stop]]
-    lengths = [(sum(head.values()), sum(body.values())) for head, body in counted]
-    inverted = []
-    for f in range(2):
-        lists: defaultdict[str, list[int]] = defaultdict(list)
-        get_list = lists.__getitem__
-        for doc, pair in enumerate(counted, start):
-            found = pair[f]
-            # [doc, tf, doc, tf, ...] per term, appended at C level: this runs once per posting.
-            deque(map(extend, map(get_list, found), zip(repeat(doc), found.values())), maxlen=0)
-        inverted.append(lists)
-    top = max((max(found.values(), default=1) for pair in counted for found in pair), default=1)
+    # One document's counts at a time: holding every document's Counter at once cost more memory
+    # than the rest of the build.
+    inverted: list[defaultdict[str, list[int]]] = [defaultdict(list), defaultdict(list)]
+    gets = [lists.__getitem__ for lists in inverted]
+    lengths = []
+    top = 1
+    for doc, (head, body) in enumerate(_TEXTS[start:stop], start):
+        pair = (Counter(terms(head)), term_counts(body))
+        lengths.append((sum(pair[0].values()), sum(pair[1].values())))
+        for f, found in enumerate(pair):
+            if found:
+                top = max(top, max(found.values()))
+                # [doc, tf, doc, tf, ...] per term, appended at C level: this runs once per posting.
+                deque(map(extend, map(gets[f], found), zip(repeat(doc), found.values())), maxlen=0)
     codes = _Codes().upto(max(stop, top) + 1)
     get = codes.__getitem__
     out: dict[str, list] = {}
