@@ -132,11 +132,15 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
         # write to every object's header and turn each shared page into a private copy.
         gc.freeze()
         try:
-            size = -(-count // (jobs * 4))  # small shares even out slow and fast entries
-            bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            # This process renders a share too: a child's writes copy the pages it touches, so one
+            # child fewer is less memory, and the parent would otherwise sit idle.
+            mine = count // jobs
+            size = -(-(count - mine) // ((jobs - 1) * 4))  # small shares even out slow and fast entries
+            bounds = [(i, min(i + size, count)) for i in range(mine, count, size)]
+            with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = {pool.submit(_worker, a, b): b - a for a, b in bounds}
-                done, finished = [], 0
+                done = [_render_share(site, env, writer, 0, mine)]
+                finished = mine
                 for future in as_completed(futures):
                     done.append(future.result())
                     finished += futures[future]
