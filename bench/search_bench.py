@@ -2,7 +2,9 @@
 
 Prints four figures: indexing from scratch (`notebase index` on a fresh knowledge base, loading
 included), an incremental update after editing one note, warm query latency (one open index,
-many queries), and `notebase search` end to end from a cold process.
+many queries; also their first run, before the searcher has decoded and kept any postings), and
+`notebase search` end to end from a cold process. `--queries-only` times the warm queries alone on
+the index already built; `--per-query` adds each query's median.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import add_arguments, knowledge_base  # noqa: E402
 
 from notebase.config import load_config  # noqa: E402
-from notebase.search.engine import open_searcher  # noqa: E402
+from notebase.search.engine import ensure_index, open_searcher  # noqa: E402
 from notebase.search.index import index_path, update  # noqa: E402
 from notebase.search.parse import parse  # noqa: E402
 
@@ -35,14 +37,47 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def warm_queries(config, per_query: bool = False) -> None:
+    """Time every query ten times on one open index (after a first touch) and print p50/p95/max."""
+    warm = []
+    each: dict[str, list[float]] = {q: [] for q in QUERIES}
+    with open_searcher(config) as searcher:
+        parsed = [parse(q) for q in QUERIES]
+        first = []
+        for q in parsed:
+            start = time.perf_counter()
+            searcher.search(q)  # first touch of each term's postings
+            first.append(time.perf_counter() - start)
+        for _ in range(10):
+            for text, q in zip(QUERIES, parsed):
+                start = time.perf_counter()
+                searcher.search(q)
+                warm.append(time.perf_counter() - start)
+                each[text].append(warm[-1])
+    print(f"warm query over {len(warm)} runs of {len(QUERIES)} queries: p50 {_percentile(warm, 0.5) * 1000:.1f} ms, "
+          f"p95 {_percentile(warm, 0.95) * 1000:.1f} ms, max {max(warm) * 1000:.1f} ms")
+    print(f"first run of each query on the fresh searcher: median {statistics.median(first) * 1000:.1f} ms, "
+          f"worst {max(first) * 1000:.1f} ms")
+    if per_query:
+        for text, times in sorted(each.items(), key=lambda item: -statistics.median(item[1])):
+            print(f"    {statistics.median(times) * 1000:6.1f} ms  {text}")
+
+
 def main() -> None:
     """Generate the notes once, then time each figure and print it."""
     parser = argparse.ArgumentParser(description=__doc__)
     add_arguments(parser)
     parser.add_argument("--runs", type=int, default=3, help="runs of the from-scratch build")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="only the warm queries, on the index as it is (built if missing)")
+    parser.add_argument("--per-query", action="store_true", help="also print each query's median warm time")
     args = parser.parse_args()
     root = knowledge_base(args)
     config = load_config(root)
+    if args.queries_only:
+        ensure_index(config, refresh=False)
+        warm_queries(config, args.per_query)
+        return
 
     scratch = []
     for _ in range(args.runs):
@@ -67,18 +102,7 @@ def main() -> None:
     print(f"incremental update after one edit: median {statistics.median(incremental) * 1000:.0f} ms, "
           f"worst {max(incremental) * 1000:.0f} ms over {len(incremental)} edits")
 
-    warm = []
-    with open_searcher(config) as searcher:
-        parsed = [parse(q) for q in QUERIES]
-        for q in parsed:
-            searcher.search(q)  # first touch of each term's postings
-        for _ in range(10):
-            for q in parsed:
-                start = time.perf_counter()
-                searcher.search(q)
-                warm.append(time.perf_counter() - start)
-    print(f"warm query over {len(warm)} runs of {len(QUERIES)} queries: p50 {_percentile(warm, 0.5) * 1000:.1f} ms, "
-          f"p95 {_percentile(warm, 0.95) * 1000:.1f} ms, max {max(warm) * 1000:.1f} ms")
+    warm_queries(config, args.per_query)
 
     command = shutil.which("notebase") or "notebase"
     cold = []

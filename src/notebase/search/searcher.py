@@ -3,7 +3,8 @@
 Ranking is BM25F over the head (title, paper title, tags, people) and body fields, the head
 weighted above the body (`index.FIELD_BOOSTS`), then a coordination factor: an entry that matches
 more of the query's terms (or a glossary synonym of them) keeps more of its score. Equal scores
-go to the newer entry, then to the id, so results never shuffle between runs.
+go to the newer entry, then to the id, so results never shuffle between runs. Only the entries
+that can still reach the top are scored (`_candidates`); the total still counts every match.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 
 from notebase.search.analysis import terms as analyse
 from notebase.search.glossary import Expansion, Glossary
 from notebase.search.schema import FIELD_BOOSTS, INDEX_NAME
-from notebase.search.parse import Clause, Filter, Query
+from notebase.search.parse import Clause, Query
 from notebase.search.scoring import Group, Scorer
 from notebase.search.snippet import find_spans, make_snippet
 
 COORD_FLOOR = 0.3  # the share of its score an entry keeps when it matches one term of many
 EXPANSION_BOOST = 1.0  # weight of a glossary synonym relative to the words typed
+PRUNE_FROM = 300  # with fewer matches than this (plus 4 per hit wanted), scoring them all is as quick
+SEEDS = 40  # documents (plus 2 per hit wanted) scored first to set the floor the top must reach
+PRUNE_STEPS = 300  # intersections of parts tried before a coarser cut (whole parts set aside)
 
 
 @dataclass(frozen=True)
@@ -61,13 +64,6 @@ class Results:
 def _slop(terms: tuple[str, ...]) -> int:
     # Hangul bigrams across a space (대조 학습 vs 대조학습) leave one position between them.
     return 2 if any(t[0] >= "\uac00" for t in terms) else 1
-
-
-def _text_query(terms: tuple[str, ...]) -> wq.Query:
-    """Entries holding a term, or the terms as a phrase, in any text field."""
-    if len(terms) == 1:
-        return wq.Or([wq.Term(f, terms[0]) for f in FIELD_BOOSTS])
-    return wq.Or([wq.Phrase(f, list(terms), slop=_slop(terms)) for f in FIELD_BOOSTS])
 
 
 class Searcher:
@@ -107,19 +103,121 @@ class Searcher:
         groups, slot_count, alternatives = self._groups(positive, expansions)
         keep = self._keep(query)
         if groups:
-            scores, filled = self._scorer.score(groups)
-            final = {}
-            for doc, value in scores.items():
-                if keep is None or keep(doc):
-                    share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
-                    final[doc] = round(value * (self.coord_floor + (1 - self.coord_floor) * share), 7)
+            matched = [self._scorer.group_docs(g) for g in groups]
+            found = keep(set().union(*matched))
+            total = len(found)
+            docs, final, filled = self._candidates(groups, matched, found, slot_count, limit)
+            more, more_filled = self._final(groups, matched, docs - final.keys(), slot_count)
+            final.update(more)
+            filled.update(more_filled)
         else:
             filled = {}
-            final = {doc: 0.0 for doc in reader.all_doc_ids() if keep is None or keep(doc)}
+            final = dict.fromkeys(keep(set(reader.all_doc_ids())), 0.0)
+            total = len(final)
         best = self._best(final, limit)
         wanted = {t for c in positive for t in c.terms} | {t for _, _, terms, _ in alternatives for t in terms}
         hits = tuple(self._hit(doc, final[doc], filled.get(doc, set()), wanted, alternatives) for doc in best)
-        return Results(query, hits, len(final), tuple(e for _, _, e in expansions), time.perf_counter() - started)
+        return Results(query, hits, total, tuple(e for _, _, e in expansions), time.perf_counter() - started)
+
+    def _final(self, groups: list[Group], matched: list[set[int]], docs: set[int],
+               slot_count: int) -> tuple[dict[int, float], dict[int, set[int]]]:
+        """Return the final (coordinated, rounded) score and the filled slots of each of docs."""
+        scores, filled = self._scorer.score(groups, docs, matched)
+        final = {}
+        for doc, value in scores.items():
+            share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
+            final[doc] = round(value * (self.coord_floor + (1 - self.coord_floor) * share), 7)
+        return final, filled
+
+    def _candidates(self, groups: list[Group], matched: list[set[int]], found: set[int], slot_count: int,
+                    limit: int) -> tuple[set[int], dict[int, float], dict[int, set[int]]]:
+        """Return the documents of found that can be among the best `limit`, and those already scored.
+
+        Each group's documents are split by field into parts, with the most the group's terms can
+        add there (`Scorer.bounds`). Some documents in the most valuable parts are scored first:
+        the `limit`-th best of them is a floor the true top must reach.
+        """
+        if limit < 1:
+            return set(), {}, {}
+        if len(found) <= PRUNE_FROM + 4 * limit:
+            return found, {}, {}
+        split = [self._scorer.bounds(g, m & found) for g, m in zip(groups, matched)]
+        parts = sorted(((docs, bound, frozenset(s for s in g.slots if s < slot_count))
+                        for g, pieces in zip(groups, split) for docs, bound in pieces),
+                       key=lambda part: part[1], reverse=True)
+        # Seeds: the documents in the most valuable groups, then in their most valuable fields; if
+        # that leaves many, those in any of the most valuable parts. Any seeds give a true floor.
+        value = [sum(bound for _, bound in pieces) for pieces in split]
+        wanted = SEEDS + 2 * limit
+        seeds = found
+        for docs in [matched[i] for i in sorted(range(len(groups)), key=value.__getitem__, reverse=True)] + \
+                [docs for docs, _, _ in parts]:
+            narrower = seeds & docs
+            if len(narrower) >= wanted:
+                seeds = narrower
+        if len(seeds) > 8 * wanted:
+            seeds = set()
+            for docs, _, _ in parts:
+                seeds |= docs
+                if len(seeds) >= wanted:
+                    break
+        final, filled = self._final(groups, matched, seeds, slot_count)
+        if len(final) < limit or len(seeds) == len(found):
+            return found, final, filled
+        floor = heapq.nlargest(limit, final.values())[-1]
+        return self._reaching(parts, found, floor, slot_count), final, filled
+
+    def _reaching(self, parts: list[tuple[set[int], float, frozenset[int]]], found: set[int], floor: float,
+                  slot_count: int) -> set[int]:
+        """Return the documents of found whose score can reach the floor, given the parts, best first.
+
+        A document scores at most the sum of the bounds of the parts it is in, times the
+        coordination of the slots they fill, and that ceiling only grows with more parts. So the
+        documents that can reach the floor are those in some smallest set of parts whose ceiling
+        reaches it: found by intersecting parts, most valuable first, leaving a branch as soon as
+        even all the parts after it could not reach. Any other document stays below the floor: it
+        cannot be in the top, nor tie with it.
+        """
+        rest, rest_slots = [0.0] * (len(parts) + 1), [frozenset()] * (len(parts) + 1)
+        for k in range(len(parts) - 1, -1, -1):
+            rest[k], rest_slots[k] = rest[k + 1] + parts[k][1], rest_slots[k + 1] | parts[k][2]
+        candidates: set[int] = set()
+        steps = [PRUNE_STEPS]
+
+        def reaches(total: float, slots: frozenset[int]) -> bool:
+            share = len(slots) / slot_count
+            coordination = max(self.coord_floor, self.coord_floor + (1 - self.coord_floor) * share, 0.0)
+            # Finals are rounded to 7 places: stay clear of the floor by more than that.
+            return total * coordination * (1 + 1e-9) + 1e-6 >= floor
+
+        def extend(start: int, docs: set[int], total: float, slots: frozenset[int]) -> bool:
+            """Add the documents of docs that can reach with parts[start:]; False after too many steps."""
+            for k in range(start, len(parts)):
+                if not reaches(total + rest[k], slots | rest_slots[k]):
+                    break  # the parts left only get smaller
+                inside = docs & parts[k][0]
+                if not inside:
+                    continue
+                steps[0] -= 1
+                if steps[0] < 0:
+                    return False
+                more = slots | parts[k][2]
+                if reaches(total + parts[k][1], more):
+                    candidates.update(inside)
+                elif not extend(k + 1, inside, total + parts[k][1], more):
+                    return False
+            return True
+
+        if extend(0, found, 0.0, frozenset()):
+            return candidates
+        # Too many sets of parts to try: set parts aside, largest first, while a document in only
+        # those stays below the floor; the documents in any other part are the candidates.
+        aside, total, slots = set(), 0.0, frozenset()
+        for k in sorted(range(len(parts)), key=lambda k: len(parts[k][0]), reverse=True):
+            if not reaches(total + parts[k][1], slots | parts[k][2]):
+                aside.add(k)
+                total, slots = total + parts[k][1], slots | parts[k][2]
+        return found & set().union(*(parts[k][0] for k in range(len(parts)) if k not in aside))
 
     def _groups(self, positive: tuple[Clause, ...], expansions):
         """Return the term groups to score, the number of coordination slots, and the synonyms used.
@@ -132,7 +230,7 @@ class Searcher:
         slot = 0
         for clause in positive:
             if clause.phrase:
-                docs = frozenset(self._searcher.docs_for_query(_text_query(clause.terms)))
+                docs = self._text_docs(clause.terms)
                 groups.append(Group(clause.terms, 1.0, (slot,), all_terms=True, docs=docs))
                 clause_slots.append([slot])
                 slot += 1
@@ -166,39 +264,38 @@ class Searcher:
         dates, ids = self._scorer.column("date", len(tied)), self._scorer.column("id", len(tied))
         return sorted(tied, key=lambda d: (-final[d], _neg_date(dates[d]), ids[d]))[:limit]
 
+    def _text_docs(self, terms: tuple[str, ...]) -> frozenset[int]:
+        """Return the live documents holding the term, or the terms as a phrase, in any text field."""
+        return self._scorer.phrase_docs(terms, _slop(terms))
+
     def _keep(self, query: Query):
-        """Return a test of whether a document passes the filters and exclusions, or None for all."""
-        if not query.filters and not query.negative and not self._scorer.deleted:
-            return None
+        """Return a function that leaves out of a set of documents those the filters and exclusions drop."""
+        deleted = self._scorer.deleted
+        if not query.filters and not query.negative and not deleted:
+            return lambda docs: docs
         allowed: list[set[int]] = []
-        masked: set[int] = set()
-        date_tests = []
+        masked: set[int] = set(deleted)
+        dated: list[tuple[set[int], bool]] = []
         for f in query.filters:
             if f.field == "date":
-                bounds = [(s.isoformat(), e.isoformat()) for s, e in f.values]
-                date_tests.append((bounds, f.negated))
+                inside = set().union(*(self._scorer.dated(s.isoformat(), e.isoformat()) for s, e in f.values))
+                dated.append((inside, f.negated))
                 continue
-            docs = set(self._searcher.docs_for_query(_filter_query(f)))
+            docs = set().union(*(self._scorer.docs(value, (f.field,)) for value in f.values))
             if f.negated:
                 masked |= docs
             else:
                 allowed.append(docs)
         for clause in query.negative:
-            masked |= set(self._searcher.docs_for_query(_text_query(clause.terms)))
-        deleted = self._scorer.deleted
-        dates = self._scorer.column("date", len(self._scorer.deleted) + 1000) if date_tests else None
+            masked |= self._text_docs(clause.terms)
 
-        def keep(doc: int) -> bool:
-            if doc in masked or doc in deleted or any(doc not in docs for docs in allowed):
-                return False
-            if not date_tests:
-                return True
-            day = dates[doc]
-            for bounds, negated in date_tests:
-                inside = any(start <= day <= end for start, end in bounds)
-                if inside == negated:
-                    return False
-            return True
+        def keep(docs: set[int]) -> set[int]:
+            docs = docs - masked
+            for other in allowed:
+                docs &= other
+            for inside, negated in dated:
+                docs = docs - inside if negated else docs & inside
+            return docs
 
         return keep
 
@@ -215,10 +312,6 @@ class Searcher:
             snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
             expansions=used,
         )
-
-
-def _filter_query(f: Filter) -> wq.Query:
-    return wq.Or([wq.Term(f.field, v) for v in f.values])
 
 
 def _neg_date(value: str) -> int:
