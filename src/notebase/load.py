@@ -141,7 +141,9 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad
 
     share = len(paths) // jobs
     mine, theirs = paths[:share], paths[share:]
-    size = -(-len(theirs) // (jobs - 1))
+    # Several small tasks, not one per worker: a worker then holds (and pickles) one task's entries
+    # at a time instead of half the knowledge base, which set the build's peak memory.
+    size = max(50, -(-len(theirs) // ((jobs - 1) * 8)))
     # fork starts workers without re-importing anything; elsewhere the default start method works too.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool:

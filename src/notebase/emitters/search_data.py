@@ -150,27 +150,17 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
     global _TEXTS
     jobs = min(os.cpu_count() or 1, 4) if jobs is None else jobs
     parts = jobs if jobs > 1 and len(texts) >= PARALLEL_DOCS and "fork" in multiprocessing.get_all_start_methods() else 1
-    share = -(-len(texts) // parts) if texts else 0
-    ranges = [(n * share, min(len(texts), (n + 1) * share)) for n in range(parts)]
-    _TEXTS = texts
-    try:
-        if parts == 1:
-            segments = [_segment(0, len(texts))]
-        else:
-            context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
-            gc.freeze()  # keep the children's collector from copying every shared page
-            try:
-                with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
-                    futures = [pool.submit(_segment, start, stop) for start, stop in ranges[1:]]
-                    segments = [_segment(*ranges[0])] + [f.result() for f in futures]
-            finally:
-                gc.unfreeze()
-    finally:
-        _TEXTS = []
-    lengths = [length for found, _ in segments for length in found]
+    # Many small segments merged as they come, so no process ever holds half the postings twice.
+    step = max(1, -(-len(texts) // (parts * 8)))
+    ranges = [(start, min(len(texts), start + step)) for start in range(0, len(texts), step)]
+    mine, theirs = (ranges[:len(ranges) // parts], ranges[len(ranges) // parts:]) if parts > 1 else (ranges, [])
     codes = _Codes().upto(len(texts) + 1)
+    lengths: list[tuple[int, int]] = []
     merged: dict[str, list] = {}
-    for _, postings in segments:
+
+    def absorb(segment) -> None:
+        found, postings = segment
+        lengths.extend(found)
         for term, pieces in postings.items():
             lists = merged.get(term)
             if lists is None:
@@ -181,6 +171,26 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
                     lists[2 * f].append(codes[first - lists[4 + f]] + rest)
                     lists[2 * f + 1] += tfs
                     lists[4 + f] = last
+
+    _TEXTS = texts
+    try:
+        if not theirs:
+            for bounds in mine:
+                absorb(_segment(*bounds))
+        else:
+            context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
+            gc.freeze()  # keep the children's collector from copying every shared page
+            try:
+                with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
+                    results = pool.map(_segment, *zip(*theirs))  # in order, as they finish
+                    for bounds in mine:
+                        absorb(_segment(*bounds))
+                    for segment in results:
+                        absorb(segment)
+            finally:
+                gc.unfreeze()
+    finally:
+        _TEXTS = []
     return lengths, {term: ["".join(v[0]), v[1], "".join(v[2]), v[3]] for term, v in merged.items()}
 
 
