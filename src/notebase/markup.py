@@ -17,7 +17,8 @@ from urllib.parse import unquote
 
 from notebase.errors import Problem, Severity
 from notebase.highlight import highlight_code, pygments_css
-from notebase.sanitize import CALLOUT_KINDS, clean, mark
+from notebase.markup_rules import callout_rule, mark_rule, wikilink_rule
+from notebase.sanitize import clean, mark
 from notebase.slug import slugify
 from notebase.urls import output_file, relative
 
@@ -37,15 +38,7 @@ _DROPPED_TAG = re.compile(r"<(script|style|template|textarea|title|noscript|ifra
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?[\d:\-]+")
-_WIKI = re.compile(r"(!?)\[\[([^\[\]|#\n]*?)(?:#([^\[\]|\n]*?))?\\?(?:\|([^\[\]\n]*))?\]\]")
 _SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
-_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)")
-_CALLOUT_ALIASES = {"summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
-                    "check": "success", "done": "success", "help": "question", "faq": "question",
-                    "caution": "warning", "attention": "warning", "fail": "failure",
-                    "missing": "failure", "error": "danger", "cite": "quote"}
-
-
 @dataclass(frozen=True)
 class Heading:
     """One heading of a body, for the page's table of contents."""
@@ -265,9 +258,9 @@ def _markdown():
     # No space inside the dollars and no digit outside them: "$5 and $10" stays currency.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False,
            allow_blank_lines=False, double_inline=True)
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
-    md.inline.ruler.before("emphasis", "mark", _mark_rule)
-    md.core.ruler.before("inline", "callout", _callout_rule)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
+    md.inline.ruler.before("emphasis", "mark", mark_rule)
+    md.core.ruler.before("inline", "callout", callout_rule)
     rules = md.add_render_rule
     rules("heading_open", _render_heading_open)
     rules("link_open", _render_link_open)
@@ -286,75 +279,6 @@ def _markdown():
 def _inline_line(ctx: _Context, tokens, idx: int) -> Line:
     block_line = ctx.line
     return lambda: block_line + sum(1 for t in tokens[:idx] if t.type in ("softbreak", "hardbreak"))
-
-
-def _wikilink_rule(state, silent: bool) -> bool:
-    src, pos = state.src, state.pos
-    if src[pos] not in "![" or not src.startswith("[[", pos + (src[pos] == "!")):
-        return False
-    m = _WIKI.match(src, pos, state.posMax)
-    if m is None or not (m[2].strip() or (m[3] or "").strip()):
-        return False
-    if not silent:
-        token = state.push("wikilink", "", 0)
-        token.content = m[0]
-        token.meta = {"embed": bool(m[1]), "target": m[2].strip(), "heading": (m[3] or "").strip(),
-                      "alias": (m[4] or "").strip()}
-    state.pos = m.end()
-    return True
-
-
-def _mark_rule(state, silent: bool) -> bool:
-    src, pos = state.src, state.pos
-    if src[pos] != "=" or not src.startswith("==", pos):
-        return False
-    end = src.find("==", pos + 2, state.posMax)
-    if end <= pos + 2 or src[pos + 2].isspace() or src[end - 1].isspace():
-        return False
-    if not silent:
-        state.push("mark_open", "mark", 1)
-        old_max, state.pos, state.posMax = state.posMax, pos + 2, end
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
-        state.push("mark_close", "mark", -1)
-    state.pos = end + 2
-    return True
-
-
-def _callout_rule(state) -> None:
-    """Turn `> [!kind] Title` blockquotes into <aside class="callout callout-kind"> (<details> if foldable)."""
-    if "[!" not in state.src:
-        return
-    from markdown_it.token import Token
-
-    tokens = state.tokens
-    quotes = [i for i, t in enumerate(tokens) if t.type == "blockquote_open"]
-    for i in reversed(quotes):  # from the end: inserting tokens never shifts a quote still to visit
-        quote, inline = tokens[i], tokens[i + 2]
-        i += 1
-        if tokens[i].type != "paragraph_open" or inline.type != "inline":
-            continue
-        first, _, rest = inline.content.partition("\n")
-        m = _CALLOUT.fullmatch(first.strip())
-        if m is None:
-            continue
-        kind = _CALLOUT_ALIASES.get(m[1].lower(), m[1].lower())
-        kind = kind if kind in CALLOUT_KINDS else "note"
-        close = next(t for t in tokens[i:] if t.type == "blockquote_close" and t.level == quote.level)
-        quote.tag = close.tag = "details" if m[2] else "aside"
-        quote.attrs = {"class": f"callout callout-{kind}", **({"open": ""} if m[2] == "+" else {})}
-        line = inline.map[0] if inline.map else 0
-        title = [Token("callout_title_open", "summary" if m[2] else "div", 1,
-                       attrs={"class": "callout-title"}),
-                 Token("inline", "", 0, content=m[3].strip() or m[1].capitalize(), children=[],
-                       map=[line, line + 1]),
-                 Token("callout_title_close", "summary" if m[2] else "div", -1)]
-        if rest.strip():
-            inline.content = rest
-            inline.map = [line + 1, inline.map[1]] if inline.map else None
-        else:
-            del tokens[i:i + 3]  # the paragraph held only the marker line
-        tokens[i:i] = title
 
 
 def _render_heading_open(self, tokens, idx, options, env):
