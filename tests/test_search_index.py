@@ -192,3 +192,28 @@ def test_a_parallel_build_indexes_every_entry_once(tmp_path, monkeypatch):
     assert len(ids(config, "shared")) == 12
     assert ids(config, "word7") == ["note-7"]
     assert not list(index_path(config).glob("*.tmp"))  # the shared temp folder is gone
+
+
+def test_many_edits_leave_few_segments_and_never_merge_big_ones(kb, monkeypatch):
+    from whoosh import index as whoosh_index
+
+    monkeypatch.setattr(index_module, "TINY_SEGMENT", 2)  # the three-note index counts as big here
+    update(kb)
+    path = kb.notes_path / "b.md"
+
+    def segments():
+        ix = whoosh_index.open_dir(str(index_path(kb)), index_module.INDEX_NAME)
+        try:
+            return [s.segment_id() for s in ix._segments()]
+        finally:
+            ix.close()
+
+    big = segments()
+    for n in range(index_module.MAX_TINY + 3):
+        path.write_text(note("Git bisect", "2023-01-10", f"edit number{n} of the note"), encoding="utf-8")
+        touch_later(path)
+        update(kb)
+        assert len(segments()) <= len(big) + index_module.MAX_TINY + 1  # the tiny ones, and this edit's
+    final = index_module.MAX_TINY + 2
+    assert ids(kb, f"number{final}") == ["git-bisect"] and ids(kb, "number0") == []
+    assert big[0] in segments()  # the large segment was never rewritten

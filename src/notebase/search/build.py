@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from whoosh.writing import SegmentWriter
 
-BATCH_CHARS = 8_000_000  # text per segment: about 200 MB of postings in the pool, no spill to disk
+BATCH_CHARS = 3_000_000  # text per segment: about 75 MB of postings in the pool per process, no spill
 POOL_MB = 512
 PARALLEL_ENTRIES = 1500  # below this, a second process costs more than it saves
 
