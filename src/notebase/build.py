@@ -50,25 +50,32 @@ def check_output(config: Config) -> None:
                                    "use a folder of its own inside the root, such as 'site'")])
 
 
-def inputs_fingerprint(config: Config) -> str:
-    """Digest what a site is made from: every file under notes, the templates, settings, version."""
+def scan_inputs(config: Config) -> tuple[str, list[str]]:
+    """Digest what a site is made from (files under notes, templates, settings, version); list the notes' files.
+
+    One walk serves both: the digest decides whether anything must be built, the list lets
+    images and embeds be resolved without touching the disk again.
+    """
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")
                                        and not k.endswith("_path")))).encode())
     from notebase.render import template_dirs
 
     skip = {str(config.output_path), str(config.cache_path)}
+    notes_files: list[str] = []
     for folder in [config.notes_path, *template_dirs(config)]:
         h.update(str(folder).encode())
         for rel, size, mtime in _tree(str(folder), skip):
             h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
+            if folder == config.notes_path:
+                notes_files.append(rel)
     for name in ("notebase.yaml", "notebase.yml"):
         try:
             st = os.stat(config.root / name)
             h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
         except OSError:
             pass
-    return h.hexdigest()
+    return h.hexdigest(), notes_files
 
 
 def _tree(folder: str, skip: set[str], prefix: str = ""):
@@ -112,7 +119,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     def lap(name: str) -> None:
         timings[name] = round(time.perf_counter() - started - sum(timings.values()), 3)
 
-    fingerprint = inputs_fingerprint(config)
+    fingerprint, notes_files = scan_inputs(config)
     state = _read_state(config)
     if not force and state.get("fingerprint") == fingerprint and _site_intact(config, state.get("files", -1)):
         index_report = _update_index(config, None) if index and not _index_present(config) else None
@@ -132,7 +139,6 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
 
     loaded = load(config, jobs)
     lap("load")
-    notes_files = (rel for rel, _, _ in _tree(str(config.notes_path), {str(config.output_path), str(config.cache_path)}))
     site = assemble(loaded.entries, config, notes_files)
     env = make_env(config)
     lap("assemble")

@@ -43,8 +43,7 @@ def make_env(config: Config) -> Environment:
     env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, auto_reload=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     words = labels(config.language)
-    env.globals.update(t=words, site=config, url=_url, month_label=_month_label(config.language),
-                       day=_day)
+    env.globals.update(t=words, site=config, url=_url, month_label=_month_label(config.language))
     env.filters["day"] = _day
     env.filters["safe_url"] = safe_url
     return env

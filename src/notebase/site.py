@@ -42,10 +42,6 @@ class Taxonomy:
     name: str
     terms: tuple[Term, ...]
 
-    def get(self, key: str) -> Term | None:
-        """Return the term with this key, or None."""
-        return next((t for t in self.terms if t.key == key), None)
-
 
 @dataclass(frozen=True)
 class Site:

@@ -19,14 +19,9 @@ HOME_TAGS = 40
 
 
 def _write(env: Environment, writer: Writer, template: str, path: str, absolute_links: bool = False, **values) -> None:
-    context = page_context(writer_config(env), path, absolute_links)
+    context = page_context(env.globals["site"], path, absolute_links)
     context.update(values)
     writer.write(output_file(path), env.get_template(template).render(context).encode("utf-8"))
-
-
-def writer_config(env: Environment):
-    """Return the config the environment was made for."""
-    return env.globals["site"]
 
 
 def emit_listing(site: Site, env: Environment, writer: Writer, path: str, title: str, ids: tuple[str, ...],
@@ -59,7 +54,7 @@ def emit_listings(site: Site, env: Environment, writer: Writer) -> None:
     t = env.globals["t"]
     month_label = env.globals["month_label"]
     counts = {term.key: len(term.ids) for term in site.types.terms}
-    _write(env, writer, "home.html", "", recent=[site.entry(i) for i in (e.id for e in site.entries[:HOME_RECENT])],
+    _write(env, writer, "home.html", "", recent=site.entries[:HOME_RECENT],
            counts=counts, types=site.types, top_tags=site.tags.terms[:HOME_TAGS], tag_count=len(site.tags.terms),
            years=site.years, paths=site.paths, total=len(site.entries))
     emit_taxonomy(site, env, writer, site.types, lambda term: t[term.key + "s"])
