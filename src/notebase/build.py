@@ -132,6 +132,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     from notebase.emitters.listings import emit_listings
     from notebase.emitters.pages import emit_entry_pages
     from notebase.emitters.search_data import iter_search_files
+    from notebase.lint import lint
     from notebase.load import load
     from notebase.render import make_env
     from notebase.site import assemble
@@ -140,12 +141,13 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     loaded = load(config, jobs)
     lap("load")
     site = assemble(loaded.entries, config, notes_files)
+    linted = lint(site, links=False)  # rendering reports the links itself
     env = make_env(config)
     lap("assemble")
     writer = Writer(config.output_path, config.cache_path)
     writer.start()
     try:
-        problems = list(loaded.problems)
+        problems = list(loaded.problems) + linted
         problems += emit_entry_pages(site, env, writer, jobs, progress)
         lap("entry pages")
         emit_listings(site, env, writer)
@@ -162,14 +164,41 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     except BaseException:
         writer.abort()
         raise
+    entry_count, file_count, rewritten = len(site.entries), len(writer.written), writer.rewritten
+    if index:
+        # The index needs each entry's plain text, not its body: dropping bodies and the site and
+        # handing the freed pages back before indexing lowers the build's peak by ~150 MB at 10,000.
+        del site, env, writer
+        loaded = _lean(loaded)
+        _release_memory()
     index_report = _update_index(config, loaded) if index else None
     if index_report is not None:
         problems += [p for p in index_report.problems if p not in problems]
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
-    _save_state(config, fingerprint, len(site.entries), len(writer.written), problems)
-    return BuildReport(len(site.entries), len(writer.written), writer.rewritten, tuple(problems), False,
-                       timings, index_report)
+    _save_state(config, fingerprint, entry_count, file_count, problems)
+    return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
+
+
+def _lean(loaded):
+    """Return the load result with entry bodies and sections emptied, which the index does not read."""
+    from dataclasses import replace
+
+    entries = tuple(replace(e, body="", **({"sections": ()} if hasattr(e, "sections") else {}))
+                    for e in loaded.entries)
+    return replace(loaded, entries=entries, loads=tuple(replace(f, entries=()) for f in loaded.loads))
+
+
+def _release_memory() -> None:
+    """Collect garbage and give freed heap pages back to the system (glibc only)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _page(rel: str) -> str:

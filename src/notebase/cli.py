@@ -114,15 +114,23 @@ def list_command(type_, tag, since, until, month, as_json) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @_root_option
 def check(strict: bool) -> None:
-    """Load every note and report every problem, without building."""
+    """Report every problem without building: load errors, broken links, missing fields, duplicates, future dates."""
+    from notebase.build import scan_inputs
+    from notebase.lint import lint
     from notebase.load import load
+    from notebase.site import assemble
 
-    result = load(_config())
-    code = _report(list(result.problems), strict)
+    config = _config()
+    result = load(config)
+    site = assemble(result.entries, config, scan_inputs(config)[1])
+    # Ordered and de-duplicated as the build's report is, so the two read alike.
+    problems = sorted(dict.fromkeys([*result.problems, *lint(site)]), key=lambda p: (p.path, p.line, p.message))
+    code = _report(problems, strict)
+    errors = sum(1 for p in problems if p.severity.value == "error")
     counts = {t: sum(1 for e in result.entries if e.type.value == t) for t in ("paper", "conference", "tip")}
     click.echo(f"{len(result.entries)} entries from {result.files} files "
                f"({counts['paper']} papers, {counts['conference']} conferences, {counts['tip']} tips); "
-               f"{len(result.errors)} errors, {len(result.warnings)} warnings", err=True)
+               f"{errors} errors, {len(problems) - errors} warnings", err=True)
     sys.exit(code)
 
 
@@ -262,10 +270,23 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
 def main() -> None:
     """Run the CLI, turning library errors into a message and an exit code, never a traceback."""
     try:
-        cli.main(prog_name="notebase", standalone_mode=False)
+        code = cli.main(prog_name="notebase", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code (a NotebaseError's 1) instead of exiting.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+
+
+# Browsing and authoring commands live in their own modules (cli.py stays short); they import the
+# helpers above, so they are imported and registered last.
+from notebase import cli_authoring, cli_browse  # noqa: E402
+
+cli.add_command(cli_browse.tags_command)
+cli.add_command(cli_browse.show_command)
+cli.add_command(cli_authoring.new_command)
+cli.add_command(cli_authoring.export_command)

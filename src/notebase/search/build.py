@@ -8,6 +8,7 @@ between them; the segments are listed in one table of contents at the end, never
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -70,11 +71,15 @@ def _parallel(ix, entries: Sequence, to_document: Callable, jobs: int) -> list:
     share = -(-len(entries) // jobs)
     results = context.Queue()
     workers = []
-    for n in range(1, jobs):
-        part = entries[n * share:(n + 1) * share]
-        worker = context.Process(target=_work, args=(ix, part, to_document, results), daemon=True)
-        worker.start()
-        workers.append(worker)
+    gc.freeze()  # keep the children's collector from copying every shared page
+    try:
+        for n in range(1, jobs):
+            part = entries[n * share:(n + 1) * share]
+            worker = context.Process(target=_work, args=(ix, part, to_document, results), daemon=True)
+            worker.start()
+            workers.append(worker)
+    finally:
+        gc.unfreeze()
     segments = write_segments(ix, entries[:share], to_document)
     failures = []
     waiting = len(workers)
