@@ -284,9 +284,10 @@ def main() -> None:
 
 # Browsing and authoring commands live in their own modules (cli.py stays short); they import the
 # helpers above, so they are imported and registered last.
-from notebase import cli_authoring, cli_browse  # noqa: E402
+from notebase import cli_authoring, cli_browse, cli_serve  # noqa: E402
 
 cli.add_command(cli_browse.tags_command)
 cli.add_command(cli_browse.show_command)
 cli.add_command(cli_authoring.new_command)
 cli.add_command(cli_authoring.export_command)
+cli.add_command(cli_serve.serve_command)

@@ -59,6 +59,7 @@ class Rendered:
     problems: tuple[Problem, ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every build and live update asks again for every title
 def wikilink_key(text: str) -> str:
     """Normalise a wikilink target / title / id / file stem for lookup (NFC, casefold, no '.md', one space)."""
     text = unicodedata.normalize("NFC", text).strip().replace("\\", "/")

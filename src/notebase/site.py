@@ -6,6 +6,7 @@ ids, not copies; every mapping is read-only once assembled.
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -79,14 +80,19 @@ def published(entries: Iterable[Entry]) -> list[Entry]:
     return [e for e in entries if not e.draft]
 
 
-def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()) -> Site:
-    """Order the entries and compute their pages, taxonomies, backlinks and related entries."""
+def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = (), memo: dict | None = None) -> Site:
+    """Order the entries and compute their pages, taxonomies, backlinks and related entries.
+
+    `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
+    names and links to, so an unchanged entry is not scanned again.
+    """
     ordered = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
     paths = {e.id: entry_path(e.id, e.type) for e in ordered}
-    targets = link_targets(ordered, paths)
+    refs = _all_refs(ordered, memo)
+    targets = link_targets(ordered, paths, refs)
     tags, tag_paths = _tags(ordered)
-    backlinks = _backlinks(ordered, paths, targets)
+    backlinks = _backlinks(ordered, paths, targets, refs)
     return Site(
         config=config, entries=tuple(ordered), by_id=_freeze(by_id), paths=_freeze(paths),
         targets=_freeze(targets), tags=tags, years=_years(ordered), months=_months(ordered),
@@ -95,24 +101,65 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     )
 
 
-def link_targets(entries: list[Entry], paths: Mapping[str, str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Refs:
+    """What one entry is called by and what it points at, as lookup keys."""
+
+    ids: tuple[str, ...]  # its id
+    titles: tuple[str, ...]  # its title and paper title
+    file_names: tuple[str, ...]  # its file's path and name without extension
+    wikilinks: tuple[str, ...]  # targets of its (non-embed) wikilinks
+    notes: tuple[str, ...]  # notes-relative paths of the .md files its body links to
+    urls: tuple[str, ...]  # the URLs in its body, normalised
+
+
+def refs_of(entry: Entry) -> Refs:
+    """Return an entry's names and references as lookup keys."""
+    def keys(names) -> tuple[str, ...]:
+        return tuple(k for k in (wikilink_key(n) for n in names if n) if k)
+
+    notes: tuple[str, ...] = ()
+    if entry.body_format == "markdown" and ".md" in entry.body:
+        here = posixpath.dirname(entry.source.path)
+        notes = tuple(posixpath.normpath(posixpath.join(here, m[1])) for m in _MD_LINK.finditer(entry.body))
+    urls = tuple(map(_norm_url, _URL.findall(entry.body))) if "http" in entry.body else ()
+    return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
+                keys(_file_names(entry.source.path)),
+                keys(link.target for link in entry.links if link.target and not link.embed), notes, urls)
+
+
+def _all_refs(entries: list[Entry], memo: dict | None) -> dict[str, Refs]:
+    if memo is None:
+        return {e.id: refs_of(e) for e in entries}
+    found: dict[str, Refs] = {}
+    fresh: dict[int, tuple[Entry, Refs]] = {}
+    for entry in entries:
+        kept = memo.get(id(entry))
+        refs = kept[1] if kept is not None and kept[0] is entry else refs_of(entry)
+        fresh[id(entry)] = (entry, refs)
+        found[entry.id] = refs
+    memo.clear()
+    memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
+    return found
+
+
+def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[str, Refs] | None = None
+                 ) -> dict[str, str]:
     """Map every name a wikilink may use for an entry to its page: id, title, paper title, file.
 
     Earlier kinds of name win over later ones, so a title never steals another entry's id.
     """
+    refs = refs if refs is not None else {e.id: refs_of(e) for e in entries}
     per_file = Counter(e.source.path for e in entries)
     targets: dict[str, str] = {}
-    names = [
-        lambda e: [e.id],
-        lambda e: [e.title, getattr(e, "paper_title", "") or ""],
-        lambda e: _file_names(e.source.path) if per_file[e.source.path] == 1 else [],
-    ]
-    for kind in names:
-        for entry in sorted(entries, key=lambda e: (e.source.path, e.source.line)):
-            for name in kind(entry):
-                key = wikilink_key(name) if name else ""
-                if key and key not in targets:
-                    targets[key] = paths[entry.id]
+    in_file_order = sorted(entries, key=lambda e: (e.source.path, e.source.line))
+    for kind in ("ids", "titles", "file_names"):
+        for entry in in_file_order:
+            if kind == "file_names" and per_file[entry.source.path] != 1:
+                continue
+            page = paths[entry.id]
+            for key in getattr(refs[entry.id], kind):
+                targets.setdefault(key, page)
     return targets
 
 
@@ -169,7 +216,8 @@ def _types(entries: list[Entry]) -> Taxonomy:
     return Taxonomy("types", tuple(Term(t.value, t.value, type_path(t), tuple(groups[t])) for t in EntryType))
 
 
-def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[str, str],
+               refs: Mapping[str, Refs]) -> dict[str, tuple[str, ...]]:
     """Who links to whom: by wikilink, by a relative link to a note file, or by an entry's URL."""
     by_path = {v: k for k, v in paths.items()}
     by_file: dict[str, str] = {}
@@ -178,19 +226,11 @@ def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[
     by_url = {_norm_url(e.url): e.id for e in entries if e.url}
     incoming: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
-        linked: list[str] = []
-        for link in entry.links:
-            path = targets.get(wikilink_key(link.target)) if link.target and not link.embed else None
-            if path:
-                linked.append(by_path[path])
-        if entry.body_format == "markdown" and ".md" in entry.body:
-            here = posixpath.dirname(entry.source.path)
-            for m in _MD_LINK.finditer(entry.body):
-                target = posixpath.normpath(posixpath.join(here, m[1]))
-                if target in by_file:
-                    linked.append(by_file[target])
-        if by_url and "http" in entry.body:
-            linked += [by_url[u] for u in map(_norm_url, _URL.findall(entry.body)) if u in by_url]
+        found = refs[entry.id]
+        linked = [by_path[targets[key]] for key in found.wikilinks if key in targets]
+        linked += [by_file[note] for note in found.notes if note in by_file]
+        if by_url:
+            linked += [by_url[u] for u in found.urls if u in by_url]
         for target in dict.fromkeys(linked):
             if target != entry.id:
                 incoming[target].append(entry.id)
@@ -206,16 +246,22 @@ def _related(entries: list[Entry], tags: Taxonomy) -> dict[str, tuple[str, ...]]
     size = {t.key: len(t.ids) for t in tags.terms}
     members = {t.key: t.ids for t in tags.terms}
     rank = {e.id: n for n, e in enumerate(entries)}
+    # Entries with the same telling tags share one ranking (one more than shown, as each drops
+    # itself): many notes reuse a few tag sets, and scoring is the n² part.
+    ranked: dict[tuple[str, ...], list[str]] = {}
     related: dict[str, tuple[str, ...]] = {}
     for entry in entries:
-        scores: dict[str, float] = defaultdict(float)
-        for folded in {t.casefold() for t in entry.tags}:
-            if 1 < size[folded] <= RELATED_TAG_LIMIT:
+        telling = tuple(sorted({t.casefold() for t in entry.tags if 1 < size[t.casefold()] <= RELATED_TAG_LIMIT}))
+        if not telling:
+            continue
+        if telling not in ranked:
+            scores: dict[str, float] = defaultdict(float)
+            for folded in telling:
                 weight = 1.0 / size[folded]
                 for other in members[folded]:
                     scores[other] += weight
-        scores.pop(entry.id, None)
-        if scores:
-            best = sorted(scores, key=lambda i: (-scores[i], rank[i]))[:RELATED]
-            related[entry.id] = tuple(best)
+            ranked[telling] = heapq.nsmallest(RELATED + 1, scores, key=lambda i: (-scores[i], rank[i]))
+        best = tuple(i for i in ranked[telling] if i != entry.id)[:RELATED]
+        if best:
+            related[entry.id] = best
     return related

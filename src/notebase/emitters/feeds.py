@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from email.utils import format_datetime
 
 from notebase.model import Entry
@@ -95,16 +96,24 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
     return _bytes(root)
 
 
+def feed_sets(site: Site) -> Iterator[tuple[str, str, tuple[Entry, ...]]]:
+    """Yield each feed pair's page path, title and entries: the site's, then one per tag."""
+    yield "", site.config.title, tuple(site.entries[:FEED_SIZE])
+    for term in site.tags.terms:
+        yield term.path, f"{site.config.title} — #{term.label}", tuple(site.entry(i) for i in term.ids[:FEED_SIZE])
+
+
+def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) -> list[tuple[str, bytes]]:
+    """Return the RSS and Atom files of one feed set."""
+    return [(f"{page}feed.xml", rss(site, list(entries), title, page, f"{page}feed.xml")),
+            (f"{page}atom.xml", atom(site, list(entries), title, page, f"{page}atom.xml"))]
+
+
 def emit_feeds(site: Site, writer: Writer) -> None:
     """Write the site's RSS and Atom feeds and one pair per tag."""
-    newest = list(site.entries[:FEED_SIZE])
-    writer.write("feed.xml", rss(site, newest, site.config.title, "", "feed.xml"))
-    writer.write("atom.xml", atom(site, newest, site.config.title, "", "atom.xml"))
-    for term in site.tags.terms:
-        entries = [site.entry(i) for i in term.ids[:FEED_SIZE]]
-        title = f"{site.config.title} — #{term.label}"
-        writer.write(f"{term.path}feed.xml", rss(site, entries, title, term.path, f"{term.path}feed.xml"))
-        writer.write(f"{term.path}atom.xml", atom(site, entries, title, term.path, f"{term.path}atom.xml"))
+    for page, title, entries in feed_sets(site):
+        for rel, data in feed_files(site, page, title, entries):
+            writer.write(rel, data)
 
 
 def emit_sitemap(site: Site, writer: Writer, pages: list[str]) -> None:

@@ -6,6 +6,9 @@ paginated listing template.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from jinja2 import Environment
 
 from notebase.render import page_context
@@ -18,15 +21,25 @@ HOME_RECENT = 15
 HOME_TAGS = 40
 
 
-def _write(env: Environment, writer: Writer, template: str, path: str, absolute_links: bool = False, **values) -> None:
-    context = page_context(env.globals["site"], path, absolute_links)
-    context.update(values)
-    writer.write(output_file(path), env.get_template(template).render(context).encode("utf-8"))
+@dataclass(frozen=True)
+class Page:
+    """One listing page to render: its page path, template and the values the template reads."""
+
+    path: str
+    template: str
+    values: dict
+    absolute_links: bool = False
 
 
-def emit_listing(site: Site, env: Environment, writer: Writer, path: str, title: str, ids: tuple[str, ...],
-                 kind: str, **values) -> int:
-    """Write a paginated list of entries at `path` (and `path/page/N/`); return the page count."""
+def render_page(env: Environment, page: Page) -> bytes:
+    """Render one listing page."""
+    context = page_context(env.globals["site"], page.path, page.absolute_links)
+    context.update(page.values)
+    return env.get_template(page.template).render(context).encode("utf-8")
+
+
+def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, **values) -> Iterator[Page]:
+    """Yield the pages of a paginated list of entries at `path` (and `path/page/N/`)."""
     pages = max(1, -(-len(ids) // PAGE_SIZE))
     for number in range(1, pages + 1):
         chunk = ids[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
@@ -35,36 +48,41 @@ def emit_listing(site: Site, env: Environment, writer: Writer, path: str, title:
             "newer": page_path(path, number - 1) if number > 1 else None,
             "older": page_path(path, number + 1) if number < pages else None,
         }
-        _write(env, writer, "list.html", page_path(path, number), title=title, kind=kind,
-               items=[site.entry(i) for i in chunk], pager=pager, paths=site.paths, **values)
-    return pages
+        yield Page(page_path(path, number), "list.html", dict(
+            title=title, kind=kind, items=[site.entry(i) for i in chunk], pager=pager, paths=site.paths, **values))
 
 
-def emit_taxonomy(site: Site, env: Environment, writer: Writer, taxonomy: Taxonomy, label) -> None:
-    """Write one listing per term of a taxonomy; `label(term)` gives each page's title."""
+def taxonomy_pages(site: Site, taxonomy: Taxonomy, label) -> Iterator[Page]:
+    """Yield the listings of every term of a taxonomy; `label(term)` gives each page's title."""
     months = _months_by_year(site) if taxonomy.name == "years" else None
     for term in taxonomy.terms:
         if term.ids or taxonomy.name == "types":
-            emit_listing(site, env, writer, term.path, label(term), term.ids, taxonomy.name, term=term,
-                         feed=f"{term.path}feed.xml" if taxonomy.name == "tags" else None, months=months)
+            yield from listing(site, term.path, label(term), term.ids, taxonomy.name, term=term,
+                               feed=f"{term.path}feed.xml" if taxonomy.name == "tags" else None, months=months)
 
 
-def emit_listings(site: Site, env: Environment, writer: Writer) -> None:
-    """Write home, the type, tag, year and month pages, their indexes, search and 404."""
+def listing_pages(site: Site, env: Environment) -> Iterator[Page]:
+    """Yield home, the type, tag, year and month pages, their indexes, search and 404."""
     t = env.globals["t"]
     month_label = env.globals["month_label"]
     counts = {term.key: len(term.ids) for term in site.types.terms}
-    _write(env, writer, "home.html", "", recent=site.entries[:HOME_RECENT],
-           counts=counts, types=site.types, top_tags=site.tags.terms[:HOME_TAGS], tag_count=len(site.tags.terms),
-           years=site.years, paths=site.paths, total=len(site.entries))
-    emit_taxonomy(site, env, writer, site.types, lambda term: t[term.key + "s"])
-    emit_taxonomy(site, env, writer, site.tags, lambda term: f"#{term.label}")
-    emit_taxonomy(site, env, writer, site.years, lambda term: term.label)
-    emit_taxonomy(site, env, writer, site.months, lambda term: month_label(term.key))
-    _write(env, writer, "tags.html", "tags/", tags=site.tags.terms)
-    _write(env, writer, "archive.html", "archive/", years=site.years, months=_months_by_year(site))
-    _write(env, writer, "search.html", "search/")
-    _write(env, writer, "404.html", "404.html", absolute_links=True)
+    yield Page("", "home.html", dict(
+        recent=site.entries[:HOME_RECENT], counts=counts, types=site.types, top_tags=site.tags.terms[:HOME_TAGS],
+        tag_count=len(site.tags.terms), years=site.years, paths=site.paths, total=len(site.entries)))
+    yield from taxonomy_pages(site, site.types, lambda term: t[term.key + "s"])
+    yield from taxonomy_pages(site, site.tags, lambda term: f"#{term.label}")
+    yield from taxonomy_pages(site, site.years, lambda term: term.label)
+    yield from taxonomy_pages(site, site.months, lambda term: month_label(term.key))
+    yield Page("tags/", "tags.html", dict(tags=site.tags.terms))
+    yield Page("archive/", "archive.html", dict(years=site.years, months=_months_by_year(site)))
+    yield Page("search/", "search.html", {})
+    yield Page("404.html", "404.html", {}, absolute_links=True)
+
+
+def emit_listings(site: Site, env: Environment, writer: Writer) -> None:
+    """Write every listing page."""
+    for page in listing_pages(site, env):
+        writer.write(output_file(page.path), render_page(env, page))
 
 
 def _months_by_year(site: Site) -> dict[str, list[Term]]:

@@ -18,6 +18,9 @@ Chromium will not `fetch` a file:// URL, so every file is a script that hands it
 Documents are numbered newest first, then by id, so a lower number wins a tie, as in the CLI.
 Text chunks are picked by a hash of the entry id, so editing one note rewrites one chunk.
 Numbers are written with `_enc` (5 bits a character, see search.js `decode`) to keep shards small.
+
+`LiveSearchData` (search_live.py, importable from here) keeps this data in memory for `notebase
+serve` and, after an edit, returns only the files whose bytes changed.
 """
 
 from __future__ import annotations
@@ -74,9 +77,10 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
         by_shard[fnv1a(term) & (shards - 1)][term] = postings.pop(term)
     chunk_of, chunks = _chunks(docs, fields)
     tags = _tags(docs)
-    yield _file("docs.js", "docs", "", _columns(docs, lengths, chunk_of))
+    where = [_enc(c) + _enc(r) for c, r in chunk_of]
+    yield _file("docs.js", "docs", "", _columns(docs, [_lens(h, b) for h, b in lengths], where))
     yield _file("manifest.js", "manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags))
-    yield _file("tags.js", "tags", "", {key: _enc_docs(ids) for key, (_, ids) in tags.items()})
+    yield _file("tags.js", "tags", "", _tag_docs(tags, _Codes()))
     for n in range(shards):
         shard, by_shard[n] = by_shard[n], {}
         yield _file(f"terms/{n}.js", "terms", n, shard)
@@ -86,6 +90,11 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
 
 def _file(rel: str, kind: str, key, data) -> tuple[str, bytes]:
     return FOLDER + rel, _script(kind, key, data).encode("utf-8", "backslashreplace")
+
+
+def doc_terms(head: str, body: str) -> tuple[Counter, Counter]:
+    """Return the term counts of a document's head and body, as every path here tokenizes them."""
+    return Counter(terms(head)), term_counts(body)
 
 
 def term_counts(text: str) -> Counter:
@@ -134,7 +143,7 @@ class _Codes(list):
 
 def _enc_docs(docs: list[int], codes: _Codes | None = None) -> str:
     """Document numbers (ascending) as the gaps from the previous one, the first from -1."""
-    codes = (codes or _Codes()).upto(docs[-1] + 1 if docs else 0)
+    codes = (_Codes() if codes is None else codes).upto(docs[-1] + 1 if docs else 0)
     return "".join(map(codes.__getitem__, map(sub, docs, [-1] + docs[:-1])))
 
 
@@ -207,7 +216,7 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
     lengths = []
     top = 1
     for doc, (head, body) in enumerate(_TEXTS[start:stop], start):
-        pair = (Counter(terms(head)), term_counts(body))
+        pair = doc_terms(head, body)
         lengths.append((sum(pair[0].values()), sum(pair[1].values())))
         for f, found in enumerate(pair):
             if found:
@@ -256,21 +265,30 @@ def _text_row(entry: Entry, doc: dict) -> list:
             entry_path(entry.id, entry.type), doc["head"], doc["body"]]
 
 
-def _columns(docs: list[Entry], lengths: list[tuple[int, int]], where: list[tuple[int, int]]) -> dict:
-    """The per-document columns every query reads (a few bytes a document)."""
+def _lens(head: int, body: int) -> str:
+    """A document's field lengths in tokens as docs.js stores them: Whoosh's length bytes in hex."""
+    return f"{length_to_byte(head) or 0:02x}{length_to_byte(body) or 0:02x}"
+
+
+def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
+    """The per-document columns every query reads (a few bytes a document), from `_lens` and chunk codes."""
     types = [t.value for t in EntryType]
     langs = sorted({e.lang for e in docs})
+    type_code = {t: str(n) for n, t in enumerate(types)}
+    lang_code = {lang: ALPHABET[n] for n, lang in enumerate(langs)}
     ordinals = [e.date.toordinal() for e in docs]
+    # Newest first, so each date is a non-negative step back from the one before.
+    steps = list(map(sub, ordinals[:1] + ordinals, ordinals))
+    step_code = {step: _enc(step) for step in set(steps)}
     return {
-        "lens": "".join(f"{length_to_byte(h) or 0:02x}{length_to_byte(b) or 0:02x}" for h, b in lengths),
+        "lens": "".join(lens),
         "types": types,
-        "type": "".join(str(types.index(e.type.value)) for e in docs),
+        "type": "".join([type_code[e.type.value] for e in docs]),
         "langs": langs,
-        "lang": "".join(ALPHABET[langs.index(e.lang)] for e in docs),
-        # Newest first, so each date is a non-negative step back from the one before.
-        "dates": "".join(_enc(prev - day) for prev, day in zip([ordinals[0] if ordinals else 0] + ordinals, ordinals)),
+        "lang": "".join([lang_code[e.lang] for e in docs]),
+        "dates": "".join(map(step_code.__getitem__, steps)),
         "first": ordinals[0] if ordinals else 0,
-        "where": "".join(_enc(c) + _enc(r) for c, r in where),
+        "where": "".join(where),
     }
 
 
@@ -278,19 +296,31 @@ def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
     """Tags as the index's KEYWORD field keeps them (stripped, lowercase): {key: (label, docs)}."""
     found: dict[str, list[int]] = {}
     spellings: dict[str, Counter] = {}
+    cleaned: dict[str, tuple[str, str]] = {}  # a site has few distinct tags: clean each once
     for doc, entry in enumerate(docs):
         for tag in entry.tags:
-            label = tag.replace(",", " ").strip()  # to_document joins tags with commas
-            key = label.lower()
+            pair = cleaned.get(tag)
+            if pair is None:
+                label = tag.replace(",", " ").strip()  # to_document joins tags with commas
+                pair = cleaned[tag] = (label.lower(), label)
+            key, label = pair
             if not key:
                 continue
-            ids = found.setdefault(key, [])
-            if not ids or ids[-1] != doc:
+            ids = found.get(key)
+            if ids is None:
+                ids = found[key] = []
+                spellings[key] = Counter()
+            if ids[-1:] != [doc]:
                 ids.append(doc)
-            spellings.setdefault(key, Counter())[label] += 1
+            spellings[key][label] += 1
     # The label is the spelling most entries use, ties to the first in code point order.
     return {key: (min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], ids)
             for key, ids in sorted(found.items())}
+
+
+def _tag_docs(tags: dict[str, tuple[str, list[int]]], codes: _Codes) -> dict[str, str]:
+    """tags.js: each tag's documents, encoded."""
+    return {key: _enc_docs(ids, codes) for key, (_, ids) in tags.items()}
 
 
 def _manifest(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,

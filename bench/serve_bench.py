@@ -1,0 +1,145 @@
+"""Measure `notebase serve` on N generated notes: `python bench/serve_bench.py --count 10000`.
+
+Runs the installed command on a copy of the generated notes (so other benchmarks' sites are left
+alone) and reads its server-sent events as an open page does. For each kind of edit it reports
+the time from the file being written to the reload event arriving, and to the page then being
+served with the new text: what "visible in the browser" means. Then the search index update the
+server does after each event is read from its output.
+
+  start     serve started to "serving" printed (the site was already built once, as usual)
+  edit      a paragraph appended to one note (same title, date, tags): the common case
+  retitle   one note's title changed (its listings, neighbours and feeds change too)
+  add       a new note with a new tag
+  delete    that note deleted again
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import add_arguments, knowledge_base  # noqa: E402
+
+
+def _notebase() -> list[str]:
+    exe = Path(sys.executable).with_name("notebase")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "notebase"]
+
+
+class Server:
+    """`notebase serve --port 0` in a child process, and one event-stream client."""
+
+    def __init__(self, root: Path):
+        started = time.perf_counter()
+        self.process = subprocess.Popen(_notebase() + ["--root", str(root), "serve", "--port", "0"],
+                                        stderr=subprocess.PIPE, text=True,
+                                        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        self.log: list[str] = []
+        while True:
+            line = self.process.stderr.readline()
+            if not line:
+                raise SystemExit("serve ended:\n" + "".join(self.log))
+            self.log.append(line)
+            found = re.search(r"serving (http://\S+/)", line)
+            if found:
+                self.url = found[1]
+                break
+        self.start_seconds = time.perf_counter() - started
+        self.events = urllib.request.urlopen(self.url + "_notebase/events", timeout=120)
+        self.next_event()  # the current state
+
+    def next_event(self) -> dict:
+        data = None
+        while True:
+            line = self.events.readline().decode("utf-8")
+            if line.startswith("data: "):
+                data = json.loads(line[6:])
+            elif line == "\n" and data is not None:
+                return data
+
+    def page(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + quote(path), timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        _, rest = self.process.communicate(timeout=60)
+        return "".join(self.log) + rest
+
+
+def _timed(server: Server, write, page: str | None = None, shows: str | None = None) -> tuple[float, float]:
+    """Write, wait for the reload event that names `page` (any page when None), then fetch a page with the edit.
+
+    An editor's save can reach the watcher as two changes (truncate, then write), so events that
+    change nothing are skipped. Returns seconds to the event and to the edit being served.
+    """
+    started = time.perf_counter()
+    write()
+    while True:
+        event = server.next_event()
+        if (page in event["pages"]) if page else event["pages"]:
+            break
+    to_event = time.perf_counter() - started
+    if shows is not None:
+        pages = [page] if page else [p for p in event["pages"] if p.count("/") == 2
+                                     and not p.startswith(("tags/", "archive/"))]
+        assert any(shows in server.page(p) for p in pages), f"no page of {pages} shows the edit"
+    return to_event, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    parser.add_argument("--runs", type=int, default=5, help="edits of each kind")
+    args = parser.parse_args()
+    source = knowledge_base(args)
+    root = args.out / f"serve-{args.count}"
+    if not (root / "notes").is_dir():
+        shutil.copytree(source / "notes", root / "notes")
+    subprocess.run(_notebase() + ["--root", str(root), "build"], check=False, capture_output=True)
+    print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs")
+    server = Server(root)
+    print(f"start     {server.start_seconds:6.2f} s (site already built)")
+    notes = sorted((root / "notes").rglob("*.md"))
+    results: dict[str, list[tuple[float, float]]] = {}
+    try:
+        for run in range(args.runs):
+            note = notes[(run + 1) * len(notes) // (args.runs + 2)]
+            original = note.read_text(encoding="utf-8")
+            marker = f"편집 {run} edit marker"
+            results.setdefault("edit", []).append(
+                _timed(server, lambda: note.write_text(original + f"\n\n{marker}\n", "utf-8"), shows=marker))
+            retitled = re.sub(r"^title: (.*)$", rf"title: Retitled {run}", original, count=1, flags=re.M)
+            results.setdefault("retitle", []).append(_timed(server, lambda: note.write_text(retitled, "utf-8")))
+            _timed(server, lambda: note.write_text(original, encoding="utf-8"))
+            new = root / "notes" / f"bench-new-{run}.md"
+            text = f"---\ntitle: Bench new {run}\ndate: 2031-01-0{run + 1}\ntype: tip\ntags: [bench-new-{run}]\n---\nhello\n"
+            results.setdefault("add", []).append(_timed(server, lambda: new.write_text(text, "utf-8"),
+                                                        f"tips/bench-new-{run}/", "hello"))
+            results.setdefault("delete", []).append(_timed(server, new.unlink, f"tips/bench-new-{run}/"))
+    finally:
+        log = server.stop()
+    for kind, times in results.items():
+        events, pages = [t[0] * 1000 for t in times], [t[1] * 1000 for t in times]
+        print(f"{kind:<9} reload event median {statistics.median(events):5.0f} ms (worst {max(events):4.0f}); "
+              f"page with the edit served: median {statistics.median(pages):5.0f} ms (worst {max(pages):4.0f})")
+    updates = [float(m) for m in re.findall(r"updated in (\d+) ms", log)]
+    indexed = [float(m) for m in re.findall(r"search index: .*\((\d+) ms\)", log)]
+    if updates:
+        print(f"update (server side) median {statistics.median(updates):.0f} ms; "
+              f"search index after it median {statistics.median(indexed or [0]):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""A site kept in memory between edits, so one edit re-renders only the pages it changes.
+
+`notebase serve` uses it. `start` builds the site as `notebase build` does and loads every note
+into memory. Each `update` then re-reads only the changed files, assembles the Site again and
+compares, page by page, a key of everything the page shows (the entries on it, compared by
+identity, so unchanged ones cost nothing; its neighbours, backlinks, related entries, tags and
+link targets). Only pages whose key changed are rendered; they are written straight into the
+output folder (each file replaced atomically), and pages no longer produced are deleted.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import posixpath
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from notebase.config import Config
+from notebase.errors import Problem, once_each
+from notebase.load import FileLoad, id_key, load_some, unique_ids
+from notebase.model import Entry
+from notebase.files import walk
+from notebase.writer import MANIFEST, digest, safe_join
+
+# Files a live update never deletes: the theme's assets and copied images (the next build tidies them).
+KEPT = ("static/", "media/")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update did: files written and deleted, every current problem, the time it took."""
+
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    seconds: float
+    entries: int
+    full: bool = False  # the whole site was rebuilt (templates or settings changed)
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The page paths (as links name them) of the HTML files written or deleted."""
+        return tuple(_page(rel) for rel in (*self.written, *self.removed) if rel.endswith(".html"))
+
+
+def _page(rel: str) -> str:
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+class LiveWriter:
+    """Writes files straight into the output folder, skipping those whose content is unchanged."""
+
+    def __init__(self, output: Path, digests: dict[str, str]):
+        self.output = output
+        self.digests = digests  # path -> content digest of every file in the output folder
+        self.written: dict[str, str] = {}  # this update's files (the pages emitter reads it)
+        self.changed: list[str] = []  # files whose content changed or that are new
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write one file unless it already holds exactly `data`."""
+        key = digest(data)
+        self.written[rel] = key
+        if self.digests.get(rel) == key:
+            return
+        target = safe_join(self.output, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a browser reading the page meanwhile sees the old or the new file
+        self.digests[rel] = key
+        self.changed.append(rel)
+
+    def copy(self, rel: str, source: Path) -> None:
+        """Copy a file (an image) in, unless unchanged."""
+        self.write(rel, source.read_bytes())
+
+    def remove(self, rel: str) -> None:
+        """Delete a file that is no longer produced, and its folder when that is left empty."""
+        self.digests.pop(rel, None)
+        target = safe_join(self.output, rel)
+        try:
+            target.unlink()
+            target.parent.rmdir()
+        except OSError:
+            pass
+
+
+class LiveSite:
+    """The site of one knowledge base, kept in step with its notes by small updates."""
+
+    def __init__(self, config: Config, jobs: int | None = None):
+        self.config = config
+        self.jobs = jobs
+        self.loads: dict[str, FileLoad] = {}
+        self.keys: dict[str, tuple] = {}  # id keys of each file's entries
+        self.final: dict[int, tuple[Entry, Entry]] = {}  # id(raw entry) -> (raw, entry with its unique id)
+        self.page_keys: dict[str, tuple] = {}  # output file -> what the page showed when written
+        self.render_problems: dict[str, list[Problem]] = {}  # by source file
+        self.digests: dict[str, str] = {}
+        self.site = None
+        self.search = None
+        self.memo: dict = {}  # what each entry names and links to, kept between assembles
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(self) -> Update:
+        """Build the whole site as `notebase build` does, then hold everything in memory."""
+        from notebase.build import build
+        from notebase.emitters.search_live import LiveSearchData
+        from notebase.render import make_env
+
+        started = time.perf_counter()
+        report = build(self.config, jobs=self.jobs, index=False)
+        paths = walk(self.config)
+        self.loads = {f.rel: f for f in load_some([Path(p) for _, p in paths], self.config, self.jobs)}
+        self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
+        self.final = {}
+        self.files = set(_notes_files(self.config))
+        self.env = make_env(self.config)
+        self.digests = _read_manifest(self.config)
+        entries, load_problems = self._entries()
+        self.site = self._assemble(entries)
+        self.search = LiveSearchData(self.config, self.jobs)
+        self.search.update(self.site.entries)
+        known = {(p.path, p.line, p.message) for p in load_problems}
+        self.render_problems = {}
+        for p in report.problems:  # what rendering found (the rest is reported again below)
+            if (p.path, p.line, p.message) not in known:
+                self.render_problems.setdefault(p.path, []).append(p)
+        from notebase.live_plan import plan_pages
+
+        self.page_keys = plan_pages(self.site, None, self.env, None, {}, render=False)[0]
+        self.load_problems = load_problems
+        # Everything loaded so far lives as long as the server: the collector need not scan it again.
+        gc.collect()
+        gc.freeze()
+        return Update((), (), self._problems(), time.perf_counter() - started, len(self.site.entries), True)
+
+    # -- updating -------------------------------------------------------------------------------
+
+    def update(self, changed: set[Path]) -> Update:
+        """Bring the site in step after `changed` files (absolute paths) were written or deleted."""
+        started = time.perf_counter()
+        root = self.config.root.resolve()
+        if any(_is_setting(path, root, self.config) for path in changed):
+            return self.start()
+        notes = self.config.notes_path
+        rels = {p.resolve().relative_to(notes).as_posix() for p in changed if _inside(p.resolve(), notes)}
+        current = dict(walk(self.config))
+        reread = {rel for rel in rels if rel in current}
+        for rel in rels:  # a feed's settings file changes how the feed loads
+            stem, ext = posixpath.splitext(rel)
+            if ext in (".yaml", ".yml"):
+                reread |= {r for r in current if posixpath.splitext(r)[0] == stem and r != rel}
+        reread |= current.keys() - self.loads.keys()
+        gone = self.loads.keys() - current.keys()
+        loaded = {f.rel: f for f in load_some([Path(current[rel]) for rel in sorted(reread)], self.config, self.jobs)}
+        self.loads = {rel: loaded.get(rel) or self.loads[rel] for rel in current}
+        for rel, f in loaded.items():
+            self.keys[rel] = _id_keys(f)
+        for rel in gone:
+            self.keys.pop(rel, None)
+        if rels - current.keys() - gone or any(not r.endswith((".md", ".markdown")) for r in rels - reread):
+            self.files = set(_notes_files(self.config))  # an image or folder came or went
+        old = self.site
+        entries, self.load_problems = self._entries()
+        self.site = self._assemble(entries)
+        for rel in reread | gone:
+            self.render_problems.pop(rel, None)
+        written, removed = self._write(old)
+        return Update(tuple(written), tuple(removed), self._problems(), time.perf_counter() - started,
+                      len(self.site.entries))
+
+    def missed(self) -> set[Path]:
+        """Files that changed, came or went since they were loaded (edits made while starting)."""
+        from notebase.files import stamp
+
+        current = dict(walk(self.config))
+        changed = {Path(current[rel]) for rel in current.keys() - self.loads.keys()}
+        changed |= {self.config.notes_path / rel for rel in self.loads.keys() - current.keys()}
+        for rel, f in self.loads.items():
+            try:
+                if rel in current and stamp(current[rel]) != f.stamp:
+                    changed.add(Path(current[rel]))
+            except OSError:
+                changed.add(Path(current[rel]))
+        return changed
+
+    def _entries(self) -> tuple[list[Entry], list[Problem]]:
+        """Every entry with its unique id, as `load` would give them, reusing unchanged objects."""
+        raws = [e for f in self.loads.values() for e in f.entries]
+        ids, id_problems = unique_ids([k for rel in self.loads for k in self.keys[rel]])
+        final = {}
+        entries = []
+        for raw, new_id in zip(raws, ids):
+            kept = self.final.get(id(raw))
+            entry = kept[1] if kept and kept[0] is raw and kept[1].id == new_id else (
+                raw if raw.id == new_id else replace(raw, id=new_id))
+            final[id(raw)] = (raw, entry)
+            entries.append(entry)
+        self.final = final
+        problems = sorted(once_each([p for f in self.loads.values() for p in f.problems]) + id_problems,
+                          key=lambda p: (p.path, p.line))
+        return entries, problems
+
+    def _assemble(self, entries: list[Entry]):
+        from notebase.site import assemble
+
+        return assemble(entries, self.config, self.files, memo=self.memo)
+
+    def _write(self, old) -> tuple[list[str], list[str]]:
+        from notebase.live_plan import plan_pages
+
+        writer = LiveWriter(self.config.output_path, self.digests)
+        keys, problems = plan_pages(self.site, old, self.env, writer, self.page_keys)
+        self.render_problems.update(problems)
+        files, gone = self.search.update(self.site.entries)
+        for rel, data in files.items():
+            writer.write(rel, data)
+        removed = sorted({rel for rel in self.page_keys if rel not in keys} | (set(gone) - files.keys()))
+        for rel in removed:
+            writer.remove(rel)
+        self.page_keys = keys
+        return sorted(writer.changed), removed
+
+    def _problems(self) -> tuple[Problem, ...]:
+        from notebase.lint import lint
+
+        found = [*self.load_problems, *lint(self.site, links=False),
+                 *(p for found in self.render_problems.values() for p in found)]
+        return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
+
+    # -- after the browser reloaded ---------------------------------------------------------------
+
+    def save(self, problems: tuple[Problem, ...]) -> None:
+        """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
+        import json
+
+        from notebase.build import _save_state, scan_inputs
+
+        path = self.config.cache_path / MANIFEST
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        _save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
+                    list(problems))
+
+
+def _id_keys(f: FileLoad) -> tuple:
+    return tuple(id_key(e, line) for e, line in zip(f.entries, f.explicit))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _is_setting(path: Path, root: Path, config: Config) -> bool:
+    """Whether a change to `path` can change every page: the settings file or a template."""
+    from notebase.render import template_dirs
+
+    path = path.resolve()
+    if path.parent == root and path.name in ("notebase.yaml", "notebase.yml"):
+        return True
+    return any(_inside(path, folder.resolve()) for folder in template_dirs(config))
+
+
+def _notes_files(config: Config) -> list[str]:
+    from notebase.build import _tree
+
+    skip = {str(config.output_path), str(config.cache_path)}
+    return [rel for rel, _, _ in _tree(str(config.notes_path), skip)]
+
+
+def _read_manifest(config: Config) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads((config.cache_path / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,124 @@
+"""Which pages an edit changes: a key per output file of everything the file shows.
+
+Keys hold Entry objects themselves. An unchanged note keeps its Entry object between updates,
+and tuples compare items by identity first, so comparing the keys of 10,000 unchanged pages is
+cheap; a changed entry compares unequal field by field. Keys are conservative: a page that shows
+an edited entry anywhere (its neighbours, backlinks, related entries, a listing) is re-rendered.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from jinja2 import Environment
+
+from notebase.emitters.feeds import emit_sitemap, feed_files, feed_sets
+from notebase.emitters.listings import listing_pages, render_page
+from notebase.emitters.pages import _render_range
+from notebase.errors import Problem
+from notebase.markup import wikilink_key
+from notebase.model import ENTRY_CLASSES, Entry
+from notebase.site import Site, Taxonomy, Term
+from notebase.urls import output_file
+
+
+def entry_key(site: Site, entry: Entry, index: int) -> tuple:
+    """Everything an entry's page shows: the entry, its tags' pages, neighbours, backlinks, related, link targets."""
+    by_id, entries = site.by_id, site.entries
+    return (
+        entry,
+        tuple(site.tag_path(tag) for tag in entry.tags),
+        entries[index - 1] if index > 0 else None,
+        entries[index + 1] if index + 1 < len(entries) else None,
+        tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
+        tuple(by_id[i] for i in site.related.get(entry.id, ())),
+        tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
+    )
+
+
+_PLAIN = (str, int, float, bool, type(None), *ENTRY_CLASSES.values())
+
+
+def freeze(value):
+    """A comparable form of a template value: entries as themselves, terms by what pages show of them."""
+    if isinstance(value, Entry):
+        return value
+    if isinstance(value, Term):
+        return ("term", value.key, value.label, value.path, len(value.ids))
+    if isinstance(value, Taxonomy):
+        return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
+    if isinstance(value, dict):
+        # `paths` maps every id to its page: a page's entries already decide their own paths.
+        return tuple((k, freeze(v)) for k, v in value.items() if k != "paths")
+    if isinstance(value, list | tuple):
+        if all(type(item) in _PLAIN for item in value):
+            return tuple(value)  # a page's entries, or plain values: comparable as they are
+        return tuple(map(freeze, value))
+    if isinstance(value, Mapping):
+        return ("mapping", len(value))
+    return value
+
+
+def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
+    """Link target names whose page changed, and note files that came or went, since `old`."""
+    if old is None:
+        return set(), set()
+    names: set[str] = set()
+    if site.targets != old.targets:
+        names = {k for k in site.targets.keys() | old.targets.keys() if site.targets.get(k) != old.targets.get(k)}
+    files = set(site.files ^ old.files) if site.files != old.files else set()
+    return names, files
+
+
+def _touched_by(entry: Entry, names: set[str], files: set[str]) -> bool:
+    """Whether an entry's body may resolve a relative link or image differently now."""
+    if entry.body_format != "markdown":
+        return False
+    body = entry.body
+    if names and (".md" in body or ".markdown" in body):
+        return True
+    return any(posixpath.basename(f) in body for f in files)
+
+
+def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: dict[str, tuple],
+               render: bool = True) -> tuple[dict[str, tuple], dict[str, list[Problem]]]:
+    """Render and write every page whose key differs from `previous`; return the new keys and problems.
+
+    Problems come by source file: every entry of a file with one page to render is rendered, so
+    the file's problems are complete. With `render` false nothing is rendered: the keys of a site
+    just built in full.
+    """
+    keys: dict[str, tuple] = {}
+    names, files = _links_moved(site, old)
+    dirty: set[str] = set()
+    for index, entry in enumerate(site.entries):
+        rel = output_file(site.paths[entry.id])
+        key = entry_key(site, entry, index)
+        keys[rel] = key
+        if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files)):
+            dirty.add(entry.source.path)
+    problems: dict[str, list[Problem]] = {path: [] for path in dirty}
+    for index, entry in enumerate(site.entries):
+        if entry.source.path in dirty:
+            problems[entry.source.path] += _render_range(site, env, writer, index, index + 1)
+    for page in listing_pages(site, env):
+        rel = output_file(page.path)
+        key = (page.template, freeze(page.values))
+        keys[rel] = key
+        if render and previous.get(rel) != key:
+            writer.write(rel, render_page(env, page))
+    for page, title, entries in feed_sets(site):
+        key = ("feed", title, entries)
+        rels = (f"{page}feed.xml", f"{page}atom.xml")
+        keys.update(dict.fromkeys(rels, key))
+        if render and previous.get(rels[0]) != key:
+            for rel, data in feed_files(site, page, title, entries):
+                writer.write(rel, data)
+    pages = [rel[: -len("index.html")] if rel.endswith("index.html") else rel
+             for rel in keys if rel.endswith(".html") and rel != "404.html"]
+    key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
+    keys["sitemap.xml"] = key
+    if render and previous.get("sitemap.xml") != key:
+        emit_sitemap(site, writer, pages)
+    return keys, problems

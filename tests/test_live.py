@@ -1,0 +1,146 @@
+"""Live updates (what `notebase serve` does after an edit) leave the site exactly as a full build would.
+
+Each step edits the copied sample notes on disk, runs one update, then builds the same notes from
+scratch in another folder and compares every file: a page the update forgot, or one it wrote
+wrong, fails the comparison. Small edits must also write only a few files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from notebase.build import build
+from notebase.config import load_config
+from notebase.live import LiveSite
+
+TIP = "notes/tips/git-bisect.md"
+TIP_PAGE = "tips/git-bisect로-성능이-떨어진-커밋-찾기/index.html"
+
+
+@pytest.fixture
+def live(tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "notes", root / "notes")
+    site = LiveSite(load_config(root), jobs=1)
+    site.start()
+    return site
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def assert_same_as_full_build(live: LiveSite, tmp_path: Path) -> None:
+    """The live site equals a fresh build of the same notes (copied images may linger, nothing else)."""
+    ref = tmp_path / f"ref-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(live.config.root / "notes", ref / "notes")  # copy2 keeps mtimes: same inferred dates
+    for name in ("notebase.yaml", "templates"):
+        source = live.config.root / name
+        if source.is_file():
+            shutil.copy2(source, ref / name)
+        elif source.is_dir():
+            shutil.copytree(source, ref / name)
+    build(load_config(ref), index=False)
+    got, want = _files(live.config.output_path), _files(ref / "site")
+    assert sorted(set(want) - set(got)) == []
+    assert sorted(f for f in set(got) - set(want) if not f.startswith("media/")) == []
+    assert sorted(f for f in want if got[f] != want[f]) == []
+
+
+def edit(live: LiveSite, rel: str, text: str | None) -> object:
+    """Write (or with None delete) a file under the root and run one update for it."""
+    path = live.config.root / rel
+    if text is None:
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return live.update({path})
+
+
+def test_a_body_edit_rewrites_its_page_and_a_few_search_files_only(live, tmp_path):
+    before = (live.config.root / TIP).read_text(encoding="utf-8")
+    update = edit(live, TIP, before + "\n\n한 문단을 더했다: bisect는 빠르다.\n")
+    assert TIP_PAGE in update.written
+    assert "한 문단을 더했다" in (live.config.output_path / TIP_PAGE).read_text(encoding="utf-8")
+    assert update.removed == ()
+    assert len(update.written) <= 8, update.written  # the page, a text chunk, a few search files
+    assert "tips/git-bisect로-성능이-떨어진-커밋-찾기/" in update.pages
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_retitle_add_link_delete_and_rename_match_a_full_build(live, tmp_path):
+    tip = live.config.root / TIP
+    edit(live, TIP, tip.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
+    assert_same_as_full_build(live, tmp_path)
+    new = ("---\ntitle: A brand new tip\ndate: 2031-02-03\ntype: tip\ntags: [git, 새태그]\n---\n"
+           "See [[SimCLR: 대조 학습으로 배우는 시각 표현]] and ![[diagram.png]].\n")
+    update = edit(live, "notes/tips/brand-new.md", new)
+    assert "tags/새태그/index.html" in update.written and "archive/2031/02/index.html" in update.written
+    assert_same_as_full_build(live, tmp_path)  # the SimCLR page now lists it as a backlink
+    os.rename(live.config.root / "notes/tips/brand-new.md", live.config.root / "notes/brand-moved.md")
+    live.update({live.config.root / "notes/tips/brand-new.md", live.config.root / "notes/brand-moved.md"})
+    assert_same_as_full_build(live, tmp_path)
+    update = edit(live, "notes/brand-moved.md", None)
+    assert "tags/새태그/index.html" in update.removed and "archive/2031/index.html" in update.removed
+    assert not (live.config.output_path / "tags/새태그").exists()
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_date_change_moves_the_entry_between_archives(live, tmp_path):
+    text = (live.config.root / TIP).read_text(encoding="utf-8")
+    assert "date: " in text
+    lines = [("date: 2019-07-08" if line.startswith("date: ") else line) for line in text.splitlines()]
+    update = edit(live, TIP, "\n".join(lines) + "\n")
+    assert "archive/2019/07/index.html" in update.written
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_an_image_added_later_resolves_on_the_page_that_embeds_it(live, tmp_path):
+    edit(live, "notes/tips/uses-image.md", "---\ntitle: Uses an image\ndate: 2024-02-02\ntype: tip\n---\n"
+                                           "![plot](later.png)\n")
+    problems = [str(p) for p in live._problems()]
+    assert any("later.png" in p for p in problems)
+    image = live.config.root / "notes/tips/later.png"
+    shutil.copy(REPO / "notes/obsidian/diagram.png", image)
+    update = live.update({image})
+    assert "media/tips/later.png" in update.written
+    assert not any("later.png" in str(p) for p in update.problems)
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_broken_note_is_reported_and_the_rest_stays_current(live, tmp_path):
+    update = edit(live, "notes/tips/broken.md", "---\ntitle: [unclosed\n---\nbody\n")
+    errors = [str(p) for p in update.problems if p.severity.value == "error"]
+    assert any(e.startswith("tips/broken.md:") and "YAML" in e for e in errors)
+    assert_same_as_full_build(live, tmp_path)
+    update = edit(live, "notes/tips/broken.md", "---\ntitle: fixed now\ndate: 2024-05-05\ntype: tip\n---\nbody\n")
+    assert not [p for p in update.problems if p.severity.value == "error"]
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_feed_settings_and_templates_are_followed(live, tmp_path):
+    sidecar = live.config.root / "notes/feeds/lab-blog.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8") + "\ntags: [sidecar-tag]\n", encoding="utf-8")
+    update = live.update({sidecar})
+    assert "tags/sidecar-tag/index.html" in update.written
+    assert_same_as_full_build(live, tmp_path)
+    custom = live.config.root / "templates" / "tip.html"
+    custom.parent.mkdir()
+    custom.write_text('{% extends "default:tip.html" %}{% block title %}TIP! {{ super() }}{% endblock %}', "utf-8")
+    update = live.update({custom})
+    assert update.full
+    assert "<title>TIP! " in (live.config.output_path / TIP_PAGE).read_text(encoding="utf-8")
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_save_lets_the_next_build_find_nothing_to_do(live):
+    update = edit(live, TIP, (live.config.root / TIP).read_text(encoding="utf-8") + "\nmore\n")
+    live.save(update.problems)
+    report = build(live.config, index=False)
+    assert report.up_to_date
