@@ -190,3 +190,20 @@ def test_an_open_browser_tab_reloads_by_itself(served):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_serve_through_clirunner_reports_a_taken_port_and_a_bad_port(tmp_path):
+    from click.testing import CliRunner
+
+    from notebase.cli import cli
+
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--root", str(tmp_path), "serve", "--port", str(port)])
+    assert result.exit_code == 1 and "already in use" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "serve", "--port", "70000"])
+    assert result.exit_code == 2 and "70000" in result.output

@@ -102,6 +102,8 @@ class LiveSite:
         self.site = None
         self.search = None
         self.memo: dict = {}  # what each entry names and links to, kept between assembles
+        self.ids: tuple = (None, [], [])  # (id keys, unique ids, id problems) of the last update
+        self.where: dict[str, str] = {}
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -113,8 +115,8 @@ class LiveSite:
 
         started = time.perf_counter()
         report = build(self.config, jobs=self.jobs, index=False)
-        paths = walk(self.config)
-        self.loads = {f.rel: f for f in load_some([Path(p) for _, p in paths], self.config, self.jobs)}
+        self.where = dict(walk(self.config))  # notes-relative path -> absolute path of every note
+        self.loads = {f.rel: f for f in load_some([Path(p) for p in self.where.values()], self.config, self.jobs)}
         self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
         self.final = {}
         self.files = set(_notes_files(self.config))
@@ -148,7 +150,10 @@ class LiveSite:
             return self.start()
         notes = self.config.notes_path
         rels = {p.resolve().relative_to(notes).as_posix() for p in changed if _inside(p.resolve(), notes)}
-        current = dict(walk(self.config))
+        if all(rel in self.where and os.path.isfile(self.where[rel]) for rel in rels):
+            current = self.where  # only known notes were edited: nothing came or went
+        else:
+            current = self.where = dict(walk(self.config))
         reread = {rel for rel in rels if rel in current}
         for rel in rels:  # a feed's settings file changes how the feed loads
             stem, ext = posixpath.splitext(rel)
@@ -191,7 +196,10 @@ class LiveSite:
     def _entries(self) -> tuple[list[Entry], list[Problem]]:
         """Every entry with its unique id, as `load` would give them, reusing unchanged objects."""
         raws = [e for f in self.loads.values() for e in f.entries]
-        ids, id_problems = unique_ids([k for rel in self.loads for k in self.keys[rel]])
+        keys = [k for rel in self.loads for k in self.keys[rel]]
+        if keys != self.ids[0]:  # an edit that leaves every id key alone keeps every id
+            self.ids = (keys, *unique_ids(keys))
+        ids, id_problems = self.ids[1:]
         final = {}
         entries = []
         for raw, new_id in zip(raws, ids):

@@ -165,8 +165,8 @@ def _inject(html: bytes) -> bytes:
     return html[:at] + TAG + html[at:] if at >= 0 else html + TAG
 
 
-def start_server(folder: Path, host: str, port: int, channel: Channel, stopping: threading.Event):
-    """Start serving `folder` in a background thread; return the server (its port may be chosen)."""
+def make_server(folder: Path, host: str, port: int, channel: Channel, stopping: threading.Event):
+    """Bind the server for `folder` (first, so a taken port is said before any build); start it with `run`."""
     handler = partial(_Handler, directory=str(folder), channel=channel, stopping=stopping)
     try:
         server = ThreadingHTTPServer((host, port), handler)
@@ -176,8 +176,12 @@ def start_server(folder: Path, host: str, port: int, channel: Channel, stopping:
                             "or --port 0 for any free one") from None
         raise NotebaseError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="notebase-http", daemon=True).start()
     return server
+
+
+def run(server) -> None:
+    """Serve requests in a background thread."""
+    threading.Thread(target=server.serve_forever, name="notebase-http", daemon=True).start()
 
 
 def _shown(problems) -> list[str]:
@@ -199,11 +203,16 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
     from notebase.search.index import update as update_index
 
     stopping = stopping or threading.Event()
-    live = LiveSite(config, jobs)
-    first = live.start()
     channel = Channel()
+    server = make_server(config.output_path, host, port, channel, stopping)
+    try:
+        live = LiveSite(config, jobs)
+        first = live.start()
+    except BaseException:
+        server.server_close()
+        raise
     channel.publish({"reload": False, "problems": _shown(p for p in first.problems if p.severity is Severity.ERROR)})
-    server = start_server(config.output_path, host, port, channel, stopping)
+    run(server)
     _index(config, report, update_index)
     live.save(first.problems)
     watched = [config.notes_path, *(d for d in template_dirs(config) if d.is_dir())]
