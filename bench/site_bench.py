@@ -3,7 +3,7 @@
 Each build runs in a fresh process (as `notebase build` would) while this script samples the
 process tree's memory. Memory is reported as peak PSS summed over the build and its workers
 (forked workers share pages with their parent, so summing RSS would count them twice), and as
-the largest single-process RSS. Figures:
+the largest single-process RSS; the peak PSS within each stage of the build is listed too. Figures:
 
   cold      no site/ and no build state (the search index is left out unless --with-index)
   nothing   a rebuild with nothing changed
@@ -28,10 +28,11 @@ RUN = """
 import json, sys, time
 from notebase.build import build
 from notebase.config import load_config
-started = time.perf_counter()
+started, clock = time.perf_counter(), time.time()
 report = build(load_config(sys.argv[1]), index={index})
 print(json.dumps({{"seconds": time.perf_counter() - started, "timings": report.timings, "files": report.files,
-                  "rewritten": report.rewritten, "entries": report.entries, "up_to_date": report.up_to_date}}))
+                  "rewritten": report.rewritten, "entries": report.entries, "up_to_date": report.up_to_date,
+                  "clock": clock}}))
 """
 
 
@@ -67,25 +68,40 @@ def run_build(root: Path, index: bool) -> dict:
     """Build once in a child process; return its report plus peak memory."""
     code = RUN.format(index=index)
     child = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True)
-    peak_pss = peak_rss = 0
+    peak_rss = 0
+    samples = []  # (wall clock, PSS in kB)
     while child.poll() is None:
         pss, rss = _memory(child.pid)
-        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+        samples.append((time.time(), pss))
+        peak_rss = max(peak_rss, rss)
         time.sleep(0.05)
     out = child.stdout.read()
     if child.returncode:
         raise SystemExit(f"build failed ({child.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
-    result["peak_pss_mb"], result["peak_rss_mb"] = peak_pss / 1024, peak_rss / 1024
+    result["peak_pss_mb"], result["peak_rss_mb"] = max(p for _, p in samples) / 1024, peak_rss / 1024
+    result["stage_peaks"] = _stage_peaks(samples, result["clock"], result["timings"])
     return result
+
+
+def _stage_peaks(samples: list[tuple[float, int]], clock: float, timings: dict[str, float]) -> dict[str, float]:
+    """Return the peak PSS (MB) seen during each stage, the stages laid end to end from the build's start."""
+    peaks, start = {}, clock
+    for stage, seconds in timings.items():
+        inside = [p for t, p in samples if start <= t < start + seconds]
+        peaks[stage] = max(inside, default=0) / 1024
+        start += seconds
+    return peaks
 
 
 def show(name: str, r: dict) -> None:
     """Print one measured build."""
     stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
+    peaks = ", ".join(f"{k} {v:.0f}" for k, v in r["stage_peaks"].items())
     print(f"{name:<9} {r['seconds']:6.2f} s  files {r['files']}, rewritten {r['rewritten']}; "
           f"peak memory {r['peak_pss_mb']:.0f} MB PSS (largest process {r['peak_rss_mb']:.0f} MB RSS)\n"
-          f"          stages: {stages}")
+          f"          stages: {stages}\n"
+          f"          peak MB PSS by stage: {peaks}")
 
 
 def main() -> None:
