@@ -3,8 +3,9 @@
 Runs the installed command on a copy of the generated notes (so other benchmarks' sites are left
 alone) and reads its server-sent events as an open page does. For each kind of edit it reports
 the time from the file being written to the reload event arriving, and to the page then being
-served with the new text: what "visible in the browser" means. Then the search index update the
-server does after each event is read from its output.
+served with the new text: what "visible in the browser" means. Edits are a second apart
+(`--pause`), as a writer's are; back to back, an edit also waits for the previous one's search
+index update. The server's own update times and index updates are read from its output.
 
   start     serve started to "serving" printed (the site was already built once, as usual)
   edit      a paragraph appended to one note (same title, date, tags): the common case
@@ -78,15 +79,21 @@ class Server:
         return "".join(self.log) + rest
 
 
+PAUSE = 1.0
+
+
 def _timed(server: Server, write, page: str | None = None, shows: str | None = None) -> tuple[float, float]:
     """Write, wait for the reload event that names `page` (any page when None), then fetch a page with the edit.
 
     An editor's save can reach the watcher as two changes (truncate, then write), so events that
     change nothing are skipped. Returns seconds to the event and to the edit being served.
     """
+    time.sleep(PAUSE)  # at a writer's pace: the server has finished the last edit's index update
     started = time.perf_counter()
     write()
     while True:
+        if time.perf_counter() - started > 120:
+            raise SystemExit("no reload event within 120 s")
         event = server.next_event()
         if (page in event["pages"]) if page else event["pages"]:
             break
@@ -98,29 +105,45 @@ def _timed(server: Server, write, page: str | None = None, shows: str | None = N
     return to_event, time.perf_counter() - started
 
 
+def _retitle(text: str, title: str) -> str:
+    """Change a note's title: its `title:` line, else its `# heading`, else add a heading."""
+    for pattern, replacement in ((r"^title: .*$", f"title: {title}"), (r"^# .*$", f"# {title}")):
+        changed, count = re.subn(pattern, replacement, text, count=1, flags=re.M)
+        if count:
+            return changed
+    return f"# {title}\n\n{text}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(parser)
     parser.add_argument("--runs", type=int, default=5, help="edits of each kind")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between edits (0: back to back)")
     args = parser.parse_args()
+    global PAUSE
+    PAUSE = args.pause
     source = knowledge_base(args)
     root = args.out / f"serve-{args.count}"
     if not (root / "notes").is_dir():
         shutil.copytree(source / "notes", root / "notes")
+    for leftover in (root / "notes").glob("bench-new-*.md"):  # from an interrupted run
+        leftover.unlink()
     subprocess.run(_notebase() + ["--root", str(root), "build"], check=False, capture_output=True)
     print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs")
     server = Server(root)
     print(f"start     {server.start_seconds:6.2f} s (site already built)")
     notes = sorted((root / "notes").rglob("*.md"))
     results: dict[str, list[tuple[float, float]]] = {}
+    restore: list[tuple[Path, str]] = []
     try:
         for run in range(args.runs):
             note = notes[(run + 1) * len(notes) // (args.runs + 2)]
             original = note.read_text(encoding="utf-8")
+            restore.append((note, original))
             marker = f"편집 {run} edit marker"
             results.setdefault("edit", []).append(
                 _timed(server, lambda: note.write_text(original + f"\n\n{marker}\n", "utf-8"), shows=marker))
-            retitled = re.sub(r"^title: (.*)$", rf"title: Retitled {run}", original, count=1, flags=re.M)
+            retitled = _retitle(original, f"Retitled {run}")
             results.setdefault("retitle", []).append(_timed(server, lambda: note.write_text(retitled, "utf-8")))
             _timed(server, lambda: note.write_text(original, encoding="utf-8"))
             new = root / "notes" / f"bench-new-{run}.md"
@@ -130,6 +153,8 @@ def main() -> None:
             results.setdefault("delete", []).append(_timed(server, new.unlink, f"tips/bench-new-{run}/"))
     finally:
         log = server.stop()
+        for note, text in restore:
+            note.write_text(text, encoding="utf-8")
     for kind, times in results.items():
         events, pages = [t[0] * 1000 for t in times], [t[1] * 1000 for t in times]
         print(f"{kind:<9} reload event median {statistics.median(events):5.0f} ms (worst {max(events):4.0f}); "

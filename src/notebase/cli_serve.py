@@ -18,15 +18,16 @@ class _Reporter:
     def __call__(self, event) -> None:
         kind, value = event.kind, event.value
         if kind == "started":
-            first, url = value
+            first, problems, url = value
             click.echo(f"built {first.entries} entries in {first.seconds:.1f} s; serving {url} (Ctrl-C stops)",
                        err=True)
-            self._problems(first.problems)
+            self._problems(problems)
         elif kind == "updated":
-            what = "rebuilt everything" if value.full else (
-                f"{len(value.written)} files written, {len(value.removed)} deleted")
-            click.echo(f"updated in {value.seconds * 1000:.0f} ms: {what}", err=True)
-            self._problems(value.problems)
+            update, problems = value
+            what = "rebuilt everything" if update.full else (
+                f"{len(update.written)} files written, {len(update.removed)} deleted")
+            click.echo(f"updated in {update.seconds * 1000:.0f} ms: {what}", err=True)
+            self._problems(problems)
         elif kind == "indexed":
             result, seconds = value
             if result.changed:

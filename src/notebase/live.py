@@ -34,7 +34,7 @@ class Update:
 
     written: tuple[str, ...]
     removed: tuple[str, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # load and render problems (all errors); LiveSite.problems() adds warnings
     seconds: float
     entries: int
     full: bool = False  # the whole site was rebuilt (templates or settings changed)
@@ -234,10 +234,15 @@ class LiveSite:
         return sorted(writer.changed), removed
 
     def _problems(self) -> tuple[Problem, ...]:
+        """Load and render problems: every error there is (the lint adds warnings only)."""
+        found = [*self.load_problems, *(p for found in self.render_problems.values() for p in found)]
+        return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
+
+    def problems(self) -> tuple[Problem, ...]:
+        """Every current problem, as `notebase build` reports them (the lint's warnings too)."""
         from notebase.lint import lint
 
-        found = [*self.load_problems, *lint(self.site, links=False),
-                 *(p for found in self.render_problems.values() for p in found)]
+        found = [*self._problems(), *lint(self.site, links=False)]
         return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
 
     # -- after the browser reloaded ---------------------------------------------------------------

@@ -37,24 +37,25 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
     )
 
 
-_PLAIN = (str, int, float, bool, type(None), *ENTRY_CLASSES.values())
+_PLAIN = frozenset({str, int, float, bool, type(None), *ENTRY_CLASSES.values()})
 
 
 def freeze(value):
     """A comparable form of a template value: entries as themselves, terms by what pages show of them."""
-    if isinstance(value, Entry):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
-    if isinstance(value, Term):
-        return ("term", value.key, value.label, value.path, len(value.ids))
-    if isinstance(value, Taxonomy):
-        return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
-    if isinstance(value, dict):
+    if kind is dict:
         # `paths` maps every id to its page: a page's entries already decide their own paths.
-        return tuple((k, freeze(v)) for k, v in value.items() if k != "paths")
-    if isinstance(value, list | tuple):
+        return tuple((k, v if type(v) in _PLAIN else freeze(v)) for k, v in value.items() if k != "paths")
+    if kind is list or kind is tuple:
         if all(type(item) in _PLAIN for item in value):
             return tuple(value)  # a page's entries, or plain values: comparable as they are
         return tuple(map(freeze, value))
+    if kind is Term:
+        return ("term", value.key, value.label, value.path, len(value.ids))
+    if kind is Taxonomy:
+        return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
     if isinstance(value, Mapping):
         return ("mapping", len(value))
     return value

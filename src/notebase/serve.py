@@ -66,7 +66,8 @@ class PortInUse(NotebaseError):
 
 @dataclass(frozen=True)
 class Event:
-    """Something the caller may report: kind is started, updated, indexed or failed."""
+    """Something the caller may report: started (first update, problems, address), updated (update,
+    problems), indexed (index report, seconds) or failed (the exception)."""
 
     kind: str
     value: object
@@ -213,8 +214,9 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
         raise
     channel.publish({"reload": False, "problems": _shown(p for p in first.problems if p.severity is Severity.ERROR)})
     run(server)
+    first_problems = live.problems()
     _index(config, report, update_index)
-    live.save(first.problems)
+    live.save(first_problems)
     watched = [config.notes_path, *(d for d in template_dirs(config) if d.is_dir())]
     settings = [config.root / name for name in ("notebase.yaml", "notebase.yml")]
     ignored = (str(config.output_path), str(config.cache_path))
@@ -231,14 +233,15 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
             return
         errors = [p for p in update.problems if p.severity is Severity.ERROR]
         channel.publish({"reload": True, "full": update.full, "pages": list(update.pages), "problems": _shown(errors)})
-        report(Event("updated", update))
+        problems = live.problems()
+        report(Event("updated", (update, problems)))
         _index(config, report, update_index)
-        live.save(update.problems)
+        live.save(problems)
 
     try:
         # The first step starts watching; edits made while the site was being built are caught up.
         pending = {Path(path) for _, path in next(watcher)} | live.missed()
-        report(Event("started", (first, f"http://{host}:{server.server_address[1]}/")))
+        report(Event("started", (first, first_problems, f"http://{host}:{server.server_address[1]}/")))
         if pending:
             apply(pending)
         for changes in watcher:

@@ -88,17 +88,25 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     """
     ordered = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
-    paths = {e.id: entry_path(e.id, e.type) for e in ordered}
     refs = _all_refs(ordered, memo)
-    targets = link_targets(ordered, paths, refs)
-    tags, tag_paths = _tags(ordered)
-    backlinks = _backlinks(ordered, paths, targets, refs)
-    return Site(
-        config=config, entries=tuple(ordered), by_id=_freeze(by_id), paths=_freeze(paths),
-        targets=_freeze(targets), tags=tags, years=_years(ordered), months=_months(ordered),
-        types=_types(ordered), tag_paths=_freeze(tag_paths), backlinks=_freeze(backlinks),
-        related=_freeze(_related(ordered, tags)), files=frozenset(files),
-    )
+    # Everything but the entries themselves follows from these; an edit that changes none of them
+    # (the body of a note, say) reuses the previous graph and taxonomies.
+    shape = tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id]) for e in ordered)
+    kept = memo.get("shape") if memo is not None else None
+    if kept is not None and kept[0] == shape:
+        graph = kept[1]
+    else:
+        paths = {e.id: entry_path(e.id, e.type) for e in ordered}
+        targets = link_targets(ordered, paths, refs)
+        tags, tag_paths = _tags(ordered)
+        backlinks = _backlinks(ordered, paths, targets, refs)
+        graph = dict(
+            paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
+            months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
+            backlinks=_freeze(backlinks), related=_freeze(_related(ordered, tags)))
+    if memo is not None:
+        memo["shape"] = (shape, graph)
+    return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), **graph)
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,11 @@ def _all_refs(entries: list[Entry], memo: dict | None) -> dict[str, Refs]:
         refs = kept[1] if kept is not None and kept[0] is entry else refs_of(entry)
         fresh[id(entry)] = (entry, refs)
         found[entry.id] = refs
+    shape = memo.get("shape")
     memo.clear()
     memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
+    if shape is not None:
+        memo["shape"] = shape
     return found
 
 

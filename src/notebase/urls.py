@@ -8,7 +8,6 @@ the sitemap and 404.html (served at any depth) need absolute URLs, which come fr
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 from notebase.model import EntryType
@@ -56,12 +55,16 @@ def output_file(path: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """Return an href from the page at `from_path` to `to_path`, percent-encoded, never absolute."""
-    here = posixpath.dirname(output_file(from_path))
-    target = output_file(to_path)
-    rel = posixpath.relpath(target, here or ".")
+    # Site paths are already normal (no '.', '..' or '//'), so the common folders are found by
+    # comparing parts: posixpath.relpath would make both absolute first, at every link of every page.
+    here = output_file(from_path).split("/")[:-1]
+    target = output_file(to_path).split("/")
+    shared = 0
+    while shared < len(here) and shared < len(target) - 1 and here[shared] == target[shared]:
+        shared += 1
+    rel = "../" * (len(here) - shared) + "/".join(target[shared:])
     if to_path == "" or to_path.endswith("/"):
-        rel = posixpath.dirname(rel)
-        rel = "./" if rel in ("", ".") else rel + "/"
+        rel = rel[: -len("index.html")] or "./"
     return quote(rel, safe=_SAFE)
 
 

@@ -54,9 +54,11 @@ def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, 
 
 def taxonomy_pages(site: Site, taxonomy: Taxonomy, label) -> Iterator[Page]:
     """Yield the listings of every term of a taxonomy; `label(term)` gives each page's title."""
-    months = _months_by_year(site) if taxonomy.name == "years" else None
+    by_year = _months_by_year(site) if taxonomy.name == "years" else None
     for term in taxonomy.terms:
         if term.ids or taxonomy.name == "types":
+            # A year page shows its own months only: given just those, it changes only with them.
+            months = {term.key: by_year.get(term.key, [])} if by_year is not None else None
             yield from listing(site, term.path, label(term), term.ids, taxonomy.name, term=term,
                                feed=f"{term.path}feed.xml" if taxonomy.name == "tags" else None, months=months)
 
