@@ -19,6 +19,7 @@ from pathlib import Path
 
 from notebase.config import Config
 from notebase.errors import Problem, once_each
+from notebase.live_plan import plan_pages
 from notebase.load import FileLoad, id_key, load_some, unique_ids
 from notebase.model import Entry
 from notebase.files import walk
@@ -104,6 +105,7 @@ class LiveSite:
         self.memo: dict = {}  # what each entry names and links to, kept between assembles
         self.ids: tuple = (None, [], [])  # (id keys, unique ids, id problems) of the last update
         self.where: dict[str, str] = {}
+        self.files: set[str] = set()  # every file under the notes folder (images, embeds)
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -126,13 +128,15 @@ class LiveSite:
         self.site = self._assemble(entries)
         self.search = LiveSearchData(self.config, self.jobs)
         self.search.update(self.site.entries)
-        known = {(p.path, p.line, p.message) for p in load_problems}
+        from notebase.lint import lint
+
+        # What rendering found is the build's report less what loading and the lint find, which
+        # are worked out afresh on every update.
+        known = {(p.path, p.line, p.message) for p in [*load_problems, *lint(self.site, links=False)]}
         self.render_problems = {}
-        for p in report.problems:  # what rendering found (the rest is reported again below)
+        for p in report.problems:
             if (p.path, p.line, p.message) not in known:
                 self.render_problems.setdefault(p.path, []).append(p)
-        from notebase.live_plan import plan_pages
-
         self.page_keys = plan_pages(self.site, None, self.env, None, {}, render=False)[0]
         self.load_problems = load_problems
         # Everything loaded so far lives as long as the server: the collector need not scan it again.
@@ -219,8 +223,6 @@ class LiveSite:
         return assemble(entries, self.config, self.files, memo=self.memo)
 
     def _write(self, old) -> tuple[list[str], list[str]]:
-        from notebase.live_plan import plan_pages
-
         writer = LiveWriter(self.config.output_path, self.digests)
         keys, problems = plan_pages(self.site, old, self.env, writer, self.page_keys)
         self.render_problems.update(problems)
