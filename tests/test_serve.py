@@ -6,6 +6,7 @@ does) reads the reload events; one test drives a real Chromium tab that must rel
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -152,12 +153,18 @@ def test_the_search_index_follows_the_edits(served):
     events.close()
 
 
-def test_a_port_in_use_is_a_clear_message(tmp_path):
+@contextlib.contextmanager
+def taken_port(tmp_path):
+    """A copy of the sample notes, and a port another program listens on."""
     shutil.copytree(REPO / "notes", tmp_path / "notes")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port = taken.getsockname()[1]
+        yield taken.getsockname()[1]
+
+
+def test_a_port_in_use_is_a_clear_message(tmp_path):
+    with taken_port(tmp_path) as port:
         out = subprocess.run(_notebase() + ["--root", str(tmp_path), "serve", "--port", str(port)],
                              capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
@@ -197,11 +204,7 @@ def test_serve_through_clirunner_reports_a_taken_port_and_a_bad_port(tmp_path):
 
     from notebase.cli import cli
 
-    shutil.copytree(REPO / "notes", tmp_path / "notes")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port(tmp_path) as port:
         result = CliRunner().invoke(cli, ["--root", str(tmp_path), "serve", "--port", str(port)])
     assert result.exit_code == 1 and "already in use" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
