@@ -18,6 +18,7 @@ from pathlib import Path
 from notebase import __version__
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
+from notebase.urls import page_of
 
 STATE = "site-state.json"
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -157,7 +158,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
         lap("search data")
         emit_feeds(site, writer)
         emit_assets(config, writer)
-        emit_sitemap(site, writer, [_page(rel) for rel in writer.written if rel.endswith(".html")
+        emit_sitemap(site, writer, [page_of(rel) for rel in writer.written if rel.endswith(".html")
                                     and rel != "404.html" and not rel.startswith("static/")])
         writer.commit()
         lap("write")
@@ -200,10 +201,6 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def _page(rel: str) -> str:
-    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
 
 
 def _index_present(config: Config) -> bool:

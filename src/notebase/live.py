@@ -23,7 +23,8 @@ from notebase.live_plan import plan_pages
 from notebase.load import FileLoad, id_key, load_some, unique_ids
 from notebase.model import Entry
 from notebase.files import walk
-from notebase.writer import MANIFEST, digest, safe_join
+from notebase.urls import page_of
+from notebase.writer import MANIFEST, digest, read_manifest, safe_join, write_manifest
 
 # Files a live update never deletes: the theme's assets and copied images (the next build tidies them).
 KEPT = ("static/", "media/")
@@ -43,11 +44,7 @@ class Update:
     @property
     def pages(self) -> tuple[str, ...]:
         """The page paths (as links name them) of the HTML files written or deleted."""
-        return tuple(_page(rel) for rel in (*self.written, *self.removed) if rel.endswith(".html"))
-
-
-def _page(rel: str) -> str:
-    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+        return tuple(page_of(rel) for rel in (*self.written, *self.removed) if rel.endswith(".html"))
 
 
 class LiveWriter:
@@ -123,7 +120,7 @@ class LiveSite:
         self.final = {}
         self.files = set(_notes_files(self.config))
         self.env = make_env(self.config)
-        self.digests = _read_manifest(self.config)
+        self.digests = read_manifest(self.config.cache_path / MANIFEST)
         entries, load_problems = self._entries()
         self.site = self._assemble(entries)
         self.search = LiveSearchData(self.config, self.jobs)
@@ -251,15 +248,9 @@ class LiveSite:
 
     def save(self, problems: tuple[Problem, ...]) -> None:
         """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
-        import json
-
         from notebase.build import _save_state, scan_inputs
 
-        path = self.config.cache_path / MANIFEST
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_manifest(self.config.cache_path / MANIFEST, self.digests)
         _save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
                     list(problems))
 
@@ -287,13 +278,3 @@ def _notes_files(config: Config) -> list[str]:
 
     skip = {str(config.output_path), str(config.cache_path)}
     return [rel for rel, _, _ in _tree(str(config.notes_path), skip)]
-
-
-def _read_manifest(config: Config) -> dict[str, str]:
-    import json
-
-    try:
-        data = json.loads((config.cache_path / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}

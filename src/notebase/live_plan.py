@@ -15,12 +15,12 @@ from jinja2 import Environment
 
 from notebase.emitters.feeds import emit_sitemap, feed_files, feed_sets
 from notebase.emitters.listings import listing_pages, render_page
-from notebase.emitters.pages import _render_range
+from notebase.emitters.pages import render_range
 from notebase.errors import Problem
 from notebase.markup import wikilink_key
 from notebase.model import ENTRY_CLASSES, Entry
 from notebase.site import Site, Taxonomy, Term
-from notebase.urls import output_file
+from notebase.urls import output_file, page_of
 
 
 def entry_key(site: Site, entry: Entry, index: int) -> tuple:
@@ -102,7 +102,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):
         if entry.source.path in dirty:
-            problems[entry.source.path] += _render_range(site, env, writer, index, index + 1)
+            problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
     for page in listing_pages(site, env):
         rel = output_file(page.path)
         key = (page.template, freeze(page.values))
@@ -116,8 +116,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         if render and previous.get(rels[0]) != key:
             for rel, data in feed_files(site, page, title, entries):
                 writer.write(rel, data)
-    pages = [rel[: -len("index.html")] if rel.endswith("index.html") else rel
-             for rel in keys if rel.endswith(".html") and rel != "404.html"]
+    pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
     key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
     keys["sitemap.xml"] = key
     if render and previous.get("sitemap.xml") != key:

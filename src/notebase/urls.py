@@ -53,6 +53,11 @@ def output_file(path: str) -> str:
     return f"{path}index.html" if path == "" or path.endswith("/") else path
 
 
+def page_of(rel: str) -> str:
+    """Return the site path a written file is reached at (the inverse of `output_file`)."""
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
 def relative(from_path: str, to_path: str) -> str:
     """Return an href from the page at `from_path` to `to_path`, percent-encoded, never absolute."""
     # Site paths are already normal (no '.', '..' or '//'), so the common folders are found by

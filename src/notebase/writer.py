@@ -45,16 +45,9 @@ class Writer:
         self.output = output
         self.staging = output.with_name(f".{output.name}.staging")
         self.manifest_path = cache / MANIFEST
-        self.previous = self._read_manifest()
+        self.previous = read_manifest(self.manifest_path)
         self.written: dict[str, str] = {}  # path -> digest, for this process's files
         self.rewritten = 0  # files whose content changed or is new
-
-    def _read_manifest(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
 
     def start(self) -> None:
         """Clear what an interrupted build left behind and make an empty staging folder."""
@@ -104,14 +97,28 @@ class Writer:
                 shutil.rmtree(self.staging, ignore_errors=True)  # the old site, now staged
         else:
             os.rename(self.staging, self.output)
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.written, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.manifest_path)
+        write_manifest(self.manifest_path, self.written)
 
     def abort(self) -> None:
         """Throw the staged files away; the old site stays as it was."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """Return the digests the last build (or live update) recorded for every site file, or {}."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(path: Path, digests: dict[str, str]) -> None:
+    """Record every site file's digest, replacing the file atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -73,13 +73,14 @@ def _render_share(site: Site, env: Environment, writer: Writer, start: int, stop
     saved = writer.written, writer.rewritten
     writer.written, writer.rewritten = {}, 0
     try:
-        problems = _render_range(site, env, writer, start, stop)
+        problems = render_range(site, env, writer, start, stop)
         return PagesDone(writer.written, writer.rewritten, tuple(problems))
     finally:
         writer.written, writer.rewritten = saved
 
 
-def _render_range(site: Site, env: Environment, writer: Writer, start: int, stop: int) -> list[Problem]:
+def render_range(site: Site, env: Environment, writer: Writer, start: int, stop: int) -> list[Problem]:
+    """Render the pages of entries start..stop (and copy their images); return what rendering found."""
     problems: list[Problem] = []
     notes = site.config.notes_path
     for index in range(start, stop):
