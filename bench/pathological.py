@@ -2,10 +2,11 @@
 
 Every family is one note (or feed) built to hit one weakness: a regex that backtracks, a loop
 that is quadratic in items, an expansion without bound. Each case runs in a fresh process with a
-hard time-out, writes the note into an empty knowledge base, then times loading it and building
+hard time-out, writes the note into an empty knowledge base (under /dev/shm when there is one, or
+$NOTEBASE_BENCH_DIR), then times loading it and building
 the whole site for it (load + render + listings + search data; no search index unless
---index). The table prints seconds per size; linear growth means about 2x per column, and the
-budget is 1 s for any single note up to 1 MB.
+--index). The table prints seconds per size and the growth
+exponent between the two larger sizes (1 is linear); the budget is 1 s for any single note up to 1 MB.
 
 `FAMILIES` is importable (tests/test_pathological.py runs the small sizes as a hang guard).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -75,6 +77,7 @@ def atom_feed(n: int) -> Files:
 
 # name -> (make(n) -> files, the three sizes n takes)
 FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
+    "baseline": (lambda n: _md("a\n" * n), (1, 1, 1)),  # the fixed cost of any build
     # Regex backtracking on one long line.
     "heading-spaces": (lambda n: _md("# a" + " " * n + "x\n"), (3_000, 30_000, 300_000)),
     "h2-spaces": (lambda n: _md("## a" + " " * n + "x\n"), (3_000, 30_000, 300_000)),
@@ -136,6 +139,11 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
 }
 
 
+# A memory file system when there is one: the figures are about notebase, not the disk (here
+# /tmp takes ~2 ms per mkdir and file, which a family writing a thousand pages would measure).
+SCRATCH = os.environ.get("NOTEBASE_BENCH_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+
+
 def run_case(family: str, n: int, index: bool) -> dict:
     """Write one case into a fresh knowledge base, then time loading it and building its site."""
     from notebase.build import build
@@ -144,7 +152,7 @@ def run_case(family: str, n: int, index: bool) -> dict:
 
     make, _ = FAMILIES[family]
     files = make(n)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         root = Path(tmp)
         for rel, data in files.items():
             path = root / "notes" / rel
@@ -192,22 +200,41 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_case(args.one[0], int(args.one[1]), args.index)))
         return
-    chosen = args.families or list(FAMILIES)
+    chosen = args.families or [f for f in FAMILIES if f != "baseline"]
     unknown = [f for f in chosen if f not in FAMILIES]
     if unknown:
         parser.error(f"unknown families: {', '.join(unknown)}")
-    print(f"{'family':24} {'size 1':>18} {'size 2':>18} {'size 3':>18}   (build seconds: load + render + site)")
+    base = _child("baseline", 1, args.timeout, args.index)
+    fixed = base.get("build", 0.0)
+    print(f"baseline (a one-line note): {fixed:.2f} s; 'growth' is log(time - baseline) over log(size)"
+          " between the two larger sizes: 1 is linear, 2 quadratic")
+    print(f"{'family':24} {'size 1':>17} {'size 2':>17} {'size 3':>17} {'growth':>7}")
     over = []
     for family in chosen:
-        cells = []
+        cells, points = [], []
         for n in FAMILIES[family][1]:
             result = _child(family, n, args.timeout, args.index)
             size = f"{result['bytes'] / 1000:.0f}K" if "bytes" in result else f"n={n}"
-            cells.append(f"{_cell(result, args.timeout):>8} {size:>9}")
+            cells.append(f"{_cell(result, args.timeout):>7} {size:>9}")
+            points.append((result.get("bytes", 0), result.get("build")))
             if "build" not in result or (result["build"] > 1.0 and result.get("bytes", 0) <= 1_000_000):
                 over.append(f"{family}(n={n})")
-        print(f"{family:24} " + " ".join(f"{c:>18}" for c in cells), flush=True)
+        print(f"{family:24} " + " ".join(f"{c:>17}" for c in cells) + f" {_growth(points[1:], fixed):>7}",
+              flush=True)
     print("over the 1 s budget (notes up to 1 MB): " + (", ".join(over) if over else "none"))
+
+
+def _growth(points: list[tuple[int, float | None]], fixed: float) -> str:
+    """The exponent of time over size between two runs, the fixed cost of any build taken out."""
+    import math
+
+    (n1, t1), (n2, t2) = points
+    if t1 is None or t2 is None or n2 <= n1 or n1 == 0:
+        return "-"
+    t1, t2 = t1 - fixed, t2 - fixed
+    if t2 < 0.05 or t1 <= 0:
+        return "~0"  # both within the noise of the fixed cost
+    return f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}"
 
 
 if __name__ == "__main__":
