@@ -25,6 +25,8 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("cache_dir", ".notebase", (str,), "folder for the search index and caches"),
     ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
     ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
+    ("templates", ("templates", "_templates"), (list,),
+     "folders of note templates (Obsidian, Templater) under notes_dir: skipped, never notes"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
 )
@@ -44,6 +46,7 @@ class Config:
     cache_dir: str = ".notebase"
     max_file_size: int = 5_000_000
     exclude: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ("templates", "_templates")
     feeds: dict[str, dict] = field(default_factory=dict)
     glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
 

@@ -25,6 +25,8 @@ def walk(config: Config) -> list[tuple[str, str]]:
     """
     root = str(config.notes_path)
     skip = {str(config.output_path), str(config.cache_path)}
+    # Obsidian and Templater keep note templates in the vault: `{{date}}` placeholders, never notes.
+    template_names = {name.strip("/").lower() for name in config.templates}
     found: list[tuple[str, str]] = []
 
     def visit(folder: str, prefix: str) -> None:
@@ -38,7 +40,8 @@ def walk(config: Config) -> list[tuple[str, str]]:
             if name.startswith(".") or entry.is_symlink():
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if entry.path not in skip:
+                if entry.path not in skip and (prefix + name).lower() not in template_names \
+                        and name.lower() not in template_names:
                     subfolders.append(entry)
                 continue
             if not name.lower().endswith(NOTE_EXTENSIONS):
@@ -77,5 +80,5 @@ def stamp(path: str | Path) -> Stamp:
 def fingerprint(config: Config, salt: str = "") -> str:
     """Return `salt:` and a digest of everything besides the files that changes how notes load."""
     settings = [__version__, salt, config.notes_dir, config.max_file_size, list(config.exclude),
-                json.dumps(config.feeds, sort_keys=True, default=str)]
+                list(config.templates), json.dumps(config.feeds, sort_keys=True, default=str)]
     return f"{salt}:" + hashlib.blake2b(json.dumps(settings).encode(), digest_size=12).hexdigest()

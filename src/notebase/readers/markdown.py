@@ -9,6 +9,7 @@ from notebase.dates import find_date
 from notebase.errors import Problem
 from notebase.readers import split as splitter
 from notebase.readers.frontmatter import split_front_matter
+from notebase.readers.properties import take_properties
 from notebase.readers.raw import RawNote
 
 
@@ -16,7 +17,11 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
     """Return the notes one markdown file holds: itself, or one per item of a log or digest."""
     fm, problems = split_front_matter(text, rel)
     lines, author, byline_date = clean_chrome(fm.body.split("\n"))
+    props, lines = take_properties(lines)
     hints = {"author": author, "byline_date": byline_date}
+    if props.values:
+        hints["properties"] = props.values
+        hints["property_lines"] = {k: fm.body_line + i for k, i in props.lines.items()}
     mode = fm.meta.get("split", "auto")
     if mode is None or mode is False:
         mode = "none"
