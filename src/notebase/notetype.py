@@ -13,7 +13,8 @@ from notebase.paperinfo import PaperFacts
 _STRONG_PAPER = re.compile(r"arxiv\.org/(?:abs|pdf)/|doi\.org/|\bdoi:\s{0,2}10\.|openreview\.net|"
                            r"aclanthology\.org|openaccess\.thecvf")
 _PAPER_WORDS = ("논문", "paper", "arxiv", "abstract", "초록", "저자", "proceedings")
-_PAPER_TITLE = ("논문", "paper", "리뷰", "review", "요약", "summary", "읽기", "reading")
+_PAPER_TITLE = ("논문", "paper")
+_REVIEW_TITLE = ("리뷰", "review", "요약", "summary", "읽기", "reading")
 _PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "한줄요약", "contribution", "related work",
                    "motivation", "abstract", "제안 방법", "proposed method")
 _CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
@@ -68,13 +69,15 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     else:
         paper = 4 * bool(_STRONG_PAPER.search(low))
     paper += min(2, sum(low.count(w) for w in _PAPER_WORDS))
+    paper += 2 * ("et al" in low[:1500])  # names the authors of the work it is about
     paper += min(3, sum(1 for w in _PAPER_SECTIONS if w in low))
-    paper += 3 * any(w in title for w in _PAPER_TITLE)
+    paper += 4 * any(w in title for w in _PAPER_TITLE) or 2 * any(w in title for w in _REVIEW_TITLE)
     not_event = _NOT_EVENT_TITLE.search(title) is not None
-    if facts is not None and facts.cited >= 4 and not facts.labelled:
+    labelled = facts is not None and facts.labelled
+    if facts is not None and facts.cited >= 4 and not labelled and not facts.links:
         paper = min(paper, 3)  # an essay or reading list that cites many papers reviews none
-    if not_event:
-        paper = min(paper, 5)
+    if not_event and not labelled:
+        paper = min(paper, 3)  # a lecture, a meeting or a project log that mentions papers
     conf_hits = sum(1 for w in _CONF_WORDS if w in low)
     # One stray "Conference" is usually a citation; a log of a conference says several such words.
     conference = min(6, 2 * conf_hits) if conf_hits >= 2 else conf_hits
@@ -85,8 +88,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
         conference = min(conference, 3)
     tip = 3 * has_code + 2 * dated_item + min(2, sum(1 for w in _TIP_WORDS if w in low))
     tip += 2 * (size < 1200)
-    ranked = sorted(
-        ((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE), (tip, 0, EntryType.TIP)),
-        reverse=True,
-    )
-    return ranked[0][2] if ranked[0][0] > 0 else EntryType.TIP
+    # A paper or a conference needs real evidence (4 points); a note that has none is a tip.
+    score, _, kind = max((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE),
+                         (tip, 0, EntryType.TIP))
+    return kind if score >= 4 or kind is EntryType.TIP else EntryType.TIP

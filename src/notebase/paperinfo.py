@@ -42,16 +42,19 @@ WRITER_LABELS = {"작성자", "발표자", "리뷰어", "reviewer", "presenter",
 _REFERENCES = re.compile(
     r"^\s{0,3}(?:#{1,6}\s{1,4}|\*\*)?\s{0,2}(?:[^\w\s]{1,4}\s{0,2})?(?:references?|reference papers?|bibliography|"
     r"참고\s?문헌|참고\s?자료|참고\s?논문|참고|레퍼런스|출처|관련\s?논문|related papers?|further reading|"
-    r"see also|citations?|cited by|links?)\s{0,2}(?:\*\*)?\s{0,2}:?\s*$", re.I)
+    r"see also|citations?|cited by|links?|(?:같이|함께)\s?(?:보면|읽으면|읽을)\s?좋(?:을|은)\s?(?:논문|글|자료)들?|"
+    r"(?:추천|더 읽을|읽어볼)\s?(?:만한\s?)?(?:논문|글|자료|거리)들?)\s{0,2}(?:\*\*)?\s{0,2}:?\s*$", re.I)
 _HEADING = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s")
 _SELF = ("이 논문", "본 논문", "해당 논문", "논문에서는", "논문은", "저자들은", "저자는", "this paper",
-         "the paper", "the authors", "this work propose", "we propose", "논문을 소개", "논문 소개", "논문 리뷰")
+         "the paper", "the authors", "this work propose", "we propose", "논문을 소개", "논문 소개", "논문 리뷰",
+         "논문을 읽고", "논문에 대해", "논문을 정리", "paper review", "in this paper")
 _ET_AL = re.compile(r"(?P<name>[A-Z][A-Za-z\-'’]{1,30}(?:\s[A-Z][A-Za-z\-'’]{1,30}){0,2})\s{1,3}et\s{1,2}al\b")
 _KO_ET_AL = re.compile(r"(?<![가-힣])(?P<name>[가-힣]{2,4})\s{0,2}(?:외|등)\s{0,2}(?:\d{1,3}\s?인|\(\d{4}\))")
 _GENERIC_TEXT = {"arxiv", "paper", "pdf", "link", "논문", "원문", "here", "여기", "doi", "abs", "code",
                  "github", "project", "project page", "website", "링크", "paper link", "논문 링크"}
 
 
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
 
@@ -183,6 +186,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     outside = {f.key for f in papers if not f.in_refs}
     own = _own_link(papers, len(outside))
     links: list[PaperLink] = []
+    link_title = None
     if own is not None:
         # The paper's own line may give several of its links (arXiv, DOI, PDF); citations elsewhere do not count.
         keys: set[str] = set()
@@ -193,12 +197,15 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
         code = next((f for f in found if f.kind == "code" and f.line >= own.line - 3 and not f.in_refs), None)
         if code is not None:
             links.append(PaperLink("code", code.url))
-        if title is None and own.text and own.text.lower() not in _GENERIC_TEXT and len(own.text) >= 8 \
-                and "://" not in own.text:
-            title = own.text
+        # A link's text names the paper when the line labels it, or when it reads like a title.
+        if title is None and own.text and own.text.lower() not in _GENERIC_TEXT and "://" not in own.text \
+                and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
+            link_title = own.text
     low = "\n".join(lines[:200]).lower()
+    title = title or link_title
+    quoted = _QUOTED.search(title) if title else None  # a citation: `Liu, H. et al. “DARTS: …” ICLR 2019`
     return PaperFacts(
-        links=tuple(links), title=title, authors=_authors(authors_line, lines, own),
+        links=tuple(links), title=quoted[1].strip(" .,") if quoted else title, authors=_authors(authors_line, lines, own),
         writer=writer, labelled=bool(own is not None and own.labelled) or title is not None,
         cited=len(outside), self_reference=any(s in low for s in _SELF),
     )

@@ -22,6 +22,7 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
     if props.values:
         hints["properties"] = props.values
         hints["property_lines"] = {k: fm.body_line + i for k, i in props.lines.items()}
+    explicit = "split" in fm.meta
     mode = fm.meta.get("split", "auto")
     if mode is None or mode is False:
         mode = "none"
@@ -33,7 +34,11 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
         mode = "auto"
     mode = str(mode).lower()
     if mode == "auto":
-        mode = splitter.detect(lines)
+        # A note that names itself (title or type in front matter or properties) is one entry: only
+        # `split:` cuts it. A Logseq journal page is one day, whatever it lists.
+        stated = any(fm.meta.get(key) not in (None, "") for key in ("title", "type", "Title", "Type"))
+        named = not explicit and (stated or props.values.get("title"))
+        mode = "none" if named else splitter.detect(lines)
     preamble, items = splitter.split(lines, mode) if mode != "none" else (lines, [])
     base = dict(meta=fm.meta, key_lines=fm.key_lines, mtime=mtime)
     if not items:
