@@ -24,7 +24,9 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("output_dir", "site", (str,), "folder the site is built into"),
     ("cache_dir", ".notebase", (str,), "folder for the search index and caches"),
     ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
-    ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
+    ("exclude", (), (list,), "files under notes_dir to skip, as .gitignore lines ('private' skips private/)"),
+    ("drafts", False, (bool,), "build drafts too (a preview; `notebase build --drafts` does the same)"),
+    ("explicit_publish", False, (bool,), "publish only notes with 'publish: true' (else all but 'publish: false')"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
 )
@@ -44,6 +46,8 @@ class Config:
     cache_dir: str = ".notebase"
     max_file_size: int = 5_000_000
     exclude: tuple[str, ...] = ()
+    drafts: bool = False
+    explicit_publish: bool = False
     feeds: dict[str, dict] = field(default_factory=dict)
     glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
 
@@ -103,7 +107,7 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         _, default, types, help_text = known[key]
         if value is None:
             continue
-        if not isinstance(value, types) or isinstance(value, bool):
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             want = " or ".join(_KIND[t] for t in types)
             problems.append(Problem(name, line, f"'{key}' must be {want}, not {_KIND.get(type(value), 'that')}",
                                     f"{key}: {help_text}"))

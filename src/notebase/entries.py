@@ -40,7 +40,8 @@ KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS) | {
 # Keys blogs write that mean nothing here but are no mistake: kept in extra without a warning.
 QUIET_KEYS = {"lastmod", "updated", "modified", "weight", "aliases", "layout", "toc", "comments",
               "image", "cover", "thumbnail", "series", "math", "katex", "mathjax", "hidden", "pin",
-              "permalink", "excerpt", "featured", "share", "readingtime", "showtoc", "sidebar"}
+              "permalink", "excerpt", "featured", "share", "readingtime", "showtoc", "sidebar",
+              "publish", "cssclasses", "cssclass"}  # read from extra by the site (site.published, pages)
 ITEM_LOCAL = {"title", "id", "slug", "url", "link", "canonical", "summary", "description",
               "paper_title", "paper", "authors", "arxiv", "doi", "pdf", "links", "presenter"}
 

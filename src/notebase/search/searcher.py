@@ -88,6 +88,12 @@ class Searcher:
         self.close()
 
     def _refresh(self) -> None:
+        if self._searcher.reader().segments() is None:
+            # Whoosh cannot refresh a searcher over an index without segments (no entries): reopen it.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
+            return
         fresh = self._searcher.refresh()
         if fresh is not self._searcher:
             self._searcher = fresh
