@@ -231,9 +231,14 @@ def index_command(rebuild: bool, strict: bool) -> None:
 
     config = _config()
     started = time.perf_counter()
+    existed = rebuild and index_path(config).exists()
     if rebuild:
         shutil.rmtree(index_path(config), ignore_errors=True)
     report = update(config)
+    if existed and report.rebuilt == "no index yet":
+        import dataclasses
+
+        report = dataclasses.replace(report, rebuilt="from scratch, as asked")
     code = _report(list(report.problems), strict)
     click.echo(f"{_index_summary(report)} (read {count(report.files_read, 'file')} in "
                f"{time.perf_counter() - started:.2f} s)", err=True)

@@ -98,7 +98,7 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
     """
     if not bibtex:
         raise click.UsageError("choose what to export: --bibtex (paper summaries as BibTeX)")
-    from notebase.bibtex import bibliography, format_bibtex
+    from notebase.bibtex import bibliography, format_bibtex, missing_fields
     from notebase.model import EntryType
     from notebase.query import select
 
@@ -107,6 +107,8 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
         click.echo("no paper summaries" + (f" tagged '{tag}'" if tag else "") + " to export", err=True)
         sys.exit(EXIT_PROBLEMS)
     entries = bibliography(papers)
+    for problem in missing_fields(entries):
+        click.echo(str(problem), err=True)
     text = format_bibtex(entries)
     if output is None:
         click.echo(text, nl=False)

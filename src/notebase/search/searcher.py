@@ -48,6 +48,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]  # offsets of matches in snippet
     title_highlights: tuple[tuple[int, int], ...]
     expansions: tuple[str, ...]  # "대조 학습 → contrastive learning" for each synonym this entry matched
+    date_inferred: bool = False  # the date was guessed (a file's mtime, a date in the text)
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ class Searcher:
             tags=tuple(t for t in fields.get("tag", "").split(",") if t), lang=fields.get("lang", ""),
             source=fields.get("source", ""), url=fields.get("url", ""), score=round(score, 4),
             snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
-            expansions=used,
+            expansions=used, date_inferred=bool(fields.get("inferred")),
         )
 
 
