@@ -46,9 +46,22 @@ def check_output(config: Config) -> None:
     """Refuse an output folder whose swap would take notes, templates or the root with it."""
     out, root = config.output_path, config.root.resolve()
     guarded = [root, config.notes_path, config.cache_path, root / "templates"]
-    if any(out == g or out in g.parents for g in guarded) or root not in out.parents:
+    if root not in out.parents and not any(out == g or out in g.parents for g in guarded) and not _replaceable(out):
+        # Outside the root (`build --output DIR`) only a new or empty folder, or an earlier site, is replaced.
+        raise ConfigError([Problem(str(out), 0, "output folder holds other files, which the build would replace",
+                                   "choose a new or empty folder, or one an earlier build wrote")])
+    if any(out == g or out in g.parents for g in guarded) or (root not in out.parents and not _replaceable(out)):
         raise ConfigError([Problem("notebase.yaml", 1, f"output_dir '{config.output_dir}' would replace notes or settings",
                                    "use a folder of its own inside the root, such as 'site'")])
+
+
+def _replaceable(out: Path) -> bool:
+    if not out.exists():
+        return True
+    if not out.is_dir():
+        return False
+    names = {item.name for item in out.iterdir()}
+    return not names or {"404.html", "sitemap.xml", "search", "static"} <= names
 
 
 def scan_inputs(config: Config) -> tuple[str, list[str]]:
@@ -129,7 +142,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
         return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report)
 
     from notebase.emitters.assets import emit_assets
-    from notebase.emitters.feeds import emit_feeds, emit_sitemap
+    from notebase.emitters.feeds import emit_feeds, emit_sitemap, relative_links_warning
     from notebase.emitters.listings import emit_listings
     from notebase.emitters.pages import emit_entry_pages
     from notebase.emitters.search_data import iter_search_files
@@ -137,14 +150,17 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     from notebase.load import load
     from notebase.render import make_env
     from notebase.site import assemble
-    from notebase.writer import Writer
+    from notebase.writer import MANIFEST, Writer
 
     loaded = load(config, jobs)
     lap("load")
     site = assemble(loaded.entries, config, notes_files)
-    linted = lint(site, links=False)  # rendering reports the links itself
+    linted = lint(site, links=False) + relative_links_warning(config)  # rendering reports the links itself
     env = make_env(config)
     lap("assemble")
+    if state.get("output", str(config.output_path)) != str(config.output_path):
+        # The manifest describes another output folder: linking "unchanged" files from this one would be wrong.
+        (config.cache_path / MANIFEST).unlink(missing_ok=True)
     writer = Writer(config.output_path, config.cache_path)
     writer.start()
     try:
@@ -218,7 +234,7 @@ def _update_index(config: Config, loaded):
 def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
     path: Path = config.cache_path / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"fingerprint": fingerprint, "entries": entries, "files": files,
+    state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),
              "problems": [p.as_dict() for p in problems]}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")

@@ -24,9 +24,11 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("output_dir", "site", (str,), "folder the site is built into"),
     ("cache_dir", ".notebase", (str,), "folder for the search index and caches"),
     ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
-    ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
+    ("exclude", (), (list,), "files under notes_dir to skip, as .gitignore lines ('private' skips private/)"),
     ("templates", ("templates", "_templates"), (list,),
      "folders of note templates (Obsidian, Templater) under notes_dir: skipped, never notes"),
+    ("drafts", False, (bool,), "build drafts too (a preview; `notebase build --drafts` does the same)"),
+    ("explicit_publish", False, (bool,), "publish only notes with 'publish: true' (else all but 'publish: false')"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
 )
@@ -47,6 +49,8 @@ class Config:
     max_file_size: int = 5_000_000
     exclude: tuple[str, ...] = ()
     templates: tuple[str, ...] = ("templates", "_templates")
+    drafts: bool = False
+    explicit_publish: bool = False
     feeds: dict[str, dict] = field(default_factory=dict)
     glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
 
@@ -106,7 +110,7 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         _, default, types, help_text = known[key]
         if value is None:
             continue
-        if not isinstance(value, types) or isinstance(value, bool):
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             want = " or ".join(_KIND[t] for t in types)
             problems.append(Problem(name, line, f"'{key}' must be {want}, not {_KIND.get(type(value), 'that')}",
                                     f"{key}: {help_text}"))

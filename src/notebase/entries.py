@@ -49,6 +49,7 @@ KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS + UPDATED_KEYS) | {
 QUIET_KEYS = {"lastmod", "updated", "modified", "weight", "aliases", "layout", "toc", "comments",
               "image", "cover", "thumbnail", "series", "math", "katex", "mathjax", "hidden", "pin",
               "permalink", "excerpt", "featured", "share", "readingtime", "showtoc", "sidebar",
+              # publish and cssclasses are read from extra by the site (site.published, pages)
               "cssclasses", "cssclass", "publish", "alias", "status", "rating", "banner", "icon", "header",
               "sitemap", "redirect_from", "author_profile", "use_math", "related", "nav_order", "parent",
               "has_children", "sidebar_position", "sidebar_label", "menu", "expirydate", "hidemeta",

@@ -75,9 +75,38 @@ def _freeze(mapping: dict) -> Mapping:
     return MappingProxyType(mapping)
 
 
-def published(entries: Iterable[Entry]) -> list[Entry]:
-    """Filter: keep entries that are not drafts."""
-    return [e for e in entries if not e.draft]
+def published(entries: Iterable[Entry], config: Config | None = None) -> list[Entry]:
+    """Filter: keep the entries the site shows: no drafts (unless `drafts`), none marked `publish: false`.
+
+    With `explicit_publish` only entries marked `publish: true` are kept (Obsidian Publish and
+    Quartz's ExplicitPublish work that way).
+    """
+    drafts = config is not None and config.drafts
+    explicit = config is not None and config.explicit_publish
+    kept = []
+    for entry in entries:
+        publish = publish_flag(entry)
+        if (entry.draft and not drafts) or publish is False or (explicit and publish is not True):
+            continue
+        kept.append(entry)
+    return kept
+
+
+def extra_value(entry: Entry, key: str):
+    """Return a front-matter key the loader kept in `extra`, whatever its case (Obsidian writes cssClasses too)."""
+    for name, value in entry.extra.items():
+        if name.casefold() == key:
+            return value
+    return None
+
+
+def publish_flag(entry: Entry) -> bool | None:
+    """Return what an entry's `publish:` front matter says: True, False or None (not said)."""
+    value = extra_value(entry, "publish")
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().casefold()
+    return True if text in ("true", "yes", "on", "1") else False if text in ("false", "no", "off", "0") else None
 
 
 def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = (), memo: dict | None = None) -> Site:
@@ -86,7 +115,7 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
     names and links to, so an unchanged entry is not scanned again.
     """
-    ordered = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
+    ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
     refs = _all_refs(ordered, memo)
     # Everything but the entries themselves follows from these; an edit that changes none of them

@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from email.utils import format_datetime
 
+from notebase.config import Config
+from notebase.errors import Problem, Severity
 from notebase.model import Entry
 from notebase.site import Site
 from notebase.urls import absolute
@@ -21,6 +23,17 @@ from notebase.writer import Writer
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def relative_links_warning(config: Config) -> list[Problem]:
+    """Warn once when base_url is no full address, so feed, sitemap and 404 links come out relative."""
+    if re.match(r"https?://[^/\s]", config.base_url):
+        return []
+    return [Problem("notebase.yaml", 0,
+                    f"base_url '{config.base_url}' is not a full address, so links in feeds, the sitemap "
+                    "and 404.html are relative (feed readers and search engines need full ones)",
+                    "set base_url: https://<your site>/ in notebase.yaml, or pass --base-url URL",
+                    Severity.WARNING)]
 
 
 def clean(text: str | None) -> str:

@@ -42,7 +42,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from notebase.config import Config
 from notebase.entries import TYPE_ALIASES
 from notebase.model import Entry, EntryType
-from notebase.search.analysis import STOP_WORDS, terms
+from notebase.search.analysis import LATIN_TERM, STOP_WORDS, terms
 from notebase.search.glossary import load_glossary
 from notebase.search.schema import FIELD_BOOSTS, to_document
 from notebase.search.scoring import B, K1
@@ -56,7 +56,6 @@ PARALLEL_DOCS = 2000  # below this, starting processes costs more than it saves
 CHUNK_CHARS = 24_000  # aim for text chunks about this size: a page of hits loads up to ten
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 FIELDS = tuple(FIELD_BOOSTS)  # ("head", "body")
-_LATIN = re.compile(r"[a-z0-9]{2,}")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 _PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
 
@@ -104,7 +103,7 @@ def term_counts(text: str) -> Counter:
     every Hangul bigram as the pairs at even offsets of each run, then at odd offsets.
     """
     norm = unicodedata.normalize("NFKC", text).lower()
-    found = Counter(_LATIN.findall(norm))
+    found = Counter(LATIN_TERM.findall(norm))
     runs = _HANGUL_RUN.findall(norm)
     found.update(run for run in runs if len(run) == 1)
     found.update(_PAIR.findall("\x00".join(runs)))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from notebase.model import Entry
 
 # Bump when the schema, the analyzer or what a document holds changes: older indexes rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: C++ and C# are tokens; whether a date was inferred is kept
 INDEX_NAME = "entries"
 # Title, paper title, tags and people/venue words share one short "head" field weighted above the
 # body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
@@ -89,6 +89,7 @@ def make_schema() -> Schema:
         source=STORED(),
         url=STORED(),
         summary=STORED(),
+        inferred=STORED(),  # "1" when the date was guessed (shown as `~`, as `list` does)
     )
 
 
@@ -110,6 +111,7 @@ def to_document(entry: Entry) -> dict[str, str]:
         "source": str(entry.source),
         "url": entry.url or "",
         "summary": entry.summary,
+        "inferred": "1" if entry.date_inferred else "",
     }
 
 
