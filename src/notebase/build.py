@@ -18,6 +18,7 @@ from pathlib import Path
 from notebase import __version__
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
+from notebase.files import scan
 from notebase.urls import page_of
 
 STATE = "site-state.json"
@@ -77,12 +78,18 @@ def scan_inputs(config: Config) -> tuple[str, list[str]]:
 
     skip = {str(config.output_path), str(config.cache_path)}
     notes_files: list[str] = []
-    for folder in [config.notes_path, *template_dirs(config)]:
+    h.update(str(config.notes_path).encode())
+    for rel, path in scan(config).files:  # only what may be read: links leading outside are left out
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8", "surrogatepass"))
+        notes_files.append(rel)
+    for folder in template_dirs(config):
         h.update(str(folder).encode())
         for rel, size, mtime in _tree(str(folder), skip):
             h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
-            if folder == config.notes_path:
-                notes_files.append(rel)
     for name in ("notebase.yaml", "notebase.yml"):
         try:
             st = os.stat(config.root / name)

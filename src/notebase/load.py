@@ -12,11 +12,12 @@ from notebase.config import Config
 from notebase.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity, once_each
 from notebase.model import Entry
-from notebase.files import FEED_EXTENSIONS, Stamp, discover, stamp
+from notebase.files import FEED_EXTENSIONS, Stamp, scan, stamp
 from notebase.readers.feed import feed_start, read_feed
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
 from notebase.readers.text import decode_bytes
+from notebase.sandbox import Refused, read_inside, refused_problem
 from notebase.slug import slugify
 
 
@@ -68,8 +69,10 @@ def read_source(path: Path, config: Config) -> tuple[list[RawNote], list[Problem
     """Read one file into raw notes; a file that cannot be read gives a problem instead."""
     rel = path.relative_to(config.notes_path).as_posix()
     try:
-        data = path.read_bytes()
+        data = read_inside(config.notes_path, path)
         mtime = path.stat().st_mtime
+    except Refused as exc:
+        return [], [refused_problem(rel, exc)]
     except OSError as exc:
         return [], [Problem(rel, 1, f"cannot read file: {exc.strerror}", "check its permissions")]
     decoded, problems = decode_bytes(data, rel, config.max_file_size)
@@ -95,7 +98,12 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
             continue
         side_rel = sidecar.relative_to(config.notes_path).as_posix()
         try:
-            data = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig")) or {}
+            data = yaml.safe_load(read_inside(config.notes_path, sidecar).decode("utf-8-sig")) or {}
+        except Refused as exc:
+            return settings, [refused_problem(side_rel, exc)]
+        except OSError as exc:
+            return settings, [Problem(side_rel, 1, f"cannot read feed settings: {exc.strerror}",
+                                      "check its permissions")]
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             return settings, [Problem(side_rel, mark.line + 1 if mark else 1, f"invalid feed settings: {exc}",
@@ -165,13 +173,14 @@ PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it sa
 
 def load(config: Config, jobs: int | None = None) -> LoadResult:
     """Load every note and feed under the notes folder; never stops at a bad file."""
-    paths = discover(config)
+    tree = scan(config)
+    paths = [Path(path) for _, path in tree.notes]
     loaded = load_some(paths, config, jobs)
     entries = [e for f in loaded for e in f.entries]
     keys = [id_key(e, line) for f in loaded for e, line in zip(f.entries, f.explicit)]
     ids, id_problems = unique_ids(keys)
     entries = [replace(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
-    problems = sorted(once_each([p for f in loaded for p in f.problems]) + id_problems,
+    problems = sorted(once_each([*tree.problems, *(p for f in loaded for p in f.problems)]) + id_problems,
                       key=lambda p: (p.path, p.line))
     return LoadResult(tuple(entries), tuple(problems), len(paths),
                       loads=tuple(loaded), id_keys=tuple(keys))

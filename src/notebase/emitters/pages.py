@@ -19,6 +19,7 @@ from notebase.errors import Problem, Severity
 from notebase.markup import render
 from notebase.model import Entry
 from notebase.render import page_context
+from notebase.sandbox import Refused, read_inside, refused_problem
 from notebase.site import Site
 from notebase.urls import output_file
 from notebase.writer import Writer
@@ -99,7 +100,9 @@ def render_range(site: Site, env: Environment, writer: Writer, start: int, stop:
                                         "raster images are", "convert it to PNG or JPEG", Severity.WARNING))
                 continue
             try:
-                writer.copy(rel, notes / image)
+                writer.write(rel, read_inside(notes, notes / image))
+            except Refused as exc:
+                problems.append(refused_problem(image, exc))
             except OSError as exc:
                 problems.append(Problem(entry.source.path, entry.body_line, f"cannot copy image '{image}': "
                                         f"{exc.strerror or exc}", "check the image path", Severity.WARNING))
