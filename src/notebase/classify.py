@@ -177,7 +177,9 @@ def is_descriptive_stem(stem: str) -> bool:
         return False
     if date_from_filename(name) is not None and not name.strip("0123456789-_. "):
         return True  # a daily note: `2023-09-12`
-    return (" " in name and any(ch.isalpha() for ch in name)) or _HANGUL_WORD.search(name) is not None
+    # A slug (`kcc-2024-참관기`) was made by a tool; spaces, or Hangul written as is, by a person.
+    slug = "-" in name or "_" in name
+    return (" " in name and any(ch.isalpha() for ch in name)) or (not slug and _HANGUL_WORD.search(name) is not None)
 
 
 def is_breadcrumb(line: str) -> bool:

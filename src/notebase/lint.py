@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from notebase.errors import Problem, Severity
 from notebase.extract import venue_year
 from notebase.markup import IMAGE_EXTS, wikilink_key
+from notebase.eventinfo import event_name
 from notebase.model import ConferenceLog, Entry, PaperSummary
 from notebase.site import Site
 
@@ -267,10 +268,13 @@ def _names_event(entry: ConferenceLog) -> bool:
     # The event defaults to the title, so an event equal to the title is taken as unstated
     # unless the title itself reads as an event: a year, a known venue, or a word like 학회.
     event = entry.event.strip()
-    if event and event != entry.title:
+    years = {d.year for d in (entry.start, entry.date) if d is not None}
+    derived = {entry.title, event_name(entry.title)} | {event_name(entry.title, y) for y in years}
+    if event and event not in derived:
         return True
-    low = event.casefold()
-    return bool(_YEAR.search(event) or any(w in low for w in _EVENT_WORDS) or venue_year(event)[0])
+    title = entry.title
+    low = title.casefold()
+    return bool(_YEAR.search(title) or any(w in low for w in _EVENT_WORDS) or venue_year(title)[0])
 
 
 # --- 4. duplicate titles -------------------------------------------------------------------------

@@ -14,7 +14,8 @@ _STRONG_PAPER = re.compile(r"arxiv\.org/(?:abs|pdf)/|doi\.org/|\bdoi:\s{0,2}10\.
                            r"aclanthology\.org|openaccess\.thecvf")
 _PAPER_WORDS = ("논문", "paper", "arxiv", "abstract", "초록", "저자", "proceedings")
 _PAPER_TITLE = ("논문", "paper")
-_REVIEW_TITLE = ("리뷰", "review", "요약", "summary", "읽기", "reading")
+_REVIEW_TITLE = ("리뷰", "review", "요약", "summary")
+_LIST_TITLE = ("목록", "reading list", "awesome", "links", "모음", "list of")
 _PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "한줄요약", "contribution", "related work",
                    "motivation", "abstract", "제안 방법", "proposed method")
 _CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
@@ -76,7 +77,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     labelled = facts is not None and facts.labelled
     if facts is not None and facts.cited >= 4 and not labelled and not facts.links:
         paper = min(paper, 3)  # an essay or reading list that cites many papers reviews none
-    if not_event and not labelled:
+    if (not_event or any(w in title for w in _LIST_TITLE)) and not labelled:
         paper = min(paper, 3)  # a lecture, a meeting or a project log that mentions papers
     conf_hits = sum(1 for w in _CONF_WORDS if w in low)
     # One stray "Conference" is usually a citation; a log of a conference says several such words.

@@ -188,6 +188,8 @@ def config_text(title: str, language: str) -> str:
 
 
 def _yaml_scalar(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
