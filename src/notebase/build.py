@@ -22,6 +22,7 @@ from notebase.files import scan
 from notebase.urls import page_of
 
 STATE = "site-state.json"
+LOCK = "build.lock"
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -120,7 +121,19 @@ def _site_intact(config: Config, files: int) -> bool:
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
           index: bool = True, force: bool = False) -> BuildReport:
     """Build the site into the output folder (atomically) and bring the search index up to date."""
+    from notebase.crash import exclusive
+    from notebase.search.index import tidy
+    from notebase.writer import tidy_output
+
     check_output(config)
+    # One build at a time: the lock dies with a killed build, whose staging folder is then removed.
+    with exclusive(config.cache_path / LOCK):
+        tidy_output(config.output_path)
+        tidy(config)
+        return _build(config, jobs, progress, index, force)
+
+
+def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool) -> BuildReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
 

@@ -196,16 +196,13 @@ def _index_summary(report) -> str:
 @_root_option
 def index_command(rebuild: bool, strict: bool) -> None:
     """Build or update the search index alone, reading only notes changed since the last run."""
-    import shutil
     import time
 
-    from notebase.search.index import index_path, update
+    from notebase.search.index import update
 
     config = _config()
     started = time.perf_counter()
-    if rebuild:
-        shutil.rmtree(index_path(config), ignore_errors=True)
-    report = update(config)
+    report = update(config, rebuild=rebuild)  # searches meanwhile use the old index until the new one is in
     code = _report(list(report.problems), strict)
     click.echo(f"{_index_summary(report)} (read {report.files_read} files in "
                f"{time.perf_counter() - started:.2f} s)", err=True)

@@ -51,7 +51,7 @@ class Writer:
 
     def start(self) -> None:
         """Clear what an interrupted build left behind and make an empty staging folder."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        tidy_output(self.output)
         self.staging.mkdir(parents=True)
 
     def write(self, rel: str, data: bytes) -> None:
@@ -87,7 +87,7 @@ class Writer:
     def commit(self) -> None:
         """Swap the staged site in for the old one and record the manifest."""
         if self.output.exists():
-            if not _exchange(self.staging, self.output):
+            if not exchange(self.staging, self.output):
                 old = self.output.with_name(f".{self.output.name}.old")
                 shutil.rmtree(old, ignore_errors=True)
                 os.rename(self.output, old)
@@ -102,6 +102,15 @@ class Writer:
     def abort(self) -> None:
         """Throw the staged files away; the old site stays as it was."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def tidy_output(output: Path) -> None:
+    """Remove the staging and old folders a killed build left beside the output folder.
+
+    Only while no other build runs (`build` holds its lock): they are that build's otherwise.
+    """
+    for name in (f".{output.name}.staging", f".{output.name}.old"):
+        shutil.rmtree(output.with_name(name), ignore_errors=True)
 
 
 def read_manifest(path: Path) -> dict[str, str]:
@@ -121,7 +130,7 @@ def write_manifest(path: Path, digests: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

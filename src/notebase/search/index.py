@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from notebase.config import Config
+from notebase.crash import remove_leftovers
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.files import fingerprint, stamp, walk
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
+from notebase.writer import exchange
 
 if TYPE_CHECKING:
     from notebase.incremental import Delta, Snapshot
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 SNAPSHOT = "snapshot.json"
 STAMPS = "stamps.json"
+REBUILD_ASKED = "rebuilt as asked"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,12 @@ class IndexLocked(NotebaseError):
 def index_path(config: Config) -> Path:
     """Return the folder of the search index."""
     return config.cache_path / "index"
+
+
+def tidy(config: Config) -> None:
+    """Remove the half-built and swapped-out index folders of killed runs (not those of runs going on)."""
+    path = index_path(config)
+    remove_leftovers(path.parent, (f"{path.name}.new-", f"{path.name}.old-"))
 
 
 def read_snapshot(path: Path) -> tuple[Snapshot | None, str]:
@@ -96,15 +105,19 @@ def _check(path: Path, snapshot: Snapshot) -> str:
 
 
 def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = None,
-           wait: bool = True) -> IndexReport:
+           wait: bool = True, rebuild: bool = False) -> IndexReport:
     """Bring the index in step with the notes: incrementally when it can, else rebuild it.
 
     Pass `loaded` when the caller has just loaded every note (as `build` does), so nothing is read
     twice; otherwise only the files whose stamp changed since the last update are read. Without
-    `wait`, an index locked by another process raises IndexLocked at once.
+    `wait`, an index locked by another process raises IndexLocked at once. With `rebuild` the
+    index is built from scratch beside the old one, which answers searches until it is swapped out.
     """
     path = index_path(config)
+    tidy(config)
     snapshot, why = read_snapshot(path)
+    if rebuild:
+        snapshot, why = None, REBUILD_ASKED
     if snapshot is not None:
         why = _check(path, snapshot)
         if why:
@@ -121,7 +134,7 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
         added, updated = _apply(path, delta, snapshot, wait)
         rebuilt = ""
     problems = delta.problems
-    if rebuilt and rebuilt != "no index yet":
+    if rebuilt and rebuilt not in ("no index yet", REBUILD_ASKED):
         problems = (Problem(_display(path, config), 1, f"search index rebuilt: {rebuilt}",
                             "nothing to do; this is reported so a damaged disk does not go unnoticed",
                             Severity.WARNING),) + problems
@@ -236,7 +249,10 @@ def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
 
 
 def _swap(fresh: Path, path: Path) -> None:
-    """Put `fresh` where `path` is, with only a moment in which neither exists."""
+    """Put `fresh` where `path` is: in one step where Linux can, else with a moment in which neither exists."""
+    if path.exists() and exchange(fresh, path):
+        shutil.rmtree(fresh, ignore_errors=True)  # the old index, now
+        return
     old = path.with_name(f"{path.name}.old-{os.getpid()}")
     if path.exists():
         os.replace(path, old)
