@@ -86,6 +86,16 @@ class Writer:
 
     def commit(self) -> None:
         """Swap the staged site in for the old one and record the manifest."""
+        # The manifest is written first: on a full disk that fails with the old site still in place.
+        manifest = stage_manifest(self.manifest_path, self.written)
+        try:
+            self._swap()
+        except BaseException:
+            manifest.unlink(missing_ok=True)
+            raise
+        os.replace(manifest, self.manifest_path)
+
+    def _swap(self) -> None:
         if self.output.exists():
             if not exchange(self.staging, self.output):
                 old = self.output.with_name(f".{self.output.name}.old")
@@ -97,7 +107,6 @@ class Writer:
                 shutil.rmtree(self.staging, ignore_errors=True)  # the old site, now staged
         else:
             os.rename(self.staging, self.output)
-        write_manifest(self.manifest_path, self.written)
 
     def abort(self) -> None:
         """Throw the staged files away; the old site stays as it was."""
@@ -124,10 +133,19 @@ def read_manifest(path: Path) -> dict[str, str]:
 
 def write_manifest(path: Path, digests: dict[str, str]) -> None:
     """Record every site file's digest, replacing the file atomically."""
+    os.replace(stage_manifest(path, digests), path)
+
+
+def stage_manifest(path: Path, digests: dict[str, str]) -> Path:
+    """Write the digests beside the manifest `path`; return that file, which a rename then puts in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a half-written file would hold on to the last of a full disk
+        raise
+    return tmp
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -101,12 +101,15 @@ def render_range(site: Site, env: Environment, writer: Writer, start: int, stop:
                                         "raster images are", "convert it to PNG or JPEG", Severity.WARNING))
                 continue
             try:
-                writer.write(rel, read_inside(notes, notes / image))
+                data = read_inside(notes, notes / image)
             except Refused as exc:
                 problems.append(refused_problem(image, exc))
+                continue
             except OSError as exc:
                 problems.append(Problem(entry.source.path, entry.body_line, f"cannot copy image '{image}': "
                                         f"{exc.strerror or exc}", "check the image path", Severity.WARNING))
+                continue
+            writer.write(rel, data)  # outside the try: a full disk stops the build, it is no image problem
     return problems
 
 
