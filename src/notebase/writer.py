@@ -66,7 +66,7 @@ class Writer:
         self.rewritten += 1
 
     def copy(self, rel: str, source: Path) -> None:
-        """Stage a copy of a file (an image, a static asset), linked when unchanged."""
+        """Stage a copy of a theme file (a static asset), linked when unchanged; notes go through sandbox."""
         data = source.read_bytes()
         self.write(rel, data)
 
