@@ -224,21 +224,13 @@ def _index_summary(report) -> str:
 @_root_option
 def index_command(rebuild: bool, strict: bool) -> None:
     """Build or update the search index alone, reading only notes changed since the last run."""
-    import shutil
     import time
 
-    from notebase.search.index import index_path, update
+    from notebase.search.index import update
 
     config = _config()
     started = time.perf_counter()
-    existed = rebuild and index_path(config).exists()
-    if rebuild:
-        shutil.rmtree(index_path(config), ignore_errors=True)
-    report = update(config)
-    if existed and report.rebuilt == "no index yet":
-        import dataclasses
-
-        report = dataclasses.replace(report, rebuilt="from scratch, as asked")
+    report = update(config, rebuild=rebuild)  # searches meanwhile use the old index until the new one is in
     code = _report(list(report.problems), strict)
     click.echo(f"{_index_summary(report)} (read {count(report.files_read, 'file')} in "
                f"{time.perf_counter() - started:.2f} s)", err=True)

@@ -74,6 +74,7 @@ def scan(config: Config) -> Tree:
                     problems.append(folder_problem(prefix or config.notes_dir, exc))
                 continue
             subfolders = []
+            linked = folder != real  # reached through a link: real paths differ from the ones walked
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):
@@ -83,9 +84,10 @@ def scan(config: Config) -> Tree:
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.path not in skip and name.lower() not in template_names \
                             and (prefix + name).lower() not in template_names:
-                        subfolders.append((entry.path, prefix + name + "/", os.path.join(real, name)))
+                        subfolders.append((entry.path, prefix + name + "/",
+                                           os.path.join(real, name) if linked else entry.path))
                 elif entry.is_file(follow_symlinks=False):
-                    add(prefix + name, entry.path, os.path.join(real, name))
+                    add(prefix + name, entry.path, os.path.join(real, name) if linked else entry.path)
                 elif name.lower().endswith(NOTE_EXTENSIONS):  # a pipe would hang the read
                     problems.append(refused_problem(prefix + name, not_a_file(entry.path)))
             stack.extend(reversed(subfolders))

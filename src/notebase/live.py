@@ -70,10 +70,6 @@ class LiveWriter:
         self.digests[rel] = key
         self.changed.append(rel)
 
-    def copy(self, rel: str, source: Path) -> None:
-        """Copy a file (an image) in, unless unchanged."""
-        self.write(rel, source.read_bytes())
-
     def remove(self, rel: str) -> None:
         """Delete a file that is no longer produced, and its folder when that is left empty."""
         self.digests.pop(rel, None)

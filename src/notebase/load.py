@@ -145,7 +145,8 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad
     pickled back, so fewer crossings beat an idle parent.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from notebase.crash import worker_pool
 
     share = len(paths) // jobs
     mine, theirs = paths[:share], paths[share:]
@@ -154,7 +155,7 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad
     size = max(50, -(-len(theirs) // ((jobs - 1) * 8)))
     # fork starts workers without re-importing anything; elsewhere the default start method works too.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool:
+    with worker_pool(jobs - 1, method) as pool:  # workers that die with this process
         futures = [pool.submit(load_files, theirs[i:i + size], config) for i in range(0, len(theirs), size)]
         parts = [load_files(mine, config)] + [f.result() for f in futures]
     return [loaded for part in parts for loaded in part]

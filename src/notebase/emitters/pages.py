@@ -10,11 +10,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateNotFound
 
+from notebase.crash import worker_pool
 from notebase.errors import Problem, Severity
 from notebase.markup import render
 from notebase.model import Entry
@@ -100,12 +101,15 @@ def render_range(site: Site, env: Environment, writer: Writer, start: int, stop:
                                         "raster images are", "convert it to PNG or JPEG", Severity.WARNING))
                 continue
             try:
-                writer.write(rel, read_inside(notes, notes / image))
+                data = read_inside(notes, notes / image)
             except Refused as exc:
                 problems.append(refused_problem(image, exc))
+                continue
             except OSError as exc:
                 problems.append(Problem(entry.source.path, entry.body_line, f"cannot copy image '{image}': "
                                         f"{exc.strerror or exc}", "check the image path", Severity.WARNING))
+                continue
+            writer.write(rel, data)  # outside the try: a full disk stops the build, it is no image problem
     return problems
 
 
@@ -141,7 +145,7 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
             mine = count // jobs
             size = -(-(count - mine) // ((jobs - 1) * 4))  # small shares even out slow and fast entries
             bounds = [(i, min(i + size, count)) for i in range(mine, count, size)]
-            with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            with worker_pool(jobs - 1, "fork") as pool:  # workers that die with this process
                 futures = {pool.submit(_worker, a, b): b - a for a, b in bounds}
                 done = [_render_share(site, env, writer, 0, mine)]
                 finished = mine

@@ -33,13 +33,13 @@ import re
 import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from operator import sub
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from notebase.config import Config
+from notebase.crash import worker_pool
 from notebase.entries import TYPE_ALIASES
 from notebase.model import Entry, EntryType
 from notebase.search.analysis import LATIN_TERM, STOP_WORDS, terms
@@ -186,10 +186,10 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
             for bounds in mine:
                 absorb(_segment(*bounds))
         else:
-            context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
             gc.freeze()  # keep the children's collector from copying every shared page
             try:
-                with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
+                # fork: children inherit the texts, nothing to pickle; they die with this process
+                with worker_pool(parts - 1, "fork") as pool:
                     results = pool.map(_segment, *zip(*theirs))  # in order, as they finish
                     for bounds in mine:
                         absorb(_segment(*bounds))
