@@ -239,3 +239,41 @@ def test_conference_from_a_trip_report_title():
     entry, _ = one("# ICLR 2024 참관기\n\n2024/5/7 ~ 2024/5/11 비엔나에서 열린 학회에 다녀왔다. 키노트와 포스터 세션.\n")
     assert entry.type is EntryType.CONFERENCE
     assert (entry.event, entry.start, entry.end) == ("ICLR 2024", D(2024, 5, 7), D(2024, 5, 11))
+
+
+# --- dates from git -------------------------------------------------------------------------------
+
+def _git(cwd, *args, when=None):
+    import os
+    import subprocess
+
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL="/dev/null")
+    if when:
+        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def test_undated_notes_take_their_first_commit_date_in_a_git_work_tree(tmp_path):
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    files = {"undated.md": "# 날짜 없는 메모\n\n본문\n", "dated.md": "---\ntitle: D\ndate: 2020-02-02\n---\nx\n"}
+    load_kb(tmp_path, files)  # writes the notes
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "first", when="2021-03-04T12:00:00")
+    (tmp_path / "notes" / "undated.md").write_text("# 날짜 없는 메모\n\n고친 본문\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-qam", "edit", when="2023-05-06T12:00:00")
+    (tmp_path / "notes" / "new.md").write_text("# 아직 커밋 안 한 메모\n", encoding="utf-8")
+    by_path = {e.source.path: e for e in load_kb(tmp_path, {}).entries}
+    assert (by_path["undated.md"].date, by_path["undated.md"].date_source) == (D(2021, 3, 4), "git")
+    assert by_path["undated.md"].date_inferred  # still a guess, marked ~
+    assert by_path["dated.md"].date_source == "front matter"
+    assert by_path["new.md"].date_source == "mtime"  # not committed yet: the file's time
+
+
+def test_outside_git_the_file_time_dates_an_undated_note(tmp_path):
+    entry = load_kb(tmp_path, {"memo.md": "# 메모\n\n본문\n"}).entries[0]
+    assert entry.date_source == "mtime" and entry.date_inferred

@@ -125,7 +125,7 @@ def list_command(type_, tag, since, until, month, as_json) -> None:
 def check(strict: bool) -> None:
     """Report every problem without building: load errors, broken links, missing fields, duplicates, future dates."""
     from notebase.build import scan_inputs
-    from notebase.lint import lint
+    from notebase.lint import lint, undated_summary
     from notebase.load import load
     from notebase.site import assemble
 
@@ -135,6 +135,9 @@ def check(strict: bool) -> None:
     # Ordered and de-duplicated as the build's report is, so the two read alike.
     problems = sorted(dict.fromkeys([*result.problems, *lint(site)]), key=lambda p: (p.path, p.line, p.message))
     code = _report(problems, strict)
+    undated = undated_summary(result.entries)
+    if undated:
+        click.echo(undated, err=True)
     errors = sum(1 for p in problems if p.severity.value == "error")
     counts = {t: sum(1 for e in result.entries if e.type.value == t) for t in ("paper", "conference", "tip")}
     click.echo(f"{count(len(result.entries), 'entry', 'entries')} from {count(result.files, 'file')} "

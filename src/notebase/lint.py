@@ -14,7 +14,7 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from notebase.errors import Problem, Severity
 from notebase.extract import venue_year
@@ -311,7 +311,22 @@ _DATE_HINTS = {
     "feed channel": "the feed dates this item so; check the feed",
     "filename": "the date was read from the file name; rename the file or set date: in the front matter",
     "mtime": "the date is the file's modification time; set date: in the front matter",
+    "git": "the date is the file's first commit; set date: in the front matter",
 }
+
+
+def undated_summary(entries: Iterable[Entry]) -> str | None:
+    """One line about the notes that state no date anywhere, so git or the file's time dates them.
+
+    Not a warning: an undated note is no mistake, and `--strict` should not fail for it.
+    """
+    undated = sorted({e.source.path for e in entries if e.date_source in ("git", "mtime")})
+    if not undated:
+        return None
+    shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+    count = f"{len(undated)} note{'s' if len(undated) > 1 else ''} state{'' if len(undated) > 1 else 's'}"
+    return (f"{count} no date anywhere, so the first commit or the file's time dates them (marked ~): {shown}"
+            " — add date: YYYY-MM-DD to the front matter, or start the file name with the date")
 
 
 def future_dates(site: Site, today: dt.date) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ from notebase.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity, once_each
 from notebase.model import Entry
 from notebase.files import FEED_EXTENSIONS, Stamp, scan, stamp
+from notebase.gitdates import first_commit_dates
 from notebase.readers.feed import feed_start, read_feed
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
@@ -165,8 +166,34 @@ def load_some(paths: list[Path], config: Config, jobs: int | None = None) -> lis
     """Load files, in parallel when there are enough of them to pay for the processes."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        return load_parallel(paths, config, jobs)
-    return load_files(paths, config)
+        return with_git_dates(load_parallel(paths, config, jobs), config)
+    return with_git_dates(load_files(paths, config), config)
+
+
+def with_git_dates(loaded: list[FileLoad], config: Config) -> list[FileLoad]:
+    """Date the undated entries by their file's first commit when the notes are in a git work tree."""
+    if not any(e.date_source == "mtime" for f in loaded for e in f.entries):
+        return loaded  # the usual case: no git call at all
+    dates = first_commit_dates(config.notes_path)
+    if not dates:
+        return loaded
+    out = []
+    for f in loaded:
+        when = dates.get(f.rel)
+        if when is None or not any(e.date_source == "mtime" for e in f.entries):
+            out.append(f)
+            continue
+        out.append(replace(f, entries=tuple(_redated(e, when) if e.date_source == "mtime" else e
+                                            for e in f.entries)))
+    return out
+
+
+def _redated(entry: Entry, when) -> Entry:
+    changes = {"date": when, "date_source": "git"}
+    for key in ("start", "end"):  # a conference log's days default to its date
+        if getattr(entry, key, None) == entry.date:
+            changes[key] = when
+    return replace(entry, **changes)
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it saves

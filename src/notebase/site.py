@@ -10,7 +10,7 @@ import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -305,3 +305,16 @@ def _related(entries: list[Entry], tags: Taxonomy) -> dict[str, tuple[str, ...]]
         if best:
             related[entry.id] = best
     return related
+
+
+def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:
+    """Return up to n of the newest entries, stated dates first, in their date order.
+
+    A note whose date is only a guess (file time, first commit, a date in prose) fills the list
+    only when too few dated ones exist, so a freshly cloned folder of undated notes never pushes
+    the real news off the home page and the feeds.
+    """
+    chosen = [i for i, e in enumerate(entries) if not e.date_inferred][:n]
+    if len(chosen) < n:
+        chosen += [i for i, e in enumerate(entries) if e.date_inferred][: n - len(chosen)]
+    return tuple(entries[i] for i in sorted(chosen))

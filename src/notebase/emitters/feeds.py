@@ -16,7 +16,7 @@ from email.utils import format_datetime
 from notebase.config import Config
 from notebase.errors import Problem, Severity
 from notebase.model import Entry
-from notebase.site import Site
+from notebase.site import Site, newest_stated
 from notebase.urls import absolute
 from notebase.writer import Writer
 
@@ -111,9 +111,10 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
 
 def feed_sets(site: Site) -> Iterator[tuple[str, str, tuple[Entry, ...]]]:
     """Yield each feed pair's page path, title and entries: the site's, then one per tag."""
-    yield "", site.config.title, tuple(site.entries[:FEED_SIZE])
+    yield "", site.config.title, newest_stated(site.entries, FEED_SIZE)
     for term in site.tags.terms:
-        yield term.path, f"{site.config.title} — #{term.label}", tuple(site.entry(i) for i in term.ids[:FEED_SIZE])
+        yield term.path, f"{site.config.title} — #{term.label}", newest_stated([site.entry(i) for i in term.ids],
+                                                                               FEED_SIZE)
 
 
 def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) -> list[tuple[str, bytes]]:
