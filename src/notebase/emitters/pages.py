@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ from notebase.errors import Problem, Severity
 from notebase.markup import render
 from notebase.model import Entry
 from notebase.render import page_context
-from notebase.site import Site
+from notebase.site import Site, extra_value
+from notebase.tags import tag_key
 from notebase.urls import output_file
 from notebase.writer import Writer
 
@@ -28,6 +30,7 @@ from notebase.writer import Writer
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico")
 PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
 _LANG = {"ko": "ko", "en": "en"}
+_CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,24 @@ def template_for(entry: Entry, env: Environment) -> str:
     return f"{entry.type.value}.html"
 
 
+def unique_tags(tags) -> list[str]:
+    """Return an entry's tags one per tag key (the first spelling), leaving out those with no key."""
+    return list({key: tag for tag in reversed(tags) if (key := tag_key(tag))}.values())[::-1]
+
+
+def css_classes(entry: Entry) -> list[str]:
+    """Return the classes an entry's `cssclasses` (Obsidian; `cssclass` of old) asks for on its <article>.
+
+    Only plain class names pass (letters, digits, `-`, `_`): a note never adds markup or an attribute.
+    """
+    value = extra_value(entry, "cssclasses")
+    if value is None:
+        value = extra_value(entry, "cssclass")
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", value) if isinstance(value, str) else []
+    names = [str(item).strip() for item in items if isinstance(item, (str, int))]
+    return list(dict.fromkeys(n for n in names if _CLASS.fullmatch(n)))[:20]
+
+
 def entry_context(site: Site, entry: Entry, index: int) -> dict:
     """Return everything the template of the entry at `index` needs, its body rendered and sanitised."""
     path = site.paths[entry.id]
@@ -59,7 +80,8 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
     context = page_context(site.config, path)
     context.update(
         entry=entry, rendered=rendered, page_lang=_LANG.get(entry.lang, site.config.language),
-        tags=[(tag, site.tag_path(tag)) for tag in dict.fromkeys(entry.tags)],
+        tags=[(tag, site.tag_path(tag)) for tag in unique_tags(entry.tags)],
+        css_classes=css_classes(entry),
         backlinks=[site.entry(i) for i in site.backlinks.get(entry.id, ())],
         related=[site.entry(i) for i in site.related.get(entry.id, ())],
         paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
