@@ -205,7 +205,7 @@ def test_cli_build_reports_problems_and_still_builds_the_rest(tmp_path):
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "build"])
     assert result.exit_code == 1
     assert "broken.md:3: invalid YAML" in result.output
-    assert "built site/ from" in result.output and "1 error" in result.output
+    assert "built site/ from" in result.output and "; 1 error, " in result.output
     assert (tmp_path / "site" / "papers").is_dir()
     again = CliRunner().invoke(cli, ["--root", str(tmp_path), "build"])
     assert again.exit_code == 1 and "broken.md:3:" in again.output and "up to date" in again.output

@@ -92,7 +92,7 @@ def scan_inputs(config: Config) -> tuple[str, list[str]]:
         h.update(str(folder).encode())
         for rel, size, mtime in _tree(str(folder), skip):
             h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
-    for name in ("notebase.yaml", "notebase.yml"):
+    for name in ("notebase.yaml", "notebase.yml", ".gitignore"):  # .gitignore: it can leave notes out
         try:
             st = os.stat(config.root / name)
             h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())

@@ -264,6 +264,7 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
     """
     from notebase.search.engine import search
     from notebase.search.parse import Filter, QueryError, date_range, parse
+    from notebase.tags import tag_key
 
     text = " ".join(words)
     extra = []
@@ -272,7 +273,7 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
         if type_:
             extra += parse(f"type:{type_}").filters
         if tag:
-            extra.append(Filter("tag", (tag.lstrip("#").lower(),)))
+            extra.append(Filter("tag", (tag_key(tag),)))
         if since or until:
             extra.append(Filter("date", (date_range(f"{since or ''}..{until or ''}"),)))
         results, report = search(_config(), text, filters=tuple(extra), limit=limit)

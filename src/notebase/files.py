@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import bisect
 import errno
-import fnmatch
 import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,7 @@ def scan(config: Config) -> Tree:
     skip = {str(config.output_path), str(config.cache_path)}
     # Obsidian and Templater keep note templates in the vault: `{{date}}` placeholders, never notes.
     template_names = {name.strip("/").lower() for name in config.templates}
+    excluded = excluder(config)
     notes: list[tuple[str, str]] = []
     files: list[tuple[str, str]] = []
     problems: list[Problem] = []
@@ -57,7 +58,7 @@ def scan(config: Config) -> Tree:
         files.append((rel, path))
         if not rel.lower().endswith(NOTE_EXTENSIONS) or real in note_files:
             return
-        if config.exclude and any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude):
+        if excluded is not None and excluded(rel):
             return
         note_files.add(real)
         notes.append((rel, path))
@@ -141,6 +142,40 @@ def walk(config: Config) -> list[tuple[str, str]]:
     return list(scan(config).notes)
 
 
+def gitignore_lines(config: Config) -> list[str]:
+    """Return the lines of the root's .gitignore, or [] when there is none."""
+    try:
+        return (config.root / ".gitignore").read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def excluder(config: Config) -> Callable[[str], bool] | None:
+    """Return a test of notes-relative paths against `exclude` and the root's .gitignore, or None if neither.
+
+    Both follow .gitignore rules (pathspec's GitIgnoreSpec): `private` skips `private/` at any depth,
+    `/top.md` only at the top, `!keep.md` takes a file back. `exclude` is relative to the notes
+    folder; the .gitignore to the root, as git reads it.
+    """
+    ignored = gitignore_lines(config)
+    if not config.exclude and not ignored:
+        return None
+    import pathspec
+
+    own = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+    repo = pathspec.GitIgnoreSpec.from_lines(ignored) if ignored else None
+    try:
+        prefix = config.notes_path.relative_to(config.root.resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+    except ValueError:
+        prefix = ""
+
+    def excluded(rel: str) -> bool:
+        return bool((own is not None and own.match_file(rel)) or (repo is not None and repo.match_file(prefix + rel)))
+
+    return excluded
+
+
 def discover(config: Config) -> list[Path]:
     """Return the note and feed files under the notes folder, in `walk` order."""
     return [Path(path) for _, path in walk(config)]
@@ -164,5 +199,5 @@ def stamp(path: str | Path) -> Stamp:
 def fingerprint(config: Config, salt: str = "") -> str:
     """Return `salt:` and a digest of everything besides the files that changes how notes load."""
     settings = [__version__, salt, config.notes_dir, config.max_file_size, list(config.exclude),
-                list(config.templates), json.dumps(config.feeds, sort_keys=True, default=str)]
+                list(config.templates), gitignore_lines(config), json.dumps(config.feeds, sort_keys=True, default=str)]
     return f"{salt}:" + hashlib.blake2b(json.dumps(settings).encode(), digest_size=12).hexdigest()

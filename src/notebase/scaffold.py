@@ -19,6 +19,8 @@ WORKFLOW = ".github/workflows/pages.yml"
 _EXAMPLES = {
     "author": ("author: 홍길동",),
     "exclude": ('exclude: [private, "drafts/*.md"]   # as in .gitignore; the root\'s .gitignore counts too',),
+    "repo_url": ("repo_url: https://github.com/me/notes",),
+    "edit_uri": ("edit_uri: -/edit/main/notes/   (GitLab)",),
     "feeds": ("feeds:", "  feeds/lab-blog.xml: {type: paper, tags: [lab]}"),
     "glossary": ("glossary:", "  - 확산 모델 = diffusion model"),
 }

@@ -292,29 +292,16 @@ def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
 
 
 def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
-    """Tags as the index's KEYWORD field keeps them (stripped, lowercase): {key: (label, docs)}."""
-    found: dict[str, list[int]] = {}
-    spellings: dict[str, Counter] = {}
-    cleaned: dict[str, tuple[str, str]] = {}  # a site has few distinct tags: clean each once
-    for doc, entry in enumerate(docs):
-        for tag in entry.tags:
-            pair = cleaned.get(tag)
-            if pair is None:
-                label = tag.replace(",", " ").strip()  # to_document joins tags with commas
-                pair = cleaned[tag] = (label.lower(), label)
-            key, label = pair
-            if not key:
-                continue
-            ids = found.get(key)
-            if ids is None:
-                ids = found[key] = []
-                spellings[key] = Counter()
-            if ids[-1:] != [doc]:
-                ids.append(doc)
-            spellings[key][label] += 1
-    # The label is the spelling most entries use, ties to the first in code point order.
-    return {key: (min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], ids)
-            for key, ids in sorted(found.items())}
+    """Tags as the index and the site's tag pages key them (`tags.tag_key`, nested tags in their parents).
+
+    {key: (label, docs)}: the label is the spelling most entries use, as on the tag's page.
+    """
+    from notebase.site import tag_taxonomy
+
+    index = {entry.id: n for n, entry in enumerate(docs)}
+    taxonomy, _ = tag_taxonomy(list(docs))
+    return {term.key: (term.label, sorted(index[i] for i in term.ids))
+            for term in sorted(taxonomy.terms, key=lambda t: t.key)}
 
 
 def _tag_docs(tags: dict[str, tuple[str, list[int]]], codes: _Codes) -> dict[str, str]:

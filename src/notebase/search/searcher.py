@@ -314,7 +314,7 @@ class Searcher:
                                    if marker in filled))
         return Hit(
             id=fields["id"], type=fields["type"], title=title, date=dt.date.fromisoformat(fields["date"]),
-            tags=tuple(t for t in fields.get("tag", "").split(",") if t), lang=fields.get("lang", ""),
+            tags=tuple(t for t in fields.get("tags", "").split(",") if t), lang=fields.get("lang", ""),
             source=fields.get("source", ""), url=fields.get("url", ""), score=round(score, 4),
             snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
             expansions=used, date_inferred=bool(fields.get("inferred")),
