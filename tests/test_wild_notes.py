@@ -277,3 +277,47 @@ def test_undated_notes_take_their_first_commit_date_in_a_git_work_tree(tmp_path)
 def test_outside_git_the_file_time_dates_an_undated_note(tmp_path):
     entry = load_kb(tmp_path, {"memo.md": "# 메모\n\n본문\n"}).entries[0]
     assert entry.date_source == "mtime" and entry.date_inferred
+
+
+# --- weekly digests -------------------------------------------------------------------------------
+
+WEEKLY = """# 주간 논문 읽기
+
+매주 읽은 논문을 모읍니다.
+
+## 1주차 (2024-01-08)
+
+| 논문 | 링크 | 발표자 |
+|---|---|---|
+| Attention Is All You Need | [arXiv](https://arxiv.org/abs/1706.03762) | 김민준 |
+| Deep Residual Learning | [arXiv](https://arxiv.org/abs/1512.03385) | 이서연 |
+
+## 2주차 (2024-01-15)
+
+- [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805) — 마스크 언어 모델
+  - 발표: 박지훈
+- [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165)
+"""
+
+
+def test_a_weekly_digest_gives_one_paper_per_row():
+    from test_entries import entries_of
+
+    entries, problems = entries_of(WEEKLY, "weekly/README.md")
+    assert problems == []
+    assert [e.title for e in entries] == ["Attention Is All You Need", "Deep Residual Learning",
+                                          "BERT: Pre-training of Deep Bidirectional Transformers",
+                                          "Language Models are Few-Shot Learners"]
+    assert all(e.type is EntryType.PAPER for e in entries)
+    assert [e.date for e in entries] == [D(2024, 1, 8)] * 2 + [D(2024, 1, 15)] * 2
+    assert [e.presenter for e in entries] == ["김민준", "이서연", "박지훈", None]
+    assert entries[0].url == "https://arxiv.org/abs/1706.03762"
+    assert "**발표자**: 김민준" in entries[0].body  # a table row reads as its header's fields
+
+
+def test_a_link_list_under_topic_headings_is_one_reading_list():
+    from test_entries import entries_of
+
+    links = "".join(f"- [Paper {i}](https://arxiv.org/abs/2401.0{i:04d})\n" for i in range(1, 7))
+    entries, _ = entries_of(f"# Awesome things\n\n## Vision\n\n{links}\n## Language\n\n{links}", "README.md")
+    assert len(entries) == 1 and entries[0].type is EntryType.TIP

@@ -9,8 +9,9 @@ from notebase.classify import category_name, is_category_line
 from notebase.dates import date_only_line
 from notebase.extract import VENUES, is_korean_name
 from notebase.plaintext import mask_code
+from notebase.readers.digest_rows import digest_rows
 
-SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers")
+SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers", "rows")
 
 _MARKER = re.compile(r"^\s*\[(?P<marker>[A-Z]{1,3}\d{1,3})\]\s*(?P<title>\S.*?)\s*$")
 _PRESENTER = re.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?P<name>[^\s:,#•\-*][^:,]{0,30}?)\s?[:,]\s?(?P<title>\S.*?)\s*$")
@@ -74,6 +75,8 @@ def detect(lines: list[str]) -> str:
         return "presenter"
     if len(_paper_sections(masked)) >= 3:
         return "papers"
+    if digest_rows(masked):
+        return "rows"
     dates = sum(1 for line in masked if len(line) < 40 and date_only_line(line))
     if dates >= 3 or (dates >= 2 and len(_category_lines(masked)) >= 2):
         return "date"
@@ -96,7 +99,7 @@ def split(lines: list[str], mode: str) -> tuple[list[str], list[Item]]:
     """Cut lines into a preamble and items by mode; a mode that finds nothing gives no items."""
     masked = mask_code("\n".join(lines)).split("\n")
     cutter = {"date": _by_date, "marker": _by_marker, "presenter": _by_presenter, "heading": _by_heading,
-              "papers": _by_paper_section}
+              "papers": _by_paper_section, "rows": _by_row}
     if mode not in cutter:
         return lines, []
     items = cutter[mode](lines, masked)
@@ -164,6 +167,10 @@ def _by_paper_section(lines: list[str], masked: list[str]) -> list[Item]:
         title = paper_heading(_H2.match(masked[i])["title"])
         starts.append((i, {"title": title, "paper_title": title, "header_lines": 1, "type": "paper"}))
     return _cut(lines, starts)
+
+
+def _by_row(lines: list[str], masked: list[str]) -> list[Item]:
+    return [Item(row.start, row.lines, row.hints) for row in digest_rows(lines)]
 
 
 def _by_presenter(lines: list[str], masked: list[str]) -> list[Item]:
