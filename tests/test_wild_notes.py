@@ -321,3 +321,26 @@ def test_a_link_list_under_topic_headings_is_one_reading_list():
     links = "".join(f"- [Paper {i}](https://arxiv.org/abs/2401.0{i:04d})\n" for i in range(1, 7))
     entries, _ = entries_of(f"# Awesome things\n\n## Vision\n\n{links}\n## Language\n\n{links}", "README.md")
     assert len(entries) == 1 and entries[0].type is EntryType.TIP
+
+
+# --- feeds ----------------------------------------------------------------------------------------
+
+REVIEW_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>연구 블로그</title><link>https://blog.example/</link><description>d</description>
+<item><title>[논문 리뷰] 대조 학습을 쉽게 이해하기</title><link>https://blog.example/simclr</link>
+<pubDate>Tue, 05 Mar 2024 09:00:00 +0900</pubDate>
+<description><![CDATA[<p>오늘은 대조 학습 논문을 읽고 정리합니다.</p>
+<p>논문: <a href="https://arxiv.org/abs/2002.05709">A Simple Framework for Contrastive Learning of Visual Representations</a></p>
+<p>저자: Ting Chen, Simon Kornblith</p><h2>References</h2>
+<p><a href="https://arxiv.org/abs/1911.05722">MoCo</a></p>]]></description></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_item_reviewing_a_paper_gets_the_paper_s_title_and_link(tmp_path):
+    entry = load_kb(tmp_path, {"blog.xml": REVIEW_FEED}).entries[0]
+    assert entry.type is EntryType.PAPER
+    assert entry.title == "[논문 리뷰] 대조 학습을 쉽게 이해하기"  # the post keeps its own title
+    assert entry.paper_title == "A Simple Framework for Contrastive Learning of Visual Representations"
+    assert entry.authors[0] == "Ting Chen"
+    assert [link.url for link in entry.paper_links] == ["https://arxiv.org/abs/2002.05709"]  # not MoCo
