@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 SNAPSHOT = "snapshot.json"
 STAMPS = "stamps.json"
-REBUILD_ASKED = "rebuilt as asked"
+REBUILD_ASKED = "from scratch, as asked"
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
     path = index_path(config)
     tidy(config)
     snapshot, why = read_snapshot(path)
-    if rebuild:
-        snapshot, why = None, REBUILD_ASKED
+    if rebuild:  # said so only when there was an index to rebuild
+        snapshot, why = None, (REBUILD_ASKED if snapshot is not None or path.exists() else why)
     if snapshot is not None:
         why = _check(path, snapshot)
         if why:
