@@ -195,13 +195,16 @@ def _link_context(site: Site, entry: Entry):
 
     if entry.body_format == "markdown" and not _may_warn(entry.body):
         return None  # most notes: nothing to parse
-    ctx = markup._Context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
-                          site.targets, site.files or None)
     if entry.body_format == "html":
+        ctx = markup._Context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+                              site.targets, site.files or None)
         clean(entry.body, ctx.rewrite)  # feed HTML: every href and src goes through the rewrite
         return ctx
+    # The body as the renderer reads it (template tags and directives made markdown), lines mapped back.
+    ctx = markup.context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+                         site.targets, site.files or None)
     raw: list[str] = []
-    for token in markup._markdown().parse(entry.body, {"nb": ctx}):
+    for token in markup.parse(ctx):
         if token.type == "inline":
             if token.children:  # the renderer's own bookkeeping of the line, kept identical
                 ctx.line = token.map[0] if token.map else ctx.line
@@ -214,8 +217,11 @@ def _link_context(site: Site, entry: Entry):
 
 
 def _may_warn(body: str) -> bool:
+    from notebase.markup_dialects import may_change
+
     opened = body.count("](")
-    return any(mark in body for mark in _LINK_MARKS) or (opened > 0 and opened != len(_WEB_LINK.findall(body)))
+    return (any(mark in body for mark in _LINK_MARKS) or (opened > 0 and opened != len(_WEB_LINK.findall(body)))
+            or may_change(body))  # template leftovers the renderer warns about
 
 
 def _inline_links(ctx, children: list, raw: list[str]) -> None:
