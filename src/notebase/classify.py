@@ -8,7 +8,6 @@ import unicodedata
 from urllib.parse import unquote
 
 from notebase.dates import DATE_LINE, date_from_filename, find_date, strip_filename_date
-from notebase.model import EntryType
 from notebase.plaintext import mask_code
 
 # Lines that blogs wrap around a post and that a copy-paste carries along (Velog, Tistory).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -115,8 +116,12 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     date, date_source = _date(ctx, header_lines, path.stem)
     ctx.date_stated = date_source in STATED_DATE_SOURCES
     tags = _tags(ctx, tag_source, text)
-    facts = paper_facts(body, is_html)
-    entry_type = _type(ctx, text, title, body, facts, tags)
+    # Reading a body for its paper is the loader's dearest step: done only when the type is inferred
+    # or the entry is a paper, which is never the case for a note stated to be a tip or a conference.
+    facts_of = functools.cache(lambda: paper_facts(body, is_html))
+    entry_type = _type(ctx, text, title, body, facts_of, tags)
+    read = entry_type is EntryType.PAPER or facts_of.cache_info().currsize > 0
+    facts = facts_of() if read else PaperFacts()
     lang = _lang(ctx, text, title)
     fields = type_fields(ctx, entry_type, title=title, body=body, text=text, date=date, facts=facts)
     url = _text(meta.get("url") or meta.get("link") or meta.get("canonical") or meta.get("source")) \
@@ -250,7 +255,7 @@ def _first_day(meta: dict) -> dt.date | None:
         return None  # the conference fields report it, with the key's line
 
 
-def _type(ctx: _Ctx, text: str, title: str, body: str, facts: PaperFacts, tags: tuple[str, ...]) -> EntryType:
+def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str, ...]) -> EntryType:
     if "type" in ctx.meta and ctx.meta["type"] not in (None, "", []):
         found = parse_type(ctx.meta["type"]) if not isinstance(ctx.meta["type"], list) else None
         if found:
@@ -267,6 +272,7 @@ def _type(ctx: _Ctx, text: str, title: str, body: str, facts: PaperFacts, tags: 
     placed = place_type(ctx.raw.path, tags)
     if placed:
         return placed
+    facts = facts_of()
     if is_hub(ctx.raw.path, facts, text):
         return EntryType.TIP  # an index of links or a table of contents
     has_code = "```" in body or "~~~" in body or "<pre" in body or "<code" in body

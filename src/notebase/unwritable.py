@@ -45,7 +45,7 @@ def cannot_write(exc: OSError, root: Path, default: Path, kept: str) -> CannotWr
     if exc.errno in FULL:
         why, todo = "the disk is full", f"free some space on the disk that holds {shown} and run it again"
     elif exc.errno in READ_ONLY:
-        why, todo = "the file system is read-only", f"build on a writable disk, or set output_dir/cache_dir " \
+        why, todo = "the file system is read-only", "build on a writable disk, or set output_dir/cache_dir " \
                                                    "in notebase.yaml to folders on one"
     elif exc.errno in DENIED:
         why, todo = "permission denied", (f"make it writable for you (chmod u+w {shown}), or set output_dir/"
