@@ -421,3 +421,60 @@ def test_no_serious_accessibility_violations(tab, hosted, axe, scheme):
                 targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
                 found.append(f"/{path} [{scheme}] {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
     assert found == []
+
+
+# 7. the search page: every hit, paged, and the keyboard
+
+def test_search_shows_every_hit_a_page_at_a_time(tab, hosted):
+    t = tab()
+    page = t.page
+    page.goto(hosted.url("search/") + "?q=type:paper")
+    total, hits = results(t)
+    assert total > 20 and len(hits) == 20
+    more = page.locator("#search-more")
+    expect(more).to_be_visible()
+    expect(more).to_have_text(f"결과 {min(20, total - 20)}개 더 보기")
+    more.click()
+    expect(page.locator("#search-results .search-hit")).to_have_count(min(40, total))
+    expect(page.locator("#search-results .entry-link").nth(20)).to_be_focused()  # the first new hit
+    shown = titles(page.locator("#search-results .search-hit").all())
+    assert len(set(shown)) == len(shown) == min(40, total)  # the first page again, then the rest, no repeats
+    if total <= 40:
+        expect(more).to_be_hidden()
+    page.locator("#search-q").fill("대조 학습")
+    page.locator("#search-q").press("Enter")  # a new query starts at its first page again
+    _, hits = results(t)
+    assert len(hits) <= 20
+    assert t.errors == []
+
+
+def test_slash_focuses_the_search_box_and_arrows_walk_the_results(tab, hosted):
+    t = tab()
+    page = t.page
+    page.goto(hosted.url(f"tags/{TAG}/"))
+    page.keyboard.press("/")
+    header_box = page.locator(".site-header .quick-search input[name=q]")
+    expect(header_box).to_be_focused()
+    page.keyboard.type("대조/학습")  # inside the box "/" is just a character
+    expect(header_box).to_have_value("대조/학습")
+
+    page.goto(hosted.url("search/") + "?q=" + quote("contrastive learning"))
+    _, hits = results(t)
+    page.locator("main h1").click()  # focus elsewhere, then "/" comes back to the box
+    page.keyboard.press("/")
+    box = page.locator("#search-q")
+    expect(box).to_be_focused()
+    links = page.locator("#search-results .entry-link")
+    page.keyboard.press("ArrowDown")
+    expect(links.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(box).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = links.nth(1).inner_text()
+    page.keyboard.press("Enter")
+    expect(t.h1()).to_have_text(second)
+    assert t.errors == []

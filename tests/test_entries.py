@@ -158,7 +158,7 @@ def test_conference_fields():
     entry, problems = one(text)
     assert problems == []
     assert isinstance(entry, ConferenceLog)
-    assert entry.event == "KCC 2024 참관기"
+    assert entry.event == "KCC 2024"  # the trip-report word is not part of the event's name
     assert (entry.start, entry.end) == (D(2024, 6, 27), D(2024, 6, 29))
     assert entry.location == "서울 코엑스"
     assert entry.talks == (Talk("김철수", "Large Models for Code"), Talk("이영희", ""),
@@ -228,7 +228,7 @@ def test_bad_front_matter_date_is_a_problem_and_falls_back():
     entry, problems = one("---\ntitle: T\ndate: 2023-02-30\n---\nbody 2022-05-05\n", "2024-01-15-x.md")
     assert [p.line for p in problems] == [3]
     assert "2023-02-30" in problems[0].message
-    assert (entry.date, entry.date_source) == (D(2022, 5, 5), "text")
+    assert (entry.date, entry.date_source) == (D(2024, 1, 15), "filename")  # a Jekyll-style name dates it
 
 
 def test_build_entry_on_raw_note_with_hints():
@@ -271,7 +271,8 @@ def test_unknown_key_kept_and_warned_once(tmp_path):
     result = load_kb(tmp_path, {"u1.md": "---\ntitle: One\nmood: happy\nlastmod: 2024-01-01\n---\nx\n",
                            "u2.md": "---\ntitle: Two\nmood: sad\n---\nx\n"})
     by_title = {e.title: e for e in result.entries}
-    assert by_title["One"].extra == {"mood": "happy", "lastmod": "2024-01-01"}
+    assert by_title["One"].extra == {"mood": "happy"}
+    assert by_title["One"].updated == D(2024, 1, 1)  # lastmod is the modification date, not the note's
     assert by_title["Two"].extra == {"mood": "sad"}
     assert [(p.path, p.line, p.severity) for p in result.problems] == [("u1.md", 3, Severity.WARNING)]
     assert "mood" in result.problems[0].message

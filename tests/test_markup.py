@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from notebase.notetype import infer_type
 from notebase import classify
 from notebase.model import EntryType, WikiLink
 from notebase.plaintext import html_to_text, markdown_to_text, mask_code
@@ -304,12 +305,12 @@ def test_clean_chrome_blanks_share_buttons_anywhere():
     ],
 )
 def test_infer_type(text, title, has_code, expected):
-    assert classify.infer_type(text, title, has_code=has_code) is expected
+    assert infer_type(text, title, has_code=has_code) is expected
 
 
 def test_infer_type_one_stray_conference_word_is_not_a_log():
     text = "A tip about pandas. Cited from a conference talk. 명령어 df.head()"
-    assert classify.infer_type(text, "pandas", has_code=True) is EntryType.TIP
+    assert infer_type(text, "pandas", has_code=True) is EntryType.TIP
 
 
 # --- category lines ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_words_phrases_and_exclusions():
     ("type:til", Filter("type", ("tip",))),
     ("tag:GAN", Filter("tag", ("gan",))),
     ("tag:#Vision", Filter("tag", ("vision",))),
-    ('tag:"machine learning"', Filter("tag", ("machine learning",))),
+    ('tag:"machine learning"', Filter("tag", ("machine-learning",))),  # spaces, - and _ are one tag
     ("lang:ko", Filter("lang", ("ko",))),
     ("lang:English", Filter("lang", ("en",))),
     ("year:2022", Filter("date", ((D(2022, 1, 1), D(2022, 12, 31)),))),

@@ -164,8 +164,17 @@ PARSE_CASES = [
     "-", "- 학회", '""', "   ", "", "the a", '"unbalanced phrase', "foo:bar", "type:", "type:xyz", "lang:fr", "year:22",
     "date:2023-13", "date:2023-02-30", "date:2024..2023", "date:yesterday", 'date:"1 .. "', "Year:2021 TYPE:Paper",
     "tag:##GAN -year:2020..2021", '-"대조 학습" 학습', "학회에서 들은 발표", "ＧＰＴ \"v1.2 release\"", "date:0000",
-    "year:0000..2020", "date:0000-05",
+    "year:0000..2020", "date:0000-05", 'tag:"Knowledge Distillation"', "tag:knowledge_distillation", "tag:ML/Vision",
+    'tag:" #A / b_c-/ "', "-tag:C++ c#",
 ]
+TAGS = ["Knowledge Distillation", "knowledge-distillation", "KNOWLEDGE_distillation", "  #ML / Vision ", "a//b/",
+        "a - b", "\u3000딥러닝\u00a0모델\t", "C++", "c#", "İstanbul ΣΟΦΟΣ", "---", "#", "x,y", "\u2028tab"]
+
+
+def test_tag_keys_match_python():
+    from notebase.tags import tag_key
+
+    assert call(*[("query", "tagKey", tag) for tag in TAGS]) == [tag_key(tag) for tag in TAGS]
 
 
 def py_query(text: str):

@@ -47,6 +47,7 @@ NEWSLETTER = """# Weekly Papers 2024. 3. 4.
 
 DIGEST = """---
 title: 랩 세미나 발표 정리
+split: auto
 ---
 이번 학기 세미나 발표 목록입니다.
 
@@ -157,13 +158,27 @@ def test_til_reference_without_citation_goes_to_first_item():
 
 
 def test_date_log_with_front_matter_offsets_lines():
-    text = "---\ntitle: 개발 일지\n---\n2024.03.01\nA 작업\n\n2024.03.02\nB 작업\n\n2024.03.03\nC 작업\n"
+    text = "---\ntitle: 개발 일지\nsplit: auto\n---\n2024.03.01\nA 작업\n\n2024.03.02\nB 작업\n\n2024.03.03\nC 작업\n"
     notes, problems = read(text)
     assert problems == []
-    assert [n.line for n in notes] == [4, 7, 10]
+    assert [n.line for n in notes] == [5, 8, 11]
     assert [file_line(text, n.line) for n in notes] == ["2024.03.01", "2024.03.02", "2024.03.03"]
     assert [n.body.strip() for n in notes] == ["A 작업", "B 작업", "C 작업"]
     assert notes[0].hints["series"] == "개발 일지"
+
+
+@pytest.mark.parametrize("front", ["title: 개발 일지", "type: tip", "Title: Weekly notes"])
+def test_a_note_that_names_itself_is_never_split_automatically(front):
+    text = f"---\n{front}\n---\n2024.03.01\nA 작업\n\n2024.03.02\nB 작업\n\n2024.03.03\nC 작업\n"
+    notes, _ = read(text)
+    assert len(notes) == 1
+
+
+def test_logseq_page_with_a_title_property_is_one_entry():
+    text = "title:: 일지\ntags:: til\n\n- 2024.03.01\n- 2024.03.02\n- 2024.03.03\n"
+    notes, _ = read(text)
+    assert len(notes) == 1 and notes[0].hints["properties"] == {"title": "일지", "tags": "til"}
+    assert "title::" not in notes[0].body
 
 
 # --- newsletter ----------------------------------------------------------------------------------
@@ -192,7 +207,7 @@ def test_presenter_digest():
     notes, problems = read(DIGEST)
     assert problems == []
     assert len(notes) == 4
-    assert [n.line for n in notes] == [6, 9, 12, 13]
+    assert [n.line for n in notes] == [7, 10, 13, 14]
     assert [n.hints["presenter"] for n in notes] == ["김민준", "이서연", "박지훈", "최도윤"]
     assert [n.hints["title"] for n in notes] == [
         "Attention Is Not Enough for Graphs", "Diffusion Models Beat Everything",

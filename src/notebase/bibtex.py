@@ -6,8 +6,9 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from notebase.errors import Problem, Severity
 from notebase.model import PaperSummary
 
 # Full names for the venues notes name by acronym, as dblp and the proceedings print them.
@@ -73,6 +74,19 @@ class BibEntry:
     key: str
     fields: tuple[tuple[str, str], ...]
     sources: tuple[str, ...]
+    origin: tuple[str, int, str] = ("", 0, "")  # path, line and paper title of its first summary
+    basis: Basis | None = None  # what its key is made of, and which of it the summary stated
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The parts of a summary its key comes from, and whether they were stated or fallen back on."""
+
+    authors: tuple[str, ...]
+    year: int | None
+    year_stated: bool  # else read from the arXiv id (when the preprint appeared)
+    title: str
+    title_stated: bool  # a paper_title, else the note's own title
 
 
 def latex_escape(text: str) -> str:
@@ -217,13 +231,15 @@ def bib_entry(entry: PaperSummary) -> BibEntry:
     if url and not doi:
         fields.append(("url", _verbatim(url)))
     return BibEntry(kind, citation_key([a for a in authors if a], year, title), tuple(fields),
-                    (f"{entry.source}: {entry.title}",))
+                    (f"{entry.source}: {entry.title}",), (entry.source.path, entry.source.line, title),
+                    Basis(tuple(a for a in authors if a), year, bool(entry.year), title, bool(entry.paper_title)))
 
 
 def _identities(entry: PaperSummary, bib: BibEntry) -> list[str]:
     """What makes two summaries the same paper: the same DOI, arXiv id or paper title."""
     fields = dict(bib.fields)
-    keys = ["title:" + ascii_word(entry.paper_title or entry.title)]
+    title = ascii_word(entry.paper_title or entry.title)
+    keys = ["title:" + title] if title else []  # a title of symbols alone names no paper
     if "doi" in fields:
         keys.append("doi:" + fields["doi"].lower())
     if "eprint" in fields:
@@ -232,15 +248,43 @@ def _identities(entry: PaperSummary, bib: BibEntry) -> list[str]:
 
 
 def _merge(group: list[BibEntry]) -> BibEntry:
-    """One entry for summaries of the same paper: the fullest one, gaps filled from the others."""
+    """One entry for summaries of the same paper: the fullest one, gaps filled from the others.
+
+    What a summary states wins over what another falls back on: the authors from one that names
+    them, the year from one that states it (not read from an arXiv id), the title from a
+    `paper_title`, the venue from one that has it; the key is made from those.
+    """
     group = sorted(group, key=lambda b: -len(b.fields))
     fields = dict(group[0].fields)
     for other in group[1:]:
         for name, value in other.fields:
             fields.setdefault(name, value)
+    basis = [b for b in group if b.basis is not None]
+
+    def first(test):
+        return next((b for b in basis if test(b.basis)), None)
+
+    by_author = first(lambda x: x.authors)
+    by_year = first(lambda x: x.year_stated) or first(lambda x: x.year)
+    by_title = first(lambda x: x.title_stated) or (basis[0] if basis else None)
+    by_venue = next((b for b in group if b.kind != "misc"), group[0])
+    for source, names in ((by_author, ("author",)), (by_year, ("year",)), (by_title, ("title",)),
+                          (by_venue, ("booktitle", "journal"))):
+        if source is None:
+            continue
+        own = dict(source.fields)
+        for name in names:
+            fields.pop(name, None)
+            if name in own:
+                fields[name] = own[name]
+    key = group[0].key
+    if basis:
+        key = citation_key(by_author.basis.authors if by_author else (), by_year.basis.year if by_year else None,
+                           by_title.basis.title)
     order = ("author", "title", "booktitle", "journal", "year", "doi", "eprint", "archivePrefix", "url")
     ordered = tuple((name, fields[name]) for name in order if name in fields)
-    return BibEntry(group[0].kind, group[0].key, ordered, tuple(s for b in group for s in b.sources))
+    return BibEntry(by_venue.kind, key, ordered, tuple(s for b in group for s in b.sources),
+                    min((b.origin for b in group), key=lambda o: (o[0], o[1])))
 
 
 def bibliography(entries: Iterable[PaperSummary]) -> list[BibEntry]:
@@ -274,15 +318,30 @@ def bibliography(entries: Iterable[PaperSummary]) -> list[BibEntry]:
             continue
         # Ordered by title, not by file, so moving a note never swaps two papers' keys.
         same.sort(key=lambda b: (dict(b.fields)["title"].casefold(), b.sources))
-        result += [BibEntry(b.kind, f"{key}{_suffix(n)}", b.fields, b.sources) for n, b in enumerate(same)]
+        result += [replace(b, key=f"{key}{_suffix(n)}") for n, b in enumerate(same)]
     unique, taken = [], set()
     for bib in sorted(result, key=lambda b: b.key):
         key, n = bib.key, 2
         while key in taken:  # a suffixed key equal to another paper's own key: rare, but must not clash
             key, n = f"{bib.key}{n}", n + 1
         taken.add(key)
-        unique.append(BibEntry(bib.kind, key, bib.fields, bib.sources))
+        unique.append(replace(bib, key=key))
     return unique
+
+
+def missing_fields(entries: Iterable[BibEntry]) -> list[Problem]:
+    """Warn for each paper whose entry has no author or no year: styles print it incomplete."""
+    problems = []
+    for bib in entries:
+        fields = dict(bib.fields)
+        missing = [word for name, word in (("author", "authors"), ("year", "year")) if name not in fields]
+        if missing:
+            path, line, title = bib.origin
+            hint = " and ".join({"authors": "authors: [A, B]", "year": "year: YYYY"}[m] for m in missing)
+            problems.append(Problem(path, line, f"paper '{title}' has no {' and no '.join(missing)}: its BibTeX "
+                                    f"entry {bib.key} will print without", f"add {hint} to the note",
+                                    Severity.WARNING))
+    return problems
 
 
 def _suffix(n: int) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from notebase.config import Config
 from notebase.errors import EntryNotFound, NotebaseError
 from notebase.model import Entry, EntryType
 from notebase.slug import slugify
@@ -113,27 +114,30 @@ class TagCount:
     spellings: tuple[str, ...]  # every spelling the notes use, most used first
 
 
-def tag_counts(entries: Iterable[Entry], type_: EntryType | None = None) -> list[TagCount]:
+def tag_counts(entries: Iterable[Entry], type_: EntryType | None = None, config: Config | None = None
+               ) -> list[TagCount]:
     """Return every tag with its count, most used first, then by name, merged as the site merges them."""
     from collections import Counter
 
     # The site's own merging (case folded, most used spelling as the label) and its tag-page paths:
     # `notebase tags` must show what the site shows, so it calls the same code.
-    from notebase.site import _tags, published
+    from notebase.site import published, tag_taxonomy
+    from notebase.tags import tag_key
 
-    shown = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
+    shown = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     # Terms come from every published entry even with a type filter, so the paths stay the site's.
-    taxonomy, _ = _tags(shown)
+    taxonomy, _ = tag_taxonomy(shown)
     kinds = {e.id: e.type for e in shown}
     spellings: dict[str, Counter] = {}
     for entry in shown:
         if type_ is None or entry.type is type_:
             for tag in dict.fromkeys(entry.tags):
-                spellings.setdefault(tag.casefold(), Counter())[tag] += 1
+                spellings.setdefault(tag_key(tag), Counter())[tag] += 1
     counts = []
     for term in taxonomy.terms:
         count = sum(1 for i in term.ids if type_ is None or kinds[i] is type_)
         if count:
-            ordered = sorted(spellings[term.key].items(), key=lambda kv: (-kv[1], kv[0]))
+            # A tag only others sit inside (`a` of `a/b`) has no spelling of its own: its label stands.
+            ordered = sorted(spellings.get(term.key, Counter({term.label: 1})).items(), key=lambda kv: (-kv[1], kv[0]))
             counts.append(TagCount(term.label, count, term.path, tuple(s for s, _ in ordered)))
     return sorted(counts, key=lambda t: (-t.count, t.tag.casefold(), t.path))

@@ -18,9 +18,12 @@ from pathlib import Path
 from notebase import __version__
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
+from notebase.files import scan
+from notebase.unwritable import writing
 from notebase.urls import page_of
 
 STATE = "site-state.json"
+LOCK = "build.lock"
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -46,9 +49,22 @@ def check_output(config: Config) -> None:
     """Refuse an output folder whose swap would take notes, templates or the root with it."""
     out, root = config.output_path, config.root.resolve()
     guarded = [root, config.notes_path, config.cache_path, root / "templates"]
-    if any(out == g or out in g.parents for g in guarded) or root not in out.parents:
+    if root not in out.parents and not any(out == g or out in g.parents for g in guarded) and not _replaceable(out):
+        # Outside the root (`build --output DIR`) only a new or empty folder, or an earlier site, is replaced.
+        raise ConfigError([Problem(str(out), 0, "output folder holds other files, which the build would replace",
+                                   "choose a new or empty folder, or one an earlier build wrote")])
+    if any(out == g or out in g.parents for g in guarded) or (root not in out.parents and not _replaceable(out)):
         raise ConfigError([Problem("notebase.yaml", 1, f"output_dir '{config.output_dir}' would replace notes or settings",
                                    "use a folder of its own inside the root, such as 'site'")])
+
+
+def _replaceable(out: Path) -> bool:
+    if not out.exists():
+        return True
+    if not out.is_dir():
+        return False
+    names = {item.name for item in out.iterdir()}
+    return not names or {"404.html", "sitemap.xml", "search", "static"} <= names
 
 
 def scan_inputs(config: Config) -> tuple[str, list[str]]:
@@ -64,13 +80,19 @@ def scan_inputs(config: Config) -> tuple[str, list[str]]:
 
     skip = {str(config.output_path), str(config.cache_path)}
     notes_files: list[str] = []
-    for folder in [config.notes_path, *template_dirs(config)]:
+    h.update(str(config.notes_path).encode())
+    for rel, path in scan(config).files:  # only what may be read: links leading outside are left out
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8", "surrogatepass"))
+        notes_files.append(rel)
+    for folder in template_dirs(config):
         h.update(str(folder).encode())
         for rel, size, mtime in _tree(str(folder), skip):
             h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
-            if folder == config.notes_path:
-                notes_files.append(rel)
-    for name in ("notebase.yaml", "notebase.yml"):
+    for name in ("notebase.yaml", "notebase.yml", ".gitignore"):  # .gitignore: it can leave notes out
         try:
             st = os.stat(config.root / name)
             h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
@@ -113,7 +135,19 @@ def _site_intact(config: Config, files: int) -> bool:
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
           index: bool = True, force: bool = False) -> BuildReport:
     """Build the site into the output folder (atomically) and bring the search index up to date."""
+    from notebase.crash import exclusive
+    from notebase.search.index import tidy
+    from notebase.writer import tidy_output
+
     check_output(config)
+    # One build at a time: the lock dies with a killed build, whose staging folder is then removed.
+    with writing(config.root, config.cache_path, "nothing was changed"), exclusive(config.cache_path / LOCK):
+        tidy_output(config.output_path)
+        tidy(config)
+        return _build(config, jobs, progress, index, force)
+
+
+def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool) -> BuildReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -128,24 +162,52 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
         problems = tuple(Problem(**{**p, "severity": Severity(p["severity"])}) for p in state.get("problems", []))
         return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report)
 
+    from notebase.emitters.feeds import relative_links_warning
+    from notebase.lint import lint
+    from notebase.load import load
+    from notebase.render import make_env
+    from notebase.site import assemble
+    from notebase.writer import MANIFEST, Writer
+
+    loaded = load(config, jobs)
+    lap("load")
+    site = assemble(loaded.entries, config, notes_files)
+    linted = lint(site, links=False) + relative_links_warning(config)  # rendering reports the links itself
+    env = make_env(config)
+    lap("assemble")
+    if state.get("output", str(config.output_path)) != str(config.output_path):
+        # The manifest describes another output folder: linking "unchanged" files from this one would be wrong.
+        (config.cache_path / MANIFEST).unlink(missing_ok=True)
+    writer = Writer(config.output_path, config.cache_path)
+    with writing(config.root, config.output_path, "the previous site is unchanged"):
+        problems = _write_site(config, site, env, writer, loaded, linted, jobs, progress, lap)
+    entry_count, file_count, rewritten = len(site.entries), len(writer.written), writer.rewritten
+    if index:
+        # The index needs each entry's plain text, not its body: dropping bodies and the site and
+        # handing the freed pages back before indexing lowers the index stage's peak at 10,000 notes
+        # from ~435 to ~365 MB, below the site stages' own peak (~450 MB, in search data).
+        del site, env, writer
+        loaded = _lean(loaded)
+        _release_memory()
+    index_report = _update_index(config, loaded) if index else None  # its own CannotWrite names the index
+    if index_report is not None:
+        problems += [p for p in index_report.problems if p not in problems]
+        lap("search index")
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
+    with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
+        _save_state(config, fingerprint, entry_count, file_count, problems)
+    return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
+
+
+def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem], jobs: int | None,
+                progress: Progress | None, lap: Callable[[str], None]) -> list[Problem]:
+    """Stage every page, feed and asset and swap them in; return the problems rendering found."""
     from notebase.emitters.assets import emit_assets
     from notebase.emitters.feeds import emit_feeds, emit_sitemap
     from notebase.emitters.listings import emit_listings
     from notebase.emitters.pages import emit_entry_pages
     from notebase.emitters.search_data import iter_search_files
-    from notebase.lint import lint
-    from notebase.load import load
-    from notebase.render import make_env
-    from notebase.site import assemble
-    from notebase.writer import Writer
 
-    loaded = load(config, jobs)
-    lap("load")
-    site = assemble(loaded.entries, config, notes_files)
-    linted = lint(site, links=False)  # rendering reports the links itself
-    env = make_env(config)
-    lap("assemble")
-    writer = Writer(config.output_path, config.cache_path)
     writer.start()
     try:
         problems = list(loaded.problems) + linted
@@ -165,21 +227,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     except BaseException:
         writer.abort()
         raise
-    entry_count, file_count, rewritten = len(site.entries), len(writer.written), writer.rewritten
-    if index:
-        # The index needs each entry's plain text, not its body: dropping bodies and the site and
-        # handing the freed pages back before indexing lowers the index stage's peak at 10,000 notes
-        # from ~435 to ~365 MB, below the site stages' own peak (~450 MB, in search data).
-        del site, env, writer
-        loaded = _lean(loaded)
-        _release_memory()
-    index_report = _update_index(config, loaded) if index else None
-    if index_report is not None:
-        problems += [p for p in index_report.problems if p not in problems]
-        lap("search index")
-    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
-    _save_state(config, fingerprint, entry_count, file_count, problems)
-    return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
+    return problems
 
 
 def _lean(loaded):
@@ -218,8 +266,12 @@ def _update_index(config: Config, loaded):
 def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
     path: Path = config.cache_path / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"fingerprint": fingerprint, "entries": entries, "files": files,
+    state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),
              "problems": [p.as_dict() for p in problems]}
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

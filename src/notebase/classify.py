@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
-from notebase.dates import DATE_LINE, find_date, strip_filename_date
-from notebase.model import EntryType
+from notebase.dates import DATE_LINE, date_from_filename, find_date, strip_filename_date
 from notebase.plaintext import mask_code
 
 # Lines that blogs wrap around a post and that a copy-paste carries along (Velog, Tistory).
@@ -19,6 +20,14 @@ _CHROME_MARKERS = ("목록 보기", "post-thumbnail", "개의 댓글", "댓글 "
 _HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
 _BYLINE = re.compile(r"^\s*(?P<author>[^·\n]{1,40}?)\s*·\s*(?P<date>.{6,40})$")
 _H1 = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
+_HTML_H1 = re.compile(r"^\s{0,3}<h1\b[^>\n]{0,300}>(.{1,300}?)</h1>", re.I)
+_HTML_TAG = re.compile(r"<[^>\n]{0,300}>")
+_SIZE_SUFFIX = re.compile(r"\{:[^{}\n]{0,200}\}")
+_WIKILINK = re.compile(r"!?\[\[([^\]|\n]{0,300})(?:\|([^\]\n]{0,300}))?\]\]")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
+_LINK_TEXT = re.compile(r"\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
+_UNTITLED = re.compile(r"^(?:untitled|제목\s?없음|new note|무제)(?:[-_ ]?\d{1,4})?$", re.I)
+_HANGUL_WORD = re.compile(r"[가-힣]")
 _ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _ONLY_MEDIA = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<img[^>]*>|img)\s*$", re.I)
@@ -33,22 +42,9 @@ _TAG_LABEL = re.compile(
 )
 _BULLET = re.compile(r"^\s*[-*+•]\s+(.+?)\s*$")
 _MD_MARKS = re.compile(r"(\*\*|__|`|~~|\[\[|\]\]|^[>#\s\-*+•]+)")
-_GENERIC_STEMS = {"paper", "index", "readme", "note", "notes", "untitled", "post", "summary", "main"}
+_GENERIC_STEMS = {"paper", "index", "_index", "readme", "note", "notes", "untitled", "post", "summary", "main",
+                  "home", "license", "licence", "changelog", "todo", "draft", "memo"}
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=[다요죠음함임됨])\.\s")
-
-# The signal patterns below run on lowercased text: IGNORECASE makes alternations much slower.
-# Content signals, matched as substrings of lowercased text: Korean words carry particles
-# (학회에서), and plain substring tests are far cheaper than big regex alternations.
-_STRONG_PAPER = re.compile(r"arxiv\.org/(?:abs|pdf)/|doi\.org/|\bdoi:\s*10\.|\.pdf\b|openreview\.net|"
-                           r"aclanthology\.org|proceedings\.|openaccess\.thecvf")
-_PAPER_WORDS = ("논문", "paper", "arxiv", "doi", "abstract", "초록", "저자", "author", "proceedings")
-_PAPER_SECTIONS = ("목적", "method", "실험", "experiment", "novelty", "한줄평", "한줄요약", "contribution",
-                   "related work", "introduction", "motivation")
-_CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "세션", "포스터", "키노트",
-               "기조연설", "튜토리얼", "참관", "발표장", "conference", "symposium", "workshop", "session",
-               "poster", "keynote", "tutorial", "booth", "summit")
-_TIP_WORDS = ("til", "tip", "팁", "명령어", "command", "설정", "단축키", "how to", "cli", "함수", "에러", "오류")
-
 
 def clean_chrome(lines: list[str]) -> tuple[list[str], str | None, str | None]:
     """Blank blog chrome lines in place; return the lines, the byline author and date text."""
@@ -113,28 +109,85 @@ def is_meaningful(line: str) -> bool:
 
 
 def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | None]:
-    """Return a title and the index of the line it came from (None when from the file name)."""
+    """Return a title and the index of the line it came from (None when from the file name).
+
+    An H1 (markdown or HTML) wins; without one, a file name a person wrote (`Meeting with Steph`,
+    `New to Logseq%3F`) is the title, as Obsidian and Logseq show it; else the first line of prose.
+    """
     masked = mask_code("\n".join(lines)).split("\n")
+    in_math = False
     for i, line in enumerate(masked):
+        st = line.strip()
+        if in_math:  # a display-math block is never a title
+            in_math = not st.endswith("$$")
+            continue
+        if st.startswith("$$"):
+            in_math = st == "$$" or not st.endswith("$$")
+            continue
         m = _ANY_HEADING.match(line)
-        if m and _H1.match(line) and clean_inline(m[1]):
-            return clean_inline(m[1]), i
         if m:
+            if _H1.match(line) and heading_text(m[1]):
+                return heading_text(m[1]), i
             break  # an H2 before any H1: the note has no H1 title
+        h = _HTML_H1.match(line)
+        if h and heading_text(h[1]):
+            return heading_text(h[1]), i
+    name = title_from_stem(stem)
+    if is_descriptive_stem(stem):
+        return name, None
     if stem.lower() in _GENERIC_STEMS and parent:
         return parent, None
     for i, line in enumerate(masked):
+        if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
+            continue
         if is_meaningful(line) and not _TAG_LABEL.match(line):
             text = without_hashtags(clean_inline(line))
             if len(text) <= 100:
                 return text, i
             break
-    return _title_from_stem(stem), None
+    return name, None
 
 
-def _title_from_stem(stem: str) -> str:
-    text = strip_filename_date(stem)
-    return re.sub(r"[-_]+", " ", text).strip() or stem
+def heading_text(text: str) -> str:
+    """Return a heading's words: wikilink aliases, no images, anchors, HTML or Logseq size suffix."""
+    if "{" in text:
+        text = _SIZE_SUFFIX.sub("", text)
+    if "[[" in text:
+        text = _WIKILINK.sub(lambda m: m[2] or m[1], text)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    text = _IMAGE.sub("", text)
+    return clean_inline(html.unescape(text))
+
+
+def title_from_stem(stem: str) -> str:
+    """Return the title a file name gives: escapes decoded, Logseq's `___` as `/`, slugs spaced out."""
+    name = unquote(stem).replace("___", "/") if ("%" in stem or "___" in stem) else stem
+    if " " in name or not name.isascii() or not name.strip("0123456789-_. "):
+        return name.strip()
+    text = strip_filename_date(name)
+    return re.sub(r"[-_]+", " ", text).strip() or name
+
+
+def is_descriptive_stem(stem: str) -> bool:
+    """True for a file name a person wrote as a title: words with spaces, Hangul, or a bare date."""
+    name = unquote(stem).strip()
+    if not name or name.lower() in _GENERIC_STEMS or _UNTITLED.match(name):
+        return False
+    if date_from_filename(name) is not None and not name.strip("0123456789-_. "):
+        return True  # a daily note: `2023-09-12`
+    # A slug (`kcc-2024-참관기`) was made by a tool; spaces, or Hangul written as is, by a person.
+    slug = "-" in name or "_" in name
+    return (" " in name and any(ch.isalpha() for ch in name)) or (not slug and _HANGUL_WORD.search(name) is not None)
+
+
+def is_breadcrumb(line: str) -> bool:
+    """True for a navigation line: links joined by `>`, `/`, `|`, `»` or arrows, or prev/next links."""
+    s = line.strip()
+    if not s or "[" not in s:
+        return False
+    rest = _LINK_TEXT.sub("", s)
+    return not rest.strip(" >/|»›→←·-:") or any(word in s.lower() for word in ("← ", " →", "이전 글", "다음 글"))
 
 
 def without_hashtags(title: str) -> str:
@@ -218,24 +271,3 @@ def detect_lang(text: str) -> str:
     if share <= 0.15:
         return "en"
     return "mixed"
-
-
-def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False) -> EntryType:
-    """Choose paper, conference or tip from content signals when front matter is silent."""
-    size = len(text)
-    text = text[:4000].lower()  # the signals that matter sit near the top; keep long notes cheap
-    title = title.lower()
-    paper = 4 * bool(_STRONG_PAPER.search(text)) + min(3, sum(text.count(w) for w in _PAPER_WORDS))
-    paper += min(4, sum(1 for w in _PAPER_SECTIONS if w in text))
-    paper += 3 * any(w in title for w in _PAPER_WORDS)
-    conf_hits = sum(1 for w in _CONF_WORDS if w in text)
-    # One stray "Conference" is usually a citation; a log of a conference says several such words.
-    conference = min(6, 2 * conf_hits) if conf_hits >= 2 else conf_hits
-    conference += 5 * any(w in title for w in _CONF_WORDS)
-    tip = 3 * has_code + 2 * dated_item + min(2, sum(1 for w in _TIP_WORDS if w in text))
-    tip += 2 * (size < 1200)
-    ranked = sorted(
-        ((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE), (tip, 0, EntryType.TIP)),
-        reverse=True,
-    )
-    return ranked[0][2] if ranked[0][0] > 0 else EntryType.TIP

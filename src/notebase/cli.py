@@ -29,10 +29,19 @@ def _root_option(command):
     return wrapper
 
 
-def _config():
+def _config(need_notes: bool = True):
+    """Load the settings and refuse a root that is not a knowledge base (a hint says which root is)."""
     from notebase.config import load_config
+    from notebase.folders import check_notes_folder
 
-    return load_config(click.get_current_context().obj["root"])
+    config = load_config(click.get_current_context().obj["root"])
+    check_notes_folder(config, need_notes)
+    return config
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """Return '1 entry', '2 entries', '0 errors': a number and its noun, singular only for one."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _report(problems: list[Problem], strict: bool) -> int:
@@ -116,7 +125,7 @@ def list_command(type_, tag, since, until, month, as_json) -> None:
 def check(strict: bool) -> None:
     """Report every problem without building: load errors, broken links, missing fields, duplicates, future dates."""
     from notebase.build import scan_inputs
-    from notebase.lint import lint
+    from notebase.lint import lint, undated_summary
     from notebase.load import load
     from notebase.site import assemble
 
@@ -126,38 +135,60 @@ def check(strict: bool) -> None:
     # Ordered and de-duplicated as the build's report is, so the two read alike.
     problems = sorted(dict.fromkeys([*result.problems, *lint(site)]), key=lambda p: (p.path, p.line, p.message))
     code = _report(problems, strict)
+    undated = undated_summary(result.entries)
+    if undated:
+        click.echo(undated, err=True)
     errors = sum(1 for p in problems if p.severity.value == "error")
     counts = {t: sum(1 for e in result.entries if e.type.value == t) for t in ("paper", "conference", "tip")}
-    click.echo(f"{len(result.entries)} entries from {result.files} files "
-               f"({counts['paper']} papers, {counts['conference']} conferences, {counts['tip']} tips); "
-               f"{errors} errors, {len(problems) - errors} warnings", err=True)
+    click.echo(f"{count(len(result.entries), 'entry', 'entries')} from {count(result.files, 'file')} "
+               f"({count(counts['paper'], 'paper')}, {count(counts['conference'], 'conference')}, "
+               f"{count(counts['tip'], 'tip')}); {count(errors, 'error')}, {count(len(problems) - errors, 'warning')}",
+               err=True)
     sys.exit(code)
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--force", is_flag=True, help="Render everything even when nothing changed.")
+@click.option("--output", "-d", "output", type=click.Path(file_okay=False, path_type=Path),
+              help="Build into DIR instead of output_dir (as hugo -d).")
+@click.option("--base-url", "base_url", metavar="URL",
+              help="Where the site will be served, e.g. https://me.github.io/notes/ (overrides base_url).")
+@click.option("--drafts", "-D", is_flag=True, help="Include drafts, to preview them (as hugo -D).")
 @_root_option
-def build(strict: bool, force: bool) -> None:
+def build(strict: bool, force: bool, output: Path | None, base_url: str | None, drafts: bool) -> None:
     """Build the site into site/ (atomically) and bring the search index up to date."""
+    import dataclasses
     import time
 
     from notebase.build import build as build_site
 
     config = _config()
+    changes = {}
+    if output is not None:
+        changes["output_dir"] = str(output.resolve())
+    if base_url is not None:
+        if not base_url.strip():
+            raise click.BadParameter("give the address the site is served at, e.g. https://me.github.io/notes/",
+                                     param_hint="--base-url")
+        changes["base_url"] = base_url.strip() if base_url.strip().endswith("/") else base_url.strip() + "/"
+    if drafts:
+        changes["drafts"] = True
+    config = dataclasses.replace(config, **changes)
     started = time.perf_counter()
     with _progress() as progress:
         report = build_site(config, progress=progress, force=force)
     code = _report(list(report.problems), strict)
     errors = len(report.errors)
     warnings = len(report.problems) - errors
-    out = config.output_dir
+    out = str(output).rstrip("/") if output is not None else config.output_dir
     if report.up_to_date:
-        click.echo(f"{out}/ is up to date: {report.entries} entries, {report.files} files; "
-                   f"{errors} errors, {warnings} warnings", err=True)
+        click.echo(f"{out}/ is up to date: {count(report.entries, 'entry', 'entries')}, {count(report.files, 'file')}; "
+                   f"{count(errors, 'error')}, {count(warnings, 'warning')}", err=True)
     else:
-        click.echo(f"built {out}/ from {report.entries} entries: {report.files} files, {report.rewritten} changed, "
-                   f"in {time.perf_counter() - started:.1f} s; {errors} errors, {warnings} warnings", err=True)
+        click.echo(f"built {out}/ from {count(report.entries, 'entry', 'entries')}: {count(report.files, 'file')}, "
+                   f"{report.rewritten} changed, in {time.perf_counter() - started:.1f} s; "
+                   f"{count(errors, 'error')}, {count(warnings, 'warning')}", err=True)
     if report.index is not None:
         click.echo(_index_summary(report.index), err=True)
     sys.exit(code)
@@ -183,11 +214,11 @@ class _progress:
 
 def _index_summary(report) -> str:
     if report.rebuilt:
-        return f"search index built: {report.total} entries ({report.rebuilt})"
+        return f"search index built: {count(report.total, 'entry', 'entries')} ({report.rebuilt})"
     if not report.changed:
-        return f"search index up to date: {report.total} entries"
+        return f"search index up to date: {count(report.total, 'entry', 'entries')}"
     return (f"search index updated: {report.added} added, {report.updated} changed, {report.removed} removed; "
-            f"{report.total} entries")
+            f"{count(report.total, 'entry', 'entries')}")
 
 
 @cli.command("index")
@@ -196,18 +227,15 @@ def _index_summary(report) -> str:
 @_root_option
 def index_command(rebuild: bool, strict: bool) -> None:
     """Build or update the search index alone, reading only notes changed since the last run."""
-    import shutil
     import time
 
-    from notebase.search.index import index_path, update
+    from notebase.search.index import update
 
     config = _config()
     started = time.perf_counter()
-    if rebuild:
-        shutil.rmtree(index_path(config), ignore_errors=True)
-    report = update(config)
+    report = update(config, rebuild=rebuild)  # searches meanwhile use the old index until the new one is in
     code = _report(list(report.problems), strict)
-    click.echo(f"{_index_summary(report)} (read {report.files_read} files in "
+    click.echo(f"{_index_summary(report)} (read {count(report.files_read, 'file')} in "
                f"{time.perf_counter() - started:.2f} s)", err=True)
     sys.exit(code)
 
@@ -236,6 +264,7 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
     """
     from notebase.search.engine import search
     from notebase.search.parse import Filter, QueryError, date_range, parse
+    from notebase.tags import tag_key
 
     text = " ".join(words)
     extra = []
@@ -244,7 +273,7 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
         if type_:
             extra += parse(f"type:{type_}").filters
         if tag:
-            extra.append(Filter("tag", (tag.lstrip("#").lower(),)))
+            extra.append(Filter("tag", (tag_key(tag),)))
         if since or until:
             extra.append(Filter("date", (date_range(f"{since or ''}..{until or ''}"),)))
         results, report = search(_config(), text, filters=tuple(extra), limit=limit)
@@ -254,7 +283,8 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
     if report is not None and report.changed:
         click.echo(_index_summary(report), err=True)
         if report.problems:
-            click.echo(f"{len(report.problems)} problems in the notes; run 'notebase check' to see them", err=True)
+            click.echo(f"{count(len(report.problems), 'problem')} in the notes; run 'notebase check' to see them",
+                       err=True)
     if as_json:
         from notebase.search.render import hit_to_dict
 
@@ -289,5 +319,6 @@ from notebase import cli_authoring, cli_browse, cli_serve  # noqa: E402
 cli.add_command(cli_browse.tags_command)
 cli.add_command(cli_browse.show_command)
 cli.add_command(cli_authoring.new_command)
+cli.add_command(cli_authoring.init_command)
 cli.add_command(cli_authoring.export_command)
 cli.add_command(cli_serve.serve_command)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from notebase.cli import EXIT_PROBLEMS, _config, _root_option
+from notebase.cli import EXIT_PROBLEMS, _config, _root_option, count
 from notebase.cli_browse import load_quietly
 
 
@@ -75,7 +75,7 @@ def new_command(kind, title, tags, day, folder, edit, **fields) -> None:
         fields["authors"] = split_names(fields["authors"])
     tags = [t for value in tags for t in value.split(",")]
     try:
-        path = create_note(_config(), kind, " ".join(title), day=_date(day, "--date"), tags=tags,
+        path = create_note(_config(need_notes=False), kind, " ".join(title), day=_date(day, "--date"), tags=tags,
                            fields=fields, folder=folder)
     except NoteError as exc:
         raise click.UsageError(str(exc)) from None
@@ -98,7 +98,7 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
     """
     if not bibtex:
         raise click.UsageError("choose what to export: --bibtex (paper summaries as BibTeX)")
-    from notebase.bibtex import bibliography, format_bibtex
+    from notebase.bibtex import bibliography, format_bibtex, missing_fields
     from notebase.model import EntryType
     from notebase.query import select
 
@@ -107,6 +107,8 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
         click.echo("no paper summaries" + (f" tagged '{tag}'" if tag else "") + " to export", err=True)
         sys.exit(EXIT_PROBLEMS)
     entries = bibliography(papers)
+    for problem in missing_fields(entries):
+        click.echo(str(problem), err=True)
     text = format_bibtex(entries)
     if output is None:
         click.echo(text, nl=False)
@@ -119,4 +121,33 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
         tmp.unlink(missing_ok=True)
         click.echo(f"notebase: cannot write {output}: {exc.strerror}", err=True)
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"wrote {len(entries)} entries from {len(papers)} paper summaries to {output}", err=True)
+    click.echo(f"wrote {count(len(entries), 'entry', 'entries')} from {count(len(papers), 'paper summary', 'paper summaries')} "
+               f"to {output}", err=True)
+
+
+@click.command("init")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["ko", "en"]), default="ko", show_default=True,
+              help="Language of the site's interface and of the sample notes.")
+@click.option("--github-pages", is_flag=True, help="Also write .github/workflows/pages.yml, which publishes the site.")
+def init_command(folder: Path | None, language: str, github_pages: bool) -> None:
+    """Start a knowledge base in FOLDER (default: --root, else the current folder).
+
+    Writes notebase.yaml (every setting, commented), one sample note of each type under notes/
+    (none when notes/ already has notes), a .gitignore for site/ and .notebase/ and, with
+    --github-pages, a workflow that publishes the site on every push to main. Never overwrites
+    a file: when one is there already, nothing is written (exit 1).
+    """
+    from notebase.scaffold import InitError, init
+
+    folder = folder if folder is not None else click.get_current_context().obj["root"]
+    try:
+        written = init(folder, language=language, github_pages=github_pages)
+    except InitError as exc:
+        click.echo(f"notebase init: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    for rel in written:
+        click.echo(_shown(folder.resolve() / rel))
+    where = "" if folder.resolve() == Path.cwd().resolve() else f" --root {_shown(folder.resolve())}"
+    click.echo(f"next: notebase{where} build, then open {_shown(folder.resolve() / 'site' / 'index.html')} "
+               f"(or notebase{where} serve, which rebuilds while you write)", err=True)

@@ -47,14 +47,16 @@ def type_option(value: str | None):
 def tags_command(type_, as_json) -> None:
     """List every tag with how many entries carry it, most used first.
 
-    Tags are counted as the site counts them: spellings that differ only in case are one tag,
-    shown in its most used spelling; drafts are left out.
+    Tags are counted as the site counts them: spellings that differ only in case, spaces, - or _
+    are one tag, shown in its most used spelling; a nested tag (a/b) counts for a too; drafts
+    and unpublished notes are left out.
     """
     from notebase.browse import tag_counts
     from notebase.show import format_tags
 
     kind = type_option(type_)
-    counts = tag_counts(load_quietly(_config()).entries, kind)
+    config = _config()
+    counts = tag_counts(load_quietly(config).entries, kind, config)
     if as_json:
         data = [{"tag": t.tag, "count": t.count, "path": t.path, "spellings": list(t.spellings)} for t in counts]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

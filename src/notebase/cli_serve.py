@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from notebase.cli import _config, _root_option
+from notebase.cli import _config, _root_option, count
 
 
 class _Reporter:
@@ -19,13 +19,13 @@ class _Reporter:
         kind, value = event.kind, event.value
         if kind == "started":
             first, problems, url = value
-            click.echo(f"built {first.entries} entries in {first.seconds:.1f} s; serving {url} (Ctrl-C stops)",
+            click.echo(f"built {count(first.entries, 'entry', 'entries')} in {first.seconds:.1f} s; serving {url} (Ctrl-C stops)",
                        err=True)
             self._problems(problems)
         elif kind == "updated":
             update, problems = value
             what = "rebuilt everything" if update.full else (
-                f"{len(update.written)} files written, {len(update.removed)} deleted")
+                f"{count(len(update.written), 'file')} written, {len(update.removed)} deleted")
             click.echo(f"updated in {update.seconds * 1000:.0f} ms: {what}", err=True)
             self._problems(problems)
         elif kind == "indexed":

@@ -24,7 +24,13 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("output_dir", "site", (str,), "folder the site is built into"),
     ("cache_dir", ".notebase", (str,), "folder for the search index and caches"),
     ("max_file_size", 5_000_000, (int,), "largest note file read, in bytes"),
-    ("exclude", (), (list,), "glob patterns of files under notes_dir to skip"),
+    ("exclude", (), (list,), "files under notes_dir to skip, as .gitignore lines ('private' skips private/)"),
+    ("templates", ("templates", "_templates"), (list,),
+     "folders of note templates (Obsidian, Templater) under notes_dir: skipped, never notes"),
+    ("drafts", False, (bool,), "build drafts too (a preview; `notebase build --drafts` does the same)"),
+    ("explicit_publish", False, (bool,), "publish only notes with 'publish: true' (else all but 'publish: false')"),
+    ("repo_url", None, (str,), "the repository of these notes, e.g. https://github.com/me/notes: pages get an edit link"),
+    ("edit_uri", None, (str,), "path from repo_url to a note's folder for editing (default: edit/main/<notes_dir>/)"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
 )
@@ -44,6 +50,11 @@ class Config:
     cache_dir: str = ".notebase"
     max_file_size: int = 5_000_000
     exclude: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ("templates", "_templates")
+    drafts: bool = False
+    explicit_publish: bool = False
+    repo_url: str | None = None
+    edit_uri: str | None = None
     feeds: dict[str, dict] = field(default_factory=dict)
     glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
 
@@ -103,7 +114,7 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         _, default, types, help_text = known[key]
         if value is None:
             continue
-        if not isinstance(value, types) or isinstance(value, bool):
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             want = " or ".join(_KIND[t] for t in types)
             problems.append(Problem(name, line, f"'{key}' must be {want}, not {_KIND.get(type(value), 'that')}",
                                     f"{key}: {help_text}"))
@@ -116,6 +127,9 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         if key in values and Path(values[key]).is_absolute() is False and ".." in Path(values[key]).parts:
             problems.append(Problem(name, lines.get(key, 1), f"'{key}' must stay inside the root",
                                     "use a folder name such as 'site'"))
+    if "repo_url" in values and not re.match(r"https?://[^/\s]+", values["repo_url"]):
+        problems.append(Problem(name, lines.get("repo_url", 1), "'repo_url' must be an http(s) address",
+                                "write e.g. repo_url: https://github.com/me/notes"))
     for feed, settings in values.get("feeds", {}).items():
         if not isinstance(settings, dict):
             problems.append(Problem(name, lines.get("feeds", 1), f"feeds: '{feed}' must map to settings",

@@ -26,12 +26,16 @@ NUMERIC = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?:(?P<s>[-./])|년)\s*(?P<m>\d{1,2})\s*(?:(?P=s)|월)\s*"
     r"(?P<d>\d{1,2})(?!\d)(?:\s*일)?"
 )
-# November 24, 2023 / Nov. 24 2023 / 24 Nov 2023
+# November 24, 2023 / Nov. 24 2023 / December.18 , 2023 / Oct. 15. 2023 / 24 Nov 2023
 ENGLISH = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{{2}})"
+    rf"\b(?:(?P<m1>{_MONTH_RE})(?:\.\s{{0,3}}|\s{{1,3}})(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s{{0,3}}[,.]?\s{{1,3}}"
+    rf"(?P<y1>(?:19|20)\d{{2}})"
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\.?,?\s+(?P<y2>(?:19|20)\d{{2}}))\b",
     re.IGNORECASE,
 )
+# A weekday after a date heading: `2024년 12월 11일 수요일`, `(수)`, `Wednesday`.
+_WEEKDAY = (r"(?:\s{0,3}[,(]?\s{0,2}(?:[월화수목금토일](?:요일)?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?)"
+            r"\)?)?")
 _RFC822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
 
 
@@ -94,28 +98,35 @@ def find_date(text: str) -> dt.date | None:
     return best[1] if best else None
 
 
+# A date alone on a line, perhaps as a heading, in bold, or followed by its weekday.
 DATE_LINE = re.compile(
-    rf"^\s*(?:{NUMERIC.pattern})\.?\s*$|^\s*(?:{ENGLISH.pattern})\s*$", re.IGNORECASE
+    rf"^\s{{0,3}}(?:#{{1,6}}\s{{1,4}})?(?:\*\*)?(?:(?:{NUMERIC.pattern})\.?|(?:{ENGLISH.pattern})){_WEEKDAY}"
+    rf"(?:\*\*)?\s*$",
+    re.IGNORECASE,
 )
 
 
 def date_only_line(line: str) -> dt.date | None:
     """Return the date when a line holds a date and nothing else (a TIL log's item marker)."""
-    if not DATE_LINE.match(line):
+    if len(line) > 80 or not DATE_LINE.match(line):
         return None
     return find_date(line)
 
 
-_FILE_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})[-.](?P<m>\d{2})[-.](?P<d>\d{2})(?:[-_. ]|$)")
+# YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, YYYYMMDD-title.
+_FILE_DATE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._])(?P<m>\d{2})(?P=s)(?P<d>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2}))"
+    r"(?:[-_. ]|$)"
+)
 
 
 def date_from_filename(stem: str) -> dt.date | None:
-    """Return the date a `YYYY-MM-DD-` or `YYYY.MM.DD` file name starts with, if real."""
+    """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD` or `YYYYMMDD` file name starts with."""
     m = _FILE_DATE.match(stem)
     if not m:
         return None
     try:
-        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return dt.date(int(m["y"]), int(m["m"] or m["m2"]), int(m["d"] or m["d2"]))
     except ValueError:
         return None
 

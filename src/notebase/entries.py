@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
 from notebase import classify
 from notebase.dates import DateError, date_from_filename, find_date, parse_date
+from notebase.notedates import prose_date, stated_date
+from notebase.notetype import infer_type, is_hub, place_type
+from notebase.paperinfo import PaperFacts, paper_facts
 from notebase.errors import Problem, Severity
-from notebase.model import ENTRY_CLASSES, Entry, EntryType, SourceRef
+from notebase.model import ENTRY_CLASSES, STATED_DATE_SOURCES, Entry, EntryType, SourceRef
 from notebase.plaintext import html_to_text, markdown_to_text, summarize
 from notebase.readers.raw import RawNote
 from notebase.slug import slugify
@@ -30,8 +34,13 @@ TYPE_ALIASES: dict[str, EntryType] = {
     for alias in aliases
 }
 TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
-DATE_KEYS = ("date", "created", "published", "pubdate")
-KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS) | {
+# Keys real tools write for a note's date (Jekyll, Hugo, Obsidian, Notion, feeds), best first;
+# the modification keys stand in only when nothing else dates a note.
+DATE_KEYS = ("date", "created", "created-at", "created_at", "date created", "date_created", "date_daily",
+             "creation date", "published", "pubdate", "publishdate", "published_at", "date_published")
+UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "last_modified", "last-modified", "modified",
+                "updated_at", "date_modified", "date updated")
+KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS + UPDATED_KEYS) | {
     "title", "type", "lang", "language", "id", "slug", "url", "link", "source", "canonical",
     "summary", "description", "draft", "split", "author", "paper_title", "paper", "authors",
     "venue", "year", "arxiv", "doi", "pdf", "links", "presenter", "event", "location", "place",
@@ -40,7 +49,12 @@ KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS) | {
 # Keys blogs write that mean nothing here but are no mistake: kept in extra without a warning.
 QUIET_KEYS = {"lastmod", "updated", "modified", "weight", "aliases", "layout", "toc", "comments",
               "image", "cover", "thumbnail", "series", "math", "katex", "mathjax", "hidden", "pin",
-              "permalink", "excerpt", "featured", "share", "readingtime", "showtoc", "sidebar"}
+              "permalink", "excerpt", "featured", "share", "readingtime", "showtoc", "sidebar",
+              # publish and cssclasses are read from extra by the site (site.published, pages)
+              "cssclasses", "cssclass", "publish", "alias", "status", "rating", "banner", "icon", "header",
+              "sitemap", "redirect_from", "author_profile", "use_math", "related", "nav_order", "parent",
+              "has_children", "sidebar_position", "sidebar_label", "menu", "expirydate", "hidemeta",
+              "disableshare", "canonicalurl", "tocopen", "weight", "order", "lang_ref"}
 ITEM_LOCAL = {"title", "id", "slug", "url", "link", "canonical", "summary", "description",
               "paper_title", "paper", "authors", "arxiv", "doi", "pdf", "links", "presenter"}
 
@@ -57,6 +71,7 @@ class _Ctx:
     def __init__(self, raw: RawNote):
         self.raw = raw
         self.problems: list[Problem] = []
+        self.date_stated = False
         self.meta = {k.lower(): v for k, v in raw.meta.items()}
         if "item" in raw.hints:
             self.meta = {k: v for k, v in self.meta.items() if k not in ITEM_LOCAL}
@@ -76,10 +91,12 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     """Return the typed entry for one raw note and every problem its metadata has."""
     ctx = _Ctx(raw)
     meta, hints = ctx.meta, raw.hints
+    props = hints.get("properties") or {}
     path = PurePosixPath(raw.path)
     is_html = raw.body_format == "html"
     lines = raw.body.split("\n")
-    title = _text(meta.get("title")) or hints.get("title")
+    header_lines = list(lines)
+    title = _text(meta.get("title")) or _text(props.get("title")) or hints.get("title")
     tag_source = raw.body if not is_html else ""  # read before a title line leaves the body
     if not title and not is_html:
         if hints.get("category") is not None and "item" in hints:
@@ -96,11 +113,17 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     body_line = first_body_line + (len(joined) - len(joined.lstrip("\n")) if not is_html else 0)
     text = html_to_text(body) if is_html else markdown_to_text(body)
     title = title or classify.short_title(text) or path.stem
-    date, date_source = _date(ctx, text, path.stem)
-    entry_type = _type(ctx, text, title, body)
+    date, date_source = _date(ctx, header_lines, path.stem)
+    ctx.date_stated = date_source in STATED_DATE_SOURCES
     tags = _tags(ctx, tag_source, text)
+    # Reading a body for its paper is the loader's dearest step: done only when the type is inferred
+    # or the entry is a paper, which is never the case for a note stated to be a tip or a conference.
+    facts_of = functools.cache(lambda: paper_facts(body, is_html))
+    entry_type = _type(ctx, text, title, body, facts_of, tags)
+    read = entry_type is EntryType.PAPER or facts_of.cache_info().currsize > 0
+    facts = facts_of() if read else PaperFacts()
     lang = _lang(ctx, text, title)
-    fields = type_fields(ctx, entry_type, title=title, body=body, text=text, date=date)
+    fields = type_fields(ctx, entry_type, title=title, body=body, text=text, date=date, facts=facts)
     url = _text(meta.get("url") or meta.get("link") or meta.get("canonical") or meta.get("source")) \
         or hints.get("url")
     if url is None and entry_type is EntryType.PAPER and fields.get("paper_links"):
@@ -108,17 +131,28 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     extra = _extra(ctx)
     if hints.get("series_intro"):
         extra["series_intro"] = hints["series_intro"]
+    for key in ("alias", "aliases"):
+        if key in props and "aliases" not in extra:
+            extra["aliases"] = [a.strip() for a in props[key].split(",") if a.strip()]
     entry = ENTRY_CLASSES[entry_type](
         id=_text(meta.get("id") or meta.get("slug")) or slugify(title),
         type=entry_type, title=title, date=date, date_source=date_source, lang=lang,
         tags=tags, source=SourceRef(raw.path, raw.line, hints.get("item") if is_html else None),
         url=url, body=body, body_format=raw.body_format, body_line=body_line, text=text,
-        summary=_text(meta.get("summary") or meta.get("description")) or summarize(text),
-        author=_text(meta.get("author")) or hints.get("author"),
-        series=hints.get("series"), links=links,
+        summary=_text(meta.get("summary") or meta.get("description")) or _text(props.get("description"))
+        or summarize(text),
+        author=_text(meta.get("author")) or hints.get("author") or _writer(props) or facts.writer,
+        series=hints.get("series"), links=links, updated=_updated(ctx),
         draft=bool(meta.get("draft", False)), extra=extra, **fields,
     )
     return entry, ctx.problems
+
+
+def _writer(props: dict[str, str]) -> str | None:
+    for key in ("작성자", "author", "reviewer", "발표자", "presenter"):
+        if props.get(key):
+            return props[key][:80]
+    return None
 
 
 def explicit_id_line(raw: RawNote) -> int | None:
@@ -138,30 +172,72 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _date(ctx: _Ctx, text: str, stem: str) -> tuple[dt.date, str]:
+def _date(ctx: _Ctx, lines: list[str], stem: str) -> tuple[dt.date, str]:
+    """The note's date, best source first: its own item date, front matter, file name, header, prose."""
     hints = ctx.raw.hints
     own = hints.get("date") is not None and not hints.get("date_shared")
     if own:  # an item's own date: its date line or its feed entry
         return hints["date"], hints.get("date_source") or "text"
-    for key in DATE_KEYS:
-        if key in ctx.meta and ctx.meta[key] not in (None, ""):
-            try:
-                return parse_date(ctx.meta[key]), "front matter"
-            except DateError as exc:
-                ctx.problem(key, str(exc), "write the date as YYYY-MM-DD, e.g. date: 2024-03-12")
-            break
+    found = _meta_date(ctx, DATE_KEYS)
+    if found:
+        return found, "front matter"
     first_day = _first_day(ctx.meta)
     if first_day is not None:
         return first_day, "front matter"
     if hints.get("date") is not None:
         return hints["date"], hints.get("date_source") or "text"
-    found = find_date(hints.get("byline_date") or "") or find_date("\n".join(text.split("\n")[:15]))
+    if "item" not in hints:
+        found = date_from_filename(stem)
+        if found:
+            return found, "filename"
+    props = hints.get("properties") or {}
+    prop_date = next((props[k] for k in ("date", "created", "created-at", "created_at", "날짜") if props.get(k)), None)
+    found = (_loose_date(prop_date) if prop_date else None) or stated_date(lines, hints.get("byline_date")) \
+        or _loose_date(_text(ctx.meta.get("description")) or "")
     if found:
         return found, "text"
-    found = date_from_filename(stem)
+    found = _meta_date(ctx, UPDATED_KEYS)  # a modification date stands in when nothing else exists
     if found:
-        return found, "filename"
+        return found, "front matter"
+    found = prose_date(lines)
+    if found:
+        return found, "prose"
     return dt.date.fromtimestamp(ctx.raw.mtime or 0), "mtime"
+
+
+def _loose_date(value: str) -> dt.date | None:
+    try:
+        return parse_date(value.strip("[] "))
+    except DateError:
+        return find_date(value)
+
+
+def _meta_date(ctx: _Ctx, keys: tuple[str, ...]) -> dt.date | None:
+    for key in keys:
+        if key in ctx.meta and ctx.meta[key] not in (None, ""):
+            value = ctx.meta[key]
+            try:
+                return parse_date(value)
+            except DateError as exc:
+                if isinstance(value, str) and ("{{" in value or "<%" in value):
+                    ctx.problem(key, f"'{key}' is a template placeholder ({value.strip()}), not a date",
+                                "fill it in, or keep note templates in a templates/ folder, which is skipped",
+                                Severity.WARNING)
+                else:
+                    ctx.problem(key, str(exc), "write the date as YYYY-MM-DD, e.g. date: 2024-03-12")
+            break
+    return None
+
+
+def _updated(ctx: _Ctx) -> dt.date | None:
+    for key in UPDATED_KEYS:
+        value = ctx.meta.get(key)
+        if value not in (None, ""):
+            try:
+                return parse_date(value)
+            except DateError:
+                return None
+    return None
 
 
 def _first_day(meta: dict) -> dt.date | None:
@@ -179,21 +255,36 @@ def _first_day(meta: dict) -> dt.date | None:
         return None  # the conference fields report it, with the key's line
 
 
-def _type(ctx: _Ctx, text: str, title: str, body: str) -> EntryType:
-    if "type" in ctx.meta and ctx.meta["type"] not in (None, ""):
-        found = parse_type(ctx.meta["type"])
+def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str, ...]) -> EntryType:
+    if "type" in ctx.meta and ctx.meta["type"] not in (None, "", []):
+        found = parse_type(ctx.meta["type"]) if not isinstance(ctx.meta["type"], list) else None
         if found:
             return found
-        ctx.problem("type", f"unknown type '{ctx.meta['type']}'",
-                    "use paper, conference or tip (aliases: paper-summary, 논문, conference-log, 학회, "
-                    "til, tech-tip); the type was inferred from the text meanwhile")
+        if not _wiki_value(ctx.meta["type"]):  # Obsidian's `type: "[[Meetings]]"` names a page, not a kind
+            ctx.problem("type", f"unknown type '{ctx.meta['type']}'",
+                        "use paper, conference or tip (aliases: paper-summary, 논문, conference-log, 학회, "
+                        "til, tech-tip); the type was inferred from the text meanwhile")
+    props = ctx.raw.hints.get("properties") or {}
+    if props.get("type") and parse_type(props["type"]):
+        return parse_type(props["type"])
     if ctx.raw.hints.get("type"):
         return EntryType(ctx.raw.hints["type"])
+    placed = place_type(ctx.raw.path, tags)
+    if placed:
+        return placed
+    facts = facts_of()
+    if is_hub(ctx.raw.path, facts, text):
+        return EntryType.TIP  # an index of links or a table of contents
     has_code = "```" in body or "~~~" in body or "<pre" in body or "<code" in body
     if ctx.raw.body_format == "html":
         # Plain text of HTML loses link targets, and an arXiv or DOI href is the best paper signal.
         text += "\n" + " ".join(_HREF.findall(body))
-    return classify.infer_type(text, title, has_code=has_code)
+    return infer_type(text, title, has_code=has_code, facts=facts)
+
+
+def _wiki_value(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return all(isinstance(v, str) and v.strip().startswith("[[") for v in values)
 
 
 def tag_list(value: Any) -> list[str]:
@@ -207,11 +298,15 @@ def tag_list(value: Any) -> list[str]:
         return out
     if isinstance(value, dict):
         return []
-    return [part.strip().lstrip("#").strip() for part in str(value).split(",") if part.strip(" #")]
+    # Obsidian writes links as values (`"[[Meetings]]"`): the page's name is the tag.
+    return [part.strip().lstrip("#").strip().removeprefix("[[").removesuffix("]]").strip()
+            for part in str(value).split(",") if part.strip(" #[]")]
 
 
 def _tags(ctx: _Ctx, body: str, text: str) -> tuple[str, ...]:
     stated = [tag for key in TAG_KEYS if key in ctx.meta for tag in tag_list(ctx.meta[key])]
+    props = ctx.raw.hints.get("properties") or {}
+    stated += [tag for key in ("tags", "tag", "keywords") if key in props for tag in tag_list(props[key])]
     for key in TAG_KEYS:
         if isinstance(ctx.meta.get(key), dict):
             ctx.problem(key, f"'{key}' must be a list or a comma-separated string",

@@ -25,9 +25,10 @@ class Problem:
     once: str = field(default="", compare=False)  # problems sharing this key are reported once
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.message}"
-        if self.severity is Severity.WARNING:
-            text = f"{self.path}:{self.line}: warning: {self.message}"
+        # Line 0 means the problem is the file or folder as a whole: no line to point at.
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        warning = "warning: " if self.severity is Severity.WARNING else ""
+        text = f"{where}: {warning}{self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
     def as_dict(self) -> dict:

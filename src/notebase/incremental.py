@@ -15,7 +15,7 @@ from pathlib import Path
 
 from notebase.config import Config
 from notebase.errors import Problem, Severity, once_each
-from notebase.files import Stamp, fingerprint, stamp, walk
+from notebase.files import Stamp, fingerprint, scan, stamp
 from notebase.load import FileLoad, IdKey, LoadResult, id_key, load_some, unique_ids
 from notebase.model import Entry
 
@@ -98,7 +98,8 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
     print_ = fingerprint(config, salt)
     paths: dict[str, str] = {}
     stamps: dict[str, Stamp] = {}
-    for rel, path in walk(config):
+    tree = scan(config)
+    for rel, path in tree.notes:
         try:
             stamps[rel] = stamp(path)
         except OSError:
@@ -146,7 +147,8 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
     # Without a previous snapshot every file is fresh, so `previous` is only consulted when it exists.
     file_problems = {rel: fresh[rel].problems if rel in fresh else previous.problems.get(rel, ())
                      for rel in paths}
-    problems = sorted(once_each([p for found in file_problems.values() for p in found]) + id_problems,
+    problems = sorted(once_each([*tree.problems, *(p for found in file_problems.values() for p in found)])
+                      + id_problems,
                       key=lambda p: (p.path, p.line))
     snapshot = Snapshot(print_, stamps, tuple(records), file_problems)
     return _delta(entries, tuple(records), previous, snapshot, problems, len(fresh))

@@ -21,7 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
         "search_also": "함께 찾은 말", "search_via": "용어집으로 찾음", "search_loading": "불러오는 중…",
         "search_noscript": "검색에는 JavaScript가 필요합니다.",
         "more_tags": "태그 모두 보기", "by_year": "연도별", "by_month": "월별", "newest_first": "최신순",
-        "toggle_theme": "밝게/어둡게",
+        "toggle_theme": "밝게/어둡게", "reading_time": "{n}분 분량", "edit": "이 파일 고치기",
+        "search_more": "결과 {n}개 더 보기",
     },
     "en": {
         "home": "Home", "search": "Search", "tags": "Tags", "archive": "Archive", "types": "Types",
@@ -41,7 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "search_also": "Also searched", "search_via": "matched via glossary", "search_loading": "Loading…",
         "search_noscript": "Search needs JavaScript.",
         "more_tags": "All tags", "by_year": "By year", "by_month": "By month", "newest_first": "Newest first",
-        "toggle_theme": "Light/dark",
+        "toggle_theme": "Light/dark", "reading_time": "{n} min read", "edit": "Edit this file",
+        "search_more": "Show {n} more results",
     },
 }
 

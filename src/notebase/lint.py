@@ -14,11 +14,12 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from notebase.errors import Problem, Severity
 from notebase.extract import venue_year
 from notebase.markup import IMAGE_EXTS, wikilink_key
+from notebase.eventinfo import event_name
 from notebase.model import ConferenceLog, Entry, PaperSummary
 from notebase.site import Site
 
@@ -194,13 +195,16 @@ def _link_context(site: Site, entry: Entry):
 
     if entry.body_format == "markdown" and not _may_warn(entry.body):
         return None  # most notes: nothing to parse
-    ctx = markup._Context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
-                          site.targets, site.files or None)
     if entry.body_format == "html":
+        ctx = markup._Context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+                              site.targets, site.files or None)
         clean(entry.body, ctx.rewrite)  # feed HTML: every href and src goes through the rewrite
         return ctx
+    # The body as the renderer reads it (template tags and directives made markdown), lines mapped back.
+    ctx = markup.context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+                         site.targets, site.files or None)
     raw: list[str] = []
-    for token in markup._markdown().parse(entry.body, {"nb": ctx}):
+    for token in markup.parse(ctx):
         if token.type == "inline":
             if token.children:  # the renderer's own bookkeeping of the line, kept identical
                 ctx.line = token.map[0] if token.map else ctx.line
@@ -213,8 +217,11 @@ def _link_context(site: Site, entry: Entry):
 
 
 def _may_warn(body: str) -> bool:
+    from notebase.markup_dialects import may_change
+
     opened = body.count("](")
-    return any(mark in body for mark in _LINK_MARKS) or (opened > 0 and opened != len(_WEB_LINK.findall(body)))
+    return (any(mark in body for mark in _LINK_MARKS) or (opened > 0 and opened != len(_WEB_LINK.findall(body)))
+            or may_change(body))  # template leftovers the renderer warns about
 
 
 def _inline_links(ctx, children: list, raw: list[str]) -> None:
@@ -267,10 +274,13 @@ def _names_event(entry: ConferenceLog) -> bool:
     # The event defaults to the title, so an event equal to the title is taken as unstated
     # unless the title itself reads as an event: a year, a known venue, or a word like 학회.
     event = entry.event.strip()
-    if event and event != entry.title:
+    years = {d.year for d in (entry.start, entry.date) if d is not None}
+    derived = {entry.title, event_name(entry.title)} | {event_name(entry.title, y) for y in years}
+    if event and event not in derived:
         return True
-    low = event.casefold()
-    return bool(_YEAR.search(event) or any(w in low for w in _EVENT_WORDS) or venue_year(event)[0])
+    title = entry.title
+    low = title.casefold()
+    return bool(_YEAR.search(title) or any(w in low for w in _EVENT_WORDS) or venue_year(title)[0])
 
 
 # --- 4. duplicate titles -------------------------------------------------------------------------
@@ -307,7 +317,22 @@ _DATE_HINTS = {
     "feed channel": "the feed dates this item so; check the feed",
     "filename": "the date was read from the file name; rename the file or set date: in the front matter",
     "mtime": "the date is the file's modification time; set date: in the front matter",
+    "git": "the date is the file's first commit; set date: in the front matter",
 }
+
+
+def undated_summary(entries: Iterable[Entry]) -> str | None:
+    """One line about the notes that state no date anywhere, so git or the file's time dates them.
+
+    Not a warning: an undated note is no mistake, and `--strict` should not fail for it.
+    """
+    undated = sorted({e.source.path for e in entries if e.date_source in ("git", "mtime")})
+    if not undated:
+        return None
+    shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+    count = f"{len(undated)} note{'s' if len(undated) > 1 else ''} state{'' if len(undated) > 1 else 's'}"
+    return (f"{count} no date anywhere, so the first commit or the file's time dates them (marked ~): {shown}"
+            " — add date: YYYY-MM-DD to the front matter, or start the file name with the date")
 
 
 def future_dates(site: Site, today: dt.date) -> Iterator[Problem]:

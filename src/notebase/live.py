@@ -22,7 +22,7 @@ from notebase.errors import Problem, once_each
 from notebase.live_plan import plan_pages
 from notebase.load import FileLoad, id_key, load_some, unique_ids
 from notebase.model import Entry
-from notebase.files import walk
+from notebase.files import scan, walk
 from notebase.urls import page_of
 from notebase.writer import MANIFEST, digest, read_manifest, safe_join, write_manifest
 
@@ -70,10 +70,6 @@ class LiveWriter:
         self.digests[rel] = key
         self.changed.append(rel)
 
-    def copy(self, rel: str, source: Path) -> None:
-        """Copy a file (an image) in, unless unchanged."""
-        self.write(rel, source.read_bytes())
-
     def remove(self, rel: str) -> None:
         """Delete a file that is no longer produced, and its folder when that is left empty."""
         self.digests.pop(rel, None)
@@ -103,6 +99,7 @@ class LiveSite:
         self.ids: tuple = (None, [], [])  # (id keys, unique ids, id problems) of the last update
         self.where: dict[str, str] = {}
         self.files: set[str] = set()  # every file under the notes folder (images, embeds)
+        self.tree_problems: tuple[Problem, ...] = ()  # folders not read, links not followed
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -114,11 +111,10 @@ class LiveSite:
 
         started = time.perf_counter()
         report = build(self.config, jobs=self.jobs, index=False)
-        self.where = dict(walk(self.config))  # notes-relative path -> absolute path of every note
+        self.where = self._rescan()  # notes-relative path -> path of every note
         self.loads = {f.rel: f for f in load_some([Path(p) for p in self.where.values()], self.config, self.jobs)}
         self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
         self.final = {}
-        self.files = set(_notes_files(self.config))
         self.env = make_env(self.config)
         self.digests = read_manifest(self.config.cache_path / MANIFEST)
         entries, load_problems = self._entries()
@@ -150,11 +146,14 @@ class LiveSite:
         if any(_is_setting(path, root, self.config) for path in changed):
             return self.start()
         notes = self.config.notes_path
-        rels = {p.resolve().relative_to(notes).as_posix() for p in changed if _inside(p.resolve(), notes)}
+        # The link itself, not where it leads: a link made to a file outside must be seen (and refused).
+        named = {p.parent.resolve() / p.name for p in changed}
+        rels = {p.relative_to(notes).as_posix() for p in named if _inside(p, notes)}
         if all(rel in self.where and os.path.isfile(self.where[rel]) for rel in rels):
-            current = self.where  # only known notes were edited: nothing came or went
+            current, rescanned = self.where, False  # only known notes were edited: nothing came or went
         else:
-            current = self.where = dict(walk(self.config))
+            current, rescanned = self._rescan(), True
+            self.where = current
         reread = {rel for rel in rels if rel in current}
         for rel in rels:  # a feed's settings file changes how the feed loads
             stem, ext = posixpath.splitext(rel)
@@ -168,8 +167,9 @@ class LiveSite:
             self.keys[rel] = _id_keys(f)
         for rel in gone:
             self.keys.pop(rel, None)
-        if rels - current.keys() - gone or any(not r.endswith((".md", ".markdown")) for r in rels - reread):
-            self.files = set(_notes_files(self.config))  # an image or folder came or went
+        if not rescanned and (rels - current.keys() - gone or
+                              any(not r.endswith((".md", ".markdown")) for r in rels - reread)):
+            self._rescan()  # an image or folder came or went
         old = self.site
         entries, self.load_problems = self._entries()
         self.site = self._assemble(entries)
@@ -194,6 +194,13 @@ class LiveSite:
                 changed.add(Path(current[rel]))
         return changed
 
+    def _rescan(self) -> dict[str, str]:
+        """Walk the notes folder again: keep its files and problems, return its notes."""
+        tree = scan(self.config)
+        self.files = {rel for rel, _ in tree.files}
+        self.tree_problems = tree.problems
+        return dict(tree.notes)
+
     def _entries(self) -> tuple[list[Entry], list[Problem]]:
         """Every entry with its unique id, as `load` would give them, reusing unchanged objects."""
         raws = [e for f in self.loads.values() for e in f.entries]
@@ -210,7 +217,8 @@ class LiveSite:
             final[id(raw)] = (raw, entry)
             entries.append(entry)
         self.final = final
-        problems = sorted(once_each([p for f in self.loads.values() for p in f.problems]) + id_problems,
+        found = [*self.tree_problems, *(p for f in self.loads.values() for p in f.problems)]
+        problems = sorted(once_each(found) + id_problems,
                           key=lambda p: (p.path, p.line))
         return entries, problems
 
@@ -273,8 +281,4 @@ def _is_setting(path: Path, root: Path, config: Config) -> bool:
     return any(_inside(path, folder.resolve()) for folder in template_dirs(config))
 
 
-def _notes_files(config: Config) -> list[str]:
-    from notebase.build import _tree
 
-    skip = {str(config.output_path), str(config.cache_path)}
-    return [rel for rel, _, _ in _tree(str(config.notes_path), skip)]

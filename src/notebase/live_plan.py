@@ -28,7 +28,7 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
     by_id, entries = site.by_id, site.entries
     return (
         entry,
-        tuple(site.tag_path(tag) for tag in entry.tags),
+        tuple(path for tag in entry.tags for path in site.tag_pages(tag)),
         entries[index - 1] if index > 0 else None,
         entries[index + 1] if index + 1 < len(entries) else None,
         tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
@@ -53,7 +53,7 @@ def freeze(value):
             return tuple(value)  # a page's entries, or plain values: comparable as they are
         return tuple(map(freeze, value))
     if kind is Term:
-        return ("term", value.key, value.label, value.path, len(value.ids))
+        return ("term", value.key, value.label, value.path, len(value.ids), tuple(map(freeze, value.children)))
     if kind is Taxonomy:
         return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
     if isinstance(value, Mapping):

@@ -12,11 +12,13 @@ from notebase.config import Config
 from notebase.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity, once_each
 from notebase.model import Entry
-from notebase.files import FEED_EXTENSIONS, Stamp, discover, stamp
+from notebase.files import FEED_EXTENSIONS, Stamp, scan, stamp
+from notebase.gitdates import first_commit_dates
 from notebase.readers.feed import feed_start, read_feed
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
 from notebase.readers.text import decode_bytes
+from notebase.sandbox import Refused, read_inside, refused_problem
 from notebase.slug import slugify
 
 
@@ -68,8 +70,10 @@ def read_source(path: Path, config: Config) -> tuple[list[RawNote], list[Problem
     """Read one file into raw notes; a file that cannot be read gives a problem instead."""
     rel = path.relative_to(config.notes_path).as_posix()
     try:
-        data = path.read_bytes()
+        data = read_inside(config.notes_path, path)
         mtime = path.stat().st_mtime
+    except Refused as exc:
+        return [], [refused_problem(rel, exc)]
     except OSError as exc:
         return [], [Problem(rel, 1, f"cannot read file: {exc.strerror}", "check its permissions")]
     decoded, problems = decode_bytes(data, rel, config.max_file_size)
@@ -95,7 +99,12 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
             continue
         side_rel = sidecar.relative_to(config.notes_path).as_posix()
         try:
-            data = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig")) or {}
+            data = yaml.safe_load(read_inside(config.notes_path, sidecar).decode("utf-8-sig")) or {}
+        except Refused as exc:
+            return settings, [refused_problem(side_rel, exc)]
+        except OSError as exc:
+            return settings, [Problem(side_rel, 1, f"cannot read feed settings: {exc.strerror}",
+                                      "check its permissions")]
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             return settings, [Problem(side_rel, mark.line + 1 if mark else 1, f"invalid feed settings: {exc}",
@@ -137,7 +146,8 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad
     pickled back, so fewer crossings beat an idle parent.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from notebase.crash import worker_pool
 
     share = len(paths) // jobs
     mine, theirs = paths[:share], paths[share:]
@@ -146,7 +156,7 @@ def load_parallel(paths: list[Path], config: Config, jobs: int) -> list[FileLoad
     size = max(50, -(-len(theirs) // ((jobs - 1) * 8)))
     # fork starts workers without re-importing anything; elsewhere the default start method works too.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool:
+    with worker_pool(jobs - 1, method) as pool:  # workers that die with this process
         futures = [pool.submit(load_files, theirs[i:i + size], config) for i in range(0, len(theirs), size)]
         parts = [load_files(mine, config)] + [f.result() for f in futures]
     return [loaded for part in parts for loaded in part]
@@ -156,8 +166,34 @@ def load_some(paths: list[Path], config: Config, jobs: int | None = None) -> lis
     """Load files, in parallel when there are enough of them to pay for the processes."""
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        return load_parallel(paths, config, jobs)
-    return load_files(paths, config)
+        return with_git_dates(load_parallel(paths, config, jobs), config)
+    return with_git_dates(load_files(paths, config), config)
+
+
+def with_git_dates(loaded: list[FileLoad], config: Config) -> list[FileLoad]:
+    """Date the undated entries by their file's first commit when the notes are in a git work tree."""
+    if not any(e.date_source == "mtime" for f in loaded for e in f.entries):
+        return loaded  # the usual case: no git call at all
+    dates = first_commit_dates(config.notes_path)
+    if not dates:
+        return loaded
+    out = []
+    for f in loaded:
+        when = dates.get(f.rel)
+        if when is None or not any(e.date_source == "mtime" for e in f.entries):
+            out.append(f)
+            continue
+        out.append(replace(f, entries=tuple(_redated(e, when) if e.date_source == "mtime" else e
+                                            for e in f.entries)))
+    return out
+
+
+def _redated(entry: Entry, when) -> Entry:
+    changes = {"date": when, "date_source": "git"}
+    for key in ("start", "end"):  # a conference log's days default to its date
+        if getattr(entry, key, None) == entry.date:
+            changes[key] = when
+    return replace(entry, **changes)
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it saves
@@ -165,13 +201,14 @@ PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it sa
 
 def load(config: Config, jobs: int | None = None) -> LoadResult:
     """Load every note and feed under the notes folder; never stops at a bad file."""
-    paths = discover(config)
+    tree = scan(config)
+    paths = [Path(path) for _, path in tree.notes]
     loaded = load_some(paths, config, jobs)
     entries = [e for f in loaded for e in f.entries]
     keys = [id_key(e, line) for f in loaded for e, line in zip(f.entries, f.explicit)]
     ids, id_problems = unique_ids(keys)
     entries = [replace(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
-    problems = sorted(once_each([p for f in loaded for p in f.problems]) + id_problems,
+    problems = sorted(once_each([*tree.problems, *(p for f in loaded for p in f.problems)]) + id_problems,
                       key=lambda p: (p.path, p.line))
     return LoadResult(tuple(entries), tuple(problems), len(paths),
                       loads=tuple(loaded), id_keys=tuple(keys))

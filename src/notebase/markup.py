@@ -17,14 +17,17 @@ from urllib.parse import unquote
 
 from notebase.errors import Problem, Severity
 from notebase.highlight import highlight_code, pygments_css
-from notebase.markup_rules import callout_rule, mark_rule, wikilink_rule
+from notebase.markup_cjk import cjk_friendly_plugin
+from notebase.markup_dialects import prepare
+from notebase.markup_math import math_html, stands_alone
+from notebase.markup_rules import callout_rule, html_pre_rule, mark_rule, wikilink_rule
 from notebase.sanitize import clean, mark
 from notebase.slug import slugify
 from notebase.urls import output_file, relative
 
 Line = int | Callable[[], int]  # a body line, or how to count it when a problem needs it
 
-__all__ = ["RESERVED_IDS", "Heading", "Rendered", "pygments_css", "render", "wikilink_key"]
+__all__ = ["RESERVED_IDS", "Heading", "Rendered", "context", "parse", "pygments_css", "render", "wikilink_key"]
 
 # Ids the page around a body uses (templates/) or may use: a heading "Recent" gets "recent-2".
 RESERVED_IDS = frozenset({"main", "recent", "home-tags", "home-archive", "backlinks-h", "related-h",
@@ -32,7 +35,6 @@ RESERVED_IDS = frozenset({"main", "recent", "home-tags", "home-archive", "backli
                           "search-input", "search-results", "toc", "backlinks", "related", "tags",
                           "theme", "title", "page", "body", "footnotes"})
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
-MATH_CACHE_LIMIT = 4096
 
 _DROPPED_TAG = re.compile(r"<(script|style|template|textarea|title|noscript|iframe|xmp)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -76,14 +78,31 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
     `files`, when given, holds the notes-relative paths that exist: an image not beside the
     note is then looked for from the notes root, and a missing one is reported.
     """
-    ctx = _Context(body, source_path, first_line, page_path, targets, files)
     if body_format == "html":
+        ctx = _Context(body, source_path, first_line, page_path, targets, files)
         fragment = body
     else:
-        fragment = _markdown().render(body, {"nb": ctx})
+        ctx = context(body, source_path, first_line, page_path, targets, files)
+        fragment = _markdown().render(ctx.body, {"nb": ctx})
     html = clean(fragment, ctx.rewrite)
     return Rendered(html=html, toc=tuple(ctx.toc), images=tuple(ctx.images), hrefs=tuple(ctx.hrefs),
                     problems=tuple(ctx.problems))
+
+
+def context(body: str, source_path: str, first_line: int, page_path: str, targets: Mapping[str, str],
+            files: Collection[str] | None = None) -> _Context:
+    """The state for rendering a markdown body: its text made plain markdown (markup_dialects), problems so far."""
+    prepared = prepare(body)
+    ctx = _Context(prepared.text, source_path, first_line, page_path, targets, files, lines=prepared.lines)
+    for remark in prepared.remarks:
+        ctx.problems.append(Problem(source_path, first_line + remark.line, remark.message, remark.hint,
+                                    Severity.WARNING))
+    return ctx
+
+
+def parse(ctx: _Context) -> list:
+    """The markdown-it tokens of a body prepared by `context` (for checks that do not render)."""
+    return _markdown().parse(ctx.body, {"nb": ctx})
 
 
 # --- per-call state ----------------------------------------------------------------------------
@@ -97,7 +116,8 @@ class _Context:
     page_path: str
     targets: Mapping[str, str]
     files: Collection[str] | None
-    line: int = 0  # body line (0-based) of the block being rendered
+    lines: tuple[int, ...] | None = None  # body line of each line of `body`, when preparing moved lines
+    line: int = 0  # line of `body` (0-based) of the block being rendered
     toc: list[Heading] = field(default_factory=list)
     images: dict[str, None] = field(default_factory=dict)  # ordered set
     hrefs: dict[str, None] = field(default_factory=dict)
@@ -113,6 +133,8 @@ class _Context:
 
     def warn(self, line: Line, message: str, hint: str = "") -> None:
         line = line() if callable(line) else line  # inline positions are counted only when needed
+        if self.lines:
+            line = self.lines[min(max(line, 0), len(self.lines) - 1)]
         self.problems.append(Problem(self.source_path, self.first_line + line, message, hint,
                                      Severity.WARNING))
 
@@ -270,7 +292,9 @@ def _markdown():
 
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(footnote_plugin).use(tasklists_plugin).use(cjk_friendly_plugin)
+    # An HTML block with a <pre> inside runs to its </pre>, blank lines and all (notes saved from the web).
+    md.block.ruler.before("html_block", "html_pre", html_pre_rule, {"alt": ["paragraph", "reference", "blockquote"]})
     # No space inside the dollars and no digit outside them: "$5 and $10" stays currency.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False,
            allow_blank_lines=False, double_inline=True)
@@ -369,49 +393,18 @@ def _render_fence(self, tokens, idx, options, env):
     token = tokens[idx]
     lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
     if lang.lower() == "math":  # Obsidian's ```math block
-        return _math_html(env["nb"], token.content, True, token.map[0] + 1 if token.map else 0)
+        ctx, line = env["nb"], token.map[0] + 1 if token.map else 0
+        return math_html(lambda message, hint: ctx.warn(line, message, hint), token.content, True)
     return highlight_code(token.content, lang)
 
 
 def _render_math(self, tokens, idx, options, env):
     ctx, token = env["nb"], tokens[idx]
-    display = token.type != "math_inline"
     line = token.map[0] if token.map else _inline_line(ctx, tokens, idx)
-    return _math_html(ctx, token.content, display, line)
-
-
-def _math_html(ctx: _Context, latex: str, display: bool, line: Line) -> str:
-    latex = latex.strip()
-    mathml = _mathml(latex, display)
-    if mathml is None:
-        ctx.warn(line, f"math does not parse: {latex[:60]!r}", "check braces and \\left/\\right pairs")
-        code = f'<code class="math-error">{escape(latex)}</code>'
-        return f'<div class="math">{code}</div>\n' if display else code
-    return f'<div class="math">{mathml}</div>\n' if display else mathml
-
-
-_math_cache: dict[tuple[str, bool], str | None] = {}
-
-
-def _mathml(latex: str, display: bool) -> str | None:
-    key = (latex, display)
-    if key in _math_cache:
-        return _math_cache[key]
-    from xml.etree.ElementTree import tostring
-
-    from latex2mathml.converter import convert_to_element
-
-    try:
-        element = convert_to_element(latex, display="block" if display else "inline")
-        # latex2mathml's own convert() unescapes the whole output, so \text{<b>} would become
-        # markup; keep ElementTree's escaping and only restore its numeric character references.
-        mathml = tostring(element, encoding="unicode").replace("&amp;#x", "&#x")
-    except Exception:  # noqa: BLE001 -- latex2mathml raises many ad-hoc types (IndexError, its own, ...)
-        mathml = None
-    if len(_math_cache) >= MATH_CACHE_LIMIT:
-        del _math_cache[next(iter(_math_cache))]
-    _math_cache[key] = mathml
-    return mathml
+    # Kramdown writes inline math as $$x$$: display only when it is the whole paragraph.
+    display = token.type == "math_block" or (token.type == "math_inline_double" and stands_alone(tokens, idx))
+    return math_html(lambda message, hint: ctx.warn(line, message, hint), token.content, display,
+                     block=token.type == "math_block")
 
 
 def _render_cell_open(self, tokens, idx, options, env):

@@ -1,4 +1,4 @@
-"""Markdown-it rules for Obsidian syntax: [[wikilinks]], ==marks== and > [!callout] blocks."""
+"""Markdown-it rules for Obsidian syntax ([[wikilinks]], ==marks==, > [!callout] blocks) and HTML <pre> blocks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from notebase.sanitize import CALLOUT_KINDS
 
 _WIKI = re.compile(r"(!?)\[\[([^\[\]|#\n]*?)(?:#([^\[\]|\n]*?))?\\?(?:\|([^\[\]\n]*))?\]\]")
+_PRE_OPEN = re.compile(r"<pre[\s>]", re.IGNORECASE)
+_TAG_START = re.compile(r"</?[A-Za-z]")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*(.*)")
 _CALLOUT_ALIASES = {"summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
                     "check": "success", "done": "success", "help": "question", "faq": "question",
@@ -97,3 +99,37 @@ def callout_rule(state) -> None:
         else:
             i += 3  # the paragraph held only the marker line
     state.tokens = out
+
+
+def html_pre_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a line of HTML that opens a <pre> (`<div class="highlight"><pre>`) runs to its </pre>.
+
+    CommonMark ends such an HTML block at the first blank line, so code saved from a web page
+    falls apart into paragraphs and indented code; a line that starts with `<pre` is already
+    kept whole by markdown-it (HTML block type 1).
+    """
+    if state.is_code_block(start_line) or not state.md.options.get("html"):
+        return False
+    pos, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
+    text = state.src[pos:maximum]
+    if not _TAG_START.match(text) or text[:4].lower() == "<pre":
+        return False
+    opened = _PRE_OPEN.search(text)
+    if opened is None or "</pre>" in text[opened.start():].lower():
+        return False
+    if silent:
+        return True
+    line, closed = start_line + 1, False
+    while line < end_line:
+        if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            break  # the container (list item, quote) ends here
+        if closed and state.isEmpty(line):
+            break  # after </pre>, the block ends at a blank line as any HTML block does
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+        closed = closed or "</pre>" in text.lower()
+        line += 1
+    state.line = line
+    token = state.push("html_block", "", 0)
+    token.map = [start_line, line]
+    token.content = state.getLines(start_line, line, state.blkIndent, True)
+    return True

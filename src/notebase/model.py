@@ -16,6 +16,11 @@ class EntryType(str, Enum):
     TIP = "tip"
 
 
+# Where a date was stated rather than guessed: front matter, a feed item, a Jekyll-style file name,
+# or the note's own date line, heading or property. Prose, log neighbours, git and mtime are guesses.
+STATED_DATE_SOURCES = ("front matter", "feed", "filename", "text")
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where an entry comes from: a file relative to the notes folder, a line, a feed item."""
@@ -72,7 +77,7 @@ class Entry:
     type: EntryType
     title: str
     date: dt.date
-    date_source: str  # front matter, text, filename, log, feed or mtime
+    date_source: str  # front matter, feed, filename, text (the note's own header); else a guess
     lang: str  # ko, en or mixed
     tags: tuple[str, ...]
     source: SourceRef
@@ -84,6 +89,7 @@ class Entry:
     summary: str
     author: str | None = None
     series: str | None = None  # the log, digest or feed this entry was split from
+    updated: dt.date | None = None  # when the note says it was last changed (lastmod, updated)
     links: tuple[WikiLink, ...] = ()
     draft: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -91,7 +97,7 @@ class Entry:
     @property
     def date_inferred(self) -> bool:
         """True when no source stated the date and it was guessed."""
-        return self.date_source not in ("front matter", "feed")
+        return self.date_source not in STATED_DATE_SOURCES
 
 
 @dataclass(frozen=True, kw_only=True)

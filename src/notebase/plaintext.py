@@ -6,6 +6,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from notebase.markup_dialects import prepare
+
 # Any indentation: a fence nested in a list item is code too. Possessive runs: a line of 20,000
 # backticks must not be retried at every shorter length.
 _FENCE = re.compile(r"^([ \t]*+)(`{3,}+|~{3,}+)[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
@@ -18,6 +20,7 @@ _WIKI = re.compile(r"!?\[\[([^\[\]|#]*+)(?:#[^\[\]|]*+)?(?:\|([^\[\]]*+))?\]\]")
 _LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+•]|\d+[.)])[ \t]+)+", re.M)
 _MARKS = ("**", "__", "*", "~~")  # in the order the alternatives were tried
 _EMPHASIS_MARK = re.compile(r"\*\*|__|\*|~~")
+_CALLOUT = re.compile(r"^\[![A-Za-z][\w-]{0,40}\][+-]?[ \t]*", re.M)  # `> [!tip] Title`: the title is the text
 _TAG = re.compile(r"<[^<>\n]+>")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _SPACES = re.compile(r"[ \t]{2,}|\t")
@@ -131,7 +134,11 @@ def mask_code(text: str) -> str:
 
 
 def markdown_to_text(text: str) -> str:
-    """Return the readable words of a markdown body: no markup, code kept as plain lines."""
+    """Return the readable words of a markdown body: no markup, code kept as plain lines.
+
+    Template tags, directives, comments and properties go as the page shows them (markup_dialects).
+    """
+    text = prepare(text, for_text=True).text
     # Each pass runs only when its marker character is present: most lines of prose have none.
     if "`" in text or "~~~" in text:
         text = _FENCE.sub(lambda m: "\n".join(m[0].split("\n")[1:-1]), text)
@@ -146,6 +153,8 @@ def markdown_to_text(text: str) -> str:
     if "---" in text or "***" in text or "___" in text:
         text = _RULE.sub("", text)
     text = _LINE_MARKS.sub("", text)
+    if "[!" in text:
+        text = _CALLOUT.sub("", text)
     if "*" in text or "_" in text or "~" in text:
         text = _strip_emphasis(text)
     if "&" in text:

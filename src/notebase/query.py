@@ -45,11 +45,13 @@ def entry_type(value: str) -> EntryType:
 def select(entries: Iterable[Entry], *, type_: EntryType | None = None, tag: str | None = None,
            since: dt.date | None = None, until: dt.date | None = None) -> list[Entry]:
     """Return matching entries, newest first, ties by title."""
-    tag_key = tag.lower().lstrip("#") if tag else None
+    from notebase.tags import tag_key, with_ancestors
+
+    wanted = tag_key(tag) if tag else None
     chosen = [
         e for e in entries
         if (type_ is None or e.type is type_)
-        and (tag_key is None or any(t.lower() == tag_key for t in e.tags))
+        and (wanted is None or any(wanted in with_ancestors(tag_key(t)) for t in e.tags))
         and (since is None or e.date >= since)
         and (until is None or e.date <= until)
     ]

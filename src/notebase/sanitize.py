@@ -58,6 +58,12 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 _COLOUR = re.compile(r"#?[A-Za-z0-9]{1,20}")
 _LANG = re.compile(r"[\w+#.-]{1,40}")
+_IMG_TAG = re.compile(r"<img\b[^<>]{0,4000}>", re.IGNORECASE)
+_TAG_ATTR = re.compile(r"""([^\s"'<>/=]{1,100})(?:[ \t\n]{0,20}=[ \t\n]{0,20}("[^"]{0,4000}"|'[^']{0,4000}'|[^\s"'=<>`]{1,4000}))?""")
+_LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-actualsrc", "data-echo")
+# What lazy-loading scripts put in src until the real image loads.
+_PLACEHOLDER = re.compile(r"^data:|placeholder|lazy|blank|spacer|loading|transparent|pixel|1x1|grey\.gif|gray\.gif",
+                          re.IGNORECASE)
 _handler: ContextVar[Rewrite | None] = ContextVar("notebase_rewrite", default=None)
 
 
@@ -165,8 +171,32 @@ def _cleaner():
     )
 
 
+def lazy_images(fragment: str) -> str:
+    """Give `<img data-src="a.png" src="placeholder.gif">` (lazy loading, pages saved from the web) its real src."""
+    if "data-" not in fragment:
+        return fragment
+    return _IMG_TAG.sub(_real_src, fragment)
+
+
+def _real_src(tag: re.Match) -> str:
+    text = tag[0]
+    if "data-" not in text:
+        return text
+    attrs = {m[1].lower(): m for m in _TAG_ATTR.finditer(text, 4)}
+    lazy = next((attrs[name][2] for name in _LAZY_SRC if name in attrs and attrs[name][2]), None)
+    src = attrs.get("src")
+    current = src[2].strip("\"'").strip() if src is not None and src[2] else ""
+    if lazy is None or (current and not _PLACEHOLDER.search(current)):
+        return text
+    value = lazy[1:-1] if lazy[0] in "\"'" else lazy
+    if src is not None:
+        text = text[:src.start()] + text[src.end():]
+    return f'<img src="{value.replace(chr(34), "&quot;")}"' + text[4:]
+
+
 def clean(fragment: str, rewrite: Rewrite | None = None) -> str:
     """Return `fragment` sanitised; `rewrite(tag, attr, value)` decides content-written href/src."""
+    fragment = lazy_images(fragment)
     token = _handler.set(rewrite)
     try:
         return _cleaner().clean(fragment)

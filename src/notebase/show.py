@@ -22,10 +22,12 @@ _LINK_KINDS = {"arxiv": "arXiv", "doi": "DOI", "pdf": "PDF", "code": "Code", "we
 _MORE = {
     "ko": {"file": "파일", "series": "묶음", "author": "작성", "draft": "초안", "dates": "기간",
            "lang": "언어", "date_from": {"text": "본문", "filename": "파일 이름", "log": "로그",
-                                          "mtime": "파일 수정 시각"}},
+                                          "mtime": "파일 수정 시각", "git": "첫 커밋",
+                                          "prose": "본문 속 날짜"}},
     "en": {"file": "File", "series": "Series", "author": "Author", "draft": "draft", "dates": "Dates",
            "lang": "Language", "date_from": {"text": "text", "filename": "file name", "log": "log",
-                                             "mtime": "file modification time"}},
+                                             "mtime": "file modification time",
+                                             "git": "first commit", "prose": "a date in the text"}},
 }
 
 

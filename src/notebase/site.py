@@ -10,7 +10,7 @@ import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -18,7 +18,8 @@ from notebase.config import Config
 from notebase.markup import wikilink_key
 from notebase.model import Entry, EntryType
 from notebase.slug import slugify
-from notebase.urls import entry_path, month_path, tag_path, type_path, year_path
+from notebase.tags import tag_key, with_ancestors
+from notebase.urls import RESERVED, entry_path, month_path, tag_path, type_path, year_path
 
 RELATED = 5  # related entries shown on a page
 RELATED_TAG_LIMIT = 300  # tags on more entries than this say little about relatedness, and cost n²
@@ -33,7 +34,8 @@ class Term:
     key: str
     label: str
     path: str
-    ids: tuple[str, ...]
+    ids: tuple[str, ...]  # a nested tag's parent holds its children's entries too
+    children: tuple[Term, ...] = ()  # the tags nested directly inside this one (`a/b` in `a`)
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,50 @@ class Site:
         return self.by_id[entry_id]
 
     def tag_path(self, tag: str) -> str:
-        """Return the site path of a tag's page."""
-        return self.tag_paths[tag.casefold()]
+        """Return the site path of a tag's page, the tag as any entry spells it."""
+        return self.tag_paths[tag_key(tag)]
+
+    def tag_pages(self, tag: str) -> tuple[str, ...]:
+        """Return the pages a tag's entries are listed on: its own and those of the tags it sits inside."""
+        return tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
 
 
 def _freeze(mapping: dict) -> Mapping:
     return MappingProxyType(mapping)
 
 
-def published(entries: Iterable[Entry]) -> list[Entry]:
-    """Filter: keep entries that are not drafts."""
-    return [e for e in entries if not e.draft]
+def published(entries: Iterable[Entry], config: Config | None = None) -> list[Entry]:
+    """Filter: keep the entries the site shows: no drafts (unless `drafts`), none marked `publish: false`.
+
+    With `explicit_publish` only entries marked `publish: true` are kept (Obsidian Publish and
+    Quartz's ExplicitPublish work that way).
+    """
+    drafts = config is not None and config.drafts
+    explicit = config is not None and config.explicit_publish
+    kept = []
+    for entry in entries:
+        publish = publish_flag(entry)
+        if (entry.draft and not drafts) or publish is False or (explicit and publish is not True):
+            continue
+        kept.append(entry)
+    return kept
+
+
+def extra_value(entry: Entry, key: str):
+    """Return a front-matter key the loader kept in `extra`, whatever its case (Obsidian writes cssClasses too)."""
+    for name, value in entry.extra.items():
+        if name.casefold() == key:
+            return value
+    return None
+
+
+def publish_flag(entry: Entry) -> bool | None:
+    """Return what an entry's `publish:` front matter says: True, False or None (not said)."""
+    value = extra_value(entry, "publish")
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().casefold()
+    return True if text in ("true", "yes", "on", "1") else False if text in ("false", "no", "off", "0") else None
 
 
 def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = (), memo: dict | None = None) -> Site:
@@ -86,7 +121,7 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
     names and links to, so an unchanged entry is not scanned again.
     """
-    ordered = sorted(published(entries), key=lambda e: (-e.date.toordinal(), e.id))
+    ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
     refs = _all_refs(ordered, memo)
     # Everything but the entries themselves follows from these; an edit that changes none of them
@@ -98,7 +133,7 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     else:
         paths = {e.id: entry_path(e.id, e.type) for e in ordered}
         targets = link_targets(ordered, paths, refs)
-        tags, tag_paths = _tags(ordered)
+        tags, tag_paths = tag_taxonomy(ordered)
         backlinks = _backlinks(ordered, paths, targets, refs)
         graph = dict(
             paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
@@ -179,29 +214,58 @@ def _file_names(path: str) -> list[str]:
     return [stem, posixpath.basename(stem)]
 
 
-def _tags(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
-    """Tags merge across case; each gets a unique readable slug and its most used spelling."""
+def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
+    """Group entries by tag key (case, spaces, `-`, `_` aside); a tag inside another (`a/b`) is listed on `a` too.
+
+    Each term gets a readable path (`tags/a/b/` for `a/b`), unique among its siblings, and the
+    spelling most entries use as its label; returns the taxonomy and {tag key: path}.
+    """
     ids: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, Counter] = defaultdict(Counter)
     for entry in entries:
-        for tag in dict.fromkeys(entry.tags):
-            folded = tag.casefold()
-            if entry.id not in ids[folded][-1:]:
-                ids[folded].append(entry.id)
-            spellings[folded][tag] += 1
-    taken: set[str] = set()
+        keys: dict[str, None] = {}
+        for tag in entry.tags:
+            key = tag_key(tag)
+            if not key:
+                continue
+            levels = [p for p in tag.strip().lstrip("#").split("/") if tag_key(p)]
+            for n, inner in enumerate(with_ancestors(key), 1):
+                keys[inner] = None
+                spellings[inner]["/".join(p.strip() for p in levels[:n])] += 1
+        for key in keys:
+            ids[key].append(entry.id)
+    label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
     paths: dict[str, str] = {}
-    for folded in sorted(ids, key=lambda k: (slugify(k), k)):
-        base = slugify(folded, limit=60)
+    taken: set[str] = set()
+    # Parents first, so a child's path continues its parent's (tags/a/b/ under tags/a/).
+    for key in sorted(ids, key=lambda k: (k.count("/"), slugify(k), k)):
+        parent = key.rpartition("/")[0]
+        base = (paths[parent] if parent else tag_path("")[:-1]) + _tag_slug(key.rpartition("/")[2])
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        paths[folded] = tag_path(slug)
-    label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
-    terms = sorted((Term(k, label[k], paths[k], tuple(v)) for k, v in ids.items()),
-                   key=lambda t: (-len(t.ids), t.label.casefold(), t.key))
-    return Taxonomy("tags", tuple(terms)), paths
+        paths[key] = slug + "/"
+    children: dict[str, list[str]] = defaultdict(list)
+    for key in ids:
+        if "/" in key:
+            children[key.rpartition("/")[0]].append(key)
+
+    def order(key: str):
+        return (-len(ids[key]), label[key].casefold(), key)
+
+    built: dict[str, Term] = {}
+    for key in sorted(ids, key=lambda k: -k.count("/")):  # children before their parents
+        kids = tuple(built[c] for c in sorted(children.get(key, ()), key=order))
+        built[key] = Term(key, label[key], paths[key], tuple(ids[key]), kids)
+    terms = tuple(built[k] for k in sorted(ids, key=order))
+    return Taxonomy("tags", terms), paths
+
+
+def _tag_slug(level: str) -> str:
+    slug = slugify(level, limit=60)
+    # `page` would share tags/a/page/2/ with the pagination of tags/a/.
+    return f"{slug}-tag" if slug in RESERVED else slug
 
 
 def _years(entries: list[Entry]) -> Taxonomy:
@@ -262,7 +326,8 @@ def _related(entries: list[Entry], tags: Taxonomy) -> dict[str, tuple[str, ...]]
     ranked: dict[tuple[str, ...], list[str]] = {}
     related: dict[str, tuple[str, ...]] = {}
     for entry in entries:
-        telling = tuple(sorted({t.casefold() for t in entry.tags if 1 < size[t.casefold()] <= RELATED_TAG_LIMIT}))
+        own = {tag_key(t) for t in entry.tags} - {""}
+        telling = tuple(sorted(k for k in own if 1 < size[k] <= RELATED_TAG_LIMIT))
         if not telling:
             continue
         if telling not in ranked:
@@ -276,3 +341,16 @@ def _related(entries: list[Entry], tags: Taxonomy) -> dict[str, tuple[str, ...]]
         if best:
             related[entry.id] = best
     return related
+
+
+def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:
+    """Return up to n of the newest entries, stated dates first, in their date order.
+
+    A note whose date is only a guess (file time, first commit, a date in prose) fills the list
+    only when too few dated ones exist, so a freshly cloned folder of undated notes never pushes
+    the real news off the home page and the feeds.
+    """
+    chosen = [i for i, e in enumerate(entries) if not e.date_inferred][:n]
+    if len(chosen) < n:
+        chosen += [i for i, e in enumerate(entries) if e.date_inferred][: n - len(chosen)]
+    return tuple(entries[i] for i in sorted(chosen))

@@ -8,24 +8,26 @@ from typing import Any
 from notebase import extract
 from notebase.dates import DateError, parse_date
 from notebase.errors import Severity
+from notebase.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType, PaperLink, Talk
+from notebase.paperinfo import PaperFacts
 
 
 def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
-                date: dt.date) -> dict[str, Any]:
+                date: dt.date, facts: PaperFacts) -> dict[str, Any]:
     """Return the keyword fields of the entry class for entry_type."""
     if entry_type is EntryType.PAPER:
-        return _paper(ctx, title, body, text)
+        return _paper(ctx, title, body, text, facts)
     if entry_type is EntryType.CONFERENCE:
         return _conference(ctx, title, text, date)
     return _tip(ctx)
 
 
-def _paper(ctx, title: str, body: str, text: str) -> dict[str, Any]:
+def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str, Any]:
     meta, hints = ctx.meta, ctx.raw.hints
     authors = meta.get("authors")
     if authors is None:
-        found = extract.authors(text)
+        found = facts.authors or extract.authors(text)
     elif isinstance(authors, str):
         found = extract.split_names(authors)
     elif isinstance(authors, list) and all(isinstance(a, (str, int, float)) for a in authors):
@@ -49,10 +51,12 @@ def _paper(ctx, title: str, body: str, text: str) -> dict[str, Any]:
             ctx.problem("year", f"'year' must be a four-digit year, not {meta['year']!r}", "write year: 2021")
     links = list(_stated_links(ctx))
     urls = {link.url for link in links}
-    links += [link for link in extract.paper_links(body) if link.url not in urls]
-    presenter = meta.get("presenter") or hints.get("presenter")
+    links += [link for link in facts.links if link.url not in urls]
+    presenter = meta.get("presenter") or hints.get("presenter") or facts.writer
+    paper_title = meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") or facts.title \
+        or unwrap_paper_title(title)
     return {
-        "paper_title": str(meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") or title),
+        "paper_title": str(paper_title),
         "authors": found,
         "venue": venue,
         "year": year,
@@ -89,6 +93,9 @@ def _stated_links(ctx):
 def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
     meta = ctx.meta
     start, end = _date_range(ctx)
+    if start is None and end is None:
+        start, end = date_range(title + "\n" + "\n".join(text.split("\n")[:30]))
+    when = start or (date if ctx.date_stated else None)
     talks = meta.get("talks")
     if talks is None:
         found = extract.talks(text)
@@ -98,7 +105,7 @@ def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
         ctx.problem("talks", "'talks' must be a list", "write talks: [{speaker: A, title: B}]")
         found = ()
     return {
-        "event": str(meta.get("event") or title),
+        "event": str(meta.get("event") or event_name(title, when.year if when else None)),
         "start": start or date,
         "end": end or start or date,
         "location": str(meta.get("location") or meta.get("place") or "") or extract.location(text),

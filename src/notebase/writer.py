@@ -51,7 +51,7 @@ class Writer:
 
     def start(self) -> None:
         """Clear what an interrupted build left behind and make an empty staging folder."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        tidy_output(self.output)
         self.staging.mkdir(parents=True)
 
     def write(self, rel: str, data: bytes) -> None:
@@ -66,7 +66,7 @@ class Writer:
         self.rewritten += 1
 
     def copy(self, rel: str, source: Path) -> None:
-        """Stage a copy of a file (an image, a static asset), linked when unchanged."""
+        """Stage a copy of a theme file (a static asset), linked when unchanged; notes go through sandbox."""
         data = source.read_bytes()
         self.write(rel, data)
 
@@ -86,8 +86,18 @@ class Writer:
 
     def commit(self) -> None:
         """Swap the staged site in for the old one and record the manifest."""
+        # The manifest is written first: on a full disk that fails with the old site still in place.
+        manifest = stage_manifest(self.manifest_path, self.written)
+        try:
+            self._swap()
+        except BaseException:
+            manifest.unlink(missing_ok=True)
+            raise
+        os.replace(manifest, self.manifest_path)
+
+    def _swap(self) -> None:
         if self.output.exists():
-            if not _exchange(self.staging, self.output):
+            if not exchange(self.staging, self.output):
                 old = self.output.with_name(f".{self.output.name}.old")
                 shutil.rmtree(old, ignore_errors=True)
                 os.rename(self.output, old)
@@ -97,11 +107,19 @@ class Writer:
                 shutil.rmtree(self.staging, ignore_errors=True)  # the old site, now staged
         else:
             os.rename(self.staging, self.output)
-        write_manifest(self.manifest_path, self.written)
 
     def abort(self) -> None:
         """Throw the staged files away; the old site stays as it was."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def tidy_output(output: Path) -> None:
+    """Remove the staging and old folders a killed build left beside the output folder.
+
+    Only while no other build runs (`build` holds its lock): they are that build's otherwise.
+    """
+    for name in (f".{output.name}.staging", f".{output.name}.old"):
+        shutil.rmtree(output.with_name(name), ignore_errors=True)
 
 
 def read_manifest(path: Path) -> dict[str, str]:
@@ -115,13 +133,22 @@ def read_manifest(path: Path) -> dict[str, str]:
 
 def write_manifest(path: Path, digests: dict[str, str]) -> None:
     """Record every site file's digest, replacing the file atomically."""
+    os.replace(stage_manifest(path, digests), path)
+
+
+def stage_manifest(path: Path, digests: dict[str, str]) -> Path:
+    """Write the digests beside the manifest `path`; return that file, which a rename then puts in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(digests, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a half-written file would hold on to the last of a full disk
+        raise
+    return tmp
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

@@ -3,6 +3,7 @@
  * 1. NFKC + lowercase.  2. Runs of Hangul syllables (U+AC00-U+D7A3) and of [a-z0-9]; anything else
  * separates runs.  3. A one-syllable Hangul run is a token, a longer run gives its overlapping
  * bigrams.  4. A Latin/digit run is one token.  One-character Latin tokens and stop words are dropped.
+ * 5. One letter followed by `++` or `#` (and no letter or digit after) is a token with them (C++, C#).
  *
  * Offsets are counted in code points, as Python counts them (JS strings count UTF-16 units), so
  * `spans` and `normalise` agree with Python even around emoji. Plain ES2017, no dependencies:
@@ -21,7 +22,7 @@
   // the browser would fold (outlined letters U+1CCD6.. become a-z). Keeping them as they are keeps
   // the browser's tokens equal to the index's; tests/test_search_js.py checks every code point.
   var NEWER_UNICODE = /[\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\ua7f1]|\ud803[\udd50-\udd65]|\ud81b[\udea0-\udeb8]|\ud833[\udcd6-\udcf9]|\ud838[\udc30-\udc6d]/g;
-  var RUN = /[\uac00-\ud7a3]+|[a-z0-9]+/g;
+  var RUN = /[\uac00-\ud7a3]+|[a-z](?:\+\+|#)(?![a-z0-9])|[a-z0-9]+/g;
   var SURROGATE = /[\ud800-\udfff]/;
   // Python's str.isspace() (what str.split() and the query parser split on); JS's \s differs.
   var SPACE_CHARS = "\t\n\u000b\f\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003" +

@@ -21,6 +21,17 @@
     date: "date:2022-05 or date:2021..2022-06" };
   var MIN_DAY = 1, MAX_DAY = 3652059;  // Python's date.min and date.max as ordinals
 
+  // tags.tag_key: case, spaces, "-", "_" and "," aside; "/" between the levels of a nested tag.
+  var TAG_SEPARATORS = /[ \t\n\r\f\v\u00a0\u3000_,\-]+/g;
+  function tagKey(tag) {
+    var chars = Array.from(tag), a = 0, b = chars.length;
+    while (a < b && A.isSpace(chars[a])) a++;  // Python's str.strip()
+    while (b > a && A.isSpace(chars[b - 1])) b--;
+    var text = chars.slice(a, b).join("").replace(/^#+/, "").toLowerCase().replace(TAG_SEPARATORS, "-");
+    return text.split("/").map(function (p) { return p.replace(/^-+|-+$/g, ""); })
+      .filter(function (p) { return p.length > 0; }).join("/");
+  }
+
   /** Python's repr() of a string, for messages that quote what was typed. */
   function pyRepr(s) {
     var quote = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'";
@@ -136,7 +147,7 @@
       if (!lang) throw new QueryError("unknown language '" + value + "' — use lang:ko, lang:en or lang:mixed");
       return { field: "lang", values: [lang], negated: negated };
     }
-    if (name === "tag") return { field: "tag", values: [value.replace(/^#+/, "").toLowerCase()], negated: negated };
+    if (name === "tag") return { field: "tag", values: [tagKey(value)], negated: negated };
     return { field: "date", values: [dateRange(value, name)], negated: negated };
   }
 
@@ -307,7 +318,7 @@
     return found;
   };
 
-  var api = { QueryError: QueryError, parse: parse, pieces: pieces, dateRange: dateRange, ordinal: ordinal,
+  var api = { QueryError: QueryError, parse: parse, tagKey: tagKey, pieces: pieces, dateRange: dateRange, ordinal: ordinal,
     pyRepr: pyRepr, pyStrip: pyStrip, squash: squash, forms: forms, Glossary: Glossary, PARTICLES: PARTICLES };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else global.NotebaseQuery = api;

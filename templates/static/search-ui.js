@@ -8,6 +8,7 @@
   "use strict";
   var A = window.NotebaseAnalysis, NS = window.NotebaseSearch;
   var DELAY = 250;  // ms of quiet typing before searching as you type
+  var PAGE = 20;  // hits shown at first, and added by each "more" 
   var SAFE = /[A-Za-z0-9\/\-_.~!$&'()*+,;=:@]/;  // what urls.relative leaves unescaped
 
   function el(tag, className, text) {
@@ -45,7 +46,8 @@
     var typeSelect = document.getElementById("search-type"), tagSelect = document.getElementById("search-tag");
     var status = document.getElementById("search-status"), problem = document.getElementById("search-error");
     var also = document.getElementById("search-also"), list = document.getElementById("search-results");
-    var engine = NS.open(root + "search/data/"), ticket = 0, timer = null, wanted = params();
+    var more = document.getElementById("search-more");
+    var engine = NS.open(root + "search/data/"), ticket = 0, timer = null, wanted = params(), limit = PAGE;
 
     function params() {
       var found = { q: "", type: "", tag: "" };
@@ -76,14 +78,16 @@
 
     function clear() {
       list.textContent = "";
+      more.hidden = true;
       also.textContent = "";
       also.hidden = true;
       problem.textContent = "";
       problem.hidden = true;
     }
 
-    function run() {
+    function run(keep) {
       clearTimeout(timer);
+      if (keep !== true) limit = PAGE;  // a new query starts at its first page
       syncUrl();
       var mine = ++ticket;
       if (!window.NotebaseQuery.pyStrip(input.value) && !filters().length) {
@@ -92,8 +96,8 @@
         return;
       }
       status.textContent = data.loading;
-      engine.search(input.value, { limit: 20, filters: filters() }).then(function (results) {
-        if (mine === ticket) show(results);
+      engine.search(input.value, { limit: limit, filters: filters() }).then(function (results) {
+        if (mine === ticket) show(results, keep === true);
       }, function (err) {
         if (mine !== ticket) return;
         clear();
@@ -103,7 +107,8 @@
       });
     }
 
-    function show(results) {
+    function show(results, paging) {
+      var before = paging ? links().length : 0;  // after "more", focus moves to the first new hit
       clear();
       var count = results.exact ? String(results.total) : results.total + "–" + results.totalMax;
       status.textContent = results.totalMax ? data.results.replace("{n}", count) : data.none;
@@ -115,6 +120,38 @@
         also.hidden = false;
       }
       results.hits.forEach(function (hit) { list.appendChild(item(hit)); });
+      // Every hit can be reached: "more" shows the next page below the ones shown.
+      var left = results.totalMax - results.hits.length;
+      if (left > 0) {
+        more.textContent = data.more.replace("{n}", String(Math.min(PAGE, left)));
+        more.hidden = false;
+      }
+      var all = links();
+      if (paging && before < all.length) all[before].focus();
+    }
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll(".entry-link"));
+    }
+
+    // Arrow keys move from the box through the results and back; Enter on a result opens it.
+    function arrows(event) {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var all = links(), at = all.indexOf(document.activeElement);
+      if (document.activeElement === input) {
+        if (event.key !== "ArrowDown" || !all.length) return;
+        all[0].focus();
+      } else if (at >= 0) {
+        if (event.key === "ArrowDown" && at + 1 < all.length) all[at + 1].focus();
+        else if (event.key === "ArrowDown" && !more.hidden) more.focus();
+        else if (event.key === "ArrowUp") (at > 0 ? all[at - 1] : input).focus();
+      } else if (document.activeElement === more && event.key === "ArrowUp" && all.length) {
+        all[all.length - 1].focus();
+      } else {
+        return;
+      }
+      event.preventDefault();
     }
 
     function item(hit) {
@@ -160,7 +197,7 @@
       var kind = Array.from(wanted.type.toLowerCase()).filter(function (ch) { return " -_".indexOf(ch) < 0; }).join("");
       typeSelect.value = Object.prototype.hasOwnProperty.call(engine.manifest.typeAliases, kind) ? engine.manifest.typeAliases[kind] : "";
       if (!typeSelect.value) typeSelect.value = "";
-      tagSelect.value = wanted.tag.replace(/^#+/, "").toLowerCase();
+      tagSelect.value = window.NotebaseQuery.tagKey(wanted.tag);
       if (!tagSelect.value) tagSelect.value = "";
       status.textContent = "";
       run();
@@ -173,6 +210,8 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, DELAY); });
     typeSelect.addEventListener("change", run);
     tagSelect.addEventListener("change", run);
+    more.addEventListener("click", function () { limit += PAGE; run(true); });
+    box.addEventListener("keydown", arrows);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -33,6 +33,18 @@
     }
   }
 
+  // "/" focuses the search box, as on GitHub and in MkDocs; typed into a field it stays a "/".
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var active = document.activeElement, tag = active ? active.tagName : "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (active && active.isContentEditable)) return;
+    var box = document.getElementById("search-q") || document.querySelector(".quick-search input[name=q]");
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     fixFileLinks();
     var toggle = document.querySelector("[data-theme-toggle]");

@@ -13,14 +13,27 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from email.utils import format_datetime
 
+from notebase.config import Config
+from notebase.errors import Problem, Severity
 from notebase.model import Entry
-from notebase.site import Site
+from notebase.site import Site, newest_stated
 from notebase.urls import absolute
 from notebase.writer import Writer
 
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def relative_links_warning(config: Config) -> list[Problem]:
+    """Warn once when base_url is no full address, so feed, sitemap and 404 links come out relative."""
+    if re.match(r"https?://[^/\s]", config.base_url):
+        return []
+    return [Problem("notebase.yaml", 0,
+                    f"base_url '{config.base_url}' is not a full address, so links in feeds, the sitemap "
+                    "and 404.html are relative (feed readers and search engines need full ones)",
+                    "set base_url: https://<your site>/ in notebase.yaml, or pass --base-url URL",
+                    Severity.WARNING)]
 
 
 def clean(text: str | None) -> str:
@@ -98,9 +111,10 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
 
 def feed_sets(site: Site) -> Iterator[tuple[str, str, tuple[Entry, ...]]]:
     """Yield each feed pair's page path, title and entries: the site's, then one per tag."""
-    yield "", site.config.title, tuple(site.entries[:FEED_SIZE])
+    yield "", site.config.title, newest_stated(site.entries, FEED_SIZE)
     for term in site.tags.terms:
-        yield term.path, f"{site.config.title} — #{term.label}", tuple(site.entry(i) for i in term.ids[:FEED_SIZE])
+        yield term.path, f"{site.config.title} — #{term.label}", newest_stated([site.entry(i) for i in term.ids],
+                                                                               FEED_SIZE)
 
 
 def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) -> list[tuple[str, bytes]]:

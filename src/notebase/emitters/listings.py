@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from notebase.render import page_context
-from notebase.site import Site, Taxonomy, Term
+from notebase.site import Site, Taxonomy, Term, newest_stated
 from notebase.urls import output_file, page_path
 from notebase.writer import Writer
 
@@ -69,7 +69,7 @@ def listing_pages(site: Site, env: Environment) -> Iterator[Page]:
     month_label = env.globals["month_label"]
     counts = {term.key: len(term.ids) for term in site.types.terms}
     yield Page("", "home.html", dict(
-        recent=site.entries[:HOME_RECENT], counts=counts, types=site.types, top_tags=site.tags.terms[:HOME_TAGS],
+        recent=newest_stated(site.entries, HOME_RECENT), counts=counts, types=site.types, top_tags=site.tags.terms[:HOME_TAGS],
         tag_count=len(site.tags.terms), years=site.years, paths=site.paths, total=len(site.entries)))
     yield from taxonomy_pages(site, site.types, lambda term: t[term.key + "s"])
     yield from taxonomy_pages(site, site.tags, lambda term: f"#{term.label}")

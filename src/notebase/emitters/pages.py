@@ -10,16 +10,22 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import re
+from concurrent.futures import as_completed
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from jinja2 import Environment, TemplateNotFound
 
+from notebase.crash import worker_pool
 from notebase.errors import Problem, Severity
 from notebase.markup import render
 from notebase.model import Entry
 from notebase.render import page_context
-from notebase.site import Site
+from notebase.sandbox import Refused, read_inside, refused_problem
+from notebase.site import Site, extra_value
+from notebase.tags import tag_key
 from notebase.urls import output_file
 from notebase.writer import Writer
 
@@ -28,6 +34,9 @@ from notebase.writer import Writer
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico")
 PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
 _LANG = {"ko": "ko", "en": "en"}
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+_CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,43 @@ def template_for(entry: Entry, env: Environment) -> str:
     return f"{entry.type.value}.html"
 
 
+def unique_tags(tags) -> list[str]:
+    """Return an entry's tags one per tag key (the first spelling), leaving out those with no key."""
+    return list({key: tag for tag in reversed(tags) if (key := tag_key(tag))}.values())[::-1]
+
+
+def css_classes(entry: Entry) -> list[str]:
+    """Return the classes an entry's `cssclasses` (Obsidian; `cssclass` of old) asks for on its <article>.
+
+    Only plain class names pass (letters, digits, `-`, `_`): a note never adds markup or an attribute.
+    """
+    value = extra_value(entry, "cssclasses")
+    if value is None:
+        value = extra_value(entry, "cssclass")
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", value) if isinstance(value, str) else []
+    names = [str(item).strip() for item in items if isinstance(item, (str, int))]
+    return list(dict.fromkeys(n for n in names if _CLASS.fullmatch(n)))[:20]
+
+
+def reading_minutes(text: str) -> int:
+    """Return about how many minutes an entry takes to read: 230 English words or 500 Hangul syllables a minute."""
+    words = len(_WORD.findall(text))
+    syllables = len(_SYLLABLE.findall(text))
+    return round(words / 230 + syllables / 500)
+
+
+def edit_url(config, entry: Entry) -> str | None:
+    """Return where to edit an entry's note in its repository (`repo_url` + `edit_uri`), or None."""
+    if not config.repo_url or entry.body_format != "markdown":
+        return None
+    uri = config.edit_uri
+    if uri is None:
+        folder = PurePosixPath(config.notes_dir).as_posix()
+        uri = "edit/main/" + ("" if folder == "." else folder + "/")
+    base = config.repo_url.rstrip("/") + "/" + uri.strip("/")
+    return base.rstrip("/") + "/" + quote(entry.source.path, safe="/")
+
+
 def entry_context(site: Site, entry: Entry, index: int) -> dict:
     """Return everything the template of the entry at `index` needs, its body rendered and sanitised."""
     path = site.paths[entry.id]
@@ -59,7 +105,9 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
     context = page_context(site.config, path)
     context.update(
         entry=entry, rendered=rendered, page_lang=_LANG.get(entry.lang, site.config.language),
-        tags=[(tag, site.tag_path(tag)) for tag in dict.fromkeys(entry.tags)],
+        tags=[(tag, site.tag_path(tag)) for tag in unique_tags(entry.tags)],
+        css_classes=css_classes(entry),
+        reading_minutes=reading_minutes(entry.text), edit_url=edit_url(site.config, entry),
         backlinks=[site.entry(i) for i in site.backlinks.get(entry.id, ())],
         related=[site.entry(i) for i in site.related.get(entry.id, ())],
         paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
@@ -99,10 +147,15 @@ def render_range(site: Site, env: Environment, writer: Writer, start: int, stop:
                                         "raster images are", "convert it to PNG or JPEG", Severity.WARNING))
                 continue
             try:
-                writer.copy(rel, notes / image)
+                data = read_inside(notes, notes / image)
+            except Refused as exc:
+                problems.append(refused_problem(image, exc))
+                continue
             except OSError as exc:
                 problems.append(Problem(entry.source.path, entry.body_line, f"cannot copy image '{image}': "
                                         f"{exc.strerror or exc}", "check the image path", Severity.WARNING))
+                continue
+            writer.write(rel, data)  # outside the try: a full disk stops the build, it is no image problem
     return problems
 
 
@@ -138,7 +191,7 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
             mine = count // jobs
             size = -(-(count - mine) // ((jobs - 1) * 4))  # small shares even out slow and fast entries
             bounds = [(i, min(i + size, count)) for i in range(mine, count, size)]
-            with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            with worker_pool(jobs - 1, "fork") as pool:  # workers that die with this process
                 futures = {pool.submit(_worker, a, b): b - a for a, b in bounds}
                 done = [_render_share(site, env, writer, 0, mine)]
                 finished = mine

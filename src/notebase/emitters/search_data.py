@@ -33,16 +33,16 @@ import re
 import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from operator import sub
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from notebase.config import Config
+from notebase.crash import worker_pool
 from notebase.entries import TYPE_ALIASES
 from notebase.model import Entry, EntryType
-from notebase.search.analysis import STOP_WORDS, terms
+from notebase.search.analysis import LATIN_TERM, STOP_WORDS, terms
 from notebase.search.glossary import load_glossary
 from notebase.search.schema import FIELD_BOOSTS, to_document
 from notebase.search.scoring import B, K1
@@ -56,7 +56,6 @@ PARALLEL_DOCS = 2000  # below this, starting processes costs more than it saves
 CHUNK_CHARS = 24_000  # aim for text chunks about this size: a page of hits loads up to ten
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 FIELDS = tuple(FIELD_BOOSTS)  # ("head", "body")
-_LATIN = re.compile(r"[a-z0-9]{2,}")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 _PAIR = re.compile(r"[\uac00-\ud7a3]{2}")
 
@@ -104,7 +103,7 @@ def term_counts(text: str) -> Counter:
     every Hangul bigram as the pairs at even offsets of each run, then at odd offsets.
     """
     norm = unicodedata.normalize("NFKC", text).lower()
-    found = Counter(_LATIN.findall(norm))
+    found = Counter(LATIN_TERM.findall(norm))
     runs = _HANGUL_RUN.findall(norm)
     found.update(run for run in runs if len(run) == 1)
     found.update(_PAIR.findall("\x00".join(runs)))
@@ -187,10 +186,10 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
             for bounds in mine:
                 absorb(_segment(*bounds))
         else:
-            context = multiprocessing.get_context("fork")  # children inherit the texts: nothing to pickle
             gc.freeze()  # keep the children's collector from copying every shared page
             try:
-                with ProcessPoolExecutor(parts - 1, mp_context=context) as pool:
+                # fork: children inherit the texts, nothing to pickle; they die with this process
+                with worker_pool(parts - 1, "fork") as pool:
                     results = pool.map(_segment, *zip(*theirs))  # in order, as they finish
                     for bounds in mine:
                         absorb(_segment(*bounds))
@@ -293,29 +292,16 @@ def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
 
 
 def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
-    """Tags as the index's KEYWORD field keeps them (stripped, lowercase): {key: (label, docs)}."""
-    found: dict[str, list[int]] = {}
-    spellings: dict[str, Counter] = {}
-    cleaned: dict[str, tuple[str, str]] = {}  # a site has few distinct tags: clean each once
-    for doc, entry in enumerate(docs):
-        for tag in entry.tags:
-            pair = cleaned.get(tag)
-            if pair is None:
-                label = tag.replace(",", " ").strip()  # to_document joins tags with commas
-                pair = cleaned[tag] = (label.lower(), label)
-            key, label = pair
-            if not key:
-                continue
-            ids = found.get(key)
-            if ids is None:
-                ids = found[key] = []
-                spellings[key] = Counter()
-            if ids[-1:] != [doc]:
-                ids.append(doc)
-            spellings[key][label] += 1
-    # The label is the spelling most entries use, ties to the first in code point order.
-    return {key: (min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0], ids)
-            for key, ids in sorted(found.items())}
+    """Tags as the index and the site's tag pages key them (`tags.tag_key`, nested tags in their parents).
+
+    {key: (label, docs)}: the label is the spelling most entries use, as on the tag's page.
+    """
+    from notebase.site import tag_taxonomy
+
+    index = {entry.id: n for n, entry in enumerate(docs)}
+    taxonomy, _ = tag_taxonomy(list(docs))
+    return {term.key: (term.label, sorted(index[i] for i in term.ids))
+            for term in sorted(taxonomy.terms, key=lambda t: t.key)}
 
 
 def _tag_docs(tags: dict[str, tuple[str, list[int]]], codes: _Codes) -> dict[str, str]:

@@ -9,6 +9,7 @@ from notebase.dates import find_date
 from notebase.errors import Problem
 from notebase.readers import split as splitter
 from notebase.readers.frontmatter import split_front_matter
+from notebase.readers.properties import take_properties
 from notebase.readers.raw import RawNote
 
 
@@ -16,7 +17,12 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
     """Return the notes one markdown file holds: itself, or one per item of a log or digest."""
     fm, problems = split_front_matter(text, rel)
     lines, author, byline_date = clean_chrome(fm.body.split("\n"))
+    props, lines = take_properties(lines)
     hints = {"author": author, "byline_date": byline_date}
+    if props.values:
+        hints["properties"] = props.values
+        hints["property_lines"] = {k: fm.body_line + i for k, i in props.lines.items()}
+    explicit = "split" in fm.meta
     mode = fm.meta.get("split", "auto")
     if mode is None or mode is False:
         mode = "none"
@@ -28,7 +34,11 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
         mode = "auto"
     mode = str(mode).lower()
     if mode == "auto":
-        mode = splitter.detect(lines)
+        # A note that names itself (title or type in front matter or properties) is one entry: only
+        # `split:` cuts it. A Logseq journal page is one day, whatever it lists.
+        stated = any(fm.meta.get(key) not in (None, "") for key in ("title", "type", "Title", "Type"))
+        named = not explicit and (stated or props.values.get("title"))
+        mode = "none" if named else splitter.detect(lines)
     preamble, items = splitter.split(lines, mode) if mode != "none" else (lines, [])
     base = dict(meta=fm.meta, key_lines=fm.key_lines, mtime=mtime)
     if not items:

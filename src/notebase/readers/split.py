@@ -9,13 +9,19 @@ from notebase.classify import category_name, is_category_line
 from notebase.dates import date_only_line
 from notebase.extract import VENUES, is_korean_name
 from notebase.plaintext import mask_code
+from notebase.readers.digest_rows import digest_rows
 
-SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading")
+SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers", "rows")
 
 _MARKER = re.compile(r"^\s*\[(?P<marker>[A-Z]{1,3}\d{1,3})\]\s*(?P<title>\S.*?)\s*$")
 _PRESENTER = re.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?P<name>[^\s:,#•\-*][^:,]{0,30}?)\s?[:,]\s?(?P<title>\S.*?)\s*$")
 _GLUED = re.compile(r"(?<=[.!?)다됨음함])\s+(?P<name>[\uac00-\ud7a3]{3})\s?[:,]\s?(?P<title>[A-Za-z][^\uac00-\ud7a3]{8,}?)\s*$")
 _H2 = re.compile(r"^\s{0,3}##\s+(?P<title>.+?)\s*#*\s*$")
+_PAPER_ID = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})|doi\.org/(10\.\d{4,9}/[^\s)\]\"'>]{1,200})", re.I)
+_PAPER_LINE = re.compile(r"^\s{0,4}[-*+]?\s{0,3}(?:\*\*)?(?:paper|논문|논문 원문|원문)(?:\*\*)?\s{0,2}[:：]\s{0,3}"
+                         r"[^\n]{0,300}?(?:https?://|\]\()", re.I | re.M)
+_ANCHOR = re.compile(r"<a\s[^>\n]{0,200}>\s*</a>|<[^>\n]{1,200}>", re.I)
+_ITEM_NUMBER = re.compile(r"\s*\[\d{1,3}\]\s*$")
 _REFERENCES = re.compile(r"^\s*(?:#{1,6}\s*)?(?:references|참고\s?문헌|참고\s?자료|footnotes|각주|출처)\s*:?\s*$", re.I)
 _REF_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 _TITLE_VENUE = re.compile(
@@ -67,6 +73,10 @@ def detect(lines: list[str]) -> str:
     heads += sum(1 for line in colon if (g := _GLUED.search(line[-300:])) and is_korean_name(g["name"]))
     if heads >= 3:
         return "presenter"
+    if len(_paper_sections(masked)) >= 3:
+        return "papers"
+    if digest_rows(masked):
+        return "rows"
     dates = sum(1 for line in masked if len(line) < 40 and date_only_line(line))
     if dates >= 3 or (dates >= 2 and len(_category_lines(masked)) >= 2):
         return "date"
@@ -88,7 +98,8 @@ def _category_lines(lines: list[str]) -> list[int]:
 def split(lines: list[str], mode: str) -> tuple[list[str], list[Item]]:
     """Cut lines into a preamble and items by mode; a mode that finds nothing gives no items."""
     masked = mask_code("\n".join(lines)).split("\n")
-    cutter = {"date": _by_date, "marker": _by_marker, "presenter": _by_presenter, "heading": _by_heading}
+    cutter = {"date": _by_date, "marker": _by_marker, "presenter": _by_presenter, "heading": _by_heading,
+              "papers": _by_paper_section, "rows": _by_row}
     if mode not in cutter:
         return lines, []
     items = cutter[mode](lines, masked)
@@ -122,6 +133,44 @@ def _by_heading(lines: list[str], masked: list[str]) -> list[Item]:
     starts = [(i, {"title": m["title"], "header_lines": 1})
               for i, line in enumerate(masked) if (m := _H2.match(line))]
     return _cut(lines, starts)
+
+
+def _paper_sections(masked: list[str]) -> list[int]:
+    """Return the H2 lines that open a digest's paper sections: each links one paper (arXiv or DOI).
+
+    A digest gives most of its sections one paper each; an awesome list's sections link many.
+    """
+    starts = [i for i, line in enumerate(masked) if line.startswith(("##", " ##", "  ##")) and _H2.match(line)]
+    if len(starts) < 3:
+        return []
+    found = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(masked)
+        section = "\n".join(masked[start:end])
+        ids = {m[1] or m[2] for m in _PAPER_ID.finditer(section)} if ("arxiv" in section or "doi" in section) \
+            else set()
+        if 1 <= len(ids) <= 2 or (not ids and _PAPER_LINE.search(section)):
+            found.append(start)
+    return found if len(found) >= 3 and len(found) >= 0.6 * len(starts) else []
+
+
+def paper_heading(title: str) -> str:
+    """Return a digest heading's paper title: no HTML anchor, no `[3]` number, no emphasis marks."""
+    title = _ANCHOR.sub("", title) if "<" in title else title
+    title = _ITEM_NUMBER.sub("", title).replace("**", "").strip()
+    return clean_paper_title(title)
+
+
+def _by_paper_section(lines: list[str], masked: list[str]) -> list[Item]:
+    starts = []
+    for i in _paper_sections(masked):
+        title = paper_heading(_H2.match(masked[i])["title"])
+        starts.append((i, {"title": title, "paper_title": title, "header_lines": 1, "type": "paper"}))
+    return _cut(lines, starts)
+
+
+def _by_row(lines: list[str], masked: list[str]) -> list[Item]:
+    return [Item(row.start, row.lines, row.hints) for row in digest_rows(lines)]
 
 
 def _by_presenter(lines: list[str], masked: list[str]) -> list[Item]:

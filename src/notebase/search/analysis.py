@@ -9,6 +9,8 @@ The rules are few and exact so that a JavaScript port can reproduce them token f
    (`논문에서` -> `논문`, `문에`, `에서`), so `논문` finds `논문에서` without a dictionary.
 4. A Latin/digit run is one token. Tokens of one character and stop words are dropped
    (`STOP_WORDS`); positions count the tokens kept.
+5. One letter followed by `++` or `#` (and no letter or digit after) is a token with them:
+   `C++`, `C#`, `F#`, `g++` are words people search for.
 
 Each token carries its position and its start and end offsets in the original text.
 """
@@ -28,7 +30,9 @@ STOP_WORDS = frozenset(
     there these they this those to too was we were what when where which who why will with would you
     your 을 를 이 가 은 는 의 에 와 과 도 로 만 에서 으로 하는 하고 했다 합니다 입니다 있는 있다""".split()
 )
-_RUN = re.compile(r"[\uac00-\ud7a3]+|[a-z0-9]+")
+_LANGUAGE = r"[a-z](?:\+\+|#)(?![a-z0-9])"  # rule 5; a longer run never ends in it (runs are greedy)
+_RUN = re.compile(rf"[\uac00-\ud7a3]+|{_LANGUAGE}|[a-z0-9]+")
+LATIN_TERM = re.compile(rf"{_LANGUAGE}|[a-z0-9]{{2,}}")  # the Latin tokens alone, for counting them in one scan
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
 
 # The same tokens in one C-level scan: a Latin run, a lone syllable, or a zero-width match at each
 # syllable followed by another (every overlapping bigram, in order). Used where offsets are not needed.
-_FAST = re.compile(r"([a-z0-9]{2,})|[a-z0-9]|(?<![\uac00-\ud7a3])([\uac00-\ud7a3])(?![\uac00-\ud7a3])"
+_FAST = re.compile(rf"({_LANGUAGE}|[a-z0-9]{{2,}})|[a-z0-9]|(?<![\uac00-\ud7a3])([\uac00-\ud7a3])(?![\uac00-\ud7a3])"
                    r"|(?=([\uac00-\ud7a3]{2}))")
 
 

@@ -227,16 +227,21 @@ def _unspool(path: str) -> Iterator[dict]:
 def _start(folder: str, indexname: str, spool: str) -> subprocess.Popen:
     """Start a Python process indexing the documents in spool; it imports from this process's sys.path."""
     code = ("import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-            "from notebase.search.build import _worker; _worker(*sys.argv[2:])")
+            "from notebase.search.build import index_spool; index_spool(*sys.argv[2:])")
     with open(spool + ".err", "wb") as err:  # -I: nothing in the working folder or PYTHON* settings is imported
         return subprocess.Popen([sys.executable, "-I", "-c", code, json.dumps(sys.path), folder, indexname, spool,
-                                 str(BATCH_CHARS)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                                 str(BATCH_CHARS), str(os.getpid())],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
 
 
-def _worker(folder: str, indexname: str, spool: str, batch_chars: str) -> None:
+def index_spool(folder: str, indexname: str, spool: str, batch_chars: str, parent: str = "0") -> None:
     """In a process of its own: index the spooled documents; pickle (ok, segments or traceback) beside them."""
     from whoosh import index as whoosh_index
 
+    from notebase.crash import die_with_parent
+
+    if int(parent):
+        die_with_parent(int(parent))  # a killed build's indexer stops too
     try:
         ix = whoosh_index.open_dir(folder, indexname)
         result = (True, write_segments(ix, _unspool(spool), int(batch_chars)))

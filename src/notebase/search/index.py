@@ -8,6 +8,7 @@ running meanwhile keeps answering from the old one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,9 +19,12 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from notebase.config import Config
+from notebase.crash import remove_leftovers
+from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.files import fingerprint, stamp, walk
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
+from notebase.writer import exchange
 
 if TYPE_CHECKING:
     from notebase.incremental import Delta, Snapshot
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
 
 SNAPSHOT = "snapshot.json"
 STAMPS = "stamps.json"
+REBUILD_ASKED = "from scratch, as asked"
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,19 @@ class IndexLocked(NotebaseError):
     """The index cannot be written (locked by another process, disk full, no permission)."""
 
 
+class IndexUnwritable(IndexLocked):
+    """The index folder cannot be written (disk full, no permission, read-only); the index is unchanged."""
+
+
 def index_path(config: Config) -> Path:
     """Return the folder of the search index."""
     return config.cache_path / "index"
+
+
+def tidy(config: Config) -> None:
+    """Remove the half-built and swapped-out index folders of killed runs (not those of runs going on)."""
+    path = index_path(config)
+    remove_leftovers(path.parent, (f"{path.name}.new-", f"{path.name}.old-"))
 
 
 def read_snapshot(path: Path) -> tuple[Snapshot | None, str]:
@@ -96,15 +111,19 @@ def _check(path: Path, snapshot: Snapshot) -> str:
 
 
 def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = None,
-           wait: bool = True) -> IndexReport:
+           wait: bool = True, rebuild: bool = False) -> IndexReport:
     """Bring the index in step with the notes: incrementally when it can, else rebuild it.
 
     Pass `loaded` when the caller has just loaded every note (as `build` does), so nothing is read
     twice; otherwise only the files whose stamp changed since the last update are read. Without
-    `wait`, an index locked by another process raises IndexLocked at once.
+    `wait`, an index locked by another process raises IndexLocked at once. With `rebuild` the
+    index is built from scratch beside the old one, which answers searches until it is swapped out.
     """
     path = index_path(config)
+    tidy(config)
     snapshot, why = read_snapshot(path)
+    if rebuild:  # said so only when there was an index to rebuild
+        snapshot, why = None, (REBUILD_ASKED if snapshot is not None or path.exists() else why)
     if snapshot is not None:
         why = _check(path, snapshot)
         if why:
@@ -113,15 +132,23 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
 
     delta = (from_load(config, loaded, snapshot, digest, _fingerprint_salt()) if loaded is not None
              else changes(config, snapshot, digest, _fingerprint_salt(), jobs))
-    if snapshot is None:
-        _rebuild(path, delta, jobs)
-        rebuilt = why
-        added, updated = delta.total, 0
-    else:
-        added, updated = _apply(path, delta, snapshot, wait)
-        rebuilt = ""
+    try:
+        if snapshot is None:
+            _rebuild(path, delta, jobs)
+            rebuilt = why
+            added, updated = delta.total, 0
+        else:
+            added, updated = _apply(path, delta, snapshot, wait)
+            rebuilt = ""
+    except OSError as exc:
+        if not is_write_error(exc):
+            raise
+        # A new index is built beside the old one and an update's segment is listed only once
+        # written: either way the index searches answer from is whole.
+        raise IndexUnwritable(str(cannot_write(exc, config.root, path.parent, "the search index is unchanged"))) \
+            from None
     problems = delta.problems
-    if rebuilt and rebuilt != "no index yet":
+    if rebuilt and rebuilt not in ("no index yet", REBUILD_ASKED):
         problems = (Problem(_display(path, config), 1, f"search index rebuilt: {rebuilt}",
                             "nothing to do; this is reported so a damaged disk does not go unnoticed",
                             Severity.WARNING),) + problems
@@ -183,7 +210,7 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
                 writer.update_document(**to_document(entry))
             writer.commit(mergetype=merge_updates)
         except BaseException:
-            writer.cancel()
+            _cancel(writer, ix)
             raise
         finally:
             ix.close()
@@ -194,13 +221,38 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
     return added, len(delta.changed) - added
 
 
+def _cancel(writer, ix) -> None:
+    """Cancel a failed update, deleting every file it wrote before its lock is let go.
+
+    Whoosh's own cancel stops at the first file that fails to close (as on a full disk), leaving
+    its temporary files and the unfinished segment's behind, and its lock taken.
+    """
+    from whoosh.index import TOC, clean_files
+
+    with contextlib.suppress(Exception):
+        writer._close_segment()
+    with contextlib.suppress(Exception):
+        writer._tempstorage.destroy()
+    with contextlib.suppress(Exception):  # files of no segment the index lists: the unfinished one's
+        toc = TOC.read(ix.storage, ix.indexname)
+        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    with contextlib.suppress(Exception):
+        if writer.writelock:
+            writer.writelock.release()
+    writer.is_closed = True
+
+
 def _write_snapshot(path: Path, snapshot: Snapshot) -> None:
     """Write the snapshot, then the stamps alone, which a search reads to see if anything changed."""
     for name, text in ((SNAPSHOT, snapshot.to_json()),
                        (STAMPS, json.dumps({"fingerprint": snapshot.fingerprint, "stamps": snapshot.stamps}))):
         tmp = path / f"{name}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path / name)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path / name)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a half-written file would take the last of a full disk
+            raise
 
 
 def is_fresh(config: Config) -> bool:
@@ -236,7 +288,10 @@ def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
 
 
 def _swap(fresh: Path, path: Path) -> None:
-    """Put `fresh` where `path` is, with only a moment in which neither exists."""
+    """Put `fresh` where `path` is: in one step where Linux can, else with a moment in which neither exists."""
+    if path.exists() and exchange(fresh, path):
+        shutil.rmtree(fresh, ignore_errors=True)  # the old index, now
+        return
     old = path.with_name(f"{path.name}.old-{os.getpid()}")
     if path.exists():
         os.replace(path, old)

@@ -160,7 +160,9 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
             raise QueryError(f"unknown language '{value}' — use lang:ko, lang:en or lang:mixed")
         return Filter("lang", (lang,), negated)
     if name == "tag":
-        return Filter("tag", (value.lstrip("#").lower(),), negated)
+        from notebase.tags import tag_key
+
+        return Filter("tag", (tag_key(value),), negated)
     return Filter("date", (date_range(value, name),), negated)
 
 

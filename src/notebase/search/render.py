@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import click
 
+from notebase.search.parse import Filter
 from notebase.search.searcher import Hit, Results
 
 
@@ -41,11 +43,14 @@ def format_results(results: Results) -> str:
         head += f" for {_clean(results.query.raw.strip())!r}"
     if also:
         head += f"; also searched: {', '.join(also)}"
+    if results.query.filters:
+        head += f"; filtered by {', '.join(describe_filter(f) for f in results.query.filters)}"
     lines.append(click.style(head, dim=True))
     for n, hit in enumerate(results.hits, 1):
         title = _marked(hit.title, hit.title_highlights, {"bold": True, "fg": "yellow"})
         tags = " ".join(f"#{t}" for t in hit.tags[:6])
-        meta = _clean(" · ".join(x for x in (hit.type, hit.date.isoformat(), tags) if x))
+        date = hit.date.isoformat() + ("~" if hit.date_inferred else "")  # ~: inferred, as `list` marks it
+        meta = _clean(" · ".join(x for x in (hit.type, date, tags) if x))
         lines.append("")
         lines.append(f"{n:>2}. {title}")
         lines.append(f"    {click.style(meta, fg='cyan')}  {click.style(_clean(hit.source), dim=True)}")
@@ -60,6 +65,24 @@ def format_results(results: Results) -> str:
     return "\n".join(lines)
 
 
+def describe_filter(f: Filter) -> str:
+    """Return a filter as the query language writes it: `type:paper`, `-tag:draft`, `date:2022-05..`."""
+    values = ",".join(_date_text(*v) if f.field == "date" else _clean(str(v)) for v in f.values)
+    return f"{'-' if f.negated else ''}{f.field}:{values}"
+
+
+def _date_text(start: dt.date, end: dt.date) -> str:
+    if start == dt.date.min:
+        return f"..{end.isoformat()}"
+    if end == dt.date.max:
+        return f"{start.isoformat()}.."
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return f"{start.year}" if start.year == end.year else f"{start.year}..{end.year}"
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
+        return f"{start.year}-{start.month:02d}"
+    return start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
+
+
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
     """Return a hit as JSON types: the `search --json` contract."""
     path, _, line = hit.source.rpartition(":")
@@ -68,6 +91,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "type": hit.type,
         "title": hit.title,
         "date": hit.date.isoformat(),
+        "date_inferred": hit.date_inferred,
         "score": hit.score,
         "snippet": hit.snippet,
         "highlights": [list(span) for span in hit.highlights],

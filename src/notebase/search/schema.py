@@ -15,12 +15,13 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from notebase.search.analysis import spans, terms
+from notebase.tags import tag_key, with_ancestors
 
 if TYPE_CHECKING:
     from notebase.model import Entry
 
 # Bump when the schema, the analyzer or what a document holds changes: older indexes rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: C++ and C# are tokens; dates' inference kept; tags by key, nested tags
 INDEX_NAME = "entries"
 # Title, paper title, tags and people/venue words share one short "head" field weighted above the
 # body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
@@ -82,13 +83,15 @@ def make_schema() -> Schema:
         type=ID(stored=True),
         lang=ID(stored=True),
         date=ID(stored=True, sortable=True),  # ISO dates sort and range as text
-        tag=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
+        tag=KEYWORD(commas=True, scorable=False),  # tag keys (tags.tag_key), with the tags they sit inside
+        tags=STORED(),  # the tags as written, for display
         head=_text_field(),
         body=_text_field(stored=True),
         title=STORED(),
         source=STORED(),
         url=STORED(),
         summary=STORED(),
+        inferred=STORED(),  # "1" when the date was guessed (shown as `~`, as `list` does)
     )
 
 
@@ -103,13 +106,15 @@ def to_document(entry: Entry) -> dict[str, str]:
         "type": entry.type.value,
         "lang": entry.lang,
         "date": entry.date.isoformat(),
-        "tag": ",".join(t.replace(",", " ") for t in entry.tags),
+        "tag": ",".join(dict.fromkeys(k for t in entry.tags for k in with_ancestors(tag_key(t)))),
+        "tags": ",".join(t.replace(",", " ") for t in entry.tags),
         "title": entry.title,
         "head": "\n".join([entry.title, getattr(entry, "paper_title", None) or "", " ".join(entry.tags)] + [m for m in meta if m]),
         "body": entry.text,
         "source": str(entry.source),
         "url": entry.url or "",
         "summary": entry.summary,
+        "inferred": "1" if entry.date_inferred else "",
     }
 
 

@@ -48,6 +48,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]  # offsets of matches in snippet
     title_highlights: tuple[tuple[int, int], ...]
     expansions: tuple[str, ...]  # "대조 학습 → contrastive learning" for each synonym this entry matched
+    date_inferred: bool = False  # the date was guessed (a file's mtime, a date in the text)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,12 @@ class Searcher:
         self.close()
 
     def _refresh(self) -> None:
+        if self._searcher.reader().segments() is None:
+            # Whoosh cannot refresh a searcher over an index without segments (no entries): reopen it.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
+            return
         fresh = self._searcher.refresh()
         if fresh is not self._searcher:
             self._searcher = fresh
@@ -307,10 +314,10 @@ class Searcher:
                                    if marker in filled))
         return Hit(
             id=fields["id"], type=fields["type"], title=title, date=dt.date.fromisoformat(fields["date"]),
-            tags=tuple(t for t in fields.get("tag", "").split(",") if t), lang=fields.get("lang", ""),
+            tags=tuple(t for t in fields.get("tags", "").split(",") if t), lang=fields.get("lang", ""),
             source=fields.get("source", ""), url=fields.get("url", ""), score=round(score, 4),
             snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
-            expansions=used,
+            expansions=used, date_inferred=bool(fields.get("inferred")),
         )
 
 
