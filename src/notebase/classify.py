@@ -18,11 +18,11 @@ _CHROME = re.compile(
 _CHROME_MARKERS = ("목록 보기", "post-thumbnail", "개의 댓글", "댓글 ", "공유하기", "구독하기", "Notion2Tistory",
                    "Copy link", "More file actions", "Expand file tree")
 _HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
-_BYLINE = re.compile(r"^\s*(?P<author>[^·\n]{1,40}?)\s*·\s*(?P<date>.{6,40})$")
+_BYLINE = re.compile(r"^\s*+(?P<author>[^·\n]{1,40}?)\s*+·\s*(?P<date>.{6,40})$")  # possessive: 8 KB of spaces
 _HTML_H1 = re.compile(r"^\s{0,3}<h1\b[^>\n]{0,300}>(.{1,300}?)</h1>", re.I)
 _HTML_TAG = re.compile(r"<[^>\n]{0,300}>")
 _SIZE_SUFFIX = re.compile(r"\{:[^{}\n]{0,200}\}")
-_WIKILINK = re.compile(r"!?\[\[([^\]|\n]{0,300})(?:\|([^\]\n]{0,300}))?\]\]")
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]{0,300})(?:\|([^\[\]\n]{0,300}))?\]\]")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
 _LINK_TEXT = re.compile(r"\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
 _UNTITLED = re.compile(r"^(?:untitled|제목\s?없음|new note|무제)(?:[-_ ]?\d{1,4})?$", re.I)
