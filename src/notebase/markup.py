@@ -20,7 +20,7 @@ from notebase.highlight import highlight_code, pygments_css
 from notebase.markup_cjk import cjk_friendly_plugin
 from notebase.markup_dialects import prepare
 from notebase.markup_math import math_html, stands_alone
-from notebase.markup_rules import callout_rule, html_pre_rule, mark_rule, wikilink_rule
+from notebase.markup_rules import callout_rule, dense_inline_rule, html_pre_rule, mark_rule, wikilink_rule
 from notebase.sanitize import clean, mark
 from notebase.slug import slugify
 from notebase.urls import output_file, relative
@@ -301,6 +301,7 @@ def _markdown():
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("emphasis", "mark", mark_rule)
     md.core.ruler.before("inline", "callout", callout_rule)
+    md.core.ruler.before("inline", "dense_inline", dense_inline_rule)
     rules = md.add_render_rule
     rules("heading_open", _render_heading_open)
     rules("link_open", _render_link_open)

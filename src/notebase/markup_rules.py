@@ -51,6 +51,29 @@ def mark_rule(state, silent: bool) -> bool:
     return True
 
 
+MARKUP_LIMIT = 20_000  # markup characters one paragraph may hold and still be parsed as markdown
+_MARKUP_CHARS = "[]()!*_`<>$=~&\\"
+
+
+def dense_inline_rule(state) -> None:
+    """Show a paragraph with more than MARKUP_LIMIT markup characters as plain text, with a warning.
+
+    markdown-it-py spends 10-20 µs per bracket, star or backtick it tries to pair, so a paragraph of
+    a million `[` (a megabyte) took 20 s; no note written by hand comes near the limit.
+    """
+    for token in state.tokens:
+        if token.type != "inline" or len(token.content) <= MARKUP_LIMIT:
+            continue
+        count = sum(token.content.count(ch) for ch in _MARKUP_CHARS)
+        if count <= MARKUP_LIMIT:
+            continue
+        token.type, token.children = "text", None  # rendered escaped, never parsed inline
+        ctx = state.env.get("nb")
+        if ctx is not None:
+            ctx.warn(token.map[0] if token.map else 0, f"a paragraph with {count:,} markup characters is shown "
+                     "as plain text", "split it into paragraphs, or put it in a code block")
+
+
 def callout_rule(state) -> None:
     """Turn `> [!kind] Title` blockquotes into <aside class="callout callout-kind"> (<details> if foldable)."""
     if "[!" not in state.src:

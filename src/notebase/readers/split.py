@@ -27,8 +27,10 @@ _ANCHOR = re.compile(r"<a\s[^>\n]{0,200}>\s*</a>|<[^>\n]{1,200}>", re.I)
 _ITEM_NUMBER = re.compile(r"\s*\[\d{1,3}\]\s*$")
 _REFERENCES = re.compile(r"^\s*(?:#{1,6}\s*)?(?:references|참고\s?문헌|참고\s?자료|footnotes|각주|출처)\s*:?\s*$", re.I)
 _REF_ITEM = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+# Starts only where a run of spaces starts, and takes runs whole: retried inside a 20 KB run of
+# spaces, the leading `\s*` was quadratic.
 _TITLE_VENUE = re.compile(
-    rf"\s*(?:\((?:[^()]*\b(?:{VENUES})\b[^()]*)\)|,\s*(?:{VENUES})\s*,?\s*(?:19|20)\d{{2}})\s*[,.]?\s*$")
+    rf"(?<!\s)\s*+(?:\((?:[^()]*\b(?:{VENUES})\b[^()]*)\)|,\s*+(?:{VENUES})\s*+,?\s*+(?:19|20)\d{{2}})\s*+[,.]?\s*+$")
 
 
 @dataclass
