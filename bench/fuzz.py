@@ -147,6 +147,9 @@ def make_case(seed: int, number: int, pool: dict[str, bytes] | None = None) -> C
     return Case(number, rel, data)
 
 
+_ENV: list = []  # the Jinja environment of the first case, reused with each case's config
+
+
 def check_case(case: Case, scratch: str | None = None) -> str | None:
     """Load and render one case; return what went wrong, or None."""
     from notebase.config import load_config
@@ -174,7 +177,9 @@ def check_case(case: Case, scratch: str | None = None) -> str | None:
             for problem in loaded.problems:
                 str(problem).encode("utf-8")
             site = assemble(loaded.entries, config, [case.rel])
-            env = make_env(config)
+            env = _ENV[0] if _ENV else make_env(config)  # compiled templates kept: no case has its own
+            _ENV[:] = [env]
+            env.globals["site"] = config
             for index, entry in enumerate(site.entries):
                 json.dumps(entry_to_dict(entry), ensure_ascii=False).encode("utf-8")
                 context = entry_context(site, entry, index)

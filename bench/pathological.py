@@ -144,6 +144,10 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
 SCRATCH = os.environ.get("NOTEBASE_BENCH_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
 
 
+# Families whose size counts pages (one per log item or feed entry): the guard renders fewer.
+GUARD = {"log-same-titles": 1000, "date-lines": 1000, "atom-feed": 200}
+
+
 def run_case(family: str, n: int, index: bool) -> dict:
     """Write one case into a fresh knowledge base, then time loading it and building its site."""
     from notebase.build import build
@@ -167,6 +171,25 @@ def run_case(family: str, n: int, index: bool) -> dict:
         build_s = time.perf_counter() - started
     return {"bytes": sum(len(d) for d in files.values()), "load": load_s, "build": build_s,
             "entries": len(loaded.entries), "problems": len(report.problems), "files": report.files}
+
+
+def guard(size: int = 0) -> list[str]:
+    """Load and render (in memory) every family at one of its sizes, in this process; return the failures.
+
+    tests/test_pathological.py runs this in a child process under a hard time-out: before the
+    fixes, the smallest sizes alone took minutes (`# a` + 3,000 spaces: 76 s).
+    """
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fuzz import Case, check_case
+
+    failures = []
+    for family, (make, sizes) in FAMILIES.items():
+        n = GUARD.get(family, sizes[size]) if size == 0 else sizes[size]
+        for rel, data in make(n).items():
+            error = check_case(Case(0, rel, data), SCRATCH)
+            if error:
+                failures.append(f"{family}: {error.strip().splitlines()[-1]}")
+    return failures
 
 
 def _child(family: str, n: int, timeout: float, index: bool) -> dict:
@@ -196,7 +219,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="hard time-out per case, seconds")
     parser.add_argument("--index", action="store_true", help="also build the search index")
     parser.add_argument("--one", nargs=2, metavar=("FAMILY", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--guard", type=int, metavar="SIZE", help="load and render every family at size "
+                        "0, 1 or 2 in this process, in memory; print the failures (for tests)")
     args = parser.parse_args()
+    if args.guard is not None:
+        failures = guard(args.guard)
+        print("\n".join(failures) or f"{len(FAMILIES)} families: ok")
+        sys.exit(1 if failures else 0)
     if args.one:
         print(json.dumps(run_case(args.one[0], int(args.one[1]), args.index)))
         return
