@@ -151,24 +151,26 @@ def _convert_text(text: str, line: int, notes: Notes, liquid: bool) -> str:
 
 def _scan(text: str, opener: str, closer: str, convert) -> str:
     """Replace each `opener inner closer` by convert(inner) (None keeps it); one forward pass."""
-    out, at = [], 0
+    out, at, end = [], 0, -1
     while True:
         start = text.find(opener, at)
         if start < 0:
             break
-        end = text.find(closer, start + len(opener))
+        if end < start + len(opener):  # else the closer found last time is still the first one after
+            end = text.find(closer, start + len(opener))
         if end < 0:
             break  # no closer anywhere after: none for any later opener either
-        while text.startswith(closer[-1], end + len(closer)) and closer == "}}" and text[start + 2:start + 3] == "{":
-            end += 1  # `{{{embed ...}}}`: take the third brace as well
-        if end - start > MAX_TAG:
+        stop = end
+        if closer == "}}" and text.startswith("{", start + 2) and text.startswith("}", end + 2):
+            stop += 1  # `{{{embed ...}}}`: the third brace belongs to the tag
+        if stop - start > MAX_TAG:
             out.append(text[at:start + len(opener)])
             at = start + len(opener)
             continue
-        replaced = convert(text[start + len(opener):end])
+        replaced = convert(text[start + len(opener):stop])
         out.append(text[at:start])
-        out.append(text[start:end + len(closer)] if replaced is None else replaced)
-        at = end + len(closer)
+        out.append(text[start:stop + len(closer)] if replaced is None else replaced)
+        at = stop + len(closer)
     out.append(text[at:])
     return "".join(out)
 
