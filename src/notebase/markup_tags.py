@@ -137,7 +137,18 @@ def _role(name: str, content: str, notes: Notes) -> str:
     return md_text(content, notes)
 
 
+_RAW = re.compile(r"\{%-?[ \t]{0,20}raw[ \t]{0,20}-?%\}")
+_ENDRAW = re.compile(r"\{%-?[ \t]{0,20}endraw[ \t]{0,20}-?%\}")
+
+
 def _convert_text(text: str, line: int, notes: Notes, liquid: bool) -> str:
+    if liquid and "raw" in text and "{%" in text:
+        raw = _RAW.search(text)
+        if raw:  # `{% raw %}...{% endraw %}` in a line: what is between is shown as written
+            end = _ENDRAW.search(text, raw.end())
+            stop = end.start() if end else len(text)
+            after = _convert_text(text[end.end():], line, notes, liquid) if end else ""
+            return _convert_text(text[:raw.start()], line, notes, liquid) + text[raw.end():stop] + after
     if "{%" in text and liquid:
         text = _scan(text, "{%", "%}", lambda inner: _liquid_tag(inner, line, notes))
     if "{{" in text:
