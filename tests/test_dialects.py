@@ -443,3 +443,10 @@ def test_prepare_keeps_plain_markdown_as_it_is():
     body = "# 제목\n\n본문 **굵게** 와 `code` [link](x.md)\n"
     prepared = prepare(body)
     assert prepared.text is body and prepared.lines is None and prepared.remarks == ()
+
+
+def test_links_the_page_hides_are_no_links():
+    from notebase.wikilinks import find_wikilinks
+
+    body = "보임 [[대조 학습]] %%[[숨긴 링크]]%%\n%%\n[[숨긴 줄]]\n%%\n- 블록\n  type:: [[속성 링크]]\n끝 [[SimCLR]]"
+    assert [(link.target, link.line) for link in find_wikilinks(body, first_line=3)] == [("대조 학습", 3), ("SimCLR", 9)]
