@@ -7,17 +7,21 @@ import re
 from html.parser import HTMLParser
 
 from notebase.markup_dialects import prepare
+from notebase.markup_tags import code_spans
 
 # Any indentation: a fence nested in a list item is code too.
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
-_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-_WIKI = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+# Every repetition below stops at the character that would start the next match ("[", "<", the
+# marker itself), so a note full of unclosed openers is still read in one pass, not one per opener.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{1,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_WIKI = re.compile(r"!?\[\[([^\[\]|#\n]{0,500})(?:#[^\[\]|\n]{0,500})?(?:\|([^\[\]\n]{0,500}))?\]\]")
 _LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+•]|\d+[.)])[ \t]+)+", re.M)
 _CALLOUT = re.compile(r"^\[![A-Za-z][\w-]{0,40}\][+-]?[ \t]*", re.M)  # `> [!tip] Title`: the title is the text
-_EMPHASIS = re.compile(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1")
-_TAG = re.compile(r"<[^>\n]+>")
+_STARS = re.compile(r"\*{1,2}(?=[^\s*])([^*\n]{1,2000})(?<=[^\s*])\*{1,2}")
+_UNDERSCORES = re.compile(r"__(?=[^\s_])([^_\n]{1,2000})(?<=[^\s_])__")
+_TILDES = re.compile(r"~~(?=[^\s~])([^~\n]{1,2000})(?<=[^\s~])~~")
+_TAG = re.compile(r"<[^<>\n]{1,2000}>")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 _BLANKS = re.compile(r"\n{3,}")
@@ -29,7 +33,24 @@ def mask_code(text: str) -> str:
         return text
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", " ", m[0])
-    return _INLINE_CODE.sub(blank, _FENCE.sub(blank, text))
+    return _inline_code(_FENCE.sub(blank, text), lambda code: " " * len(code))
+
+
+def _inline_code(text: str, replace) -> str:
+    """`text` with each inline code span (backticks included) replaced by replace(span); line by line."""
+    if "`" not in text:
+        return text
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        spans = code_spans(line) if line.count("`") > 1 else ()
+        if spans:
+            parts, at = [], 0
+            for start, end in spans:
+                parts += [line[at:start], replace(line[start:end])]
+                at = end
+            parts.append(line[at:])
+            lines[n] = "".join(parts)
+    return "\n".join(lines)
 
 
 def markdown_to_text(text: str) -> str:
@@ -41,7 +62,7 @@ def markdown_to_text(text: str) -> str:
     # Each pass runs only when its marker character is present: most lines of prose have none.
     if "`" in text or "~~~" in text:
         text = _FENCE.sub(lambda m: "\n".join(m[0].split("\n")[1:-1]), text)
-        text = _INLINE_CODE.sub(lambda m: m[2], text)
+        text = _inline_code(text, lambda code: code.strip("`"))
     if "[" in text:
         text = _IMAGE.sub(lambda m: m[1], text)
         if "[[" in text:
@@ -54,8 +75,12 @@ def markdown_to_text(text: str) -> str:
     text = _LINE_MARKS.sub("", text)
     if "[!" in text:
         text = _CALLOUT.sub("", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS.sub(lambda m: m[2], text)
+    if "*" in text:
+        text = _STARS.sub(r"\1", _STARS.sub(r"\1", text))  # twice: **a *b* c**
+    if "__" in text:
+        text = _UNDERSCORES.sub(r"\1", text)
+    if "~~" in text:
+        text = _TILDES.sub(r"\1", text)
     if "&" in text:
         text = html.unescape(text)
     return _squeeze(text)
