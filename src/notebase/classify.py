@@ -18,17 +18,16 @@ _CHROME = re.compile(
 _CHROME_MARKERS = ("목록 보기", "post-thumbnail", "개의 댓글", "댓글 ", "공유하기", "구독하기", "Notion2Tistory",
                    "Copy link", "More file actions", "Expand file tree")
 _HEADER_CHROME = re.compile(r"^\s*(?:\d+|\d+/\d+)\s*$")
-_BYLINE = re.compile(r"^\s*(?P<author>[^·\n]{1,40}?)\s*·\s*(?P<date>.{6,40})$")
-_H1 = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
+_BYLINE = re.compile(r"^\s*+(?P<author>[^·\n]{1,40}?)\s*+·\s*(?P<date>.{6,40})$")  # possessive: 8 KB of spaces
 _HTML_H1 = re.compile(r"^\s{0,3}<h1\b[^>\n]{0,300}>(.{1,300}?)</h1>", re.I)
 _HTML_TAG = re.compile(r"<[^>\n]{0,300}>")
 _SIZE_SUFFIX = re.compile(r"\{:[^{}\n]{0,200}\}")
-_WIKILINK = re.compile(r"!?\[\[([^\]|\n]{0,300})(?:\|([^\]\n]{0,300}))?\]\]")
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]{0,300})(?:\|([^\[\]\n]{0,300}))?\]\]")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
 _LINK_TEXT = re.compile(r"\[[^\]\n]{0,300}\]\([^)\n]{0,800}\)")
 _UNTITLED = re.compile(r"^(?:untitled|제목\s?없음|new note|무제)(?:[-_ ]?\d{1,4})?$", re.I)
 _HANGUL_WORD = re.compile(r"[가-힣]")
-_ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_HEADING_START = re.compile(r"\s{0,3}(#{1,6})(\s+)")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _ONLY_MEDIA = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<img[^>]*>|img)\s*$", re.I)
 _URL = re.compile(r"(?:https?|ftp)://[^\s)>\]]+|www\.[^\s)>\]]+")
@@ -45,6 +44,23 @@ _MD_MARKS = re.compile(r"(\*\*|__|`|~~|\[\[|\]\]|^[>#\s\-*+•]+)")
 _GENERIC_STEMS = {"paper", "index", "_index", "readme", "note", "notes", "untitled", "post", "summary", "main",
                   "home", "license", "licence", "changelog", "todo", "draft", "memo"}
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=[다요죠음함임됨])\.\s")
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """Return (level, text) of a `## Title ##` line, or None.
+
+    As `^\\s{0,3}#{1,6}\\s+(.+?)\\s*#*\\s*$` would, but linear: that pattern retried its two
+    `\\s*` around `#*` at every position of a long run of spaces (`# a` + 3,000 spaces + `x`: 76 s).
+    """
+    m = _HEADING_START.match(line)
+    if m is None:
+        return None
+    rest = line[m.end():]
+    if not rest:
+        # Only spaces after the marks: the lazy group took the last of them, if there were two.
+        return (len(m[1]), m[2][-1]) if len(m[2]) >= 2 else None
+    text = rest.rstrip().rstrip("#").rstrip()
+    return len(m[1]), text or rest
+
 
 def clean_chrome(lines: list[str]) -> tuple[list[str], str | None, str | None]:
     """Blank blog chrome lines in place; return the lines, the byline author and date text."""
@@ -124,9 +140,9 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
         if st.startswith("$$"):
             in_math = st == "$$" or not st.endswith("$$")
             continue
-        m = _ANY_HEADING.match(line)
+        m = atx_heading(line)
         if m:
-            if _H1.match(line) and heading_text(m[1]):
+            if m[0] == 1 and heading_text(m[1]):
                 return heading_text(m[1]), i
             break  # an H2 before any H1: the note has no H1 title
         h = _HTML_H1.match(line)
@@ -219,12 +235,14 @@ def hashtags(text: str) -> list[str]:
         return []
     masked = _URL.sub(lambda m: " " * len(m[0]), mask_code(text))
     found: list[str] = []
+    seen: set[str] = set()  # a list alone made a note of 1,000 hashtags quadratic
     for line in masked.split("\n"):
-        if "#" not in line or _ANY_HEADING.match(line):
+        if "#" not in line or atx_heading(line):
             continue
         for m in _HASHTAG.finditer(line):
             tag = m[1].rstrip("-/")
-            if not _HEX.match(tag) and tag not in found:
+            if not _HEX.match(tag) and tag not in seen:
+                seen.add(tag)
                 found.append(tag)
     return found
 

@@ -72,15 +72,17 @@ class _Ctx:
         self.raw = raw
         self.problems: list[Problem] = []
         self.date_stated = False
+        self.lines: dict[str, int] | None = None  # lowercased key -> line, made on first use
         self.meta = {k.lower(): v for k, v in raw.meta.items()}
         if "item" in raw.hints:
             self.meta = {k: v for k, v in self.meta.items() if k not in ITEM_LOCAL}
 
     def line(self, key: str) -> int:
-        for k, n in self.raw.key_lines.items():
-            if k.lower() == key:
-                return n
-        return self.raw.line
+        if self.lines is None:  # built once: a note with 5,000 unknown keys asks 5,000 times
+            self.lines = {}
+            for k, n in self.raw.key_lines.items():
+                self.lines.setdefault(k.lower(), n)
+        return self.lines.get(key, self.raw.line)
 
     def problem(self, key: str, message: str, hint: str, severity: Severity = Severity.ERROR,
                 once: str = "") -> None:
@@ -321,7 +323,16 @@ def _tags(ctx: _Ctx, body: str, text: str) -> tuple[str, ...]:
         if tag and tag.lower() not in seen:
             seen.add(tag.lower())
             result.append(tag)
+    if len(result) > MAX_TAGS:
+        # Every tag is a page and two feeds listing the entry with all its tags: n tags cost n².
+        ctx.problem("tags", f"{len(result)} tags; only the first {MAX_TAGS} are kept",
+                    "a few telling tags find more than hundreds; move the rest into the text",
+                    Severity.WARNING)
+        result = result[:MAX_TAGS]
     return tuple(result)
+
+
+MAX_TAGS = 64
 
 
 _LANGS = {"ko": "ko", "kr": "ko", "korean": "ko", "한국어": "ko", "en": "en", "english": "en",

@@ -12,9 +12,12 @@ _PAPER_HOSTS = re.compile(r"openaccess\.thecvf\.com|proceedings\.neurips\.cc|pap
                           r"aclanthology\.org|dl\.acm\.org/doi|ieeexplore\.ieee\.org|proceedings\.mlr\.press|"
                           r"semanticscholar\.org/paper|link\.springer\.com")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>)\]]+)")
-_AUTHORS = re.compile(r"^\s*[-*•]?\s*(?:\*\*)?(?:authors?|저자)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<v>.+)$", re.I | re.M)
-_VENUE_LINE = re.compile(r"^\s*[-*•]?\s*(?:\*\*)?(?:venue|published in|게재|학회)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<v>.+)$",
-                         re.I | re.M)
+# Label lines: the space before a label stays on its line and no run of spaces is split between
+# two `\s*` (700 lines of one space took 25 s under re.M); what follows the colon may wrap.
+_AUTHORS = re.compile(r"^[ \t]*+[-*•]?[ \t]*+(?:\*\*)?(?:authors?|저자)(?:\*\*)?[ \t]*+[:：]\s*+(?:\*\*)?\s*+(?P<v>.+)$",
+                      re.I | re.M)
+_VENUE_LINE = re.compile(r"^[ \t]*+[-*•]?[ \t]*+(?:\*\*)?(?:venue|published in|게재|학회)(?:\*\*)?[ \t]*+[:：]\s*+(?:\*\*)?"
+                         r"\s*+(?P<v>.+)$", re.I | re.M)
 VENUES = (
     "NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|AAAI|IJCAI|ACL|EMNLP|NAACL|EACL|COLING|KDD|WWW|SIGIR|"
     "SIGGRAPH|WSDM|ICASSP|Interspeech|INTERSPEECH|arXiv|Arxiv|ARXIV|TPAMI|JMLR|TMLR|Nature|Science|"
@@ -39,13 +42,15 @@ _HEADING_LABEL = re.compile(rf"^\s{{0,3}}(?:#{{1,6}}\s*)?(?:\d+[.)]\s*)?(?:\*\*)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _INLINE_LABEL = re.compile(rf"(?:^|(?<=[\s•.]))(?P<label>{_LABEL_ALT})\s*:", re.I)
 _NAME = r"[\uac00-\ud7a3]{2,4}"
-_TALK_LINE = re.compile(rf"^\s*(?:[-*•]\s*)?(?P<speaker>{_NAME})\s+(?P<title>[A-Za-z].{{3,}})$")
+_TALK_LINE = re.compile(rf"^\s*+(?:[-*•]\s*+)?(?P<speaker>{_NAME})\s+(?P<title>[A-Za-z].{{3,}})$")
 _HONORIFIC_TALK = re.compile(
-    rf"^\s*(?:[-*•]\s*)?(?P<speaker>{_NAME})\s*(?:교수님?|박사님?|연구원님?|님|대표님?|선생님)?\s*[-–—:]\s+(?P<title>\S.{{3,}})$")
+    rf"^\s*+(?:[-*•]\s*+)?(?P<speaker>{_NAME})\s*+(?:교수님?|박사님?|연구원님?|님|대표님?|선생님)?\s*+[-–—:]\s++"
+    rf"(?P<title>\S.{{3,}})$")
 _NAME_ONLY = re.compile(r"^\s*(?P<speaker>[\uac00-\ud7a3]{3})\s*$")
-_LABELLED_TALK = re.compile(r"^\s*[-*•]?\s*(?:\*\*)?(?:talk|keynote|키노트|발표|강연|invited talk)(?:\*\*)?\s*[:：]\s*(?P<v>.+)$",
+_LABELLED_TALK = re.compile(r"^\s*+[-*•]?\s*+(?:\*\*)?(?:talk|keynote|키노트|발표|강연|invited talk)(?:\*\*)?\s*+[:：]\s*+(?P<v>.+)$",
                             re.I)
-_LOCATION = re.compile(r"^\s*[-*•]?\s*(?:\*\*)?(?:장소|location|place|where)(?:\*\*)?\s*[:：]\s*(?P<v>.+)$", re.I | re.M)
+_LOCATION = re.compile(r"^[ \t]*+[-*•]?[ \t]*+(?:\*\*)?(?:장소|location|place|where)(?:\*\*)?[ \t]*+[:：]\s*+(?P<v>.+)$",
+                       re.I | re.M)
 SURNAMES = set("온가간감견경계곡담당대도돈두라매묵범빈빙승시아애야엽영옹요운웅음자잠저점좌증초태판평포피필학해형호화후흥김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from notebase import __version__
 from notebase.config import Config
 from notebase.errors import Problem
+from notebase.readers.text import name_problem, shown_path
 from notebase.sandbox import Refused, folder_problem, not_a_file, refused_problem, resolve_inside
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
@@ -55,6 +56,10 @@ def scan(config: Config) -> Tree:
     aliases: list[tuple[str, str, str]] = []  # (rel, path) of a link to a folder walked already, its prefix
 
     def add(rel: str, path: str, real: str) -> None:
+        shown = shown_path(rel)  # a name that is not UTF-8 could go in no page, JSON or index
+        if shown != rel:
+            problems.append(name_problem(rel, shown))
+            rel = shown
         files.append((rel, path))
         if not rel.lower().endswith(NOTE_EXTENSIONS) or real in note_files:
             return

@@ -17,7 +17,7 @@ from notebase.gitdates import first_commit_dates
 from notebase.readers.feed import feed_start, read_feed
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
-from notebase.readers.text import decode_bytes
+from notebase.readers.text import decode_bytes, shown_path
 from notebase.sandbox import Refused, read_inside, refused_problem
 from notebase.slug import slugify
 
@@ -68,7 +68,7 @@ class LoadResult:
 
 def read_source(path: Path, config: Config) -> tuple[list[RawNote], list[Problem]]:
     """Read one file into raw notes; a file that cannot be read gives a problem instead."""
-    rel = path.relative_to(config.notes_path).as_posix()
+    rel = shown_path(path.relative_to(config.notes_path).as_posix())
     try:
         data = read_inside(config.notes_path, path)
         mtime = path.stat().st_mtime
@@ -97,7 +97,7 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
     for sidecar in (path.with_suffix(".yaml"), path.with_suffix(".yml")):
         if not sidecar.is_file():
             continue
-        side_rel = sidecar.relative_to(config.notes_path).as_posix()
+        side_rel = shown_path(sidecar.relative_to(config.notes_path).as_posix())
         try:
             data = yaml.safe_load(read_inside(config.notes_path, sidecar).decode("utf-8-sig")) or {}
         except Refused as exc:
@@ -119,7 +119,7 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
 
 def load_file(path: Path, config: Config) -> FileLoad:
     """Load one file into entries (ids not yet unique) and problems, stamped before reading."""
-    rel = path.relative_to(config.notes_path).as_posix()
+    rel = shown_path(path.relative_to(config.notes_path).as_posix())
     try:
         file_stamp = stamp(path)
     except OSError:
@@ -223,6 +223,7 @@ def unique_ids(keys: list[IdKey]) -> tuple[list[str], list[Problem]]:
     """Make every id unique: stated ids keep theirs, clashes get a stable qualifier."""
     problems: list[Problem] = []
     taken: dict[str, IdKey] = {}
+    next_n: dict[str, int] = {}  # per base, the number to try next: 20,000 equal titles count up once
     order = sorted(range(len(keys)), key=lambda i: (keys[i].explicit is None, keys[i].path, keys[i].line))
     result = [""] * len(keys)
     for i in order:
@@ -239,9 +240,10 @@ def unique_ids(keys: list[IdKey]) -> tuple[list[str], list[Problem]]:
                 if candidate not in taken:
                     new_id = candidate
                     break
-            n = 2
+            n = next_n.get(base, 2)
             while new_id in taken:
                 new_id, n = f"{base}-{n}", n + 1
+            next_n[base] = n
         taken[new_id] = key
         result[i] = new_id
     return result, problems
@@ -249,7 +251,11 @@ def unique_ids(keys: list[IdKey]) -> tuple[list[str], list[Problem]]:
 
 def _qualifiers(entry: Entry):
     presenter = getattr(entry, "presenter", None)
+    # Short: a qualifier follows a slug of up to MAX_SLUG_BYTES in one 255-byte file name.
     if presenter:
-        yield slugify(presenter)
+        yield slugify(presenter, max_bytes=QUALIFIER_BYTES)
     yield entry.date.isoformat()
-    yield slugify(Path(entry.source.path).stem)
+    yield slugify(Path(entry.source.path).stem, max_bytes=QUALIFIER_BYTES)
+
+
+QUALIFIER_BYTES = 60

@@ -123,6 +123,9 @@ class _Context:
     hrefs: dict[str, None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     ids: set[str] = field(default_factory=lambda: set(RESERVED_IDS))
+    next_n: dict[str, int] = field(default_factory=dict)  # per anchor base, the suffix to try next
+    breaks: dict[int, tuple] = field(default_factory=dict)  # id(inline children) -> (them, breaks before each)
+    raw_at: tuple[int, int] = (0, 0)  # where the last raw-HTML value was found: (offset, line)
 
     @property
     def note_dir(self) -> str:
@@ -138,17 +141,29 @@ class _Context:
     def raw_line(self, text: str) -> Line:
         """The body line where raw HTML wrote `text` (the sanitiser does not know lines)."""
         def line() -> int:
-            at = self.body.find(text)
-            return self.body.count("\n", 0, at) if at > 0 else 0
+            # Values come in document order: search on from the last one, counting lines as we go,
+            # so thousands of raw <img> tags cost one pass over the body, not one each.
+            start, count = self.raw_at
+            at = self.body.find(text, start)
+            if at < 0:
+                start, count = 0, 0
+                at = self.body.find(text)
+            if at < 0:
+                return 0
+            count += self.body.count("\n", start, at)
+            self.raw_at = (at, count)
+            return count
         return line
 
     def unique_id(self, text: str) -> str:
         base = slugify(text) if text.strip() else "section"
-        anchor, n = base, 1
+        n = self.next_n.get(base, 1)  # ids are never freed: 10,000 equal headings count up once
+        anchor = base if n == 1 else f"{base}-{n}"
         while anchor in self.ids or _FOOTNOTE_ID.fullmatch(anchor):
             n += 1
             anchor = f"{base}-{n}"
         self.ids.add(anchor)
+        self.next_n[base] = n
         return anchor
 
     def lookup(self, target: str) -> str | None:
@@ -303,7 +318,19 @@ def _markdown():
 
 def _inline_line(ctx: _Context, tokens, idx: int) -> Line:
     block_line = ctx.line
-    return lambda: block_line + sum(1 for t in tokens[:idx] if t.type in ("softbreak", "hardbreak"))
+
+    def line() -> int:
+        # Breaks before each token, counted once per inline block: a paragraph of 30,000 missing
+        # images warns 30,000 times.
+        known = ctx.breaks.get(id(tokens))
+        if known is None or known[0] is not tokens:
+            counts, n = [], 0
+            for t in tokens:
+                counts.append(n)
+                n += t.type in ("softbreak", "hardbreak")
+            known = ctx.breaks[id(tokens)] = (tokens, counts)
+        return block_line + known[1][idx]
+    return line
 
 
 def _render_heading_open(self, tokens, idx, options, env):

@@ -104,6 +104,13 @@ class _TextParser(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
 
+    def parse_html_declaration(self, i):
+        # `<![` that is not CDATA makes the standard parser raise AssertionError (feeds are
+        # untrusted): read it as the bogus comment browsers make of it.
+        if self.rawdata.startswith("<![", i) and not self.rawdata.startswith("<![CDATA[", i):
+            return self.parse_bogus_comment(i)
+        return super().parse_html_declaration(i)
+
     def handle_starttag(self, tag, attrs):
         if tag in self._SKIP:
             self.skipping += 1

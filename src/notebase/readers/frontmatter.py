@@ -23,6 +23,10 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.copy().items()
 }
 
+MAX_DEPTH = 32  # front matter nested deeper than this is no metadata anyone writes
+# A value's size with every alias expanded: strings count their length, the rest one each. A
+# YAML alias bomb is a few hundred bytes that expand to billions: refuse it before anything walks it.
+MAX_EXPANDED = 200_000
 _KEY_LINE = re.compile(r"^([A-Za-z_\uac00-\ud7a3][\w\-\uac00-\ud7a3]*)\s*[:=]")
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -64,9 +68,60 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter, list[Problem]]
     parse = _parse_yaml if fence == "---" else _parse_toml
     meta, problem = parse(block, rel)
     kind = "yaml" if fence == "---" else "toml"
+    if problem is None:
+        problem = bounds_problem(meta, rel, max(MAX_EXPANDED, 4 * len(block)))
     if problem:
         return FrontMatter(key_lines=key_lines, body=body, body_line=end + 2, kind=kind), [problem]
     return FrontMatter(meta, key_lines, body, end + 2, kind), []
+
+
+class _Unbounded(Exception):
+    """A value nests too deeply or expands too far."""
+
+
+def expanded_size(value: Any, limit: int, depth: int = MAX_DEPTH) -> int:
+    """Return a value's size with shared (aliased) parts counted each time; raise past limit or depth.
+
+    Shared parts are measured once (memoised by identity), so a bomb is refused in time linear in
+    what was parsed, not in what it would expand to; a value that contains itself is too deep.
+    """
+    memo: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height)
+
+    def walk(node: Any, level: int) -> tuple[int, int]:
+        if isinstance(node, str):
+            return 1 + len(node), 0
+        if isinstance(node, dict):
+            children: Any = [*node.keys(), *node.values()]
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            children = node
+        else:
+            return 1, 0
+        known = memo.get(id(node))
+        if known is None:
+            if level >= depth:
+                raise _Unbounded(f"nests more than {depth} levels deep")
+            size, height = 1, 0
+            for child in children:
+                child_size, child_height = walk(child, level + 1)
+                size, height = size + child_size, max(height, child_height + 1)
+                if size > limit:
+                    raise _Unbounded(f"expands to more than {limit:,} values and characters")
+            known = memo[id(node)] = (size, height)
+        if level + known[1] > depth:
+            raise _Unbounded(f"nests more than {depth} levels deep")
+        return known
+
+    return walk(value, 0)[0]
+
+
+def bounds_problem(meta: Any, rel: str, limit: int = MAX_EXPANDED, line: int = 2) -> Problem | None:
+    """Return a problem when parsed metadata nests too deeply or its aliases expand too far."""
+    try:
+        expanded_size(meta, limit)
+    except _Unbounded as exc:
+        return Problem(rel, line, f"front matter refused: it {exc}",
+                       "write plain 'key: value' lines; YAML aliases (*name) must not repeat large values")
+    return None
 
 
 def _looks_like_metadata(block_lines: list[str]) -> bool:
@@ -105,10 +160,13 @@ def _parse_toml(block: str, rel: str) -> tuple[dict, Problem | None]:
         return tomllib.loads(block), None
     except tomllib.TOMLDecodeError as exc:
         first_error = exc
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        return {}, Problem(rel, 2, f"TOML front matter refused: it nests more than {MAX_DEPTH} levels deep",
+                           "write plain key = value lines")
     # Hugo writes trailing commas inside inline tables; TOML 1.0 forbids them there.
     try:
         return tomllib.loads(re.sub(r",(\s*)}", r"\1}", block)), None
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         pass
     m = _TOML_LINE.search(str(first_error))
     # tomllib says "at end of document" for an error on the last line: that line, in the file.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 
-from notebase.classify import category_name, is_category_line
+from notebase.classify import atx_heading, category_name, is_category_line
 from notebase.dates import date_only_line
 from notebase.extract import VENUES, is_korean_name
 from notebase.plaintext import mask_code
@@ -13,10 +15,11 @@ from notebase.readers.digest_rows import digest_rows
 
 SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers", "rows")
 
-_MARKER = re.compile(r"^\s*\[(?P<marker>[A-Z]{1,3}\d{1,3})\]\s*(?P<title>\S.*?)\s*$")
-_PRESENTER = re.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?P<name>[^\s:,#•\-*][^:,]{0,30}?)\s?[:,]\s?(?P<title>\S.*?)\s*$")
-_GLUED = re.compile(r"(?<=[.!?)다됨음함])\s+(?P<name>[\uac00-\ud7a3]{3})\s?[:,]\s?(?P<title>[A-Za-z][^\uac00-\ud7a3]{8,}?)\s*$")
-_H2 = re.compile(r"^\s{0,3}##\s+(?P<title>.+?)\s*#*\s*$")
+# Titles run to the end of the line and are stripped after: `(\S.*?)\s*$` retried its trailing
+# `\s*` at every position of a long line (a 20 KB `[S1]` line).
+_MARKER = re.compile(r"^\s*\[(?P<marker>[A-Z]{1,3}\d{1,3})\]\s*(?P<title>\S.*)")
+_PRESENTER = re.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?P<name>[^\s:,#•\-*][^:,]{0,30}?)\s?[:,]\s?(?P<title>\S.*)")
+_GLUED = re.compile(r"(?<=[.!?)다됨음함])\s+(?P<name>[\uac00-\ud7a3]{3})\s?[:,]\s?(?P<title>[A-Za-z][^\uac00-\ud7a3]{8,})$")
 _PAPER_ID = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})|doi\.org/(10\.\d{4,9}/[^\s)\]\"'>]{1,200})", re.I)
 _PAPER_LINE = re.compile(r"^\s{0,4}[-*+]?\s{0,3}(?:\*\*)?(?:paper|논문|논문 원문|원문)(?:\*\*)?\s{0,2}[:：]\s{0,3}"
                          r"[^\n]{0,300}?(?:https?://|\]\()", re.I | re.M)
@@ -35,6 +38,12 @@ class Item:
     start: int
     lines: list[str]
     hints: dict = field(default_factory=dict)
+
+
+def _h2(line: str) -> dict | None:
+    """The title of a `## Title` line, as a match's groups, or None (linear: classify.atx_heading)."""
+    heading = atx_heading(line)
+    return {"title": heading[1]} if heading and heading[0] == 2 else None
 
 
 def presenter_header(line: str, strict: bool, syllables: tuple[int, ...] = (3,)) -> tuple[str, str] | None:
@@ -85,14 +94,11 @@ def detect(lines: list[str]) -> str:
 
 def _category_lines(lines: list[str]) -> list[int]:
     names = [category_name(line) if is_category_line(line) else None for line in lines]
-    result = []
-    for i, name in enumerate(names):
-        if not name:
-            continue
-        following = next((line for line in lines[i + 1:] if line.strip()), "")
-        if names.count(name) >= 2 or date_only_line(following):
-            result.append(i)
-    return result
+    counts = Counter(names)  # counted once, and the next non-blank line found from the end:
+    following = [""] * len(lines)  # per line, both were quadratic in a log of many categories
+    for i in range(len(lines) - 2, -1, -1):
+        following[i] = lines[i + 1] if lines[i + 1].strip() else following[i + 1]
+    return [i for i, name in enumerate(names) if name and (counts[name] >= 2 or date_only_line(following[i]))]
 
 
 def split(lines: list[str], mode: str) -> tuple[list[str], list[Item]]:
@@ -131,7 +137,7 @@ def _by_marker(lines: list[str], masked: list[str]) -> list[Item]:
 
 def _by_heading(lines: list[str], masked: list[str]) -> list[Item]:
     starts = [(i, {"title": m["title"], "header_lines": 1})
-              for i, line in enumerate(masked) if (m := _H2.match(line))]
+              for i, line in enumerate(masked) if (m := _h2(line))]
     return _cut(lines, starts)
 
 
@@ -140,7 +146,7 @@ def _paper_sections(masked: list[str]) -> list[int]:
 
     A digest gives most of its sections one paper each; an awesome list's sections link many.
     """
-    starts = [i for i, line in enumerate(masked) if line.startswith(("##", " ##", "  ##")) and _H2.match(line)]
+    starts = [i for i, line in enumerate(masked) if line.startswith(("##", " ##", "  ##")) and _h2(line)]
     if len(starts) < 3:
         return []
     found = []
@@ -164,7 +170,7 @@ def paper_heading(title: str) -> str:
 def _by_paper_section(lines: list[str], masked: list[str]) -> list[Item]:
     starts = []
     for i in _paper_sections(masked):
-        title = paper_heading(_H2.match(masked[i])["title"])
+        title = paper_heading(_h2(masked[i])["title"])
         starts.append((i, {"title": title, "paper_title": title, "header_lines": 1, "type": "paper"}))
     return _cut(lines, starts)
 
@@ -234,8 +240,9 @@ def _attach_references(items: list[Item]) -> None:
     del last.lines[at:]
     cited: dict[int, list[str]] = {}
     where = (0, 0)
+    citations = _citations(items)
     for n, text in refs:
-        found = _find_citation(items, n, where)
+        found = _find_citation(citations, n, where)
         index = found[0] if found else where[0]
         where = found or where
         cited.setdefault(index, []).append(f"{n}. {text}")
@@ -243,12 +250,26 @@ def _attach_references(items: list[Item]) -> None:
         items[index].lines += ["", heading, ""] + entries
 
 
-def _find_citation(items: list[Item], n: int, after: tuple[int, int]) -> tuple[int, int] | None:
-    # Footnote numbers lost their superscript: `Moment1는`, `Function(SDF)4에`; they come in order.
-    pattern = re.compile(rf"(?<=[A-Za-z\uac00-\ud7a3)\]]){n}(?=[\uac00-\ud7a3\s,.:;)]|$)")
-    for index in range(after[0], len(items)):
-        text = "\n".join(items[index].lines)
-        m = pattern.search(text, after[1] if index == after[0] else 0)
-        if m:
-            return index, m.end()
-    return None
+# Footnote numbers lost their superscript: `Moment1는`, `Function(SDF)4에`; they come in order.
+_CITATION = re.compile(r"(?<=[A-Za-z\uac00-\ud7a3)\]])([0-9]{1,3})(?=[\uac00-\ud7a3\s,.:;)]|$)")
+
+
+def _citations(items: list[Item]) -> dict[int, list[tuple[int, int, int]]]:
+    """Every footnote number cited in the items: number -> [(item, start, end)], in text order.
+
+    Found in one pass: searching every item again for each of 5,000 references was quadratic.
+    """
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for index, item in enumerate(items):
+        for m in _CITATION.finditer("\n".join(item.lines)):
+            if m[1] == str(int(m[1])):  # `Moment01` cites nothing: numbers are written without zeros
+                found.setdefault(int(m[1]), []).append((index, m.start(), m.end()))
+    return found
+
+
+def _find_citation(citations: dict[int, list[tuple[int, int, int]]], n: int,
+                   after: tuple[int, int]) -> tuple[int, int] | None:
+    """Where number n is next cited at or after `after` (item, offset): (item, end of the number)."""
+    places = citations.get(n, ())
+    at = bisect_left(places, (after[0], after[1], -1))
+    return (places[at][0], places[at][2]) if at < len(places) else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
+import os
 from dataclasses import dataclass
 
-from notebase.errors import Problem
+from notebase.errors import Problem, Severity
 
 
 
@@ -64,3 +66,42 @@ def _finish(text: str, encoding: str) -> Decoded:
     if text.startswith("\ufeff"):
         text = text[1:]
     return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"), encoding)
+
+
+def shown_path(rel: str) -> str:
+    """Return a notes-relative path as valid Unicode: each name that is not UTF-8 shown with �.
+
+    Python reads such names (CP949 bytes from a Windows archive, say) with surrogate escapes,
+    which no UTF-8 page, JSON or index can hold. A short digest of the name's bytes follows the
+    �s, so two names that differ only in their undecodable bytes stay two names.
+    """
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return "/".join(_shown_name(part) for part in rel.split("/"))
+
+
+def _shown_name(name: str) -> str:
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(name)
+    stem, dot, ext = raw.decode("utf-8", "replace").rpartition(".")
+    if not dot or not stem:
+        stem, dot, ext = stem + dot + ext, "", ""
+    return f"{stem}~{hashlib.blake2b(raw, digest_size=3).hexdigest()}{dot}{ext}"
+
+
+def name_problem(rel: str, shown: str) -> Problem | None:
+    """Return the warning for a path whose names are not UTF-8 (None when rel is fine), once per name."""
+    if rel == shown:
+        return None
+    parts = shown.split("/")
+    first = next(i for i, part in enumerate(rel.split("/")) if part != parts[i])
+    where = "/".join(parts[: first + 1]) + ("/" if first + 1 < len(parts) else "")
+    return Problem(where, 0, "name is not valid UTF-8; shown with � (and a short code)",
+                   "rename it in UTF-8, e.g. convmv -f cp949 -t utf-8 -r --notest NAME",
+                   Severity.WARNING, once=f"name:{where}")
