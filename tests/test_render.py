@@ -145,7 +145,9 @@ def test_highlight_marks(body, marked):
         ("two $a$ and $b_i$", 2, 0),
         ("$$\n\\sum_{i=1}^n x_i\n$$", 0, 1),
         ("문단 안 $$\\frac{1}{2}$$ 표시", 1, 0),  # Kramdown: $$ inside a paragraph is inline
-        ("앞 문장\n$$y$$", 1, 0),
+        ("앞 문장\n$$y$$", 0, 1),  # on its own line: display, as Obsidian and Typora show it
+        ("Block math:\n$$\n\\varphi = 1\n$$", 0, 1),
+        ("식 $$a+b$$와 $$c$$를", 2, 0),
         ("para\n\n$$x$$\n\nafter", 0, 1),
         ("It costs $5 and $10 today.", 0, 0),
         ("가격은 $5이고 다른 건 $10이다", 0, 0),

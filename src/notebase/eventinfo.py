@@ -51,6 +51,11 @@ def event_name(title: str, year: int | None = None) -> str:
 
 def date_range(text: str) -> tuple[dt.date | None, dt.date | None]:
     """Return the first and last day of a range written in text, or (None, None)."""
+    # Only lines with a range mark and a year can hold one: cheap tests before the costly pattern.
+    text = "\n".join(line for line in text.split("\n") if ("~" in line or "-" in line or "–" in line or "—" in line)
+                     and ("19" in line or "20" in line))
+    if not text:
+        return None, None
     m = _NUMERIC_RANGE.search(text)
     if m:
         try:

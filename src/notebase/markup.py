@@ -402,7 +402,7 @@ def _render_fence(self, tokens, idx, options, env):
 def _render_math(self, tokens, idx, options, env):
     ctx, token = env["nb"], tokens[idx]
     line = token.map[0] if token.map else _inline_line(ctx, tokens, idx)
-    # Kramdown writes inline math as $$x$$: display only when it is the whole paragraph.
+    # Kramdown writes inline math as $$x$$ within a line: display only when it has its lines to itself.
     display = token.type == "math_block" or (token.type == "math_inline_double" and stands_alone(tokens, idx))
     return math_html(lambda message, hint: ctx.warn(line, message, hint), token.content, display,
                      block=token.type == "math_block")

@@ -81,11 +81,13 @@ def scan_delims(src: str, start: int, maximum: int, can_split_word: bool) -> Sca
     marker = src[start]
     last = src[start - 1] if start > 0 else " "  # the start of the line counts as a space
     last_main, two_back = last, None
-    if "\ufe00" <= last <= "\ufe0e":  # a text variation selector belongs to the character before it
+    if "\ufe00" <= last <= "\ufe0e":  # a text variation selector belongs to the CJK character before it
         two_back = src[start - 2] if start > 1 else " "
-        if unicodedata.category(two_back) != "Zs":
+        if unicodedata.category(two_back) != "Zs" and _previous_cjk(last, two_back):
             last_main = two_back
         else:
+            # Not after a CJK character: read the selector as CommonMark does (the amendment would
+            # count `§` + selector as punctuation, which changes Latin text; we keep CommonMark).
             two_back = None
     pos = start
     while pos < maximum and src[pos] == marker:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from notebase.markup_emit import Notes, parse_args
 from notebase.markup_hugo import CALLOUT_SHORTCODES, CODE_SHORTCODES
+from notebase.markup_lines import closes_fence, columns, find_close, only, strip_cont
 from notebase.markup_myst import Lines, callout_kind, directive
 from notebase.markup_outline import outline
 from notebase.markup_tags import convert_line
@@ -24,8 +25,6 @@ from notebase.markup_tags import convert_line
 __all__ = ["Prepared", "Remark", "may_change", "prepare"]
 
 MAX_DEPTH = 8  # blocks nested deeper are left as written
-# Cheap substring tests (C speed): a note with none of them is returned as it is.
-_TRIGGERS = ("{", "%%", "((", "::", "#+", "\t")
 
 _LEAD = re.compile(r"(?:[ \t]{0,3}>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
 _MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]+$)")
@@ -38,6 +37,7 @@ _HUGO_BLOCK = re.compile(r"\{\{([<%])[ \t]{0,20}([A-Za-z][\w.-]{0,60})([^\n]{0,5
 _IAL_LINE = re.compile(r"\{:[^{}\n]{0,300}\}[ \t]*")
 _LIST_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _PRE = re.compile(r"<pre[\s>]", re.IGNORECASE)
+_OPENING = frozenset("`~:#{<$>-*+0123456789")  # what a line that opens a block starts with (lead included)
 _ORG_CALLOUTS = {"note": "note", "tip": "tip", "important": "important", "caution": "caution",
                  "warning": "warning", "pinned": "note"}
 
@@ -68,7 +68,8 @@ class Prepared:
 
 def may_change(body: str) -> bool:
     """False when `prepare` would return `body` as it is (no tag, directive, comment or outline in it)."""
-    return any(trigger in body for trigger in _TRIGGERS)
+    # Unrolled `in` tests: each is one C-speed scan; most notes have none of these.
+    return ("{" in body or "%%" in body or "((" in body or "::" in body or "#+" in body or "\t" in body)
 
 
 def prepare(body: str, *, for_text: bool = False) -> Prepared:
@@ -91,57 +92,20 @@ def prepare(body: str, *, for_text: bool = False) -> Prepared:
     return Prepared("\n".join(texts), None if same else tuple(out_srcs), remarks)
 
 
-def _fence_of(line: str) -> tuple[str, int] | None:
-    rest = line.lstrip(" \t>")
-    if rest[:3] not in ("```", "~~~"):
-        return None
-    run = len(rest) - len(rest.lstrip(rest[0]))
-    return rest[0], run
-
-
-def _closes_fence(line: str, char: str, length: int) -> bool:
-    rest = line.lstrip(" \t>").rstrip()
-    return len(rest) >= length and rest.startswith(char * length) and rest == char * len(rest)
-
-
-def _find_close(lines: list[str], start: int, closes, skip_code: bool) -> int:
-    """The index of the first line that `closes`, code fences skipped if asked; len(lines) if none."""
-    fence = None
-    for k in range(start, len(lines)):
-        line = lines[k]
-        if fence is not None:
-            if _closes_fence(line, *fence):
-                fence = None
-            continue
-        if closes(line):
-            return k
-        if skip_code:
-            fence = _fence_of(line)
-    return len(lines)
-
-
-def _strip_cont(line: str, cont: str) -> str:
-    if line.startswith(cont):
-        return line[len(cont):]
-    n = 0
-    while n < len(line) and n < len(cont) and line[n] == cont[n]:
-        n += 1
-    return line[n:].lstrip(" \t")
-
-
-def _fence_for(lines: list[str]) -> str:
-    """A backtick fence longer than any backtick run that starts a line of the code."""
-    longest = 2
-    for line in lines:
-        rest = line.lstrip(" \t>")
-        if rest.startswith("```"):
-            longest = max(longest, len(rest) - len(rest.lstrip("`")))
-    return "`" * (longest + 1)
-
-
 class _Converter:
     def __init__(self, notes: Notes) -> None:
         self.notes = notes
+        self.unclosed: dict[tuple[int, str], int] = {}  # (lines, end mark) -> a start with no end after it
+
+    def close(self, lines: list[str], start: int, closes, skip_code: bool, mark: str) -> int:
+        """`find_close`, remembering ends never found: a hundred unclosed `{% hint %}` scan the rest once."""
+        key = (id(lines), mark)
+        if self.unclosed.get(key, len(lines)) <= start:
+            return len(lines)
+        close = find_close(lines, start, closes, skip_code)
+        if close == len(lines):
+            self.unclosed[key] = start
+        return close
 
     def block(self, lines: list[str], srcs: list[int], depth: int, liquid: bool) -> Lines:
         """Convert lines (one container's content, its indentation removed) to markdown lines."""
@@ -154,16 +118,16 @@ class _Converter:
             carry = None
             stripped = text.strip()
             indent = len(text) - len(text.lstrip(" \t"))
-            columns = _columns(text) if indent else 0
-            if in_code and stripped and columns < 4:
+            width = columns(text) if indent else 0
+            if in_code and stripped and width < 4:
                 in_code = False
-            elif in_code or (stripped and columns >= 4 and blank_before and not in_list):
+            elif in_code or (stripped and width >= 4 and blank_before and not in_list):
                 in_code = True  # an indented code block: as written
                 texts.append(text)
                 out.append(srcs[i])
                 blank_before, i = not stripped, i + 1
                 continue
-            if depth < MAX_DEPTH and stripped:
+            if depth < MAX_DEPTH and stripped and stripped[0] in _OPENING:
                 handled = self._open(lines, srcs, i, text, depth, liquid, texts, out)
                 if handled is not None:
                     i, blank_before = handled, False
@@ -213,7 +177,7 @@ class _Converter:
             if fence is None or (first == "`" and "`" in fence[2]):
                 return None
             char, length = first, len(fence[1])
-            close = _find_close(lines, i + 1, lambda line: _closes_fence(line, char, length), False)
+            close = find_close(lines, i + 1, lambda line: closes_fence(line, char, length), False)
             named = _DIRECTIVE.match(fence[2])
             if named is None:  # a code fence: as written
                 end = min(close + 1, len(lines))
@@ -226,7 +190,7 @@ class _Converter:
             if colon is None:
                 return None
             length = len(colon[1])
-            close = _find_close(lines, i + 1, lambda line: _only(line.lstrip(" \t>").rstrip(), ":", length), True)
+            close = find_close(lines, i + 1, lambda line: only(line.lstrip(" \t>").rstrip(), ":", length), True)
             name = colon[2] or colon[3]
             return self._directive(lines, srcs, i, close, lead, cont, name, colon[4], depth, liquid, texts, out)
         if first == "#" and rest.startswith("#+"):
@@ -236,7 +200,7 @@ class _Converter:
         if first == "<" and "<" in rest:
             return self._raw_html(lines, srcs, i, rest, texts, out)
         if first == "$" and rest.startswith("$$") and "$$" not in rest[2:]:
-            close = _find_close(lines, i + 1, lambda line: "$$" in line, False)
+            close = find_close(lines, i + 1, lambda line: "$$" in line, False)
             end = min(close + 1, len(lines))
             texts += lines[i:end]
             out += srcs[i:end]
@@ -244,7 +208,7 @@ class _Converter:
         return None
 
     def _directive(self, lines, srcs, i, close, lead, cont, name, arg, depth, liquid, texts, out) -> int:
-        inner = [_strip_cont(line, cont) for line in lines[i + 1:close]]
+        inner = [strip_cont(line, cont) for line in lines[i + 1:close]]
         content = (inner, srcs[i + 1:close])
 
         def markdown(sub: Lines) -> Lines:
@@ -274,18 +238,20 @@ class _Converter:
             return None
         kind = org[1].lower()
         end_mark = "#+end_" + kind
-        close = _find_close(lines, i + 1, lambda line: line.strip(" \t>").lower().startswith(end_mark),
-                            kind not in ("src", "example"))
+        close = self.close(lines, i + 1, lambda line: line.strip(" \t>").lower().startswith(end_mark),
+                           kind not in ("src", "example"), end_mark)
+        if close == len(lines):
+            return None  # never closed: Logseq shows the line as it is, and so do we
         if kind in ("src", "example", "export"):
             lang = (org[2] or "").split()[0] if kind == "src" and org[2] else ""
             name = "code-block" if kind != "export" else "raw"
-            made = directive(name, lang, ([_strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close]),
+            made = directive(name, lang, ([strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close]),
                              srcs[i], self.notes, None, options=False)
         elif kind == "comment":
             made = ([], [])
         else:
             name = _ORG_CALLOUTS.get(kind, "epigraph" if kind in ("quote", "verse") else kind)
-            made = directive(name, "", ([_strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close]),
+            made = directive(name, "", ([strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close]),
                              srcs[i], self.notes, lambda sub: self.block(sub[0], sub[1], depth + 1, liquid),
                              options=False)
         self._wrap(made, lead, cont, srcs[i], texts, out)
@@ -302,10 +268,13 @@ class _Converter:
                 return None
             name, args = tag[1], tag[2]
             end_tag = re.compile(r"\{%-?[ \t]{0,20}end" + name + r"[ \t]{0,20}-?%\}")
-            close = _find_close(lines, i + 1, lambda line: end_tag.search(line) is not None, name == "hint")
+            close = self.close(lines, i + 1, lambda line: end_tag.search(line) is not None, name == "hint",
+                               "end" + name)
+            if close == len(lines):
+                return None  # never closed: not a block; the tag is removed (and reported) in its line
             body = lines[i + 1:close]
             body_srcs = srcs[i + 1:close]
-            closing = end_tag.search(lines[close]) if close < len(lines) else None
+            closing = end_tag.search(lines[close])
             if name == "highlight":
                 code = ([tag[3]] if tag[3] else []) + body
                 code_srcs = ([srcs[i]] if tag[3] else []) + body_srcs
@@ -313,12 +282,12 @@ class _Converter:
                     code.append(lines[close][:closing.start()])
                     code_srcs.append(srcs[close])
                 lang = (args.split() or [""])[0]
-                made = directive("code-block", lang, ([_strip_cont(x, cont) for x in code], code_srcs),
+                made = directive("code-block", lang, ([strip_cont(x, cont) for x in code], code_srcs),
                                  srcs[i], self.notes, None, options=False)
             elif name == "comment":
                 made = ([], [])
             else:
-                inner = ([_strip_cont(x, cont) for x in body], body_srcs)
+                inner = ([strip_cont(x, cont) for x in body], body_srcs)
                 if name == "raw":
                     made = self.block(inner[0], inner[1], depth + 1, False)
                 else:
@@ -328,21 +297,31 @@ class _Converter:
                                      kind=callout_kind(named.get("style", "info")))
         elif rest.startswith(("{{<", "{{%")):
             code = _HUGO_BLOCK.fullmatch(rest.rstrip())
-            if code is None or code[2].lower() not in CODE_SHORTCODES | CALLOUT_SHORTCODES:
+            name = code[2].lower() if code else ""
+            inline = name.endswith(".inline")  # an inline shortcode: its content is template code
+            if not (name in CODE_SHORTCODES or name in CALLOUT_SHORTCODES or inline):
                 return None
-            name = code[2].lower()
             end_tag = re.compile(r"\{\{[<%][ \t]{0,20}/[ \t]{0,20}" + re.escape(code[2]) + r"[ \t]{0,20}[>%]\}\}")
-            close = _find_close(lines, i + 1, lambda line: end_tag.search(line) is not None, name not in CODE_SHORTCODES)
-            inner = ([_strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close])
+            close = self.close(lines, i + 1, lambda line: end_tag.search(line) is not None,
+                               name not in CODE_SHORTCODES and not inline, "/" + name)
+            if close == len(lines):
+                return None
+            inner = ([strip_cont(x, cont) for x in lines[i + 1:close]], srcs[i + 1:close])
             positional, named = parse_args(code[3])
-            if name in CODE_SHORTCODES:
+            if inline:
+                self.notes.warn(srcs[i], ("hugo", name), f"Hugo inline shortcode {{{{< {name} >}}}} was removed with "
+                                "its template code", "notebase does not run Hugo templates; write the result as markdown")
+                made = ([], [])
+            elif name in CODE_SHORTCODES:
                 lang = named.get("lang") or (positional[0] if positional else "")
                 made = directive("code-block", lang, inner, srcs[i], self.notes, None, options=False)
             else:
                 made = _hugo_callout(name, positional, named, inner, srcs[i], self.notes,
                                      lambda sub: self.block(sub[0], sub[1], depth + 1, liquid))
         elif rest.startswith("{::comment}"):
-            close = _find_close(lines, i + 1, lambda line: "{:/comment}" in line or "{:/}" in line, False)
+            close = self.close(lines, i + 1, lambda line: "{:/comment}" in line or "{:/}" in line, False, "{:/}")
+            if close == len(lines):
+                return None
             made = ([], [])
         else:
             return None
@@ -357,9 +336,9 @@ class _Converter:
         lowered = rest.lower()
         pre = _PRE.search(lowered)
         if pre is not None and "</pre>" not in lowered[pre.start():]:
-            close = _find_close(lines, i + 1, lambda line: "</pre>" in line.lower(), False)
+            close = find_close(lines, i + 1, lambda line: "</pre>" in line.lower(), False)
         elif lowered.startswith("<!--") and "-->" not in lowered:
-            close = _find_close(lines, i + 1, lambda line: "-->" in line, False)
+            close = find_close(lines, i + 1, lambda line: "-->" in line, False)
         else:
             return None
         end = min(close + 1, len(lines))
@@ -375,20 +354,3 @@ def _hugo_callout(name, positional, named, inner, src, notes, markdown) -> Lines
                          notes, markdown, options=False)
     return directive("admonition", named.get("title") or "", inner, src, notes, markdown,
                      kind=callout_kind(kind or name), options=False)
-
-
-def _only(text: str, char: str, length: int) -> bool:
-    return len(text) >= length and text == char * len(text)
-
-
-def _columns(text: str) -> int:
-    """The indentation of `text` in columns (a tab to the next multiple of 4)."""
-    col = 0
-    for char in text:
-        if char == " ":
-            col += 1
-        elif char == "\t":
-            col += 4 - col % 4
-        else:
-            break
-    return col

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
 
 __all__ = ["Notes", "figure_lines", "figure_parts", "link_line", "md_text", "parse_args", "unquote"]
 
@@ -66,14 +65,18 @@ def link_line(url: str, text: str, notes: Notes) -> str:
 
 
 def figure_parts(src: str, alt: str, captioned: bool, notes: Notes) -> tuple[list[str], list[str]]:
-    """The lines before and after a figure's markdown caption: HTML around it, or the alt text in text mode."""
+    """The lines before and after a figure's markdown caption: HTML around it, or the alt text in text mode.
+
+    The image itself is written as markdown, so it is resolved, checked and reported like any
+    image of the note (a missing one shows its alt text).
+    """
     if notes.for_text:
         return ([alt] if alt else []), []
-    img = f'<img src="{escape(src)}" alt="{escape(alt)}">' if src else ""
+    image = [f"![{md_text(alt, notes)}](<{src}>)", ""] if src and "<" not in src and ">" not in src else []
+    # Blank lines end each HTML block, so the image and the caption are read as markdown.
     if not captioned:
-        return ["<figure>", img, "</figure>", ""], []
-    # Blank lines around the caption end the HTML block, so the caption is read as markdown.
-    return ["<figure>", img, "<figcaption>", ""], ["", "</figcaption>", "</figure>", ""]
+        return ["<figure>", "", *image, "</figure>", ""], []
+    return ["<figure>", "", *image, "<figcaption>", ""], ["", "</figcaption>", "</figure>", ""]
 
 
 def figure_lines(src: str, alt: str, caption: list[str], notes: Notes) -> list[str]:

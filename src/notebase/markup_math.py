@@ -12,9 +12,13 @@ _math_cache: dict[tuple[str, bool], str | None] = {}
 
 
 def stands_alone(tokens: list, idx: int) -> bool:
-    """True if inline token `idx` is all its paragraph holds (blank text and line breaks aside)."""
-    return all(n == idx or t.type in ("softbreak", "hardbreak") or (t.type == "text" and not t.content.strip())
-               for n, t in enumerate(tokens))
+    """True if inline token `idx` has its lines to itself: nothing but line breaks (or blanks) beside it."""
+    def apart(step: int) -> bool:
+        n = idx + step
+        while 0 <= n < len(tokens) and tokens[n].type == "text" and not tokens[n].content.strip():
+            n += step
+        return not 0 <= n < len(tokens) or tokens[n].type in ("softbreak", "hardbreak")
+    return apart(-1) and apart(1)
 
 
 def math_html(warn: Callable[[str, str], None], latex: str, display: bool, block: bool = True) -> str:

@@ -131,10 +131,10 @@ def html_pre_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
     falls apart into paragraphs and indented code; a line that starts with `<pre` is already
     kept whole by markdown-it (HTML block type 1).
     """
-    if state.is_code_block(start_line) or not state.md.options.get("html"):
-        return False
-    pos, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
-    text = state.src[pos:maximum]
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if state.src[pos:pos + 1] != "<" or state.is_code_block(start_line) or not state.md.options.get("html"):
+        return False  # the first test settles nearly every line
+    text = state.src[pos:state.eMarks[start_line]]
     if not _TAG_START.match(text) or text[:4].lower() == "<pre":
         return False
     opened = _PRE_OPEN.search(text)

@@ -137,7 +137,18 @@ def _role(name: str, content: str, notes: Notes) -> str:
     return md_text(content, notes)
 
 
+_RAW = re.compile(r"\{%-?[ \t]{0,20}raw[ \t]{0,20}-?%\}")
+_ENDRAW = re.compile(r"\{%-?[ \t]{0,20}endraw[ \t]{0,20}-?%\}")
+
+
 def _convert_text(text: str, line: int, notes: Notes, liquid: bool) -> str:
+    if liquid and "raw" in text and "{%" in text:
+        raw = _RAW.search(text)
+        if raw:  # `{% raw %}...{% endraw %}` in a line: what is between is shown as written
+            end = _ENDRAW.search(text, raw.end())
+            stop = end.start() if end else len(text)
+            after = _convert_text(text[end.end():], line, notes, liquid) if end else ""
+            return _convert_text(text[:raw.start()], line, notes, liquid) + text[raw.end():stop] + after
     if "{%" in text and liquid:
         text = _scan(text, "{%", "%}", lambda inner: _liquid_tag(inner, line, notes))
     if "{{" in text:
@@ -151,24 +162,26 @@ def _convert_text(text: str, line: int, notes: Notes, liquid: bool) -> str:
 
 def _scan(text: str, opener: str, closer: str, convert) -> str:
     """Replace each `opener inner closer` by convert(inner) (None keeps it); one forward pass."""
-    out, at = [], 0
+    out, at, end = [], 0, -1
     while True:
         start = text.find(opener, at)
         if start < 0:
             break
-        end = text.find(closer, start + len(opener))
+        if end < start + len(opener):  # else the closer found last time is still the first one after
+            end = text.find(closer, start + len(opener))
         if end < 0:
             break  # no closer anywhere after: none for any later opener either
-        while text.startswith(closer[-1], end + len(closer)) and closer == "}}" and text[start + 2:start + 3] == "{":
-            end += 1  # `{{{embed ...}}}`: take the third brace as well
-        if end - start > MAX_TAG:
+        stop = end
+        if closer == "}}" and text.startswith("{", start + 2) and text.startswith("}", end + 2):
+            stop += 1  # `{{{embed ...}}}`: the third brace belongs to the tag
+        if stop - start > MAX_TAG:
             out.append(text[at:start + len(opener)])
             at = start + len(opener)
             continue
-        replaced = convert(text[start + len(opener):end])
+        replaced = convert(text[start + len(opener):stop])
         out.append(text[at:start])
-        out.append(text[start:end + len(closer)] if replaced is None else replaced)
-        at = end + len(closer)
+        out.append(text[start:stop + len(closer)] if replaced is None else replaced)
+        at = stop + len(closer)
     out.append(text[at:])
     return "".join(out)
 

@@ -7,121 +7,24 @@ import re
 from html.parser import HTMLParser
 
 from notebase.markup_dialects import prepare
+from notebase.markup_tags import code_spans
 
-# Any indentation: a fence nested in a list item is code too. Possessive runs: a line of 20,000
-# backticks must not be retried at every shorter length.
-_FENCE = re.compile(r"^([ \t]*+)(`{3,}+|~{3,}+)[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
-_TICKS = re.compile(r"`+")
-# Link and image texts stop at the next bracket, targets at the next parenthesis (one nested pair
-# allowed): `[[` or `[a](` repeated thousands of times then costs one short scan per bracket.
-_IMAGE = re.compile(r"!\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
-_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()]|\([^()]*\))*\)")
-_WIKI = re.compile(r"!?\[\[([^\[\]|#]*+)(?:#[^\[\]|]*+)?(?:\|([^\[\]]*+))?\]\]")
+# Any indentation: a fence nested in a list item is code too.
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
+# Every repetition below stops at the character that would start the next match ("[", "<", the
+# marker itself), so a note full of unclosed openers is still read in one pass, not one per opener.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{1,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_WIKI = re.compile(r"!?\[\[([^\[\]|#\n]{0,500})(?:#[^\[\]|\n]{0,500})?(?:\|([^\[\]\n]{0,500}))?\]\]")
 _LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|(?:[-*+•]|\d+[.)])[ \t]+)+", re.M)
-_MARKS = ("**", "__", "*", "~~")  # in the order the alternatives were tried
-_EMPHASIS_MARK = re.compile(r"\*\*|__|\*|~~")
 _CALLOUT = re.compile(r"^\[![A-Za-z][\w-]{0,40}\][+-]?[ \t]*", re.M)  # `> [!tip] Title`: the title is the text
-_TAG = re.compile(r"<[^<>\n]+>")
+_STARS = re.compile(r"\*{1,2}(?=[^\s*])([^*\n]{1,2000})(?<=[^\s*])\*{1,2}")
+_UNDERSCORES = re.compile(r"__(?=[^\s_])([^_\n]{1,2000})(?<=[^\s_])__")
+_TILDES = re.compile(r"~~(?=[^\s~])([^~\n]{1,2000})(?<=[^\s~])~~")
+_TAG = re.compile(r"<[^<>\n]{1,2000}>")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
 _SPACES = re.compile(r"[ \t]{2,}|\t")
 _BLANKS = re.compile(r"\n{3,}")
-
-
-def _code_spans(text: str, replace) -> str:
-    """Replace each `code` span (a run of n backticks closed by the next run of exactly n on its line).
-
-    A linear scan: the regex `(`+)(.+?)\\1` retried at every backtick of a long run was cubic.
-    """
-    parts, last = [], 0
-    for line_start, line in _lines_with(text, "`"):
-        runs = [(m.start() + line_start, m.end() + line_start) for m in _TICKS.finditer(line)]
-        by_length: dict[int, list[int]] = {}
-        for n, (a, b) in enumerate(runs):
-            by_length.setdefault(b - a, []).append(n)
-        cursor = {length: 0 for length in by_length}  # next candidate closer, per length
-        n = 0
-        while n < len(runs):
-            a, b = runs[n]
-            same = by_length[b - a]
-            k = cursor[b - a]
-            while k < len(same) and same[k] <= n:
-                k += 1
-            cursor[b - a] = k
-            if k == len(same):
-                n += 1
-                continue
-            close = runs[same[k]]
-            parts += [text[last:a], replace(text[a:close[1]], text[b:close[0]])]
-            last, n = close[1], same[k] + 1
-    return "".join(parts) + text[last:] if parts else text
-
-
-def _lines_with(text: str, needle: str):
-    """Yield (offset, line) of the lines of text that contain needle."""
-    start = 0
-    while True:
-        at = text.find(needle, start)
-        if at < 0:
-            return
-        line_start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        yield line_start, text[line_start:end]
-        start = end + 1
-
-
-def _strip_emphasis(text: str) -> str:
-    """Keep the text of **strong**, __strong__, *em* and ~~struck~~ spans, dropping their marks.
-
-    As `(\\*\\*|__|\\*|~~)(?=\\S)(.+?)(?<=\\S)\\1` substituted line by line, but a mark with no
-    closer on its line is searched for once per line, not again from every later mark.
-    """
-    parts, last = [], 0
-    for line_start, line in _lines_with_any(text, "*_~"):
-        failed: set[str] = set()
-        i, marks = 0, _EMPHASIS_MARK
-        while True:
-            m = marks.search(line, i)
-            if m is None:
-                break
-            at, done = m.start(), False
-            for mark in _MARKS:
-                if mark in failed or not line.startswith(mark, at):
-                    continue
-                inner = at + len(mark)
-                if inner >= len(line) or line[inner].isspace():
-                    continue
-                close = _closer(line, mark, inner + 1)
-                if close is None:
-                    failed.add(mark)  # no later mark of this kind closes on this line either
-                    marks = re.compile("|".join(re.escape(k) for k in _MARKS if k not in failed) or "(?!)")
-                    continue
-                parts += [text[last:line_start + at], line[inner:close]]
-                last, i, done = line_start + close + len(mark), close + len(mark), True
-                break
-            if not done:
-                i = at + 1
-    return "".join(parts) + text[last:] if parts else text
-
-
-def _closer(line: str, mark: str, start: int) -> int | None:
-    """Return where `mark` next closes a span in line (after a non-space), or None."""
-    while True:
-        at = line.find(mark, start)
-        if at < 0:
-            return None
-        if not line[at - 1].isspace():
-            return at
-        start = at + 1
-
-
-def _lines_with_any(text: str, chars: str):
-    """Yield (offset, line) of the lines of text that contain any of chars."""
-    offset = 0
-    for line in text.split("\n"):
-        if any(ch in line for ch in chars):
-            yield offset, line
-        offset += len(line) + 1
 
 
 def mask_code(text: str) -> str:
@@ -130,7 +33,24 @@ def mask_code(text: str) -> str:
         return text
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", " ", m[0])
-    return _code_spans(_FENCE.sub(blank, text), lambda span, inner: " " * len(span))
+    return _inline_code(_FENCE.sub(blank, text), lambda code: " " * len(code))
+
+
+def _inline_code(text: str, replace) -> str:
+    """`text` with each inline code span (backticks included) replaced by replace(span); line by line."""
+    if "`" not in text:
+        return text
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        spans = code_spans(line) if line.count("`") > 1 else ()
+        if spans:
+            parts, at = [], 0
+            for start, end in spans:
+                parts += [line[at:start], replace(line[start:end])]
+                at = end
+            parts.append(line[at:])
+            lines[n] = "".join(parts)
+    return "\n".join(lines)
 
 
 def markdown_to_text(text: str) -> str:
@@ -142,7 +62,7 @@ def markdown_to_text(text: str) -> str:
     # Each pass runs only when its marker character is present: most lines of prose have none.
     if "`" in text or "~~~" in text:
         text = _FENCE.sub(lambda m: "\n".join(m[0].split("\n")[1:-1]), text)
-        text = _code_spans(text, lambda span, inner: inner)
+        text = _inline_code(text, lambda code: code.strip("`"))
     if "[" in text:
         text = _IMAGE.sub(lambda m: m[1], text)
         if "[[" in text:
@@ -155,8 +75,12 @@ def markdown_to_text(text: str) -> str:
     text = _LINE_MARKS.sub("", text)
     if "[!" in text:
         text = _CALLOUT.sub("", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _strip_emphasis(text)
+    if "*" in text:
+        text = _STARS.sub(r"\1", _STARS.sub(r"\1", text))  # twice: **a *b* c**
+    if "__" in text:
+        text = _UNDERSCORES.sub(r"\1", text)
+    if "~~" in text:
+        text = _TILDES.sub(r"\1", text)
     if "&" in text:
         text = html.unescape(text)
     return _squeeze(text)

@@ -1,9 +1,10 @@
-"""Obsidian wikilinks and embeds, found outside code."""
+"""Obsidian wikilinks and embeds, found outside code and outside what the page hides (comments, properties)."""
 
 from __future__ import annotations
 
 import re
 
+from notebase.markup_dialects import prepare
 from notebase.model import WikiLink
 from notebase.plaintext import mask_code
 
@@ -14,8 +15,9 @@ def find_wikilinks(body: str, first_line: int = 1) -> tuple[WikiLink, ...]:
     """Return `[[note]]`, `[[note|alias]]`, `[[folder/note]]` and `![[file]]` with their lines."""
     if "[[" not in body:
         return ()
+    prepared = prepare(body)  # as the renderer reads it: a link in a %%comment%% links nowhere
     found = []
-    for n, line in enumerate(mask_code(body).split("\n")):
+    for n, line in enumerate(mask_code(prepared.text).split("\n")):
         if "[[" not in line:
             continue
         for m in _WIKI.finditer(line):
@@ -27,6 +29,6 @@ def find_wikilinks(body: str, first_line: int = 1) -> tuple[WikiLink, ...]:
                 alias=(m["alias"] or "").strip() or None,
                 heading=(m["heading"] or "").strip() or None,
                 embed=bool(m["embed"]),
-                line=first_line + n,
+                line=first_line + prepared.source_line(n),
             ))
     return tuple(found)

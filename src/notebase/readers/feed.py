@@ -223,9 +223,11 @@ def _note(rel, line, n, item, channel, channel_date, settings, mtime, problems) 
     content = item.get("content") or []
     body = _string(content[0].get("value") if content else item.get("summary"))
     kind = (content[0].get("type") if content else (item.get("summary_detail") or {}).get("type")) or "text/html"
-    if not body.strip():
-        problems.append(Problem(rel, line, "feed item has no content", "give the item a <description> "
-                                "or <content>; it is listed with its title only", Severity.WARNING))
+    # A title-only item is ordinary RSS (a link post); one with neither title nor text says nothing.
+    if not body.strip() and not _string(item.get("title")).strip():
+        problems.append(Problem(rel, line, "feed item has no title and no content", "give the item a <title> "
+                                "and a <description> or <content>; it is listed by its link or number",
+                                Severity.WARNING))
     if kind == "text/plain":
         body = "<p>" + html.escape(body).replace("\n\n", "</p><p>") + "</p>"
     tags: dict[str, None] = {}  # ordered set: an item may carry thousands of categories
