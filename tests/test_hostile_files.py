@@ -43,7 +43,7 @@ CASES = {
         ("surrogate.xml", 3, Severity.ERROR, "feed has a character reference to no valid character")),
     "atom item without a body": (
         {"tiny.xml": "<feed<entry<title</content>"},
-        ("tiny.xml", 1, Severity.WARNING, "feed item has no content")),
+        ("tiny.xml", 1, Severity.WARNING, "feed item has no title and no content")),
     "atom html with <![": (
         {"marked.xml": '<feed<entry<content type="html">&lt![/</content>'},
         ("marked.xml", 1, Severity.WARNING, "feed is not well-formed XML")),

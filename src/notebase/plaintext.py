@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 from notebase.markup_dialects import prepare
 from notebase.markup_tags import code_spans
 
-# Any indentation: a fence nested in a list item is code too.
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
+# Any indentation: a fence nested in a list item is code too. Possessive runs: a last line of
+# 20,000 backticks (no newline after it) was retried at every shorter length, each scanning the rest.
+_FENCE = re.compile(r"^([ \t]*+)(`{3,}+|~{3,}+)[^\n]*\n.*?(?:^[ \t]*\2[`~]*[ \t]*$|\Z)", re.M | re.S)
 # Every repetition below stops at the character that would start the next match ("[", "<", the
 # marker itself), so a note full of unclosed openers is still read in one pass, not one per opener.
 _IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
