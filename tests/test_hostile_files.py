@@ -173,3 +173,13 @@ def test_every_command_goes_on_past_hostile_files(hostile_kb, command):
         assert any("\ufffd" in p for p in paths) or not any("윈도우" in e["title"] for e in listed)
     if command[0] == "search":
         assert result.exit_code == 0 and "멀쩡한 노트" in output
+
+
+def test_alias_bomb_in_feed_settings_is_refused(tmp_path):
+    bomb_settings = BOMB.split("---\n")[1]  # the same YAML, as a feed's sidecar
+    _write(tmp_path, {"blog.xml": RSS.format(ref="&amp;"), "blog.yaml": bomb_settings})
+    result = load(load_config(tmp_path))
+    (problem,) = [p for p in result.problems if p.path == "blog.yaml"]
+    assert problem.message.startswith("feed settings refused: it expands to more than")
+    (item,) = [e for e in result.entries if e.source.path == "blog.xml"]
+    assert len(item.tags) < 10  # the settings were not applied

@@ -15,6 +15,7 @@ from notebase.model import Entry
 from notebase.files import FEED_EXTENSIONS, Stamp, scan, stamp
 from notebase.gitdates import first_commit_dates
 from notebase.readers.feed import feed_start, read_feed
+from notebase.readers.frontmatter import bounds_problem
 from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
 from notebase.readers.text import decode_bytes, shown_path
@@ -112,6 +113,9 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
         if not isinstance(data, dict):
             return settings, [Problem(side_rel, 1, "feed settings must be 'key: value' lines",
                                       "write e.g. 'type: paper'")]
+        unbounded = bounds_problem(data, side_rel, line=1, what="feed settings")  # an alias bomb here reaches every item
+        if unbounded is not None:
+            return settings, [unbounded]
         settings.update(data)
         break
     return settings, []

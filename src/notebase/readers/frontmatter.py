@@ -114,12 +114,13 @@ def expanded_size(value: Any, limit: int, depth: int = MAX_DEPTH) -> int:
     return walk(value, 0)[0]
 
 
-def bounds_problem(meta: Any, rel: str, limit: int = MAX_EXPANDED, line: int = 2) -> Problem | None:
+def bounds_problem(meta: Any, rel: str, limit: int = MAX_EXPANDED, line: int = 2,
+                   what: str = "front matter") -> Problem | None:
     """Return a problem when parsed metadata nests too deeply or its aliases expand too far."""
     try:
         expanded_size(meta, limit)
     except _Unbounded as exc:
-        return Problem(rel, line, f"front matter refused: it {exc}",
+        return Problem(rel, line, f"{what} refused: it {exc}",
                        "write plain 'key: value' lines; YAML aliases (*name) must not repeat large values")
     return None
 
