@@ -88,8 +88,8 @@ def seeds() -> dict[str, bytes]:
 def mutate(data: bytes, rng: random.Random, pool: list[bytes]) -> bytes:
     """Apply one to four random mutations to data."""
     for _ in range(rng.randint(1, 4)):
-        kind = rng.choice(("flip", "truncate", "fence", "insert", "insert", "raw", "repeat", "splice",
-                           "lines", "delete"))
+        kind = rng.choice(("flip", "truncate", "fence", "insert", "insert", "raw", "unicode", "repeat",
+                           "splice", "lines", "delete"))
         at = rng.randint(0, len(data)) if data else 0
         if kind == "flip" and data:
             buf = bytearray(data)
@@ -108,6 +108,10 @@ def mutate(data: bytes, rng: random.Random, pool: list[bytes]) -> bytes:
             data = data[:at] + text.encode("utf-8") + data[at:]
         elif kind == "raw":
             data = data[:at] + rng.choice(RAW_INSERTS) + data[at:]
+        elif kind == "unicode":  # any code point; surrogates go in as the bytes Python would write for them
+            low, high = rng.choice(((0, 0x80), (0x80, 0x800), (0x800, 0x10000), (0xD800, 0xE000), (0x10000, 0x110000)))
+            text = "".join(chr(rng.randrange(low, high)) for _ in range(rng.randint(1, 40)))
+            data = data[:at] + text.encode("utf-8", "surrogatepass") + data[at:]
         elif kind == "repeat" and data:
             start = rng.randrange(len(data))
             piece = data[start:start + rng.randint(1, 24)]
