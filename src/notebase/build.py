@@ -191,7 +191,8 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         _release_memory()
     index_report = _update_index(config, loaded) if index else None  # its own CannotWrite names the index
     if index_report is not None:
-        problems += [p for p in index_report.problems if p not in problems]
+        known = set(problems)  # a set: a list per problem was quadratic in 5,000 warnings
+        problems += [p for p in index_report.problems if p not in known]
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
