@@ -56,6 +56,14 @@ def references(n: int) -> Files:
     return _md(items + "References\n\n" + refs, front="")
 
 
+def same_title_presenters(n: int) -> Files:
+    """A seminar digest where n different presenters summarise one paper: the same title n times."""
+    syllables = "가나다라마바사아자차카타파하민수영진호현우재"
+    names = [s + a + b for s in "김이박최정강조윤장임" for a in syllables for b in syllables][:n]
+    return _md("# 세미나\n\n" + "".join(f"{name}: Attention Is All You Need\n요약 {i}.\n\n"
+                                       for i, name in enumerate(names)), front="")
+
+
 def unknown_keys(n: int) -> Files:
     """Front matter with thousands of keys nobody knows: one warning each, found near-linearly."""
     keys = "".join(f"key_{i}: {i}\n" for i in range(n))
@@ -106,6 +114,7 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "dollars": (lambda n: _md("$a" * n + "\n"), (2_000, 20_000, 200_000)),
     "marks": (lambda n: _md("==a" * n + "\n"), (2_000, 20_000, 200_000)),
     "log-same-titles": (log_same_titles, (2_000, 8_000, 20_000)),
+    "same-title-presenters": (same_title_presenters, (500, 2_000, 4_000)),
     "h2-headings": (lambda n: _md("## 같은 제목\n\n" * n), (1_000, 4_000, 10_000)),
     "references": (references, (500, 2_000, 5_000)),
     "unknown-keys": (unknown_keys, (500, 2_000, 5_000)),
