@@ -113,7 +113,8 @@ def _feed_settings(path: Path, rel: str, config: Config) -> tuple[dict, list[Pro
         if not isinstance(data, dict):
             return settings, [Problem(side_rel, 1, "feed settings must be 'key: value' lines",
                                       "write e.g. 'type: paper'")]
-        unbounded = bounds_problem(data, side_rel, line=1, what="feed settings")  # an alias bomb here reaches every item
+        # Bounded as front matter is: an alias bomb here would reach every item of the feed.
+        unbounded = bounds_problem(data, side_rel, line=1, what="feed settings")
         if unbounded is not None:
             return settings, [unbounded]
         settings.update(data)
