@@ -109,6 +109,12 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "emphasis-runs": (lambda n: _md("**" * n + "a\n"), (2_000, 20_000, 200_000)),
     "html-opens": (lambda n: _md("<a " * n + "\n"), (2_000, 20_000, 200_000)),
     "angle-urls": (lambda n: _md("<http://a " * n + "\n"), (2_000, 20_000, 100_000)),
+    "html-nesting": (lambda n: _md("<div>" * n + "x" + "</div>" * n + "\n"), (5_000, 20_000, 80_000)),
+    "feed-html-nesting": (lambda n: {"case.xml": ('<rss version="2.0"><channel><title>F</title><item><title>T</title>'
+                                                 "<description><![CDATA[" + "<div>" * n + "x]]></description>"
+                                                 "</item></channel></rss>").encode()}, (5_000, 20_000, 80_000)),
+    "table-rows": (lambda n: _md("| a | b |\n|---|---|\n" + "| x | y |\n" * n), (2_000, 10_000, 50_000)),
+    "long-word": (lambda n: _md("a" * n + "\n"), (10_000, 100_000, 1_000_000)),
     "nested-quotes": (lambda n: _md(">" * n + " a\n"), (1_000, 10_000, 100_000)),
     "nested-lists": (lambda n: _md("".join("  " * i + "- a\n" for i in range(n))), (100, 300, 1_000)),
     "dollars": (lambda n: _md("$a" * n + "\n"), (2_000, 20_000, 200_000)),

@@ -194,9 +194,51 @@ def _real_src(tag: re.Match) -> str:
     return f'<img src="{value.replace(chr(34), "&quot;")}"' + text[4:]
 
 
+MAX_DEPTH = 256  # elements open at once; deeper raw HTML is shown as text
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})(?![A-Za-z0-9-])[^<>]{0,2000}>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def limit_depth(fragment: str, limit: int = MAX_DEPTH) -> str:
+    """Return fragment with the tags that would open more than `limit` elements at once escaped.
+
+    html5ever looks through every open element for each new tag, so 50,000 nested <div>s took
+    12 s (quadratic). One pass with a stack: an end tag closes the nearest open element of its
+    name (and those above it), as a parser does, and is escaped when that element was.
+    """
+    if fragment.count("<") <= limit:
+        return fragment
+    parts, last = [], 0
+    stack: list[tuple[str, bool]] = []  # open elements: (name, escaped)
+    open_names: dict[str, int] = {}
+    depth = 0  # open elements not escaped
+    for m in _TAG.finditer(fragment):
+        name = m[2].lower()
+        if not m[1]:
+            if name in _VOID or m[0].endswith("/>"):
+                continue
+            escaped = depth >= limit
+            stack.append((name, escaped))
+            open_names[name] = open_names.get(name, 0) + 1
+            depth += not escaped
+        elif open_names.get(name):
+            while True:
+                top, escaped = stack.pop()
+                open_names[top] -= 1
+                depth -= not escaped
+                if top == name:
+                    break
+        else:
+            continue  # an end tag with nothing to close: parsers ignore it
+        if escaped:
+            parts += [fragment[last:m.start()], "&lt;"]
+            last = m.start() + 1
+    return "".join(parts) + fragment[last:] if parts else fragment
+
+
 def clean(fragment: str, rewrite: Rewrite | None = None) -> str:
     """Return `fragment` sanitised; `rewrite(tag, attr, value)` decides content-written href/src."""
-    fragment = lazy_images(fragment)
+    fragment = limit_depth(lazy_images(fragment))
     token = _handler.set(rewrite)
     try:
         return _cleaner().clean(fragment)
