@@ -130,6 +130,7 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "wikilinks": (lambda n: _md("".join(f"[[없는 노트 {i}]] " for i in range(n)) + "\n"), (2_000, 8_000, 20_000)),
     "embeds": (lambda n: _md("![[없는그림.png]] " * n + "\n"), (2_000, 8_000, 20_000)),
     "hashtags": (hashtags, (250, 500, 1_000)),
+    "tag-levels": (lambda n: _md("#" + "/".join(f"t{i}" for i in range(n)) + " 본문\n", front=""), (100, 1_000, 10_000)),
     "tags-front-matter": (lambda n: {"case.md": (
         "---\ntitle: t\ndate: 2024-01-02\ntags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n---\nx\n"
     ).encode()}, (250, 500, 1_000)),

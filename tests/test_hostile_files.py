@@ -183,3 +183,14 @@ def test_alias_bomb_in_feed_settings_is_refused(tmp_path):
     assert problem.message.startswith("feed settings refused: it expands to more than")
     (item,) = [e for e in result.entries if e.source.path == "blog.xml"]
     assert len(item.tags) < 10  # the settings were not applied
+
+
+def test_tags_too_long_or_too_deep_are_left_out_with_a_warning(tmp_path):
+    deep = "/".join(f"층{i}" for i in range(2000))  # each level of a/b/c is a page in its parent's folder
+    _write(tmp_path, {"deep-tag.md": f"---\ntitle: 깊은 태그\ntags: [ml, '{deep}', {'x' * 300}]\n---\n본문\n"})
+    result = load(load_config(tmp_path))
+    (entry,) = [e for e in result.entries if e.title == "깊은 태그"]
+    assert entry.tags == ("ml",)
+    (problem,) = [p for p in result.problems if p.path == "deep-tag.md"]
+    assert problem.severity is Severity.WARNING and problem.message.startswith("2 tag(s) longer than 100")
+    assert problem.line == 3  # the tags: line

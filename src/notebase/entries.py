@@ -323,6 +323,15 @@ def _tags(ctx: _Ctx, body: str, text: str) -> tuple[str, ...]:
         if tag and tag.lower() not in seen:
             seen.add(tag.lower())
             result.append(tag)
+    unwieldy = [tag for tag in result if len(tag) > MAX_TAG_CHARS or tag.count("/") >= MAX_TAG_LEVELS]
+    if unwieldy:
+        # Each level of `a/b/c` is a page inside its parent's folder: 2,000 levels were 2,000 pages
+        # with paths longer than any file system allows.
+        ctx.problem("tags", f"{len(unwieldy)} tag(s) longer than {MAX_TAG_CHARS} characters or nested "
+                    f"more than {MAX_TAG_LEVELS} levels left out: {unwieldy[0][:40]!r}…",
+                    "shorten the tag; nest at most a few levels, as a/b/c", Severity.WARNING)
+        dropped = set(unwieldy)
+        result = [tag for tag in result if tag not in dropped]
     if len(result) > MAX_TAGS:
         # Every tag is a page and two feeds listing the entry with all its tags: n tags cost n².
         ctx.problem("tags", f"{len(result)} tags; only the first {MAX_TAGS} are kept",
@@ -333,6 +342,8 @@ def _tags(ctx: _Ctx, body: str, text: str) -> tuple[str, ...]:
 
 
 MAX_TAGS = 64
+MAX_TAG_CHARS = 100
+MAX_TAG_LEVELS = 8
 
 
 _LANGS = {"ko": "ko", "kr": "ko", "korean": "ko", "한국어": "ko", "en": "en", "english": "en",
