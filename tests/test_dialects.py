@@ -450,3 +450,10 @@ def test_links_the_page_hides_are_no_links():
 
     body = "보임 [[대조 학습]] %%[[숨긴 링크]]%%\n%%\n[[숨긴 줄]]\n%%\n- 블록\n  type:: [[속성 링크]]\n끝 [[SimCLR]]"
     assert [(link.target, link.line) for link in find_wikilinks(body, first_line=3)] == [("대조 학습", 3), ("SimCLR", 9)]
+
+
+def test_a_directive_inside_a_list_keeps_the_list_tight():
+    result = run("- 항목\n  ```{note}\n  안쪽 메모\n  ```\n- 다음 항목")
+    tree = Tree(result.html)
+    assert tree.has("aside", class_="callout callout-note") and "안쪽 메모" in tree.words
+    assert "<li>다음 항목</li>" in result.html
