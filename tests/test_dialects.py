@@ -161,8 +161,14 @@ def test_unknown_hugo_shortcode_is_removed_with_a_warning_and_its_text_kept():
 
 def test_liquid_url_filter_keeps_the_path_it_names():
     result = run('![그림]({{ "/img/a.png" | relative_url }})')
-    assert [p.message for p in result.problems] == [
-        "image '/img/a.png' is not a path inside the notes folder; it was left out"]
+    assert result.problems == () and result.images == ("img/a.png",)  # a site-root path: from the notes root
+
+
+@pytest.mark.parametrize(("files", "found"), [({"assets/a.png"}, "assets/a.png"),
+                                              ({"static/assets/a.png"}, "static/assets/a.png")])
+def test_site_root_image_paths_are_read_from_the_notes_root_or_hugo_static(files, found):
+    result = run("![그림](/assets/a.png)", files=files)
+    assert result.problems == () and result.images == (found,)
 
 
 def test_hugo_figure_image_is_resolved_like_any_image():
