@@ -7,13 +7,18 @@ Each row renders a small note of our own (Korean or English) and checks the page
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 
 import pytest
 
+from conftest import SHARED
+from notebase.config import load_config
+from notebase.load import load
 from notebase.markup import render, wikilink_key
 from notebase.markup_dialects import prepare
 from notebase.plaintext import markdown_to_text, summarize
+from notebase.wikilinks import find_wikilinks
 
 TARGETS = {wikilink_key("2024-03-02-bert-review"): "papers/bert/", wikilink_key("대조 학습"): "papers/cl/",
            wikilink_key("posts/simclr.md"): "papers/simclr/", wikilink_key("simclr"): "papers/simclr/"}
@@ -156,8 +161,14 @@ def test_unknown_hugo_shortcode_is_removed_with_a_warning_and_its_text_kept():
 
 def test_liquid_url_filter_keeps_the_path_it_names():
     result = run('![그림]({{ "/img/a.png" | relative_url }})')
-    assert [p.message for p in result.problems] == [
-        "image '/img/a.png' is not a path inside the notes folder; it was left out"]
+    assert result.problems == () and result.images == ("img/a.png",)  # a site-root path: from the notes root
+
+
+@pytest.mark.parametrize(("files", "found"), [({"assets/a.png"}, "assets/a.png"),
+                                              ({"static/assets/a.png"}, "static/assets/a.png")])
+def test_site_root_image_paths_are_read_from_the_notes_root_or_hugo_static(files, found):
+    result = run("![그림](/assets/a.png)", files=files)
+    assert result.problems == () and result.images == (found,)
 
 
 def test_hugo_figure_image_is_resolved_like_any_image():
@@ -446,7 +457,40 @@ def test_prepare_keeps_plain_markdown_as_it_is():
 
 
 def test_links_the_page_hides_are_no_links():
-    from notebase.wikilinks import find_wikilinks
-
     body = "보임 [[대조 학습]] %%[[숨긴 링크]]%%\n%%\n[[숨긴 줄]]\n%%\n- 블록\n  type:: [[속성 링크]]\n끝 [[SimCLR]]"
     assert [(link.target, link.line) for link in find_wikilinks(body, first_line=3)] == [("대조 학습", 3), ("SimCLR", 9)]
+
+
+def test_a_directive_inside_a_list_keeps_the_list_tight():
+    result = run("- 항목\n  ```{note}\n  안쪽 메모\n  ```\n- 다음 항목")
+    tree = Tree(result.html)
+    assert tree.has("aside", class_="callout callout-note") and "안쪽 메모" in tree.words
+    assert "<li>다음 항목</li>" in result.html
+
+
+# --- real notes (../shared/corpus2) and the loader ------------------------------------------------
+
+CORPUS2 = SHARED / "corpus2"
+
+
+@pytest.mark.skipif(not CORPUS2.is_dir(), reason="../shared/corpus2 is not beside the repo")
+@pytest.mark.parametrize("folder", sorted(p.name for p in CORPUS2.iterdir() if p.is_dir()) if CORPUS2.is_dir() else [])
+def test_real_notes_render_without_leftovers(folder, tmp_path):
+    shutil.copytree(CORPUS2 / folder, tmp_path / "notes")
+    for entry in load(load_config(tmp_path)).entries:
+        result = render(entry.body, entry.body_format, source_path=entry.source.path, first_line=entry.body_line,
+                        page_path="tips/x/", targets={})
+        shown = re.sub(r"<pre.*?</pre>|<code.*?</code>", "", result.html, flags=re.S)
+        for leftover in ("{%", "{{&lt;", "{{<", "```{", ":::{", "%%", "#+BEGIN", "collapsed::"):
+            assert leftover not in shown, (entry.source.path, leftover)
+        assert not re.search(r"\*\*[^*\s][^*]{0,40}\*\*", Tree(shown).words), entry.source.path  # bold everywhere
+        for text in (entry.text, entry.summary):
+            assert "{%" not in text and "```{" not in text and "{{<" not in text
+
+
+def test_loaded_entries_keep_hidden_text_out_of_summary_and_search(kb):
+    result = kb({"note.md": "%%\n작성 중인 비밀 메모\n%%\n# 대조 학습 정리\n\n```{note}\n핵심은 **음성 쌍**이다\n```\n"
+                            "{% include toc.html %}\n본문 설명"})
+    entry = result.entries[0]
+    assert "비밀" not in entry.text and "비밀" not in entry.summary
+    assert "핵심은 음성 쌍이다" in entry.text and "include" not in entry.text and "[!" not in entry.text

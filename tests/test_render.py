@@ -309,7 +309,7 @@ def test_images_inside_the_notes_folder(body, src, images, extra):
 
 @pytest.mark.parametrize(
     "body",
-    ["![x](../../etc/passwd)", "![[../../../secret.png]]", "![x](/etc/hosts.png)",
+    ["![x](../../etc/passwd)", "![[../../../secret.png]]", "![x](/../../etc/hosts.png)",
      '<img src="../../../x.png">', "![x](C:/Users/me/x.png)",
      "![x](data:image/png;base64,iVBORw0KGgo=)"],
 )
@@ -319,6 +319,14 @@ def test_images_outside_the_notes_folder_are_dropped_with_a_warning(body):
     assert srcs in ([], [None]) and result.images == ()
     (problem,) = result.problems
     assert (problem.path, problem.line, problem.severity) == ("tips/til.md", 22, Severity.WARNING)
+
+
+def test_a_site_root_image_is_read_from_the_notes_root_never_from_the_disk_root():
+    # `/etc/hosts.png` in a Jekyll or Hugo note means notes/etc/hosts.png: the site's root is the notes folder.
+    result = run("![x](/etc/hosts.png)", source="tips/til.md", files={"etc/hosts.png"})
+    assert result.images == ("etc/hosts.png",) and result.problems == ()
+    result = run("![x](/etc/hosts.png)", source="tips/til.md", files=set())
+    assert result.images == () and "does not exist" in result.problems[0].message
 
 
 def test_data_images_are_dropped_with_a_short_message():

@@ -344,3 +344,10 @@ def test_a_feed_item_reviewing_a_paper_gets_the_paper_s_title_and_link(tmp_path)
     assert entry.paper_title == "A Simple Framework for Contrastive Learning of Visual Representations"
     assert entry.authors[0] == "Ting Chen"
     assert [link.url for link in entry.paper_links] == ["https://arxiv.org/abs/2002.05709"]  # not MoCo
+
+
+def test_a_tag_label_needs_a_colon_or_a_list_after_it():
+    entry, _ = one("# 메모\n\ncategories), and more words in a sentence\n\n본문\n", "memo.md")
+    assert entry.tags == ()
+    entry, _ = one("# 메모\n\n분류\n- 딥러닝\n- 비전\n\n본문\n", "memo.md")
+    assert entry.tags == ("딥러닝", "비전")

@@ -36,7 +36,8 @@ _HANGUL_LEADS = (b"\xea", b"\xeb", b"\xec", b"\xed")
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _HEX = re.compile(r"^[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?$")
 _TAG_LABEL = re.compile(
-    r"^\s*(?:\*\*)?(?:분류|태그|tags?|categories|category|카테고리|keywords|키워드)(?:\*\*)?\s*:?\s*(?P<rest>.*)$",
+    # The label alone (a list follows) or with a colon: `categories), and …` in prose is no label.
+    r"^\s*(?:\*\*)?(?:분류|태그|tags?|categories|category|카테고리|keywords|키워드)(?:\*\*)?\s*(?::\s*(?P<rest>.*)|$)",
     re.I,
 )
 _BULLET = re.compile(r"^\s*[-*+•]\s+(.+?)\s*$")
@@ -255,7 +256,7 @@ def header_tags(lines: list[str], limit: int = 40) -> list[str]:
         m = _TAG_LABEL.match(line)
         if not m:
             continue
-        rest = m["rest"].strip()
+        rest = (m["rest"] or "").strip()
         if rest:
             tags += [t.strip(" #") for t in re.split(r"[,，、]", rest) if t.strip(" #")]
         else:

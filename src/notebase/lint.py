@@ -196,8 +196,8 @@ def _link_context(site: Site, entry: Entry):
     if entry.body_format == "markdown" and not _may_warn(entry.body):
         return None  # most notes: nothing to parse
     if entry.body_format == "html":
-        ctx = markup._Context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
-                              site.targets, site.files or None)
+        ctx = markup.context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+                             site.targets, site.files or None, "html")
         clean(entry.body, ctx.rewrite)  # feed HTML: every href and src goes through the rewrite
         return ctx
     # The body as the renderer reads it (template tags and directives made markdown), lines mapped back.

@@ -78,20 +78,18 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
     `files`, when given, holds the notes-relative paths that exist: an image not beside the
     note is then looked for from the notes root, and a missing one is reported.
     """
-    if body_format == "html":
-        ctx = _Context(body, source_path, first_line, page_path, targets, files)
-        fragment = body
-    else:
-        ctx = context(body, source_path, first_line, page_path, targets, files)
-        fragment = _markdown().render(ctx.body, {"nb": ctx})
+    ctx = context(body, source_path, first_line, page_path, targets, files, body_format)
+    fragment = body if body_format == "html" else _markdown().render(ctx.body, {"nb": ctx})
     html = clean(fragment, ctx.rewrite)
     return Rendered(html=html, toc=tuple(ctx.toc), images=tuple(ctx.images), hrefs=tuple(ctx.hrefs),
                     problems=tuple(ctx.problems))
 
 
 def context(body: str, source_path: str, first_line: int, page_path: str, targets: Mapping[str, str],
-            files: Collection[str] | None = None) -> _Context:
-    """The state for rendering a markdown body: its text made plain markdown (markup_dialects), problems so far."""
+            files: Collection[str] | None = None, body_format: str = "markdown") -> _Context:
+    """The state for rendering a body: markdown made plain (markup_dialects) with problems so far, or feed HTML."""
+    if body_format == "html":  # a feed's `/img/a.png` is its blog's, not a path in the notes
+        return _Context(body, source_path, first_line, page_path, targets, files, site_paths=False)
     prepared = prepare(body)
     ctx = _Context(prepared.text, source_path, first_line, page_path, targets, files, lines=prepared.lines)
     for remark in prepared.remarks:
@@ -126,6 +124,7 @@ class _Context:
     next_n: dict[str, int] = field(default_factory=dict)  # per anchor base, the suffix to try next
     breaks: dict[int, tuple] = field(default_factory=dict)  # id(inline children) -> (them, breaks before each)
     raw_at: tuple[int, int] = (0, 0)  # where the last raw-HTML value was found: (offset, line)
+    site_paths: bool = True  # `/img/a.png` is from the notes root (markdown); in feed HTML it is the blog's
 
     @property
     def note_dir(self) -> str:
@@ -187,6 +186,10 @@ class _Context:
         name not beside the note may be anywhere (Obsidian's "shortest path" links).
         """
         path = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/").strip()
+        # A site-root path (`/assets/a.png` in Jekyll, `/img/a.png` from Hugo's static/) is read from
+        # the notes root, the site's source.
+        site_root = self.site_paths and path.startswith("/") and not path.startswith("//")
+        path = path.lstrip("/") if site_root else path
         if not path or "\x00" in path or path.startswith("/") or _SCHEME.match(path):
             self.warn(line, f"{what} {_short(url)!r} is not a path inside the notes folder; it was left out",
                       "write the path relative to the note, e.g. img/figure.png")
@@ -195,6 +198,8 @@ class _Context:
         from_root = posixpath.normpath(path)
         from_root_first = obsidian and "/" in path and not path.startswith(("./", "../"))
         order = (from_root, beside) if from_root_first else (beside, from_root)
+        if site_root:
+            order = (from_root, posixpath.normpath("static/" + path))
         inside = [c for c in order if c != "." and c != ".." and not c.startswith("../")]
         if not inside:
             self.warn(line, f"{what} {_short(url)!r} points outside the notes folder; it was left out",

@@ -111,6 +111,7 @@ class CjkStateInline(StateInline):
     """The inline parser state with the CJK-friendly delimiter scan (used by `*`, `_` and `~~`)."""
 
     def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:  # noqa: N802, N803 -- markdown-it's names
+        """As StateInline.scanDelims, with a CJK character beside the run counting as the spec says."""
         return scan_delims(self.src, start, self.posMax, canSplitWord)
 
 

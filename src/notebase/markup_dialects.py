@@ -216,10 +216,19 @@ class _Converter:
 
         made = directive(name, arg.strip(), content, srcs[i], self.notes, markdown)
         self._wrap(made, lead, cont, srcs[i], texts, out)
-        if close < len(lines):
-            texts.append("")  # a blank line ends what the directive became (a quote, an HTML block)
-            out.append(srcs[close])
+        self._end(lines, srcs, close, texts, out)
         return close + 1
+
+    @staticmethod
+    def _end(lines: list[str], srcs: list[int], close: int, texts: list[str], out: list[int]) -> None:
+        """A blank line where a block closed, so text after it is not read as part of the quote it became.
+
+        Not before a blank line, a list item or the end: there it would only loosen a list.
+        """
+        after = lines[close + 1] if close + 1 < len(lines) else ""
+        if close < len(lines) and after.strip() and not _LIST_ITEM.match(after):
+            texts.append("")
+            out.append(srcs[close])
 
     @staticmethod
     def _wrap(made: Lines, lead: str, cont: str, src: int, texts, out) -> None:
@@ -255,9 +264,7 @@ class _Converter:
                              srcs[i], self.notes, lambda sub: self.block(sub[0], sub[1], depth + 1, liquid),
                              options=False)
         self._wrap(made, lead, cont, srcs[i], texts, out)
-        if close < len(lines):
-            texts.append("")
-            out.append(srcs[close])
+        self._end(lines, srcs, close, texts, out)
         return close + 1
 
     def _template_block(self, lines, srcs, i, lead, cont, rest, depth, liquid, texts, out) -> int | None:
@@ -326,9 +333,7 @@ class _Converter:
         else:
             return None
         self._wrap(made, lead, cont, srcs[i], texts, out)
-        if close < len(lines):
-            texts.append("")
-            out.append(srcs[close])
+        self._end(lines, srcs, close, texts, out)
         return close + 1
 
     def _raw_html(self, lines, srcs, i, rest, texts, out) -> int | None:
