@@ -97,6 +97,7 @@ def make_kb(root: Path) -> KB:
 def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("jssample")
     shutil.copytree(REPO / "notes", root / "notes")
+    shutil.copytree(REPO / "tests" / "relevance" / "notes", root / "notes" / "relevance")  # what the judged queries run on
     return make_kb(root)
 
 
