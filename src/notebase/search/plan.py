@@ -20,13 +20,15 @@ One specification for the CLI and the site's search (templates/static/search-pla
    word's slot (WORD_BOOST). A synonym weighs as much as the words it stands for (`_synonym`). Each synonym also fills a marker slot past the words', which says it
    matched ("matched via glossary").
 6. Coordination weighs each word's slot by the word's idf (`slot_weights`): an entry that lacks
-   the rare word of a query loses more than one that lacks a common word.
+   the rare word of a query loses more than one that lacks a common word. A phrase's idf counts
+   the entries holding all its terms in one field.
 5. A quoted phrase is one slot: its terms in order (positions, slop 1, or 2 across Hangul).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 from math import log
 
 from notebase.search.analysis import terms as analyse
@@ -82,7 +84,7 @@ def build_plan(positive: tuple[Clause, ...], glossary: Glossary, index) -> Plan:
         if clause.phrase:
             plan.groups.append(Group(clause.terms, 1.0, (slot,), all_terms=True,
                                      docs=index.phrase_docs(clause.terms, slop(clause.terms))))
-            plan.slot_weights.append(_idf(index, len(plan.groups[-1].docs)))  # phrase_docs are live
+            plan.slot_weights.append(_idf(index, len(_phrase_candidates(clause.terms, index))))
             plan.want(clause.terms, (slot,))
             typed.append(clause.text)
             continue
@@ -91,7 +93,7 @@ def build_plan(positive: tuple[Clause, ...], glossary: Glossary, index) -> Plan:
         lone = _lone(pieces, index)
         terms, weights = pieces + lone, (1 / len(pieces),) * len(pieces) + (LONE_WEIGHT,) * len(lone)
         plan.groups.append(Group(terms, 1.0, (slot,), docs=matched, weights=weights, capped=len(pieces) > 1))
-        plan.slot_weights.append(_idf(index, len(index.group_docs(plan.groups[-1]) - index.deleted)))
+        plan.slot_weights.append(_idf(index, len(index.group_docs(plan.groups[-1]))))
         plan.want(terms, (slot,))
         fixed = _corrections(clause, pieces, best, glossary, index)
         if fixed:
@@ -109,6 +111,16 @@ def build_plan(positive: tuple[Clause, ...], glossary: Glossary, index) -> Plan:
         for synonym in expansion.alternatives:
             _synonym(plan, matched, synonym, covered, boost, partial=True)
     return plan
+
+
+def _phrase_candidates(terms: tuple[str, ...], index) -> set[int]:
+    """Return the live entries holding every term of a phrase in one field (the site checks positions only for hits)."""
+    found: set[int] = set()
+    for field in index.fields:
+        lists = [index.postings(field, term) for term in dict.fromkeys(terms)]
+        if all(lists):
+            found |= set.intersection(*(set(p.weights) for p in lists))
+    return found - index.deleted
 
 
 def _idf(index, count: int) -> float:
@@ -139,15 +151,25 @@ def _synonym(plan: Plan, typed: str, synonym: str, covered: tuple[int, ...], boo
 
 
 def _matched(pieces: tuple[str, ...], index) -> tuple[frozenset[int] | None, int]:
-    """Return the entries a word of several pieces matches (None for one piece: any holding it), and the most pieces any entry holds."""
+    """Return the entries a word of several pieces matches (None for one piece: any holding it), and the most pieces any entry holds.
+
+    The entries holding `need` pieces are the union of the intersections of every `need` of them
+    (set operations, in C); the pieces are counted entry by entry only when no entry holds that many.
+    """
     if len(pieces) == 1:
         return None, 1 if index.df(pieces[0]) else 0
+    sets = [index.live_docs(piece) for piece in pieces]
+    wanted = need(len(pieces))
+    if len(pieces) <= 6:
+        found = set().union(*(set.intersection(*combo) for combo in combinations(sets, wanted)))
+        if found:
+            return frozenset(found), wanted
     counts: dict[int, int] = {}
-    for piece in pieces:
-        for doc in index.live_docs(piece):
+    for docs in sets:
+        for doc in docs:
             counts[doc] = counts.get(doc, 0) + 1
     best = max(counts.values(), default=0)
-    wanted = min(need(len(pieces)), best) or 1
+    wanted = min(wanted, best) or 1
     return frozenset(doc for doc, count in counts.items() if count >= wanted), best
 
 
@@ -155,7 +177,13 @@ def _lone(pieces: tuple[str, ...], index) -> tuple[str, ...]:
     """Return the bigrams holding a word that is one Hangul syllable (LONE_LIMIT of them), else ()."""
     if len(pieces) != 1 or len(pieces[0]) != 1 or pieces[0] < "\uac00":
         return ()
-    return tuple(t for t in index.vocabulary.terms(pieces[0]) if t != pieces[0])[:LONE_LIMIT]
+    found = []
+    for term in index.vocabulary.terms(pieces[0]):
+        if term != pieces[0] and index.df(term):  # the vocabulary keeps terms whose entries were deleted
+            found.append(term)
+            if len(found) == LONE_LIMIT:
+                break
+    return tuple(found)
 
 
 def _corrections(clause: Clause, pieces: tuple[str, ...], best: int, glossary: Glossary, index) -> tuple[str, ...]:

@@ -107,6 +107,8 @@ class Scorer:
         self._held = 0
         self._phrases: OrderedDict[tuple, frozenset[int]] = OrderedDict()
         self._df: dict[str, int] = {}
+        self._live: dict[str, set[int]] = {}
+        self._fills: dict[tuple[str, ...], dict[int, float]] = {}
         self.deleted = {offset + d for reader, offset in self.leaves if reader.has_deletions()
                         for d in range(reader.doc_count_all()) if reader.is_deleted(d)}
 
@@ -225,9 +227,14 @@ class Scorer:
         return out
 
     def live_docs(self, term: str) -> set[int]:
-        """Return the live documents holding a term in any scored field."""
-        found = self.docs(term)
-        return found - self.deleted if self.deleted else found
+        """Return the live documents holding a term in any scored field (kept: do not change the set)."""
+        found = self._live.get(term)
+        if found is None:
+            found = self.docs(term)
+            found = self._live[term] = found - self.deleted if self.deleted else found
+            if len(self._live) > CACHE_PHRASES * 8:
+                self._live.pop(next(iter(self._live)))
+        return found
 
     def df(self, term: str) -> int:
         """Return how many live entries hold a term in any field (what the site's search data counts too)."""
@@ -270,22 +277,29 @@ class Scorer:
     def fills(self, group: Group) -> dict[int, float]:
         """Return a partial group's share of its idf in each live document holding PARTIAL_MIN of it or more."""
         unique = tuple(dict.fromkeys(group.terms))
+        found = self._fills.get(unique)
+        if found is not None:
+            return found
         idfs = [self.idf(term) for term in unique]
         whole = sum(idfs)
-        held: dict[int, float] = {}
-        for term, idf in zip(unique, idfs):
-            for doc in self.live_docs(term):
-                held[doc] = held.get(doc, 0.0) + idf
-        rarest = self.live_docs(unique[idfs.index(max(idfs))])  # `neural network` alone is not `graph neural network`
-        return {doc: value / whole for doc, value in held.items() if value / whole >= PARTIAL_MIN and doc in rarest}
+        # Only entries holding the rarest term qualify: `neural network` alone is not `graph neural network`.
+        rarest = self.live_docs(unique[idfs.index(max(idfs))])
+        held = dict.fromkeys(rarest, 0.0)
+        for term, idf in zip(unique, idfs):  # term by term, so each entry's sum adds in the same order
+            for doc in rarest & self.live_docs(term):
+                held[doc] += idf
+        found = self._fills[unique] = {doc: value / whole for doc, value in held.items() if value / whole >= PARTIAL_MIN}
+        if len(self._fills) > CACHE_PHRASES:
+            self._fills.pop(next(iter(self._fills)))
+        return found
 
     def group_docs(self, group: Group, fills: dict[int, float] | None = None) -> set[int]:
-        """Return the documents a group scores in (deleted ones included)."""
+        """Return the live documents a group scores in."""
         unique = tuple(dict.fromkeys(group.terms))
         if group.partial:
             found = set(fills if fills is not None else self.fills(group))
         else:
-            sets = [self.docs(term) for term in unique]
+            sets = [self.live_docs(term) for term in unique]
             found = set.intersection(*sets) if group.all_terms and len(unique) > 1 else set().union(*sets)
         return set(group.docs.intersection(found)) if group.docs is not None else found
 
@@ -316,7 +330,9 @@ class Scorer:
                     weights_, norms = postings.weights, self._norms[field]
                     cap = caps[field] if caps is not None else None
                     for doc in weights_.keys() & inside:
-                        weight = weights_[doc] if cap is None else min(weights_[doc], cap[doc])
+                        weight = weights_[doc]
+                        if cap is not None and cap[doc] < weight:
+                            weight = cap[doc]
                         norm = norms[doc]
                         if norm is None:
                             leaf, offset = self.leaves[bisect_right(self.offsets, doc) - 1]
@@ -346,9 +362,10 @@ class Scorer:
             for term in dict.fromkeys(group.terms):
                 postings = self.postings(field, term)
                 if postings is not None:
-                    for doc in postings.weights.keys() & inside:
-                        weight = postings.weights[doc]
-                        if doc not in cap or weight < cap[doc]:
+                    weights = postings.weights
+                    for doc in weights.keys() & inside:
+                        weight, known = weights[doc], cap.get(doc)
+                        if known is None or weight < known:
                             cap[doc] = weight
             caps[field] = cap
         return caps

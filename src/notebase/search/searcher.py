@@ -139,11 +139,14 @@ class Searcher:
         """
         scores, filled = self._scorer.score(groups, docs, matched, fills)
         final = {}
-        count, whole = len(weights), sum(weights)
+        count, whole, floor = len(weights), sum(weights), self.coord_floor
         for doc, value in scores.items():
             slots = filled[doc]
-            share = sum(weights[s] * slots[s] for s in sorted(slots) if s < count) / whole
-            final[doc] = round(value * (self.coord_floor + (1 - self.coord_floor) * share), 7)
+            share = 0.0  # the words' slots in order, as search.js adds them
+            for s in sorted(slots) if len(slots) > 1 else slots:
+                if s < count:
+                    share += weights[s] * slots[s]
+            final[doc] = round(value * (floor + (1 - floor) * (share / whole)), 7)
         return final, filled
 
     def _candidates(self, groups: list[Group], matched: list[set[int]], fills: list, found: set[int],
@@ -163,8 +166,8 @@ class Searcher:
         parts = sorted(((docs, bound, frozenset(s for s in g.slots if s < len(weights)))
                         for g, pieces in zip(groups, split) for docs, bound in pieces),
                        key=lambda part: part[1], reverse=True)
-        # Seeds: the documents in the most valuable groups, then in their most valuable fields; if
-        # that leaves many, those in any of the most valuable parts. Any seeds give a true floor.
+        # Seeds: the documents in the most valuable groups, then in their most valuable fields (unless
+        # that leaves many), and those in the parts that add up to most. Any seeds give a true floor.
         value = [sum(bound for _, bound in pieces) for pieces in split]
         wanted = SEEDS + 2 * limit
         seeds = found
@@ -175,10 +178,18 @@ class Searcher:
                 seeds = narrower
         if len(seeds) > 8 * wanted:
             seeds = set()
-            for docs, _, _ in parts:
-                seeds |= docs
-                if len(seeds) >= wanted:
-                    break
+        # And the entries whose parts promise the most (among those in the most valuable parts): a
+        # floor near the true one leaves few to score.
+        promising: set[int] = set()
+        for docs, _, _ in parts:
+            promising |= docs
+            if len(promising) >= 8 * wanted:
+                break
+        ceiling = dict.fromkeys(promising, 0.0)
+        for docs, bound, _ in parts:
+            for doc in docs & promising:
+                ceiling[doc] += bound
+        seeds |= set(heapq.nlargest(2 * wanted, ceiling, key=ceiling.__getitem__))
         final, filled = self._final(groups, matched, fills, seeds, weights)
         if len(final) < limit or len(seeds) == len(found):
             return found, final, filled

@@ -25,16 +25,18 @@ _HANGUL = "\uac00-\ud7a3"
 @lru_cache(maxsize=64)
 def _pattern(wanted: frozenset[str]) -> re.Pattern | None:
     """One pattern per query, shared by every hit's snippet and title."""
+    # The Latin spellings under one pair of boundaries, the lone syllables under another, then the
+    # bigrams: one alternation each, longest first, so the engine tries few branches per position.
+    latin = sorted({s for term in wanted if term[0] < "\uac00" for s in surface_forms(term) or [term]}, key=len, reverse=True)
+    lone = sorted(t for t in wanted if t[0] >= "\uac00" and len(t) == 1)
+    pairs = sorted(t for t in wanted if t[0] >= "\uac00" and len(t) > 1)
     parts = []
-    spellings = {s for term in wanted for s in ([term] if term[0] >= "\uac00" else surface_forms(term) or [term])}
-    for term in sorted(spellings, key=len, reverse=True):
-        if term[0] >= "\uac00":
-            if len(term) == 1:
-                parts.append(f"(?<![{_HANGUL}]){term}(?![{_HANGUL}])")
-            else:
-                parts.append(term)
-        else:
-            parts.append(f"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
+    if latin:
+        parts.append("(?<![a-z0-9])(?:" + "|".join(map(re.escape, latin)) + ")(?![a-z0-9])")
+    if pairs:
+        parts.append("|".join(pairs))
+    if lone:
+        parts.append(f"(?<![{_HANGUL}])[{''.join(lone)}](?![{_HANGUL}])")
     return re.compile("|".join(parts)) if parts else None
 
 
@@ -99,8 +101,9 @@ def make_snippet(text: str, wanted, width: int = WIDTH) -> tuple[str, list[tuple
         boundary = max(text.rfind(" ", 0, start + 1), text.rfind("\n", 0, start + 1))
         if boundary >= 0 and start - boundary < 20:
             start = boundary + 1
-    snippet = _cut(text, start, width)
-    return snippet, find_spans(snippet, units)
+    lead, core, tail = _pieces(text, start, width)
+    # The spans of the passage itself, past the opening ellipsis (which NFKC would make three dots).
+    return lead + core + tail, [(a + len(lead), b + len(lead)) for a, b in find_spans(core, units)]
 
 
 def _labels(units: dict, found: str) -> tuple:
@@ -112,11 +115,15 @@ def _labels(units: dict, found: str) -> tuple:
 
 def _cut(text: str, start: int, width: int) -> str:
     """Return text[start:] flattened to one line and cut at a word boundary, with ellipses."""
+    return "".join(_pieces(text, start, width))
+
+
+def _pieces(text: str, start: int, width: int) -> tuple[str, str, str]:
+    """Return the opening ellipsis (or ""), text[start:] flattened and cut at a word boundary, and the closing one."""
     end = start + width
     piece = text[start:end]
     if end < len(text):
         space = piece.rfind(" ")
         if space > width * 2 // 3:
             piece = piece[:space]
-    piece = " ".join(piece.split())
-    return ("…" if start else "") + piece + ("…" if end < len(text) else "")
+    return ("…" if start else ""), " ".join(piece.split()), ("…" if end < len(text) else "")
