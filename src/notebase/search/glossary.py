@@ -20,7 +20,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from notebase.search.analysis import PARTICLES  # noqa: F401 - public here too, as it always was
@@ -31,6 +31,7 @@ WORD_OPTIONS = 3  # translations of one word tried when a run of words is transl
 _SQUASH = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 
 
+@lru_cache(maxsize=16384)  # loading the glossary squashes each term several times
 def squash(text: str) -> str:
     """Return the form terms are matched by: NFKC, lowercase, only Hangul, a-z and 0-9."""
     return _SQUASH.sub("", unicodedata.normalize("NFKC", text).lower())
