@@ -57,7 +57,7 @@
     return Promise.all(unique(terms).map(function (t) { return e.postings(t); }));
   };
 
-  Builder.prototype.idf = function (count) { return Math.log(this.e.count / (count + 1)) + 1; };
+  Builder.prototype.idf = function (count) { return Math.log(Math.max(this.e.count, 1) / (count + 1)) + 1; };
 
   /** plan._matched: the entries a word of several pieces matches (null for one piece), and the most pieces any holds. */
   Builder.prototype.matched = function (pieces) {

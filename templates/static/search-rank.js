@@ -154,7 +154,7 @@
   /** Scorer.fills: a partial group's share of its idf in each document holding PARTIAL_MIN of it, its rarest term among them. */
   Ranking.prototype.fills = function (terms) {
     var e = this.engine, self = this;
-    var idfs = terms.map(function (t) { return Math.log(e.count / (e.df(self.lists.get(t)) + 1)) + 1; });
+    var idfs = terms.map(function (t) { return Math.log(Math.max(e.count, 1) / (e.df(self.lists.get(t)) + 1)) + 1; });
     var whole = idfs.reduce(function (a, b) { return a + b; }, 0), held = new Map();
     terms.forEach(function (t, k) {
       e.holders(self.lists.get(t)).forEach(function (d) { held.set(d, (held.get(d) || 0.0) + idfs[k]); });

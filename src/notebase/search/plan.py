@@ -125,7 +125,7 @@ def _phrase_candidates(terms: tuple[str, ...], index) -> set[int]:
 
 def _idf(index, count: int) -> float:
     """Return the idf of a word that `count` entries match, its weight in the coordination share."""
-    return log(index.count / (count + 1)) + 1
+    return log(max(index.count, 1) / (count + 1)) + 1  # an index without entries weighs every word 1
 
 
 def _synonym(plan: Plan, typed: str, synonym: str, covered: tuple[int, ...], boost: float, partial: bool) -> None:

@@ -247,7 +247,7 @@ class Scorer:
 
     def idf(self, term: str) -> float:
         """Return a term's idf over the whole entry, the weight of its share in a partial synonym."""
-        return log(self.count / (self.df(term) + 1)) + 1
+        return log(max(self.count, 1) / (self.df(term) + 1)) + 1
 
     def _scale(self, field: str, postings: Postings, boost: float, term: str) -> float:
         weight = field_weight(self.fields[field], field, self.df(term) / (self.count or 1))

@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 
 from notebase.search.glossary import Expansion, Glossary
 from notebase.search.parse import Query
-from notebase.search.plan import EXPANSION_BOOST, build_plan, slop  # noqa: F401 - EXPANSION_BOOST re-exported
+from notebase.search.plan import build_plan, slop
 from notebase.search.schema import FIELD_BOOSTS, INDEX_NAME
 from notebase.search.scoring import Group, Scorer
 from notebase.search.snippet import find_spans, make_snippet

@@ -106,10 +106,14 @@ def write_vocabulary(index: Path, ix) -> None:
         done = set()
     reader = ix.reader()
     try:
-        leaves = [leaf for leaf, _ in reader.leaf_readers() if hasattr(leaf, "segment")]  # none when empty
-        current = [leaf.segment().segment_id() for leaf in leaves]
+        leaves = []  # (reader, segment id); an index without entries has no segment
+        for leaf, _ in reader.leaf_readers():
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is not None:
+                leaves.append((leaf, segment.segment_id()))
+        current = [name for _, name in leaves]
         fresh: set[str] = set()
-        for leaf, name in zip(leaves, current):
+        for leaf, name in leaves:
             if name not in done:
                 for field in FIELDS:
                     if field in leaf.indexed_field_names():
