@@ -24,6 +24,7 @@ from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.files import fingerprint, stamp, walk
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
+from notebase.search.vocabulary import write_vocabulary
 from notebase.writer import exchange
 
 if TYPE_CHECKING:
@@ -212,6 +213,8 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
         except BaseException:
             _cancel(writer, ix)
             raise
+        try:
+            write_vocabulary(path, ix)  # the new segment's terms; a failure here leaves it unlisted, not wrong
         finally:
             ix.close()
     if delta.changed or delta.removed or delta.snapshot.stamps != snapshot.stamps or \
@@ -280,6 +283,7 @@ def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
         from notebase.search.build import build_all
 
         build_all(ix, delta.changed, to_document, jobs)
+        write_vocabulary(fresh, ix)
         ix.close()
         _write_snapshot(fresh, delta.snapshot)
         _swap(fresh, path)

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from notebase.search.analysis import terms
+from notebase.search.analysis import query_terms, terms
 
 FIELDS = ("type", "tag", "lang", "year", "date")
 _LANGS = {"ko": "ko", "korean": "ko", "한국어": "ko", "en": "en", "english": "en", "영어": "en",
@@ -33,7 +33,7 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Clause:
-    """A word or a quoted phrase as typed, with its analysed terms."""
+    """A word or a quoted phrase as typed, with its analysed terms (a word's without a trailing particle)."""
 
     text: str
     terms: tuple[str, ...]
@@ -121,7 +121,8 @@ def parse(raw: str, *, extra: tuple[Filter, ...] = ()) -> Query:
         if not text:
             continue
         typed_words.append(text)
-        found = tuple(terms(text))
+        # A word loses a trailing particle (모델을 -> 모델); a quoted phrase is searched as written.
+        found = tuple(terms(text) if quoted else query_terms(text))
         if found:
             clauses.append(Clause(text, found, phrase=quoted and len(found) > 1, negated=negated))
     if typed_words and not clauses and not filters:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from notebase.model import Entry
 
 # Bump when the schema, the analyzer or what a document holds changes: older indexes rebuild.
-SCHEMA_VERSION = 5  # 5: C++ and C# are tokens; dates' inference kept; tags by key, nested tags
+SCHEMA_VERSION = 6  # 6: English plurals fold to singulars; a vocabulary folder (lone syllables, typos)
 INDEX_NAME = "entries"
 # Title, paper title, tags and people/venue words share one short "head" field weighted above the
 # body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
