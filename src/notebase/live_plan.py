@@ -24,15 +24,21 @@ from notebase.urls import output_file, page_of
 
 
 def entry_key(site: Site, entry: Entry, index: int) -> tuple:
-    """Everything an entry's page shows: the entry, its tags' pages, neighbours, backlinks, related, link targets."""
+    """Everything an entry's page shows: the entry, its tags' and topics' pages, neighbours, backlinks, related
+    entries and why, its links (drawn in its graph), other summaries of its paper, link targets."""
     by_id, entries = site.by_id, site.entries
+    paper = site.paper_of.get(entry.id)
     return (
         entry,
         tuple(path for tag in entry.tags for path in site.tag_pages(tag)),
+        tuple((site.topic(k).label, site.topic(k).path) for k in site.topic_of.get(entry.id, ())),
         entries[index - 1] if index > 0 else None,
         entries[index + 1] if index + 1 < len(entries) else None,
         tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
-        tuple(by_id[i] for i in site.related.get(entry.id, ())),
+        tuple(by_id[i] for i in site.links.get(entry.id, ())),
+        tuple((by_id[r.id], r) for r in site.related.get(entry.id, ())),
+        tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
+        (paper.page, paper.anchor) if paper is not None else None,
         tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
     )
 

@@ -84,7 +84,8 @@ def settings_of(config) -> TopicSettings:
                          frozen(getattr(config, "topics_add", ())), frozen(getattr(config, "topics_stop", ())))
 
 
-def _tokens(text: str) -> list[str]:
+def tokens(text: str) -> list[str]:
+    """Return the words of text as topics are found in it: lowercase runs of a-z0-9 or of Hangul."""
     return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
 
 
@@ -152,7 +153,7 @@ class Vocabulary:
                 if _acronym(term):
                     self._acronyms.setdefault(term.strip(), number)
                     continue
-                words = _tokens(term)
+                words = tokens(term)
                 if not words or len(words) > MAX_TOKENS:
                     continue
                 for variant in _spacings(words, korean=bool(_HANGUL.search(term))):
@@ -200,7 +201,7 @@ class Vocabulary:
 
     def count(self, text: str) -> Counter:
         """Return how often each concept (by number) is named in text, longest term first, not overlapping."""
-        return self._count(text, _tokens(text)) if text else Counter()
+        return self._count(text, tokens(text)) if text else Counter()
 
     def _count(self, text: str, words: list[str]) -> Counter:
         starts, forms = self._starts, self._forms
@@ -252,7 +253,7 @@ class Vocabulary:
         for head in heads:
             strong.update(self.count(head))
         text = entry.text[:SCANNED]
-        words = _tokens(text)
+        words = tokens(text)
         scores: dict[int, float] = {n: STRONG for n in strong}
         for number, times in self._count(text, words).items():
             scores[number] = scores.get(number, 0.0) + times
