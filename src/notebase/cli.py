@@ -145,12 +145,14 @@ def check(strict: bool) -> None:
     from notebase.lint import lint, undated_summary
     from notebase.load import load
     from notebase.site import assemble
+    from notebase.topics import topic_warnings
 
     config = _config()
     result = load(config)
     site = assemble(result.entries, config, scan_inputs(config)[1])
     # Ordered and de-duplicated as the build's report is, so the two read alike.
-    problems = sorted(dict.fromkeys([*result.problems, *lint(site)]), key=lambda p: (p.path, p.line, p.message))
+    problems = sorted(dict.fromkeys([*result.problems, *lint(site), *topic_warnings(config)]),
+                      key=lambda p: (p.path, p.line, p.message))
     code = _report(problems, strict)
     undated = undated_summary(result.entries)
     if undated:

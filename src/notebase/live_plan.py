@@ -16,6 +16,7 @@ from jinja2 import Environment
 from notebase.emitters.feeds import emit_sitemap, feed_files, feed_sets
 from notebase.emitters.listings import listing_pages, render_page
 from notebase.emitters.pages import render_range
+from notebase.emitters.topic_data import topic_file
 from notebase.errors import Problem
 from notebase.markup import wikilink_key
 from notebase.model import ENTRY_CLASSES, Entry
@@ -122,6 +123,10 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         if render and previous.get(rels[0]) != key:
             for rel, data in feed_files(site, page, title, entries):
                 writer.write(rel, data)
+    rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
+    keys[rel] = ("topics", data)
+    if render and previous.get(rel) != keys[rel]:
+        writer.write(rel, data)
     pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
     key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
     keys["sitemap.xml"] = key

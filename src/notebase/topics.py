@@ -101,6 +101,34 @@ def _endings(word: str) -> list[str]:
     return [word]
 
 
+_PARTICLE_SET = frozenset(PARTICLES)
+_LONGEST_PARTICLE = max(map(len, PARTICLES))
+
+
+def name_forms(name: str) -> list[str]:
+    """The forms a typed topic name is looked up by: squashed, then without a particle or a plural s."""
+    folded = squash(name)
+    forms = [folded]
+    forms += [folded[: -len(p)] for p in PARTICLES if folded.endswith(p) and len(folded) > len(p) + 1]
+    forms += [folded[:-1]] if folded.endswith("s") and len(folded) > 3 else []
+    return forms
+
+
+def _stems(word: str) -> list[str]:
+    """The word without an ending a note may have put on a term's last word: a particle, a plural."""
+    if _HANGUL.match(word[-1:]):
+        return [word[:-k] for k in range(_LONGEST_PARTICLE, 0, -1)
+                if len(word) > k + 1 and word[-k:] in _PARTICLE_SET]
+    stems = []
+    if word.endswith("ies") and len(word) > 4:
+        stems.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 4:
+        stems.append(word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        stems.append(word[:-1])
+    return stems
+
+
 def _spacings(words: list[str], korean: bool) -> list[list[str]]:
     """The ways a term's words may be spaced: Korean writes 사전 분포 and 사전분포 alike, English autoencoder."""
     if len(words) == 1:
@@ -157,8 +185,9 @@ class Vocabulary:
                 if not words or len(words) > MAX_TOKENS:
                     continue
                 for variant in _spacings(words, korean=bool(_HANGUL.search(term))):
-                    for last in _endings(variant[-1]):
-                        form = (*variant[:-1], last)
+                    # A one-word term is found by its word as written (particle, plural and all); a
+                    # longer term by its first word, its last word's ending taken off when it is met.
+                    for form in ([(w,) for w in _endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
                         self._forms.setdefault(form, number)
                         starts.setdefault(form[0], set()).add(len(form))
         self._every = tuple(every)
@@ -187,17 +216,18 @@ class Vocabulary:
         return found if found is not None and (stopped or self.is_topic(found)) else None
 
     def _lookup(self, name: str) -> Concept | None:
+        """The concept a name means: a key as it is, else a term (squashed), else one without an ending.
+
+        search-rank.js `findTopic` repeats these steps for the site's search.
+        """
         if name.strip() in self._by_key:
             return self.concept(name.strip())
-        folded = squash(name)
-        number = self._names.get(folded)
-        if number is None:
-            number = self._by_key.get(slugify(name))
-        if number is None:  # a plural or a particle typed with the name
-            stripped = [folded[: -len(p)] for p in PARTICLES if folded.endswith(p) and len(folded) > len(p) + 1]
-            stripped += [folded[:-1]] if folded.endswith("s") and len(folded) > 3 else []
-            number = next((self._names[s] for s in stripped if s in self._names), None)
+        number = next((self._names[s] for s in name_forms(name) if s in self._names), None)
         return self._every[number] if number is not None else None
+
+    def names(self, stopped: bool = False) -> dict[str, str]:
+        """Return {squashed term: key} of the topic concepts (or, with `stopped`, of those never topics)."""
+        return {squash(t): c.key for c in (self.stopped if stopped else self.concepts) for t in c.terms if squash(t)}
 
     def count(self, text: str) -> Counter:
         """Return how often each concept (by number) is named in text, longest term first, not overlapping."""
@@ -219,7 +249,11 @@ class Vocabulary:
                 except ValueError:
                     break
                 for length in lengths:
-                    number = forms.get(tuple(words[at:at + length]))
+                    form = tuple(words[at:at + length])
+                    number = forms.get(form)
+                    if number is None and length > 1 and len(form) == length:
+                        number = next((forms[f] for stem in _stems(form[-1]) if (f := (*form[:-1], stem)) in forms),
+                                      None)
                     if number is not None:
                         matches.append((at, length, number))
                         break
@@ -345,3 +379,45 @@ def unknown_stops(config) -> list[str]:
         return []
     everything = build_vocabulary(TopicSettings(True, settings.glossary, settings.add, ()))
     return [name for name in settings.stop if everything is None or everything.find(name) is None]
+
+
+def resolve_topics(query, config):
+    """Return a search query with each `topic:` filter's names turned into topic keys; raise QueryError for one
+    that names no topic (search/parse.py keeps the names as typed, since it knows no vocabulary)."""
+    from dataclasses import replace
+
+    if not any(f.field == "topic" for f in query.filters):
+        return query
+    vocab = vocabulary(config)
+    filters = []
+    for f in query.filters:
+        if f.field == "topic":
+            f = replace(f, values=tuple(dict.fromkeys(topic_for_query(vocab, name) for name in f.values)))
+        filters.append(f)
+    return replace(query, filters=tuple(filters))
+
+
+def topic_for_query(vocab: Vocabulary | None, name: str) -> str:
+    """Return the key of the topic `topic:NAME` means; raise QueryError saying why there is none.
+
+    The messages are the site search's too (templates/static/search-rank.js).
+    """
+    from notebase.search.parse import QueryError
+
+    if vocab is None:
+        raise QueryError(f"no topic '{name}': topics are turned off — search for the word itself")
+    found = vocab.find(name)
+    if found is not None:
+        return found.key
+    if vocab.find(name, stopped=True) is not None:
+        raise QueryError(f"'{name}' is never a topic: nearly every note mentions it — search for the word itself")
+    raise QueryError(f"no topic '{name}' — name a concept from the topics page, or search for the word itself")
+
+
+def topic_warnings(config) -> list:
+    """Warn about `topics_stop:` names that name no concept: a typo would stop nothing."""
+    from notebase.errors import Problem, Severity
+
+    return [Problem("notebase.yaml", 0, f"topics_stop: '{name}' names no concept, so it stops nothing",
+                    "name a concept by one of its terms, as `notebase tags` lists the topics", Severity.WARNING)
+            for name in unknown_stops(config)]
