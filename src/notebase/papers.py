@@ -36,9 +36,10 @@ def paper_keys(entry: Entry) -> list[str]:
     """Return what names the paper a summary is about: arxiv:ID, doi:ID, title:normalised title."""
     keys = []
     for link in getattr(entry, "paper_links", ()):
-        if link.kind == "arxiv" and (m := _ARXIV.search(link.url)):
-            keys.append("arxiv:" + m[1])
-        elif link.kind == "doi" and (m := _DOI.search(link.url)):
+        url = link.url.casefold()
+        if (link.kind == "arxiv" or "arxiv.org/" in url) and (m := _ARXIV.search(link.url)):
+            keys.append("arxiv:" + m[1])  # an arXiv PDF link names the paper as its abstract page does
+        elif (link.kind == "doi" or "doi.org/" in url) and (m := _DOI.search(link.url)):
             keys.append("doi:" + m[1].casefold().rstrip("."))
     title = _NOT_WORD.sub("", unicodedata.normalize("NFKC", getattr(entry, "paper_title", "") or "").casefold())
     if len(title) >= MIN_TITLE:

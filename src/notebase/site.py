@@ -18,7 +18,7 @@ from notebase.config import Config
 from notebase.markup import wikilink_key
 from notebase.model import Entry, EntryType
 from notebase.papers import Paper, group_papers
-from notebase.related import Related, profile, rare_words, related_entries
+from notebase.related import Related, profile, related_entries
 from notebase.slug import slugify
 from notebase.tags import tag_key, with_ancestors
 from notebase.taxonomy import Taxonomy, Term
@@ -151,8 +151,7 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs],
     topic_of = {e.id: readings[e.id][0] for e in ordered}
     topics = topic_taxonomy(ordered, topic_of, vocabulary(config), config.language)
     papers, same_paper = group_papers(ordered)
-    words = rare_words([readings[e.id][1] for e in ordered])
-    related = related_entries(ordered, tags, topics, topic_of, words, same_paper)
+    related = related_entries(ordered, tags, topics, topic_of, [readings[e.id][1] for e in ordered], same_paper)
     return dict(
         paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
         months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),

@@ -229,6 +229,10 @@ class Vocabulary:
         """Return {squashed term: key} of the topic concepts (or, with `stopped`, of those never topics)."""
         return {squash(t): c.key for c in (self.stopped if stopped else self.concepts) for t in c.terms if squash(t)}
 
+    def mentions(self, text: str) -> dict[str, int]:
+        """Return how often text names each concept (topics or not), by key."""
+        return {self._every[n].key: times for n, times in self.count(text).items()}
+
     def count(self, text: str) -> Counter:
         """Return how often each concept (by number) is named in text, longest term first, not overlapping."""
         return self._count(text, tokens(text)) if text else Counter()
