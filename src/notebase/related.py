@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import string
 import sys
 from bisect import bisect_right
 from collections import Counter
@@ -44,9 +45,13 @@ class Related:
     shared: tuple[str, ...]
 
 
+# One letter, digit or Hangul syllable says nothing about what two notes share (`c`, `것`).
+_SHORT = frozenset(string.ascii_lowercase + string.digits) | frozenset(map(chr, range(0xAC00, 0xD7A4)))
+
+
 def profile(words: Sequence[str]) -> tuple[str, ...]:
-    """Return the distinct words of an entry's first lines, interned (many entries share them), sorted."""
-    return tuple(sorted(map(sys.intern, set(words[:PROFILE_WORDS]))))
+    """Return the distinct words (of two characters or more) of an entry's first lines, interned, sorted."""
+    return tuple(sorted(map(sys.intern, set(words[:PROFILE_WORDS]) - _SHORT)))
 
 
 def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter) -> list[tuple[str, ...]]:
