@@ -81,9 +81,12 @@ def test_folder_pages(built):
     out, site = built
     obsidian, ml = site.folders.term("obsidian"), site.folders.term("obsidian/ml")
     assert ml.path == "folders/obsidian/ml/" and len(ml.ids) == 1
-    assert set(ml.ids) < set(obsidian.ids) and obsidian.children == (ml,)
+    assert len(obsidian.ids) == 3 and not set(ml.ids) & set(obsidian.ids) and obsidian.children == (ml,)
     page = html(out, obsidian.path)
     assert 'href="ml/"' in page and all(site.paths[i].split("/")[1] in page for i in obsidian.ids)
+    assert "▸ obsidian <span class=\"count\">4</span>" in html(out, "folders/")  # its subfolder's too
+    reviews = site.folders.term("reviews")  # only folders inside: a page linking them
+    assert reviews.ids == () and 'href="vision/"' in html(out, reviews.path)
     jekyll = site.folders.term("Python-Pytorch")  # a Jekyll _posts/ is no category of its own
     assert jekyll is not None and site.folders.term("_posts") is None
     assert (out / "folders/python-pytorch/index.html").is_file()

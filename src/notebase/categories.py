@@ -3,7 +3,7 @@
 Both are taxonomies like the tags, so their pages, feeds and counts come from the same emitters.
 A topic is a concept of the topic vocabulary (topics.py) that the entry is about; a folder is the
 note's folder under the notes folder (`paper-review/llm/`, an Obsidian vault's folders), a Jekyll
-`_posts/` left out, with a parent folder holding its subfolders' entries as a nested tag does.
+`_posts/` left out; a parent folder lists its subfolders.
 """
 
 from __future__ import annotations
@@ -44,15 +44,21 @@ def folder_of(entry: Entry) -> str:
 
 
 def folder_taxonomy(entries: Sequence[Entry]) -> Taxonomy:
-    """Group entries by folder; a folder holds its subfolders' entries too, and lists them as children."""
+    """Group entries by the folder their note is in; a folder lists its subfolders as children.
+
+    A folder's page lists the entries of its own notes (a vault's `papers/` with only `nlp/` and
+    `cv/` inside lists those two): nesting every subfolder's entries in its parents would list
+    each entry once per level, pages a large site pays for twice over.
+    """
     ids: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
         folder = folder_of(entry)
         if not folder:
             continue
         parts = folder.split("/")
-        for n in range(1, len(parts) + 1):
-            ids["/".join(parts[:n])].append(entry.id)
+        for n in range(1, len(parts)):
+            ids.setdefault("/".join(parts[:n]), [])  # a folder that only holds folders
+        ids[folder].append(entry.id)
     paths: dict[str, str] = {}
     slugs: dict[str, list[str]] = {}
     taken: set[str] = set()

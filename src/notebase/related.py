@@ -31,7 +31,7 @@ from notebase.taxonomy import Taxonomy
 RELATED = 5  # related entries shown on a page
 GROUP_LIMIT = 300  # a tag or topic on more entries than this only fills up, never ranks
 SMALL = 30  # a tag or topic on at most this many entries counts one more
-PROFILE_WORDS = 400  # words at the start of an entry's text its rare words are chosen from
+PROFILE_WORDS = 250  # words at the start of an entry's text its rare words are chosen from
 RARE_WORDS = 8  # rare words kept per entry
 TAG, TOPIC, TEXT = "tag", "topic", "text"
 

@@ -18,7 +18,8 @@ from notebase.config import Config
 from notebase.markup import wikilink_key
 from notebase.model import Entry, EntryType
 from notebase.papers import Paper, group_papers
-from notebase.related import Related, profile, related_entries
+from notebase.readings import read_entries
+from notebase.related import Related, related_entries
 from notebase.slug import slugify
 from notebase.tags import tag_key, with_ancestors
 from notebase.taxonomy import Taxonomy, Term
@@ -188,28 +189,17 @@ def refs_of(entry: Entry) -> Refs:
                 keys(link.target for link in entry.links if link.target and not link.embed), notes, urls)
 
 
-def read_entry(entry: Entry, vocab) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return an entry's topic keys and the words of its first lines (for related entries by text)."""
-    if vocab is None:
-        from notebase.topics import SCANNED, tokens
-
-        return (), profile(tokens(entry.text[:SCANNED]))
-    topics, words = vocab.read(entry)
-    return topics, profile(words)
-
-
 def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str, Refs], dict[str, tuple]]:
     if memo is None:
-        return {e.id: refs_of(e) for e in entries}, {e.id: read_entry(e, vocab) for e in entries}
+        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries), read_entries(entries, vocab)))
     found: dict[str, Refs] = {}
     readings: dict[str, tuple] = {}
     fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
+    unread = [e for e in entries if not ((kept := memo.get(id(e))) is not None and kept[0] is e and kept[3] is vocab)]
+    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab))}
     for entry in entries:
         kept = memo.get(id(entry))
-        if kept is not None and kept[0] is entry and kept[3] is vocab:
-            refs, reading = kept[1], kept[2]
-        else:
-            refs, reading = refs_of(entry), read_entry(entry, vocab)
+        refs, reading = read[id(entry)] if id(entry) in read else (kept[1], kept[2])
         fresh[id(entry)] = (entry, refs, reading, vocab)
         found[entry.id] = refs
         readings[entry.id] = reading

@@ -36,8 +36,9 @@ LEAD = 300  # characters at the start of the text where a mention counts more
 LEAD_WEIGHT = 1.5
 NEED = 2.0  # the least score of a topic named only in the text, in a short note
 PER_CHARS = 2000  # one more mention needed per this many characters of text
-SCANNED = 8000  # characters of text read: enough to tell a note's topics, and bounded for huge notes
+SCANNED = 6000  # characters of text read: enough to tell what a note is about, and bounded for huge notes
 MAX_TOKENS = 6  # words in the longest term looked for
+BARRIER = "\n0\n"  # between a title and a tag: a word that starts no term, so none spans the two
 _TOKEN = re.compile(r"[0-9a-z]+|[\uac00-\ud7a3]+")
 # A run of capitals (and digits) standing alone, maybe with a plural s: GAN, GANs, VAE, S4.
 _ACRONYM = re.compile(r"(?<![0-9A-Za-z])([A-Z][A-Z0-9]{1,7})s?(?![0-9A-Za-z])")
@@ -166,6 +167,7 @@ class Vocabulary:
         self._names: dict[str, int] = {}  # squashed term -> concept number, for `find`
         self._forms: dict[tuple[str, ...], int] = {}  # a term's words as a note may write them -> concept
         starts: dict[str, set[int]] = {}
+        seconds: dict[str, set[str]] = {}
         self._acronyms: dict[str, int] = {}
         self._never: set[int] = set()  # numbers of the concepts that are never topics
         taken: set[str] = set()
@@ -190,11 +192,15 @@ class Vocabulary:
                     for form in ([(w,) for w in _endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
                         self._forms.setdefault(form, number)
                         starts.setdefault(form[0], set()).add(len(form))
+                        if len(form) > 1:  # the words that may follow: as written, or (last) with an ending
+                            follow = seconds.setdefault(form[0], set())
+                            follow.update(_endings(form[1]) if len(form) == 2 else (form[1],))
         self._every = tuple(every)
         self.concepts = tuple(c for n, c in enumerate(every) if n not in self._never)
         self.stopped = tuple(c for n, c in enumerate(every) if n in self._never)
         self._by_key = {c.key: n for n, c in enumerate(every)}
         self._starts = {w: tuple(sorted(lengths, reverse=True)) for w, lengths in starts.items()}
+        self._seconds = {w: frozenset(follow) for w, follow in seconds.items()}
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -235,10 +241,11 @@ class Vocabulary:
 
     def count(self, text: str) -> Counter:
         """Return how often each concept (by number) is named in text, longest term first, not overlapping."""
-        return self._count(text, tokens(text)) if text else Counter()
+        return self._count(text, tokens(text))[0] if text else Counter()
 
-    def _count(self, text: str, words: list[str]) -> Counter:
-        starts, forms = self._starts, self._forms
+    def _count(self, text: str, words: list[str], lead: int = 0) -> tuple[Counter, Counter]:
+        """Count the concepts named in text (its words given): everywhere, and in its first `lead` words."""
+        starts, forms, seconds = self._starts, self._forms, self._seconds
         # Most words start no term; the others are found with C-level set and list operations.
         matches, single = [], []
         for first in starts.keys() & set(words):
@@ -246,12 +253,18 @@ class Vocabulary:
             if lengths == (1,):
                 single.append(first)  # counted at once below
                 continue
+            follow = seconds[first]
+            alone = lengths[-1] == 1
             at = -1
             while True:
                 try:
                     at = words.index(first, at + 1)
                 except ValueError:
                     break
+                if words[at + 1:at + 2] and words[at + 1] not in follow:  # most times no longer term starts here
+                    if alone:
+                        matches.append((at, -1, forms[(first,)]))
+                    continue
                 for length in lengths:
                     form = tuple(words[at:at + length])
                     number = forms.get(form)
@@ -259,43 +272,56 @@ class Vocabulary:
                         number = next((forms[f] for stem in _stems(form[-1]) if (f := (*form[:-1], stem)) in forms),
                                       None)
                     if number is not None:
-                        matches.append((at, length, number))
+                        matches.append((at, -length, number))  # sorted: leftmost, then longest first
                         break
         found: Counter = Counter()
+        early: Counter = Counter()
         covered: list[str] = []  # the words of the longer terms found, which one-word terms inside them lose
+        covered_early: list[str] = []
         end = 0
-        for at, length, number in sorted(matches, key=lambda m: (m[0], -m[1])):
+        matches.sort()
+        for at, minus, number in matches:
             if at >= end:  # not inside a longer term that starts earlier
                 found[number] += 1
-                end = at + length
-                if length > 1:
+                if at < lead:
+                    early[number] += 1
+                end = at - minus
+                if minus < -1:
                     covered += words[at:end]
+                    if at < lead:
+                        covered_early += words[at:min(end, lead)]
+        head = words[:lead]
         for word in single:
             times = words.count(word) - (covered.count(word) if covered else 0)
             if times > 0:
                 found[forms[(word,)]] += times
+                first_times = head.count(word) - covered_early.count(word) if lead else 0
+                if first_times > 0:
+                    early[forms[(word,)]] += first_times
         if self._acronyms and _CAPITALS.search(text):
             for m in _ACRONYM.finditer(text):
                 number = self._acronyms.get(m.group(1))
                 if number is not None:
                     found[number] += 1
-        return found
+                    if m.start() < LEAD and lead:
+                        early[number] += 1
+        return found, early
 
     def scores(self, entry: Entry) -> dict[int, float]:
         """Return each concept's score for an entry (see the module docstring), by concept number."""
         return self._scores(entry)[0]
 
     def _scores(self, entry: Entry) -> tuple[dict[int, float], set[int], list[str]]:
+        # One count over the title, the paper's title and the tags, a word no term has between them.
         heads = [entry.title, getattr(entry, "paper_title", "") or "", *(t.replace("/", " ") for t in entry.tags)]
-        strong: set[int] = set()
-        for head in heads:
-            strong.update(self.count(head))
+        strong: set[int] = set(self.count(BARRIER.join(h for h in heads if h)))
         text = entry.text[:SCANNED]
         words = tokens(text)
         scores: dict[int, float] = {n: STRONG for n in strong}
-        for number, times in self._count(text, words).items():
+        found, early = self._count(text, words, len(tokens(text[:LEAD])))
+        for number, times in found.items():
             scores[number] = scores.get(number, 0.0) + times
-        for number, times in self.count(text[:LEAD]).items():
+        for number, times in early.items():
             scores[number] = scores.get(number, 0.0) + times * (LEAD_WEIGHT - 1)
         for number in self._never.intersection(scores):
             del scores[number]

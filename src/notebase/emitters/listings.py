@@ -64,7 +64,7 @@ def taxonomy_pages(site: Site, taxonomy: Taxonomy, label, about=None, **values) 
     """
     by_year = _months_by_year(site) if taxonomy.name == "years" else None
     for term in taxonomy.terms:
-        if term.ids or taxonomy.name == "types":
+        if term.ids or term.children or taxonomy.name == "types":
             # A year page shows its own months only: given just those, it changes only with them.
             months = {term.key: by_year.get(term.key, [])} if by_year is not None else None
             yield from listing(site, term.path, label(term), term.ids, taxonomy.name, term=term,
@@ -94,7 +94,8 @@ def listing_pages(site: Site, env: Environment) -> Iterator[Page]:
         yield Page("topics/", "topics.html", dict(topics=site.topics.terms,
                                                   about={term.key: about(term) for term in site.topics.terms}))
     if site.folders.terms:
-        yield Page("folders/", "folders.html", dict(folders=[f for f in site.folders.terms if "/" not in f.key]))
+        yield Page("folders/", "folders.html", dict(folders=[f for f in site.folders.terms if "/" not in f.key],
+                                                    totals=folder_totals(site.folders)))
     yield from paper_index_pages(site)
     yield Page("archive/", "archive.html", dict(years=site.years, months=_months_by_year(site)))
     yield Page("search/", "search.html", {})
@@ -112,6 +113,15 @@ def topic_about(site: Site):
         names = [n for n in (concept.other(site.config.language), *concept.terms) if n and n != term.label]
         return " · ".join(dict.fromkeys(names))
     return about
+
+
+def folder_totals(folders: Taxonomy) -> dict[str, int]:
+    """Return how many entries each folder holds, its subfolders' included."""
+    totals = {t.key: len(t.ids) for t in folders.terms}
+    for term in sorted(folders.terms, key=lambda t: -t.key.count("/")):  # deepest first
+        if "/" in term.key:
+            totals[term.key.rpartition("/")[0]] += totals[term.key]
+    return totals
 
 
 def home_topic_map(site: Site, t: dict) -> str:
