@@ -14,10 +14,10 @@
   QueryError.prototype = Object.create(Error.prototype);
   QueryError.prototype.constructor = QueryError;
 
-  var FIELDS = ["type", "tag", "lang", "year", "date"];
+  var FIELDS = ["type", "tag", "topic", "lang", "year", "date"];
   var LANGS = { ko: "ko", korean: "ko", "한국어": "ko", en: "en", english: "en", "영어": "en",
     mixed: "mixed", "혼합": "mixed" };
-  var EXAMPLES = { type: "type:paper", tag: "tag:GAN", lang: "lang:ko", year: "year:2022",
+  var EXAMPLES = { type: "type:paper", tag: "tag:GAN", topic: "topic:GAN", lang: "lang:ko", year: "year:2022",
     date: "date:2022-05 or date:2021..2022-06" };
   var MIN_DAY = 1, MAX_DAY = 3652059;  // Python's date.min and date.max as ordinals
 
@@ -148,6 +148,8 @@
       return { field: "lang", values: [lang], negated: negated };
     }
     if (name === "tag") return { field: "tag", values: [tagKey(value)], negated: negated };
+    // A topic stays as typed: the ranking finds the concept in topics.js (topics.resolve_topics).
+    if (name === "topic") return { field: "topic", values: [value], negated: negated };
     return { field: "date", values: [dateRange(value, name)], negated: negated };
   }
 
@@ -254,6 +256,35 @@
     }
     if (start > end) throw new QueryError("'" + name + ":" + value + "' ends before it starts — put the earlier date first");
     return [start, end];
+  }
+
+  // --- topic names: topics.name_forms and Vocabulary._lookup --------------------------------------
+  /** The forms a typed topic name is looked up by: squashed, then without a particle or a plural s. */
+  function nameForms(name) {
+    var folded = squash(name), forms = [folded], n = Array.from(folded).length;
+    PARTICLES.forEach(function (p) {
+      var m = Array.from(p).length;
+      if (folded.endsWith(p) && n > m + 1) forms.push(Array.from(folded).slice(0, n - m).join(""));
+    });
+    if (folded.endsWith("s") && n > 3) forms.push(Array.from(folded).slice(0, n - 1).join(""));
+    return forms;
+  }
+  /**
+   * The key of the topic a `topic:` name means, or a QueryError saying why there is none, with
+   * topics.topic_for_query's messages. data: topics.js ({enabled, keys, names, never, docs}).
+   */
+  function findTopic(name, data) {
+    if (!data.enabled) throw new QueryError("no topic '" + name + "': topics are turned off — search for the word itself");
+    var stripped = pyStrip(name);
+    if (data.keys.indexOf(stripped) >= 0) return stripped;
+    var forms = nameForms(name);
+    for (var i = 0; i < forms.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(data.names, forms[i])) return data.names[forms[i]];
+      if (data.never.indexOf(forms[i]) >= 0) {
+        throw new QueryError("'" + name + "' is never a topic: nearly every note mentions it — search for the word itself");
+      }
+    }
+    throw new QueryError("no topic '" + name + "' — name a concept from the topics page, or search for the word itself");
   }
 
   // --- glossary ----------------------------------------------------------------------------
@@ -433,7 +464,7 @@
 
   var api = { QueryError: QueryError, parse: parse, tagKey: tagKey, pieces: pieces, dateRange: dateRange, ordinal: ordinal,
     pyRepr: pyRepr, pyStrip: pyStrip, squash: squash, forms: forms, Glossary: Glossary, PARTICLES: PARTICLES,
-    oneJamoApart: oneJamoApart };
+    oneJamoApart: oneJamoApart, nameForms: nameForms, findTopic: findTopic };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else global.NotebaseQuery = api;
 })(typeof window !== "undefined" ? window : this);

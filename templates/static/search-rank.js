@@ -84,8 +84,9 @@
     var self = this, e = this.engine;
     var excluded = unique([].concat.apply([], this.negative.map(function (c) { return c.terms; })));
     var tagged = this.query.filters.some(function (f) { return f.field === "tag"; });
+    var topical = this.query.filters.some(function (f) { return f.field === "topic"; });
     return Promise.all([NS.plan(e, this.positive), Promise.all(excluded.map(function (t) { return e.postings(t); })),
-      tagged ? e.get("tags", "", "tags.js") : null]).then(function (got) {
+      tagged ? e.get("tags", "", "tags.js") : null, topical ? e.get("topics", "", "topics.js") : null]).then(function (got) {
       var plan = got[0];
       self.groups = plan.groups;
       self.slotWeights = plan.slotWeights;
@@ -93,14 +94,28 @@
       self.expansions = plan.expansions;
       self.wantedTerms = plan.wanted;
       self.lists = e.postingsCache;
-      self.keep = self.filters(got[2]);
+      if (topical) self.resolveTopics(got[3]);
+      self.keep = self.filters(got[2], got[3]);
       self.score();
       return self.rank();
     });
   };
 
+  /** topics.resolve_topics: each topic filter's names as topic keys (a QueryError for a name that is none). */
+  Ranking.prototype.resolveTopics = function (topics) {
+    this.query.filters.forEach(function (f) {
+      if (f.field !== "topic") return;
+      var keys = [];
+      f.values.forEach(function (name) {
+        var key = Q.findTopic(name, topics);
+        if (keys.indexOf(key) < 0) keys.push(key);
+      });
+      f.values = keys;
+    });
+  };
+
   /** searcher._keep for what is certain: filters, and negated words of one term. */
-  Ranking.prototype.filters = function (tags) {
+  Ranking.prototype.filters = function (tags, topics) {
     var e = this.engine, self = this, allowed = [], masked = new Set(), dates = [];
     this.negCandidates = [];
     this.query.filters.forEach(function (f) {
@@ -109,6 +124,10 @@
       if (f.field === "tag") {
         f.values.forEach(function (v) {
           if (Object.prototype.hasOwnProperty.call(tags, v)) NS.decodeDocs(tags[v]).forEach(function (d) { docs.add(d); });
+        });
+      } else if (f.field === "topic") {
+        f.values.forEach(function (v) {
+          if (Object.prototype.hasOwnProperty.call(topics.docs, v)) topics.docs[v].forEach(function (d) { docs.add(d); });
         });
       } else {
         var names = f.field === "type" ? e.typeNames : e.langNames, column = f.field === "type" ? e.types : e.langs;
