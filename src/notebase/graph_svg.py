@@ -141,4 +141,5 @@ def topic_map(bubbles: Sequence[Bubble], label: str, count_word: str) -> str:
         y += tallest + 26
     height = math.ceil(y)
     return (f'<svg class="topic-map" viewBox="0 0 {MAP_WIDTH} {height}" width="{MAP_WIDTH}" height="{height}" '
-            f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
+            f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+            + "".join(parts) + "</svg>")
