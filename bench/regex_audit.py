@@ -40,8 +40,13 @@ def patterns() -> list[tuple[str, str, int]]:
         except Exception:  # noqa: BLE001 -- an optional module that cannot import is not audited
             continue
         for name, value in vars(module).items():
-            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
-                found.append((f"{info.name}.{name}", value.pattern, value.flags))
+            # Patterns kept in a tuple, list or dict (a table of them) count too.
+            items = value.items() if isinstance(value, dict) else enumerate(value) \
+                if isinstance(value, (tuple, list)) else [(None, value)]
+            for key, item in items:
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                    where = name if key is None else f"{name}[{key!r}]"
+                    found.append((f"{info.name}.{where}", item.pattern, item.flags))
     return sorted(set(found))
 
 
