@@ -140,6 +140,7 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "tags-front-matter": (lambda n: {"case.md": (
         "---\ntitle: t\ndate: 2024-01-02\ntags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n---\nx\n"
     ).encode()}, (250, 500, 1_000)),
+    "footnote-opens": (lambda n: _md("내용[^1" * n + "\n\n[^1]: 각주\n"), (1_000, 10_000, 100_000)),
     "footnotes": (lambda n: _md("".join(f"a[^{i}] " for i in range(n)) + "\n\n"
                                 + "".join(f"[^{i}]: note {i}\n" for i in range(n))), (1_000, 4_000, 10_000)),
     "table-columns": (lambda n: _md("|" + "a|" * n + "\n|" + "-|" * n + "\n|" + "b|" * n + "\n"),
