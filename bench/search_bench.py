@@ -4,7 +4,9 @@ Prints four figures: indexing from scratch (`notebase index` on a fresh knowledg
 included), an incremental update after editing one note, warm query latency (one open index,
 many queries; also their first run, before the searcher has decoded and kept any postings), and
 `notebase search` end to end from a cold process. `--queries-only` times the warm queries alone on
-the index already built; `--per-query` adds each query's median.
+the index already built, `--cold-only` the cold searches alone; `--per-query` adds each query's
+median. The machine may be shared: `--repeat N` runs the timed part N times and prints each run,
+then the medians of p50/p95 (warm) and of the medians (cold).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def warm_queries(config, per_query: bool = False) -> None:
-    """Time every query ten times on one open index (after a first touch) and print p50/p95/max."""
+def warm_queries(config, per_query: bool = False) -> tuple[float, float]:
+    """Time every query ten times on one open index (after a first touch); print and return p50/p95 (s)."""
     warm = []
     each: dict[str, list[float]] = {q: [] for q in QUERIES}
     with open_searcher(config) as searcher:
@@ -61,6 +63,35 @@ def warm_queries(config, per_query: bool = False) -> None:
     if per_query:
         for text, times in sorted(each.items(), key=lambda item: -statistics.median(item[1])):
             print(f"    {statistics.median(times) * 1000:6.1f} ms  {text}")
+    return _percentile(warm, 0.5), _percentile(warm, 0.95)
+
+
+def cold_searches(root: Path) -> float:
+    """Run `notebase search` in a new process for ten queries; print and return the median (s)."""
+    command = shutil.which("notebase") or "notebase"
+    cold = []
+    for q in QUERIES[:10]:
+        start = time.perf_counter()
+        subprocess.run([command, "--root", str(root), "search", q], check=False, capture_output=True)
+        cold.append(time.perf_counter() - start)
+    print(f"cold `notebase search` end to end over {len(cold)} queries: median {statistics.median(cold) * 1000:.0f} ms, "
+          f"worst {max(cold) * 1000:.0f} ms")
+    return statistics.median(cold)
+
+
+def repeated(args, config, root: Path) -> None:
+    """The timed parts, args.repeat times, then their medians."""
+    warm, cold = [], []
+    for _ in range(args.repeat):
+        if not args.cold_only:
+            warm.append(warm_queries(config, args.per_query))
+        if not args.queries_only:
+            cold.append(cold_searches(root))
+    if warm:
+        print(f"over {len(warm)} repeats: median warm p50 {statistics.median(w[0] for w in warm) * 1000:.1f} ms, "
+              f"median warm p95 {statistics.median(w[1] for w in warm) * 1000:.1f} ms")
+    if cold:
+        print(f"over {len(cold)} repeats: median cold search {statistics.median(cold) * 1000:.0f} ms")
 
 
 def main() -> None:
@@ -70,13 +101,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of the from-scratch build")
     parser.add_argument("--queries-only", action="store_true",
                         help="only the warm queries, on the index as it is (built if missing)")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold searches, on the index as it is")
     parser.add_argument("--per-query", action="store_true", help="also print each query's median warm time")
+    parser.add_argument("--repeat", type=int, default=1, help="run the timed queries this many times (medians)")
     args = parser.parse_args()
     root = knowledge_base(args)
     config = load_config(root)
-    if args.queries_only:
+    if args.queries_only or args.cold_only:
         ensure_index(config, refresh=False)
-        warm_queries(config, args.per_query)
+        repeated(args, config, root)
         return
 
     scratch = []
@@ -102,16 +135,7 @@ def main() -> None:
     print(f"incremental update after one edit: median {statistics.median(incremental) * 1000:.0f} ms, "
           f"worst {max(incremental) * 1000:.0f} ms over {len(incremental)} edits")
 
-    warm_queries(config, args.per_query)
-
-    command = shutil.which("notebase") or "notebase"
-    cold = []
-    for q in QUERIES[:10]:
-        start = time.perf_counter()
-        subprocess.run([command, "--root", str(root), "search", q], check=False, capture_output=True)
-        cold.append(time.perf_counter() - start)
-    print(f"cold `notebase search` end to end over {len(cold)} queries: median {statistics.median(cold) * 1000:.0f} ms, "
-          f"worst {max(cold) * 1000:.0f} ms")
+    repeated(args, config, root)
 
 
 if __name__ == "__main__":

@@ -98,14 +98,20 @@ def test_tags_json_counts_like_the_site(root):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     # GAN, gan and GAN again on four published entries (the draft's GAN does not count), one tag.
-    assert data[0] == {"tag": "GAN", "count": 4, "path": "tags/gan/", "spellings": ["GAN", "gan"]}
-    assert "secret" not in {t["tag"] for t in data}
-    counts = [(t["count"], t["tag"].casefold()) for t in data]
+    assert data[0] == {"kind": "tag", "tag": "GAN", "count": 4, "path": "tags/gan/", "spellings": ["GAN", "gan"]}
+    tags = [t for t in data if t["kind"] == "tag"]
+    assert data[:len(tags)] == tags  # the tags first, then the topics
+    assert "secret" not in {t["tag"] for t in tags}
+    counts = [(t["count"], t["tag"].casefold()) for t in tags]
     assert counts == sorted(counts, key=lambda c: (-c[0], c[1]))  # most used first, then by name
     config = load_config(root)
     site = assemble(load(config).entries, config)
-    assert [(t["tag"], t["count"], t["path"]) for t in data] == \
+    assert [(t["tag"], t["count"], t["path"]) for t in tags] == \
         [(term.label, len(term.ids), term.path) for term in site.tags.terms]
+    assert [(t["topic"], t["count"], t["path"]) for t in data[len(tags):]] == \
+        [(term.key, len(term.ids), term.path) for term in site.topics.terms]
+    no_topics = json.loads(run("--root", root, "tags", "--json", "--no-topics").stdout)
+    assert no_topics == tags
 
 
 def test_tags_text_and_type_filter(root):
@@ -114,7 +120,7 @@ def test_tags_text_and_type_filter(root):
     lines = result.stdout.splitlines()
     assert lines[0] == "4  GAN  (also gan)"
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
-    paper = json.loads(run("--root", root, "tags", "--type", "논문", "--json").stdout)
+    paper = json.loads(run("--root", root, "tags", "--type", "논문", "--json", "--no-topics").stdout)
     assert [(t["tag"], t["count"]) for t in paper] == [("contrastive", 1), ("GAN", 1)]
     bad = run("--root", root, "tags", "--type", "blog")
     assert bad.exit_code == 2 and "unknown type 'blog'" in bad.output and "Traceback" not in bad.output

@@ -402,7 +402,8 @@ def axe():
     return path
 
 
-AXE_PAGES = ["", SIMCLR_PATH, TIP_WITH_CODE, CONFERENCE, f"tags/{TAG}/", "archive/", "search/?q=학회에서"]
+AXE_PAGES = ["", SIMCLR_PATH, TIP_WITH_CODE, CONFERENCE, f"tags/{TAG}/", "archive/", "search/?q=학회에서",
+             "topics/", "topics/contrastive-learning/", "folders/", "folders/obsidian/", "paper-index/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

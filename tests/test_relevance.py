@@ -1,7 +1,8 @@
-"""The judged relevance suites: recall@10 and MRR over the sample notes and the seeds, with floors.
+"""The judged relevance suites: recall@10, MRR, P@5 and nDCG@10 over the sample notes and the seeds, with floors.
 
 The figures are printed in pytest's summary. Judgments live in tests/relevance/*.yaml and were
-made by reading the notes, not by running the search.
+made by reading the notes, not by running the search. The sample suite runs over notes/ plus the
+notes in tests/relevance/notes/, written for the kinds of query issue 15 measured.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from notebase.search.engine import search
 from notebase.search.evaluate import evaluate
 
 SUITES = REPO / "tests" / "relevance"
-KINDS = ("ko-noun", "ko-particle", "en", "mixed", "cross-lingual")
+KINDS = ("ko-noun", "ko-particle", "en", "mixed", "cross-lingual", "spacing", "typo", "abbreviation", "long-entry")
 
 
 def score(root: Path, judged: list[dict], name: str):
     """Evaluate the judged queries on the knowledge base at root and record the figures."""
     figures = evaluate(load_config(root), judged)
-    record_figure(f"{name}: {figures.queries} queries, recall@10 {figures.recall:.3f}, MRR {figures.mrr:.3f}")
-    for kind, (r, m) in sorted(figures.kinds.items()):
-        record_figure(f"    {kind:<14} recall@10 {r:.3f}  MRR {m:.3f}")
+    record_figure(f"{name}: {figures.queries} queries, recall@10 {figures.recall:.3f}, MRR {figures.mrr:.3f}, "
+                  f"P@5 {figures.p5:.3f}, nDCG@10 {figures.ndcg:.3f}")
+    for kind, m in sorted(figures.by_kind.items()):
+        record_figure(f"    {kind:<14} recall@10 {m.recall:.3f}  MRR {m.rr:.3f}  P@5 {m.p5:.3f}  nDCG@10 {m.ndcg:.3f}")
     return figures.recall, figures.mrr, figures.kinds, list(figures.misses)
 
 
@@ -35,8 +37,14 @@ def score(root: Path, judged: list[dict], name: str):
 def sample_root(tmp_path_factory):
     """A copy of the sample notes, so the index is built outside the repo."""
     root = tmp_path_factory.mktemp("samplekb")
-    shutil.copytree(REPO / "notes", root / "notes")
+    copy_sample_notes(root)
     return root
+
+
+def copy_sample_notes(root: Path) -> None:
+    """Copy notes/ and the relevance suite's own notes (as notes/relevance/) under root."""
+    shutil.copytree(REPO / "notes", root / "notes")
+    shutil.copytree(SUITES / "notes", root / "notes" / "relevance")
 
 
 def test_the_sample_suite_is_large_and_covers_every_kind():
@@ -44,7 +52,7 @@ def test_the_sample_suite_is_large_and_covers_every_kind():
     counts = defaultdict(int)
     for case in judged:
         counts[case["kind"]] += 1
-    assert len(judged) >= 30
+    assert len(judged) >= 60
     assert all(counts[kind] >= 5 for kind in KINDS), counts
 
 
@@ -56,10 +64,10 @@ def test_sample_relevance_floor(sample_root):
     unknown = {i for case in judged for i in case["relevant"]} - ids
     assert not unknown, f"judged ids that no sample entry has: {unknown}"
     recall, mrr, kinds, misses = score(sample_root, judged, "sample notes relevance")
-    # Measured 0.961 / 0.960 when these floors were set; a drop below them is a real regression.
-    assert recall >= 0.90, misses
-    assert mrr >= 0.90, misses
-    assert all(r >= 0.75 for r, _ in kinds.values()), kinds
+    # 82 queries since issue 15: measured 0.813 / 0.825 before its changes, 0.977 / 0.980 after.
+    assert recall >= 0.97, misses
+    assert mrr >= 0.97, misses
+    assert all(r >= 0.85 for r, _ in kinds.values()), kinds
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +86,10 @@ def seed_root(tmp_path_factory):
 def test_seed_relevance_floor(seed_root):
     judged = yaml.safe_load((SUITES / "seed_queries.yaml").read_text(encoding="utf-8"))
     recall, mrr, kinds, misses = score(seed_root, judged, "seed relevance")
-    # Measured 0.875 / 1.000 when these floors were set.
-    assert recall >= 0.80, misses
-    assert mrr >= 0.90, misses
+    # 47 queries since issue 15: measured 0.717 / 0.809 before its changes, 0.959 / 1.000 after.
+    assert recall >= 0.95, misses
+    assert mrr >= 0.98, misses
+    assert all(r >= 0.75 for r, _ in kinds.values()), kinds
 
 
 def test_seed_conference_log_comes_first_for_hakhoe(seed_root):

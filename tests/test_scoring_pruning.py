@@ -23,12 +23,14 @@ from whoosh import query as wq
 
 from conftest import REPO
 from notebase.config import load_config
-from notebase.search import build, scoring
+from notebase.search import build, scoring, w3
 from notebase.search import searcher as searcher_module
+from notebase.search.analysis import terms as analyse
 from notebase.search.engine import ensure_index, open_searcher
 from notebase.search.glossary import load_glossary
 from notebase.search.index import index_path
 from notebase.search.parse import QueryError, parse
+from notebase.search.plan import build_plan, slop
 from notebase.search.schema import FIELD_BOOSTS
 from notebase.search.scoring import Group
 from notebase.search.searcher import Searcher
@@ -96,42 +98,93 @@ def text_query(terms):
     """The Whoosh query the searcher used for a phrase or an excluded word."""
     if len(terms) == 1:
         return wq.Or([wq.Term(f, terms[0]) for f in FIELD_BOOSTS])
-    return wq.Or([wq.Phrase(f, list(terms), slop=searcher_module._slop(terms)) for f in FIELD_BOOSTS])
+    return wq.Or([wq.Phrase(f, list(terms), slop=slop(terms)) for f in FIELD_BOOSTS])
+
+
+def read(ws, term, kept={}):  # noqa: B006 - one searcher's postings, kept for its many queries
+    """Every live posting of a term through Whoosh's matchers: {field: {doc: tf}}."""
+    if kept.get("searcher") is not ws:
+        kept.clear()
+        kept["searcher"] = ws
+    if term in kept:
+        return kept[term]
+    found = kept[term] = {}
+    for field in FIELD_BOOSTS:
+        found[field] = {}
+        for leaf, offset in [(sub.reader(), offset) for sub, offset in ws.leaf_searchers()]:
+            if (field, term) in leaf:
+                m = leaf.postings(field, term)
+                while m.is_active():
+                    found[field][offset + m.id()] = m.weight()
+                    m.next()
+    return found
 
 
 def exhaustive(ws, groups):
-    """Score every posting of every group's terms, as the one-pass scorer did; deleted entries dropped."""
+    """Score every posting of every group's terms, the formula written out plainly; deleted entries dropped."""
     reader, count = ws.reader(), ws.doc_count_all()
     leaves = [(sub.reader(), offset) for sub, offset in ws.leaf_searchers()]
+    live = set(reader.all_doc_ids())
+
+    def length(doc, field):
+        leaf, offset = leaves[bisect_right([o for _, o in leaves], doc) - 1]
+        average = ws.field_length(field) / (count or 1) or 1.0
+        return scoring.effective_length(leaf.doc_field_length(doc - offset, field), average) / average
+
+    holders = {}
+
+    def held(term):
+        if term not in holders:
+            holders[term] = {d for docs in read(ws, term).values() for d in docs} & live
+        return holders[term]
+
     total, filled = {}, {}
     for group in groups:
-        scores, found = {}, []
         unique = tuple(dict.fromkeys(group.terms))
+        each = dict(zip(group.terms, group.weights or (1.0,) * len(group.terms)))
+        postings = {term: read(ws, term) for term in unique}
+        caps = {field: {} for field in FIELD_BOOSTS}
+        if group.capped:
+            for field in FIELD_BOOSTS:
+                for term in unique:
+                    for doc, weight in postings[term][field].items():
+                        caps[field][doc] = min(weight, caps[field].get(doc, weight))
+        fill = None
+        if group.partial:
+            idf = {term: log(count / (len(held(term)) + 1)) + 1 for term in unique}
+            rarest = held(max(unique, key=lambda term: (idf[term], -unique.index(term))))
+            fill = {}
+            for doc in set().union(*(held(term) for term in unique)):
+                share = sum(idf[term] for term in unique if doc in held(term)) / sum(idf.values())
+                if share >= scoring.PARTIAL_MIN and doc in rarest:
+                    fill[doc] = share
+        scores, found = {}, []
         for term in unique:
             seen = set()
             for field, field_boost in FIELD_BOOSTS.items():
                 df = reader.doc_frequency(field, term)
                 if not df:
                     continue
-                scale = group.boost * field_boost * (log(count / (df + 1)) + 1) * (K1 + 1)
-                average = ws.field_length(field) / (count or 1) or 1.0
-                for leaf, offset in leaves:
-                    if (field, term) not in leaf:
-                        continue
-                    m = leaf.postings(field, term)
-                    while m.is_active():
-                        doc, weight = m.id(), m.weight()
-                        norm = K1 * (1 - B + B * leaf.doc_field_length(doc, field) / average)
-                        scores[offset + doc] = scores.get(offset + doc, 0.0) + scale * weight / (weight + norm)
-                        seen.add(offset + doc)
-                        m.next()
+                weight = scoring.field_weight(field_boost, field, len(held(term)) / count)
+                scale = group.boost * each[term] * weight * (log(count / (df + 1)) + 1) * (K1 + 1)
+                for doc, tf in postings[term][field].items():
+                    tf = min(tf, caps[field][doc]) if group.capped else tf
+                    norm = K1 * (1 - B + B * length(doc, field))
+                    scores[doc] = scores.get(doc, 0.0) + scale * tf / (tf + norm)
+                    seen.add(doc)
             found.append(seen)
-        docs = set.intersection(*found) if group.all_terms and len(unique) > 1 else scores.keys()
+        if group.partial:
+            docs = fill.keys()
+        else:
+            docs = set.intersection(*found) if group.all_terms and len(unique) > 1 else scores.keys()
         if group.docs is not None:
             docs = group.docs.intersection(docs)
         for doc in docs:
-            total[doc] = total.get(doc, 0.0) + scores[doc]
-            filled.setdefault(doc, set()).update(group.slots)
+            part = fill[doc] if fill is not None else 1.0
+            total[doc] = total.get(doc, 0.0) + scores[doc] * part
+            slots = filled.setdefault(doc, {})
+            for slot in group.slots:
+                slots[slot] = max(slots.get(slot, 0.0), part)
     return total, filled
 
 
@@ -165,24 +218,23 @@ def passes(ws, query):
 def reference(searcher, query):
     """Return (total, every hit as (id, score, expansions) in rank order) by scoring every match."""
     ws = searcher._searcher
-    positive = query.positive
-    expansions = searcher.glossary.expand([c.text for c in positive]) if positive else []
-    groups, slot_count, alternatives = searcher._groups(positive, expansions)
-    groups = [replace(g, docs=frozenset(ws.docs_for_query(text_query(g.terms)))) if g.docs is not None else g
-              for g in groups]
+    plan = build_plan(query.positive, searcher.glossary, searcher._scorer)  # the groups; what is tested is their scoring
+    groups = [replace(g, docs=frozenset(ws.docs_for_query(text_query(g.terms)))) if g.docs is not None and g.all_terms
+              else g for g in plan.groups]
+    weights = plan.slot_weights
     keep = passes(ws, query)
     if groups:
         scores, filled = exhaustive(ws, groups)
         final = {}
         for doc, value in scores.items():
             if keep(doc):
-                share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
+                share = sum(weights[s] * f for s, f in sorted(filled[doc].items()) if s < len(weights)) / sum(weights)
                 final[doc] = round(value * (searcher.coord_floor + (1 - searcher.coord_floor) * share), 7)
     else:
         filled, final = {}, {doc: 0.0 for doc in ws.reader().all_doc_ids() if keep(doc)}
     dates, ids = columns(ws)["date"], columns(ws)["id"]
     order = sorted(final, key=lambda d: (-final[d], -dt.date.fromisoformat(dates[d]).toordinal(), ids[d]))
-    used = [tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in alternatives
+    used = [tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in plan.alternatives
                                 if marker in filled.get(d, ()))) for d in order]
     return len(final), [(ids[d], round(final[d], 4), u) for d, u in zip(order, used)]
 
@@ -214,9 +266,9 @@ def compare(config, texts, limits=(1, 10, 50), coord_floor=searcher_module.COORD
     pruned = tried = 0
     original = searcher_module.Searcher._candidates
 
-    def spy(self, groups, matched, found, slot_count, limit):
+    def spy(self, groups, matched, fills, found, weights, limit):
         nonlocal pruned, tried
-        docs, final, filled = original(self, groups, matched, found, slot_count, limit)
+        docs, final, filled = original(self, groups, matched, fills, found, weights, limit)
         tried += 1
         pruned += len(docs | final.keys()) < len(found)
         return docs, final, filled
@@ -258,9 +310,9 @@ def test_the_fallback_when_too_many_sets_of_groups_is_exact_too(generated, eager
 
 def test_reading_postings_through_whoosh_matchers_is_exact_too(generated, eager, monkeypatch):
     def unexpected(*args):
-        raise scoring._Unexpected("as if the index were laid out otherwise")
+        raise w3.Unexpected("as if the index were laid out otherwise")
 
-    monkeypatch.setattr(scoring, "_decode", unexpected)
+    monkeypatch.setattr(w3, "_decode", unexpected)
     compare(generated, queries(15, seed=17, judged=False))
 
 
@@ -293,17 +345,19 @@ def test_bounds_hold_for_every_posting(generated):
             for field, (docs, bound) in zip(fields, parts):
                 postings = scorer.postings(field, term)
                 assert docs == set(postings.weights)
-                scale = FIELD_BOOSTS[field] * (log(scorer.count / (postings.df + 1)) + 1) * (K1 + 1)
+                boost = scoring.field_weight(FIELD_BOOSTS[field], field, scorer.df(term) / scorer.count)
+                scale = boost * (log(scorer.count / (postings.df + 1)) + 1) * (K1 + 1)
                 average = ws.field_length(field) / scorer.count
                 for doc, weight in postings.weights.items():
                     leaf, offset = scorer.leaves[bisect_right(scorer.offsets, doc) - 1]
-                    norm = K1 * (1 - B + B * leaf.doc_field_length(doc - offset, field) / average)
+                    length = scoring.effective_length(leaf.doc_field_length(doc - offset, field), average)
+                    norm = K1 * (1 - B + B * length / average)
                     assert scale * weight / (weight + norm) <= bound, (field, term, doc)
 
 
 def test_blocks_decode_as_whoosh_reads_them(generated, monkeypatch):
     slow = []
-    monkeypatch.setattr(scoring, "_matcher_blocks", lambda *a: slow.append(a) or iter(()))
+    monkeypatch.setattr(w3, "_matcher_blocks", lambda *a: slow.append(a) or iter(()))
     with open_searcher(generated) as searcher:
         scorer = searcher._scorer
         assert scorer.deleted and len(scorer.leaves) > 3
@@ -313,7 +367,7 @@ def test_blocks_decode_as_whoosh_reads_them(generated, monkeypatch):
                 for term in leaf.lexicon(field):
                     info = leaf.term_info(field, term)
                     for values in (False, True) if field in FIELD_BOOSTS else (False,):  # positions
-                        blocks = list(scoring._decode(leaf._terms._postfile, info, offset, values, None))
+                        blocks = list(w3._decode(leaf._terms._postfile, info, offset, values, None))
                         mine = [(d, w) + ((v,) if values else ()) for ids, ws, vs in blocks
                                 for d, w, v in zip(ids, ws, vs or ids) if d not in scorer.deleted]
                         m, theirs = leaf.postings(field, term), []
@@ -338,7 +392,7 @@ def test_phrases_match_whoosh(generated):
         cases = [tuple(p.split()) for p in PHRASES] + [(rng.choice(KO), rng.choice(KO)) for _ in range(30)]
         cases += [(rng.choice(EN), rng.choice(EN), rng.choice(EN)) for _ in range(10)] + [("batch", "batch")]
         for words in cases:
-            terms = tuple(t for w in words for t in searcher_module.analyse(w))
+            terms = tuple(t for w in words for t in analyse(w))
             for slop in (1, 2, 3):
                 whoosh = set(ws.docs_for_query(wq.Or([wq.Phrase(f, list(terms), slop=slop) for f in FIELD_BOOSTS])))
                 assert scorer.phrase_docs(terms, slop) == whoosh, (terms, slop)

@@ -28,10 +28,12 @@ from notebase.emitters import search_data
 from notebase.emitters.search_data import fnv1a, search_files, term_counts
 from notebase.load import load
 from notebase.search.analysis import STOP_WORDS, normalise, spans, terms
-from notebase.search.engine import search
+from notebase.search.engine import ensure_index, open_searcher, search
+from notebase.search.plan import build_plan
 from notebase.search.glossary import PARTICLES, load_glossary, squash
 from notebase.search.parse import Filter, QueryError, parse
 from notebase.search.schema import to_document
+from notebase.search.vocabulary import one_edit
 from notebase.search.snippet import make_snippet
 
 STATIC = REPO / "templates" / "static"
@@ -97,6 +99,7 @@ def make_kb(root: Path) -> KB:
 def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("jssample")
     shutil.copytree(REPO / "notes", root / "notes")
+    shutil.copytree(REPO / "tests" / "relevance" / "notes", root / "notes" / "relevance")  # what the judged queries run on
     return make_kb(root)
 
 
@@ -209,14 +212,31 @@ def test_glossary_expands_and_squashes_as_python(sample):
     concepts = json_data(sample.data / "manifest.js")["glossary"]
     glossary = load_glossary(sample.config.glossary)
     assert concepts == [list(c) for c in glossary.concepts if c]
+    dictionary = json_data(sample.data / "manifest.js")["glossaryWords"]
+    assert dictionary == {k: list(v) for k, v in glossary.words.items()}
     words = ["대조 학습을", "불확실성을 추정하는 방법", "Self-Attention 기반", "neural networks", "지식  증류", "GANs 잠재 공간",
-             "data augmentation techniques", "강화학습으로", "contrastive learning 대조학습", "없는말"]
-    got = call(*[("glossary", concepts, w.split()) for w in words])
-    for w, g in zip(words, got):
-        want = [[s, e, {"matched": x.matched, "alternatives": list(x.alternatives)}] for s, e, x in glossary.expand(w.split())]
-        assert g == want, w
+             "data augmentation techniques", "강화학습으로", "contrastive learning 대조학습", "없는말", "few-shot 학습",
+             "가중치 고정", "학습 데이터 추출", "랜덤 시드 고정", "백본 고정하고 파인튜닝", "학회에서 들은 발표", "추천", "모델 학습 방법",
+             "zero-shot 분류 모델", "learning 학습"]
+    got = call(*[("glossary", concepts, w.split(), dictionary, method) for w in words for method in ("expand", "expandAll")])
+    for n, w in enumerate(words):
+        for g, found in zip(got[2 * n:2 * n + 2], (glossary.expand(w.split()), glossary.expand_all(w.split()))):
+            want = [[s, e, {"matched": x.matched, "alternatives": list(x.alternatives), "kind": x.kind}] for s, e, x in found]
+            assert g == want, w
     every = [t for c in concepts for t in c]
     assert call(*[("query", "squash", t) for t in every]) == [squash(t) for t in every]
+
+
+def test_near_spellings_and_one_edit_match_python(sample):
+    concepts = json_data(sample.data / "manifest.js")["glossary"]
+    glossary = load_glossary(sample.config.glossary)
+    typos = ["트렌스포머", "트랜스포머", "머싱러닝", "확산모댈", "강하학습", "contrastve", "뇌", "퓨삿"]
+    got = call(*[("glossary", concepts, w, {}, "nearSpellings") for w in typos])
+    assert got == [list(glossary.near_spellings(w)) for w in typos]
+    assert got[0] == ["트랜스포머"] and got[1] == []
+    pairs = [("contrastve", "contrastive"), ("teh", "the"), ("abcd", "acbd"), ("abcd", "badc"), ("same", "same"),
+             ("uncertainity", "uncertainty"), ("ab", "abcd"), ("a", ""), ("graph", "grpah")]
+    assert call(*[("plan", "oneEdit", a, b) for a, b in pairs]) == [one_edit(a, b) for a, b in pairs]
 
 
 def test_term_hash_matches_python():
@@ -230,6 +250,10 @@ SAMPLE_EXTRA = [
     '"data augmentation"', '"대조 학습"', '"학회 참관"', '-"대조 학습" 학습', "type:tip -git", "date:2023..2024 학회",
     "tag:contrastive-learning 학습", "대조 학습", "불확실성을 추정하는 방법", "zzzzqqq 없는단어", "-학회에서 학습", "type:paper",
     "lang:en transformer", '"learning representations" -moco', "year:2024 -type:conference", "지식 증류로 모델 압축하기",
+    # issue 15: particles on excluded words, lone syllables with filters, typos next to phrases, common words
+    "-학회에서 대조 학습을", "뇌 type:paper", '"data augmentation" augmentaion', "트렌스포머 -vit", "GNNs graph",
+    "transfomers", "학습 데이터 추출", "모델들을 비교하는 방법", "few-shot 학습 프롬프트", "가중치를 고정하고 파인튜닝",
+    "Networks", "contrastive losses", "영상 질의응답", "도메인 랜덤화", "뇌파 EEG", "ASR 모델 경량화",
 ]
 SEED_EXTRA = ['"contrastive learning"', '-"contrastive learning" 학습', "type:paper 학회", '"대조 학습"', "year:2021 모델",
               "학회에서", "date:2023-11-24", "-type:paper -type:tip", "lang:en", '"batch size" 학습률', "tag:timeseries"]
@@ -325,7 +349,10 @@ def test_a_query_loads_only_its_shards_and_the_chunks_of_its_hits(sample, tmp_pa
     assert shards >= 64 and chunks >= 32
     got = node("run_search.js", {"data": str(data), "queries": [["대조 학습 contrastive", []]], "limit": 5, "cold": True})
     seen, count = got[0]["loaded"], len(got[0]["hits"])
-    terms_needed = {t for q in ["대조 학습 contrastive", "contrastive learning", "대조 학습"] for t in terms(q)}
+    ensure_index(sample.config)
+    with open_searcher(sample.config) as searcher:  # the plan's terms: typed words, synonyms and their parts
+        plan = build_plan(parse("대조 학습 contrastive").positive, searcher.glossary, searcher._scorer)
+    terms_needed = {t for g in plan.groups for t in g.terms}
     assert count == 5
     assert {"manifest.js", "docs.js"} <= set(seen) and "tags.js" not in seen
     assert sum(s.startswith("terms/") for s in seen) <= len(terms_needed)

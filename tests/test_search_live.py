@@ -22,6 +22,7 @@ from notebase.emitters.search_data import FOLDER, doc_terms, fnv1a, search_files
 from notebase.load import load
 from notebase.model import EntryType
 from notebase.search.schema import to_document
+from notebase.search.vocabulary import keys
 from notebase.site import published
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -153,7 +154,9 @@ def test_one_edit_rewrites_its_chunk_its_terms_and_the_manifest(notes, monkeypat
     changed, gone = site.update()
     chunk = FOLDER + f"text/{fnv1a(note.id) & (chunks - 1)}.js"
     shard = FOLDER + f"terms/{fnv1a('zqxjvw') & (shards - 1)}.js"
-    expected = {FOLDER + "manifest.js", chunk, shard}
+    words = sum(rel.startswith(FOLDER + "vocab/") for rel in site.files)
+    vocab = FOLDER + f"vocab/{fnv1a('z') & (words - 1)}.js"  # a new word, filed under its first letter
+    expected = {FOLDER + "manifest.js", chunk, shard, vocab}
     # docs.js changes only if the body's quantised length does
     assert expected <= changed.keys() <= expected | {FOLDER + "docs.js"} and not gone
     site.check()
@@ -164,6 +167,7 @@ def test_one_edit_rewrites_its_chunk_its_terms_and_the_manifest(notes, monkeypat
     touched = {t for t in old_head.keys() | new_head.keys() if old_head[t] != new_head[t]}
     changed, _ = site.update()
     shards = {FOLDER + f"terms/{fnv1a(t) & (shards - 1)}.js" for t in touched}
+    shards |= {FOLDER + f"vocab/{fnv1a(k) & (words - 1)}.js" for t in touched for k in keys(t)}  # words that came or went
     assert chunk in changed and changed.keys() <= shards | {chunk, FOLDER + "manifest.js", FOLDER + "docs.js"}
     site.check()
 

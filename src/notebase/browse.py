@@ -141,3 +141,58 @@ def tag_counts(entries: Iterable[Entry], type_: EntryType | None = None, config:
             ordered = sorted(spellings.get(term.key, Counter({term.label: 1})).items(), key=lambda kv: (-kv[1], kv[0]))
             counts.append(TagCount(term.label, count, term.path, tuple(s for s, _ in ordered)))
     return sorted(counts, key=lambda t: (-t.count, t.tag.casefold(), t.path))
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    """One concept topic as the site shows it: its key, its name, how many entries are about it, its page."""
+
+    key: str  # what `topic:` and `list --topic` take
+    label: str  # in the site's language
+    count: int
+    path: str  # the topic page's site path, e.g. 'topics/contrastive-learning/'
+    names: tuple[str, ...]  # every term of the concept, in both languages
+
+
+def topic_counts(entries: Iterable[Entry], type_: EntryType | None = None, config: Config | None = None
+                 ) -> list[TopicCount]:
+    """Return every topic with its count, most entries first, as the site's topic pages count them."""
+    from notebase.categories import topic_taxonomy
+    from notebase.site import published
+    from notebase.topics import TopicSettings, build_vocabulary, vocabulary
+
+    vocab = vocabulary(config) if config is not None else build_vocabulary(TopicSettings())
+    if vocab is None:
+        return []
+    shown = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
+    topics = {e.id: vocab.topics_of(e) for e in shown}
+    taxonomy = topic_taxonomy(shown, topics, vocab, config.language if config is not None else "ko")
+    kinds = {e.id: e.type for e in shown}
+    counts = []
+    for term in taxonomy.terms:
+        count = sum(1 for i in term.ids if type_ is None or kinds[i] is type_)
+        if count:
+            counts.append(TopicCount(term.key, term.label, count, term.path, vocab.concept(term.key).terms))
+    return sorted(counts, key=lambda t: (-t.count, t.label.casefold(), t.key))
+
+
+def topic_key(name: str, config: Config | None = None) -> str:
+    """Return the key of the topic a name means (any term, either language); raise NotebaseError saying why not."""
+    import difflib
+
+    from notebase.search.glossary import squash
+    from notebase.topics import TopicSettings, build_vocabulary, vocabulary
+
+    vocab = vocabulary(config) if config is not None else build_vocabulary(TopicSettings())
+    if vocab is None:
+        raise NotebaseError("topics are turned off (topics: false in notebase.yaml)")
+    found = vocab.find(name)
+    if found is not None:
+        return found.key
+    if vocab.find(name, stopped=True) is not None:
+        raise NotebaseError(f"'{name}' is never a topic: nearly every note mentions it — search for it instead")
+    names = {squash(t): t for c in vocab.concepts for t in c.terms}
+    close = difflib.get_close_matches(squash(name), list(names), n=3, cutoff=0.75)
+    hint = ("; did you mean " + ", ".join(f"'{names[c]}'" for c in close) + "?") if close else \
+        "; run 'notebase tags' to see the topics"
+    raise NotebaseError(f"no topic '{name}'{hint}")

@@ -167,12 +167,14 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     from notebase.load import load
     from notebase.render import make_env
     from notebase.site import assemble
+    from notebase.topics import topic_warnings
     from notebase.writer import MANIFEST, Writer
 
     loaded = load(config, jobs)
     lap("load")
     site = assemble(loaded.entries, config, notes_files)
-    linted = lint(site, links=False) + relative_links_warning(config)  # rendering reports the links itself
+    # Rendering reports the links itself.
+    linted = lint(site, links=False) + relative_links_warning(config) + topic_warnings(config)
     env = make_env(config)
     lap("assemble")
     if state.get("output", str(config.output_path)) != str(config.output_path):
@@ -182,6 +184,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     with writing(config.root, config.output_path, "the previous site is unchanged"):
         problems = _write_site(config, site, env, writer, loaded, linted, jobs, progress, lap)
     entry_count, file_count, rewritten = len(site.entries), len(writer.written), writer.rewritten
+    topics = dict(site.topic_of)  # decided once: the index takes the site's
     if index:
         # The index needs each entry's plain text, not its body: dropping bodies and the site and
         # handing the freed pages back before indexing lowers the index stage's peak at 10,000 notes
@@ -189,7 +192,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         del site, env, writer
         loaded = _lean(loaded)
         _release_memory()
-    index_report = _update_index(config, loaded) if index else None  # its own CannotWrite names the index
+    index_report = _update_index(config, loaded, topics) if index else None  # its own CannotWrite names the index
     if index_report is not None:
         known = set(problems)  # a set: a list per problem was quadratic in 5,000 warnings
         problems += [p for p in index_report.problems if p not in known]
@@ -208,6 +211,7 @@ def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem]
     from notebase.emitters.listings import emit_listings
     from notebase.emitters.pages import emit_entry_pages
     from notebase.emitters.search_data import iter_search_files
+    from notebase.emitters.topic_data import emit_topic_data
 
     writer.start()
     try:
@@ -218,6 +222,7 @@ def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem]
         lap("listings")
         for rel, data in iter_search_files(site.entries, config, jobs):
             writer.write(rel, data)
+        emit_topic_data(site, writer)
         lap("search data")
         emit_feeds(site, writer)
         emit_assets(config, writer)
@@ -258,10 +263,10 @@ def _index_present(config: Config) -> bool:
     return (index_path(config) / STAMPS).is_file()
 
 
-def _update_index(config: Config, loaded):
+def _update_index(config: Config, loaded, topics=None):
     from notebase.search.index import update
 
-    return update(config, loaded=loaded)
+    return update(config, loaded=loaded, topics=topics)
 
 
 def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:

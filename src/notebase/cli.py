@@ -89,12 +89,14 @@ def cli(ctx: click.Context, root: Path) -> None:
 @cli.command("list")
 @click.option("--type", "type_", metavar="TYPE", help="paper, conference or tip (aliases work).")
 @click.option("--tag", help="Only entries with this tag (case-insensitive).")
+@click.option("--topic", metavar="TOPIC", help="Only entries about this concept topic: its key or any of its names, "
+              "in Korean or English (see `notebase tags`).")
 @click.option("--since", metavar="DATE", help="Only entries on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only entries on or before DATE.")
 @click.option("--month", metavar="YYYY-MM", help="Only entries of one month.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @_root_option
-def list_command(type_, tag, since, until, month, as_json) -> None:
+def list_command(type_, tag, topic, since, until, month, as_json) -> None:
     """List entries, newest first."""
     from notebase.load import load
     from notebase.query import entry_type, select
@@ -107,8 +109,23 @@ def list_command(type_, tag, since, until, month, as_json) -> None:
     start, end = _bounds(since, 0, "--since"), _bounds(until, 1, "--until")
     if month:
         start, end = _bounds(month, 0, "--month"), _bounds(month, 1, "--month")
-    result = load(_config())
+    config = _config()
+    wanted = None
+    if topic is not None:
+        from notebase.browse import topic_key
+        from notebase.errors import NotebaseError
+
+        try:
+            wanted = topic_key(topic, config)
+        except NotebaseError as exc:
+            raise click.BadParameter(str(exc), param_hint="--topic") from None
+    result = load(config)
     chosen = select(result.entries, type_=kind, tag=tag, since=start, until=end)
+    if wanted is not None:
+        from notebase.topics import vocabulary
+
+        vocab = vocabulary(config)
+        chosen = [e for e in chosen if wanted in vocab.topics_of(e)]
     if as_json:
         click.echo(json.dumps([entry_to_dict(e) for e in chosen], ensure_ascii=False, indent=2))
     else:
@@ -128,12 +145,14 @@ def check(strict: bool) -> None:
     from notebase.lint import lint, undated_summary
     from notebase.load import load
     from notebase.site import assemble
+    from notebase.topics import topic_warnings
 
     config = _config()
     result = load(config)
     site = assemble(result.entries, config, scan_inputs(config)[1])
     # Ordered and de-duplicated as the build's report is, so the two read alike.
-    problems = sorted(dict.fromkeys([*result.problems, *lint(site)]), key=lambda p: (p.path, p.line, p.message))
+    problems = sorted(dict.fromkeys([*result.problems, *lint(site), *topic_warnings(config)]),
+                      key=lambda p: (p.path, p.line, p.message))
     code = _report(problems, strict)
     undated = undated_summary(result.entries)
     if undated:

@@ -33,6 +33,10 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("edit_uri", None, (str,), "path from repo_url to a note's folder for editing (default: edit/main/<notes_dir>/)"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
+    ("topics", True, (bool,), "find each entry's concept topics (pages, feeds, topic: search); false turns them off"),
+    ("topics_add", (), (list,), "more topic concepts: ['상태 공간 모델 = state space model', 'mamba', ...]"),
+    ("topics_stop", (), (list,), "concepts that are never topics, by any of their terms: ['transformer', ...]"),
+    ("folders", True, (bool,), "offer the notes' folders as categories, a page per folder; false turns them off"),
 )
 
 
@@ -57,6 +61,10 @@ class Config:
     edit_uri: str | None = None
     feeds: dict[str, dict] = field(default_factory=dict)
     glossary: tuple = ()  # each item 'a = b' or a list of synonymous terms
+    topics: bool = True
+    topics_add: tuple = ()  # each item 'a = b', one term, or a list of synonymous terms
+    topics_stop: tuple[str, ...] = ()
+    folders: bool = True
 
     @cached_property
     def notes_path(self) -> Path:
@@ -139,6 +147,15 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         if len([t for t in terms if str(t).strip()]) < 2:
             problems.append(Problem(name, lines.get("glossary", 1), f"glossary: cannot read {item!r}",
                                     "write each concept as 'term = synonym', e.g. '확산 모델 = diffusion model'"))
+    for item in values.get("topics_add", ()):
+        terms = item.split("=") if isinstance(item, str) else item if isinstance(item, list) else []
+        if not [t for t in terms if str(t).strip()]:
+            problems.append(Problem(name, lines.get("topics_add", 1), f"topics_add: cannot read {item!r}",
+                                    "write each concept as a term, or 'term = synonym', e.g. 'mamba = 맘바'"))
+    for item in values.get("topics_stop", ()):
+        if not isinstance(item, str) or not item.strip():
+            problems.append(Problem(name, lines.get("topics_stop", 1), f"topics_stop: cannot read {item!r}",
+                                    "name each concept by one of its terms, e.g. 'transformer'"))
     if problems:
         raise ConfigError(problems)
     return values

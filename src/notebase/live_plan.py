@@ -16,6 +16,7 @@ from jinja2 import Environment
 from notebase.emitters.feeds import emit_sitemap, feed_files, feed_sets
 from notebase.emitters.listings import listing_pages, render_page
 from notebase.emitters.pages import render_range
+from notebase.emitters.topic_data import topic_file
 from notebase.errors import Problem
 from notebase.markup import wikilink_key
 from notebase.model import ENTRY_CLASSES, Entry
@@ -24,15 +25,21 @@ from notebase.urls import output_file, page_of
 
 
 def entry_key(site: Site, entry: Entry, index: int) -> tuple:
-    """Everything an entry's page shows: the entry, its tags' pages, neighbours, backlinks, related, link targets."""
+    """Everything an entry's page shows: the entry, its tags' and topics' pages, neighbours, backlinks, related
+    entries and why, its links (drawn in its graph), other summaries of its paper, link targets."""
     by_id, entries = site.by_id, site.entries
+    paper = site.paper_of.get(entry.id)
     return (
         entry,
         tuple(path for tag in entry.tags for path in site.tag_pages(tag)),
+        tuple((site.topic(k).label, site.topic(k).path) for k in site.topic_of.get(entry.id, ())),
         entries[index - 1] if index > 0 else None,
         entries[index + 1] if index + 1 < len(entries) else None,
         tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
-        tuple(by_id[i] for i in site.related.get(entry.id, ())),
+        tuple(by_id[i] for i in site.links.get(entry.id, ())),
+        tuple((by_id[r.id], r) for r in site.related.get(entry.id, ())),
+        tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
+        (paper.page, paper.anchor) if paper is not None else None,
         tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
     )
 
@@ -116,6 +123,10 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         if render and previous.get(rels[0]) != key:
             for rel, data in feed_files(site, page, title, entries):
                 writer.write(rel, data)
+    rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
+    keys[rel] = ("topics", data)
+    if render and previous.get(rel) != keys[rel]:
+        writer.write(rel, data)
     pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
     key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
     keys["sitemap.xml"] = key

@@ -34,7 +34,8 @@ __all__ = ["RESERVED_IDS", "Heading", "Rendered", "context", "parse", "pygments_
 RESERVED_IDS = frozenset({"main", "recent", "home-tags", "home-archive", "backlinks-h", "related-h",
                           "talks-h", "top", "content", "header", "footer", "nav", "menu", "search",
                           "search-input", "search-results", "toc", "backlinks", "related", "tags",
-                          "theme", "title", "page", "body", "footnotes"})
+                          "theme", "title", "page", "body", "footnotes", "graph-h", "same-paper-h",
+                          "home-topics", "home-map", "topics", "folders"})
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
 
 _DROPPED_TAG = re.compile(r"<(script|style|template|textarea|title|noscript|iframe|xmp)\b", re.IGNORECASE)

@@ -23,6 +23,8 @@ _EXAMPLES = {
     "edit_uri": ("edit_uri: -/edit/main/notes/   (GitLab)",),
     "feeds": ("feeds:", "  feeds/lab-blog.xml: {type: paper, tags: [lab]}"),
     "glossary": ("glossary:", "  - 확산 모델 = diffusion model"),
+    "topics_add": ("topics_add:", "  - 상태 공간 모델 = state space model", "  - mamba"),
+    "topics_stop": ("topics_stop: [transformer]",),
 }
 _NOTES = {
     "ko": {

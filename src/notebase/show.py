@@ -169,8 +169,12 @@ def _table(rows: Sequence[tuple[str, str]], width: int, color: bool) -> list[str
 
 
 def format_entry(entry: Entry, *, width: int = 80, color: bool = False, language: str = "en",
-                 backlinks: Sequence[Entry] = ()) -> str:
-    """Return one entry for reading in a terminal: heading, facts, type card, backlinks, body."""
+                 backlinks: Sequence[Entry] = (), topics: Sequence[str] = (),
+                 related: Sequence[tuple[Entry, str]] = ()) -> str:
+    """Return one entry for reading in a terminal: heading, facts, type card, topics, backlinks, related, body.
+
+    `topics` are the names of its concept topics; `related` pairs each related entry with why.
+    """
     words, more = labels(language), _MORE.get(language, _MORE["en"])
     title = clean(entry.title)
     lines = [click.style(title, bold=True) if color else title]
@@ -183,6 +187,9 @@ def format_entry(entry: Entry, *, width: int = 80, color: bool = False, language
     lines.append(click.style(clean(meta_line), fg="cyan") if color else clean(meta_line))
     if tags:
         lines += [click.style(line, fg="cyan") if color else line for line in wrap_line(clean(tags), width)]
+    if topics:
+        shown = f"{words['topics']}: " + ", ".join(topics)
+        lines += [click.style(line, fg="magenta") if color else line for line in wrap_line(clean(shown), width)]
     facts = [("id", entry.id), (more["file"], str(entry.source))]
     if entry.url:
         facts.append((words["source"], entry.url))
@@ -194,6 +201,9 @@ def format_entry(entry: Entry, *, width: int = 80, color: bool = False, language
     if backlinks:
         lines += ["", click.style(words["backlinks"], bold=True) if color else words["backlinks"]]
         lines += [f"  {clean(e.title)}  ({e.id})" for e in backlinks]
+    if related:
+        lines += ["", click.style(words["related"], bold=True) if color else words["related"]]
+        lines += [f"  {clean(e.title)}  ({e.id})  — {clean(why)}" for e, why in related]
     body = wrap_text(entry.text, width) if entry.body_format == "html" else wrap_markdown(entry.body, width, color)
     if body.strip():
         rule = "─" * min(width, 40)
@@ -201,11 +211,14 @@ def format_entry(entry: Entry, *, width: int = 80, color: bool = False, language
     return "\n".join(lines)
 
 
-def format_tags(counts: Sequence[TagCount], color: bool = False) -> str:
-    """Return tags as `count  tag` lines, other spellings of a tag noted after it."""
-    if not counts:
+def format_tags(counts: Sequence[TagCount], color: bool = False, topics: Sequence = ()) -> str:
+    """Return tags as `count  tag` lines, other spellings of a tag noted after it; then topics, marked.
+
+    A topic line ends with `[topic: KEY]`, the name `list --topic` and `search topic:` take.
+    """
+    if not counts and not topics:
         return ""
-    digits = len(str(counts[0].count))
+    digits = len(str(max([t.count for t in counts] + [t.count for t in topics])))
     lines = []
     for tag in counts:
         others = [s for s in tag.spellings if s != tag.tag]
@@ -213,4 +226,12 @@ def format_tags(counts: Sequence[TagCount], color: bool = False) -> str:
         number = f"{tag.count:>{digits}}"
         lines.append(f"{click.style(number, fg='cyan') if color else number}  {clean(tag.tag)}"
                      + (click.style(clean(also), dim=True) if color and also else clean(also)))
+    if topics:
+        heading = "topics (concepts found in the text, apart from the tags):"
+        lines += ([""] if counts else []) + [click.style(heading, bold=True) if color else heading]
+    for topic in topics:
+        number = f"{topic.count:>{digits}}"
+        mark = f"  [topic: {topic.key}]"
+        lines.append(f"{click.style(number, fg='cyan') if color else number}  {clean(topic.label)}"
+                     + (click.style(mark, fg="magenta") if color else mark))
     return "\n".join(lines)

@@ -6,44 +6,29 @@ ids, not copies; every mapping is read-only once assembled.
 
 from __future__ import annotations
 
-import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from notebase.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.markup import wikilink_key
 from notebase.model import Entry, EntryType
+from notebase.papers import Paper, group_papers
+from notebase.readings import read_entries
+from notebase.related import Related, related_entries
 from notebase.slug import slugify
 from notebase.tags import tag_key, with_ancestors
+from notebase.taxonomy import Taxonomy, Term
+from notebase.topics import vocabulary
 from notebase.urls import RESERVED, entry_path, month_path, tag_path, type_path, year_path
 
-RELATED = 5  # related entries shown on a page
-RELATED_TAG_LIMIT = 300  # tags on more entries than this say little about relatedness, and cost n²
+__all__ = ["Related", "Site", "Taxonomy", "Term", "assemble"]
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>]+?\.md)(?:#[^)\s]*)?>?\s*(?:\"[^\"]*\")?\)")
 _URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
-
-
-@dataclass(frozen=True)
-class Term:
-    """One term of a taxonomy (a tag, a year, a month, a type) and its entries, newest first."""
-
-    key: str
-    label: str
-    path: str
-    ids: tuple[str, ...]  # a nested tag's parent holds its children's entries too
-    children: tuple[Term, ...] = ()  # the tags nested directly inside this one (`a/b` in `a`)
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """A way of grouping entries: its name and its terms in display order."""
-
-    name: str
-    terms: tuple[Term, ...]
 
 
 @dataclass(frozen=True)
@@ -61,7 +46,14 @@ class Site:
     types: Taxonomy
     tag_paths: Mapping[str, str]  # tag as written on entries, any case -> site path
     backlinks: Mapping[str, tuple[str, ...]]  # id -> ids of entries linking to it
-    related: Mapping[str, tuple[str, ...]]  # id -> ids of entries sharing rare tags
+    related: Mapping[str, tuple[Related, ...]]  # id -> related entries and why, best first
+    topics: Taxonomy = Taxonomy("topics", ())  # concept topics, most entries first
+    topic_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> its topic keys, best first
+    folders: Taxonomy = Taxonomy("folders", ())  # the notes' folders as categories
+    links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> ids of the entries it links to
+    same_paper: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> other summaries of its paper
+    papers: tuple[Paper, ...] = ()  # every summarised paper once, as the papers index lists them
+    paper_of: Mapping[str, Paper] = field(default_factory=dict)  # paper summary id -> its paper
     files: frozenset[str] = frozenset()  # every file under the notes folder, for images and embeds
 
     def entry(self, entry_id: str) -> Entry:
@@ -75,6 +67,14 @@ class Site:
     def tag_pages(self, tag: str) -> tuple[str, ...]:
         """Return the pages a tag's entries are listed on: its own and those of the tags it sits inside."""
         return tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+
+    def topic(self, key: str) -> Term:
+        """Return the term of a topic key (its label and page)."""
+        return self.topics.by_key[key]
+
+    def tag(self, key: str) -> Term:
+        """Return the term of a tag key (its label and page)."""
+        return self.tags.by_key[key]
 
 
 def _freeze(mapping: dict) -> Mapping:
@@ -116,32 +116,50 @@ def publish_flag(entry: Entry) -> bool | None:
 
 
 def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = (), memo: dict | None = None) -> Site:
-    """Order the entries and compute their pages, taxonomies, backlinks and related entries.
+    """Order the entries and compute their pages, taxonomies, topics, backlinks and related entries.
 
     `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
-    names and links to, so an unchanged entry is not scanned again.
+    names and links to and its topics, so an unchanged entry is not scanned again.
     """
     ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
-    refs = _all_refs(ordered, memo)
+    refs, readings = _all_refs(ordered, memo, vocabulary(config))
     # Everything but the entries themselves follows from these; an edit that changes none of them
-    # (the body of a note, say) reuses the previous graph and taxonomies.
-    shape = tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id]) for e in ordered)
+    # (a typo in the body of a note, say) reuses the previous graph and taxonomies.
+    shape = tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id], readings[e.id],
+                   getattr(e, "paper_title", None), getattr(e, "paper_links", None)) for e in ordered)
     kept = memo.get("shape") if memo is not None else None
-    if kept is not None and kept[0] == shape:
+    if kept is not None and kept[0] == (config, shape):
         graph = kept[1]
     else:
-        paths = {e.id: entry_path(e.id, e.type) for e in ordered}
-        targets = link_targets(ordered, paths, refs)
-        tags, tag_paths = tag_taxonomy(ordered)
-        backlinks = _backlinks(ordered, paths, targets, refs)
-        graph = dict(
-            paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
-            months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
-            backlinks=_freeze(backlinks), related=_freeze(_related(ordered, tags)))
+        graph = _graph(ordered, config, refs, readings)
     if memo is not None:
-        memo["shape"] = (shape, graph)
+        memo["shape"] = ((config, shape), graph)
     return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), **graph)
+
+
+def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs],
+           readings: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict:
+    """Everything of the Site that follows from the entries' shapes: paths, taxonomies, links, related."""
+    paths = {e.id: entry_path(e.id, e.type) for e in ordered}
+    targets = link_targets(ordered, paths, refs)
+    tags, tag_paths = tag_taxonomy(ordered)
+    backlinks = _backlinks(ordered, paths, targets, refs)
+    links: dict[str, list[str]] = defaultdict(list)
+    for target, sources in backlinks.items():
+        for source in sources:
+            links[source].append(target)
+    topic_of = {e.id: readings[e.id][0] for e in ordered}
+    topics = topic_taxonomy(ordered, topic_of, vocabulary(config), config.language)
+    papers, same_paper = group_papers(ordered)
+    related = related_entries(ordered, tags, topics, topic_of, [readings[e.id][1] for e in ordered], same_paper)
+    return dict(
+        paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
+        months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
+        backlinks=_freeze(backlinks), related=_freeze(related), topics=topics, topic_of=_freeze(topic_of),
+        folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()),
+        links=_freeze({k: tuple(v) for k, v in links.items()}), same_paper=_freeze(same_paper), papers=papers,
+        paper_of=_freeze({i: paper for paper in papers for i in paper.ids}))
 
 
 @dataclass(frozen=True)
@@ -171,22 +189,26 @@ def refs_of(entry: Entry) -> Refs:
                 keys(link.target for link in entry.links if link.target and not link.embed), notes, urls)
 
 
-def _all_refs(entries: list[Entry], memo: dict | None) -> dict[str, Refs]:
+def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str, Refs], dict[str, tuple]]:
     if memo is None:
-        return {e.id: refs_of(e) for e in entries}
+        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries), read_entries(entries, vocab)))
     found: dict[str, Refs] = {}
-    fresh: dict[int, tuple[Entry, Refs]] = {}
+    readings: dict[str, tuple] = {}
+    fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
+    unread = [e for e in entries if not ((kept := memo.get(id(e))) is not None and kept[0] is e and kept[3] is vocab)]
+    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab))}
     for entry in entries:
         kept = memo.get(id(entry))
-        refs = kept[1] if kept is not None and kept[0] is entry else refs_of(entry)
-        fresh[id(entry)] = (entry, refs)
+        refs, reading = read[id(entry)] if id(entry) in read else (kept[1], kept[2])
+        fresh[id(entry)] = (entry, refs, reading, vocab)
         found[entry.id] = refs
+        readings[entry.id] = reading
     shape = memo.get("shape")
     memo.clear()
     memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
     if shape is not None:
         memo["shape"] = shape
-    return found
+    return found, readings
 
 
 def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[str, Refs] | None = None
@@ -314,33 +336,6 @@ def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[
 
 def _norm_url(url: str) -> str:
     return url.split("#")[0].rstrip("/").removeprefix("https://").removeprefix("http://").casefold()
-
-
-def _related(entries: list[Entry], tags: Taxonomy) -> dict[str, tuple[str, ...]]:
-    """Entries sharing the most informative tags (rarer tags count more), newer first on ties."""
-    size = {t.key: len(t.ids) for t in tags.terms}
-    members = {t.key: t.ids for t in tags.terms}
-    rank = {e.id: n for n, e in enumerate(entries)}
-    # Entries with the same telling tags share one ranking (one more than shown, as each drops
-    # itself): many notes reuse a few tag sets, and scoring is the n² part.
-    ranked: dict[tuple[str, ...], list[str]] = {}
-    related: dict[str, tuple[str, ...]] = {}
-    for entry in entries:
-        own = {tag_key(t) for t in entry.tags} - {""}
-        telling = tuple(sorted(k for k in own if 1 < size[k] <= RELATED_TAG_LIMIT))
-        if not telling:
-            continue
-        if telling not in ranked:
-            scores: dict[str, float] = defaultdict(float)
-            for folded in telling:
-                weight = 1.0 / size[folded]
-                for other in members[folded]:
-                    scores[other] += weight
-            ranked[telling] = heapq.nsmallest(RELATED + 1, scores, key=lambda i: (-scores[i], rank[i]))
-        best = tuple(i for i in ranked[telling] if i != entry.id)[:RELATED]
-        if best:
-            related[entry.id] = best
-    return related
 
 
 def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:

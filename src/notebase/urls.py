@@ -33,6 +33,19 @@ def tag_path(slug: str) -> str:
     return f"tags/{slug}/"
 
 
+def topic_path(key: str) -> str:
+    """Return the site path of one concept topic's page, from the topic's key."""
+    return f"topics/{key}-topic/" if key in RESERVED else f"topics/{key}/"
+
+
+def folder_path(slugs: list[str]) -> str:
+    """Return the site path of one folder's page, from the slugs of its path's parts."""
+    return "folders/" + "".join(f"{s}-folder/" if s in RESERVED else f"{s}/" for s in slugs)
+
+
+PAPER_INDEX = "paper-index/"  # every paper summarised, once, with its summaries
+
+
 def year_path(year: int) -> str:
     """Return the site path of a year's archive page."""
     return f"archive/{year:04d}/"

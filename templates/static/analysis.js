@@ -4,6 +4,7 @@
  * separates runs.  3. A one-syllable Hangul run is a token, a longer run gives its overlapping
  * bigrams.  4. A Latin/digit run is one token.  One-character Latin tokens and stop words are dropped.
  * 5. One letter followed by `++` or `#` (and no letter or digit after) is a token with them (C++, C#).
+ * 6. An English plural folds to its singular (`singular`, Python's `fold`): transformers -> transformer.
  *
  * Offsets are counted in code points, as Python counts them (JS strings count UTF-16 units), so
  * `spans` and `normalise` agree with Python even around emoji. Plain ES2017, no dependencies:
@@ -17,6 +18,12 @@
     "i if in into is it its may me my no not of on or our she should so than that the their them then " +
     "there these they this those to too was we were what when where which who why will with would you " +
     "your 을 를 이 가 은 는 의 에 와 과 도 로 만 에서 으로 하는 하고 했다 합니다 입니다 있는 있다").split(" "));
+
+  // analysis.PARTICLES in the same order (longest first, then as listed); checked by the tests.
+  var PARTICLES = ("이라는 에서는 으로는 에서의 으로의 으로서 들에서 에서도 으로도 하려면 으려면 하는지 되는지 하는가 에서 으로 에게 까지 부터 보다 처럼 이나 이란 라는 에는 와의 " +
+    "과의 로의 이다 이고 로서 하는 하기 하고 하여 해서 되는 하다 했다 들을 들의 들이 들은 들에 들과 들로 들도 에도 로도 려면 하면 인지 는지 인가 할까 하게 되게 " +
+    "해야 된다 한다 했던 하던 을 를 이 가 은 는 의 에 로 와 과 도 만 란 한 된 들").split(" ");
+  var QUERY_PARTICLES = PARTICLES.filter(function (p) { return p !== "도"; });
 
   // Characters Python 3.11 (Unicode 14) does not know and so leaves alone, but a newer Unicode in
   // the browser would fold (outlined letters U+1CCD6.. become a-z). Keeping them as they are keeps
@@ -130,7 +137,8 @@
       var run = m[0], start = at(m.index), end = at(m.index + run.length);
       if (run < "\uac00" || run.length === 1) {
         if ((run.length > 1 || run >= "\uac00") && !STOP_WORDS.has(run)) {
-          found.push(offsets === null ? [run, start, end] : [run, offsets[start], offsets[end - 1] + 1]);
+          var token = run.charAt(run.length - 1) === "s" ? singular(run) : run;
+          found.push(offsets === null ? [token, start, end] : [token, offsets[start], offsets[end - 1] + 1]);
         }
         continue;
       }
@@ -151,7 +159,7 @@
     while ((m = RUN.exec(norm)) !== null) {
       var run = m[0];
       if (run.charCodeAt(0) < 0xac00) {
-        if (run.length > 1 && !STOP_WORDS.has(run)) found.push(run);
+        if (run.length > 1 && !STOP_WORDS.has(run)) found.push(run.charAt(run.length - 1) === "s" ? singular(run) : run);
       } else if (run.length === 1) {
         if (!STOP_WORDS.has(run)) found.push(run);
       } else {
@@ -164,6 +172,40 @@
     return found;
   }
 
+  /** Rule 6: a Latin token's singular (Python's `fold`); a term that is not a plural comes back as it is. */
+  function singular(term) {
+    var n = term.length, before = term.charAt(n - 2);
+    if (n < 4 || term.charAt(n - 1) !== "s" || before === "s" || before === "i" || (before === "u" && n > 4)) return term;
+    var folded;
+    if (/ies$/.test(term) && n > 4) folded = term.slice(0, -3) + "y";
+    else if (/(?:sses|shes|ches|xes)$/.test(term)) folded = term.slice(0, -2);
+    else folded = term.slice(0, -1);
+    return STOP_WORDS.has(folded) ? term : folded;
+  }
+
+  /** The spellings a text may use for an analysed Latin term: itself and the plurals that fold to it. */
+  function surfaceForms(term) {
+    var found = singular(term) === term ? [term] : [];
+    var candidates = [term + "s", term + "es"].concat(/y$/.test(term) ? [term.slice(0, -1) + "ies"] : []);
+    return found.concat(candidates.filter(function (c) { return singular(c) === term; }));
+  }
+
+  /** A Hangul run without a trailing particle or ending, when two or more syllables stay. */
+  function stripParticle(run) {
+    for (var i = 0; i < QUERY_PARTICLES.length; i++) {
+      var p = QUERY_PARTICLES[i];
+      if (run.length >= p.length + 2 && run.slice(-p.length) === p) return run.slice(0, -p.length);
+    }
+    return run;
+  }
+
+  /** The terms of a word typed in a query: its Hangul runs lose a trailing particle first. */
+  function queryTerms(text) {
+    var norm = fold(text);
+    var found = terms(norm.replace(/[\uac00-\ud7a3]+/g, stripParticle));
+    return found.length ? found : terms(norm);
+  }
+
   /** [{text, pos, start, end}] as Python's `tokenize`. */
   function tokenize(text) {
     return spans(text).map(function (s, pos) { return { text: s[0], pos: pos, start: s[1], end: s[2] }; });
@@ -172,7 +214,8 @@
   var api = {
     STOP_WORDS: STOP_WORDS, SPACE_CHARS: SPACE_CHARS, isSpace: isSpace, fold: fold, normalise: normalise,
     spans: spans, terms: terms, tokenize: tokenize, cpLength: cpLength, cpToUnit: cpToUnit,
-    unitToCp: unitToCp, cpSlice: cpSlice
+    unitToCp: unitToCp, cpSlice: cpSlice, singular: singular, surfaceForms: surfaceForms, stripParticle: stripParticle,
+    queryTerms: queryTerms, PARTICLES: PARTICLES, QUERY_PARTICLES: QUERY_PARTICLES
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else global.NotebaseAnalysis = api;

@@ -14,10 +14,10 @@
   QueryError.prototype = Object.create(Error.prototype);
   QueryError.prototype.constructor = QueryError;
 
-  var FIELDS = ["type", "tag", "lang", "year", "date"];
+  var FIELDS = ["type", "tag", "topic", "lang", "year", "date"];
   var LANGS = { ko: "ko", korean: "ko", "한국어": "ko", en: "en", english: "en", "영어": "en",
     mixed: "mixed", "혼합": "mixed" };
-  var EXAMPLES = { type: "type:paper", tag: "tag:GAN", lang: "lang:ko", year: "year:2022",
+  var EXAMPLES = { type: "type:paper", tag: "tag:GAN", topic: "topic:GAN", lang: "lang:ko", year: "year:2022",
     date: "date:2022-05 or date:2021..2022-06" };
   var MIN_DAY = 1, MAX_DAY = 3652059;  // Python's date.min and date.max as ordinals
 
@@ -103,7 +103,7 @@
       }
       if (!text) return;
       typed.push(text);
-      var found = A.terms(text);
+      var found = quoted ? A.terms(text) : A.queryTerms(text);  // a word loses a trailing particle
       if (found.length) clauses.push({ text: text, terms: found, phrase: quoted && found.length > 1, negated: negated });
     });
     if (typed.length && !clauses.length && !filters.length) {
@@ -148,6 +148,8 @@
       return { field: "lang", values: [lang], negated: negated };
     }
     if (name === "tag") return { field: "tag", values: [tagKey(value)], negated: negated };
+    // A topic stays as typed: the ranking finds the concept in topics.js (topics.resolve_topics).
+    if (name === "topic") return { field: "topic", values: [value], negated: negated };
     return { field: "date", values: [dateRange(value, name)], negated: negated };
   }
 
@@ -256,11 +258,38 @@
     return [start, end];
   }
 
+  // --- topic names: topics.name_forms and Vocabulary._lookup --------------------------------------
+  /** The forms a typed topic name is looked up by: squashed, then without a particle or a plural s. */
+  function nameForms(name) {
+    var folded = squash(name), forms = [folded], n = Array.from(folded).length;
+    PARTICLES.forEach(function (p) {
+      var m = Array.from(p).length;
+      if (folded.endsWith(p) && n > m + 1) forms.push(Array.from(folded).slice(0, n - m).join(""));
+    });
+    if (folded.endsWith("s") && n > 3) forms.push(Array.from(folded).slice(0, n - 1).join(""));
+    return forms;
+  }
+  /**
+   * The key of the topic a `topic:` name means, or a QueryError saying why there is none, with
+   * topics.topic_for_query's messages. data: topics.js ({enabled, keys, names, never, docs}).
+   */
+  function findTopic(name, data) {
+    if (!data.enabled) throw new QueryError("no topic '" + name + "': topics are turned off — search for the word itself");
+    var stripped = pyStrip(name);
+    if (data.keys.indexOf(stripped) >= 0) return stripped;
+    var forms = nameForms(name);
+    for (var i = 0; i < forms.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(data.names, forms[i])) return data.names[forms[i]];
+      if (data.never.indexOf(forms[i]) >= 0) {
+        throw new QueryError("'" + name + "' is never a topic: nearly every note mentions it — search for the word itself");
+      }
+    }
+    throw new QueryError("no topic '" + name + "' — name a concept from the topics page, or search for the word itself");
+  }
+
   // --- glossary ----------------------------------------------------------------------------
-  var MAX_WORDS = 6;
-  // glossary.PARTICLES in the same order (longest first, then as listed); checked by the tests.
-  var PARTICLES = ("이라는 에서는 으로는 에서의 으로의 으로서 에서 으로 에게 까지 부터 보다 처럼 이나 이란 라는 에는 와의 과의 로의 " +
-    "이다 이고 로서 하는 하기 하고 하여 해서 되는 하다 했다 을 를 이 가 은 는 의 에 로 와 과 도 만 란 한 된").split(" ");
+  var MAX_WORDS = 6, WORD_OPTIONS = 3;
+  var PARTICLES = A.PARTICLES;
 
   function squash(text) { return A.fold(text).replace(/[^0-9a-z\uac00-\ud7a3]+/g, ""); }
 
@@ -277,13 +306,21 @@
     return found;
   }
 
-  /** Concepts as arrays of synonymous terms (merged by the build), looked up by squashed form. */
-  function Glossary(concepts) {
+  function expansion(matched, alternatives, kind) {
+    return { matched: matched, alternatives: alternatives, kind: kind || "concept" };
+  }
+
+  function uniq(list) { return Array.from(new Set(list)); }
+
+  /** Concepts as arrays of synonymous terms (merged by the build), looked up by squashed form; common words. */
+  function Glossary(concepts, words) {
     this.concepts = concepts;
     this.index = new Map();
     for (var i = 0; i < concepts.length; i++) {
       for (var t = 0; t < concepts[i].length; t++) this.index.set(squash(concepts[i][t]), i);
     }
+    // Squashed common word -> its translations, as Glossary.words (the manifest's glossaryWords).
+    this.words = new Map(Object.keys(words || {}).map(function (k) { return [k, words[k]]; }));
   }
 
   /** {matched, alternatives} for exactly these words, each maybe with a particle or plural, or null. */
@@ -296,7 +333,7 @@
       if (this.index.has(combo)) {
         var typed = new Set(words.map(squash).concat([combo, squash(words.join(""))]));
         var others = this.concepts[this.index.get(combo)].filter(function (t) { return !typed.has(squash(t)); });
-        return others.length ? { matched: words.join(" "), alternatives: others } : null;
+        return others.length ? expansion(words.join(" "), others) : null;
       }
       var k = picks.length - 1;
       while (k >= 0 && ++picks[k] === options[k].length) { picks[k] = 0; k--; }
@@ -304,22 +341,130 @@
     }
   };
 
-  /** Concepts in a run of words, longest first, not overlapping: [[start, end, expansion], ...]. */
-  Glossary.prototype.expand = function (words) {
+  /** Concepts in a run of words of `smallest` words or more, longest first, not overlapping: [[start, end, expansion]]. */
+  Glossary.prototype.expand = function (words, smallest) {
+    smallest = smallest || 1;
     var found = [], i = 0;
     while (i < words.length) {
       var hit = false;
-      for (var size = Math.min(MAX_WORDS, words.length - i); size > 0; size--) {
-        var expansion = this.lookup(words.slice(i, i + size));
-        if (expansion) { found.push([i, i + size, expansion]); i += size; hit = true; break; }
+      for (var size = Math.min(MAX_WORDS, words.length - i); size >= smallest; size--) {
+        var x = this.lookup(words.slice(i, i + size));
+        if (x) { found.push([i, i + size, x]); i += size; hit = true; break; }
       }
       if (!hit) i++;
     }
     return found;
   };
 
+  /** What one typed word translates to: its concept's other terms, or its common-word translations. */
+  Glossary.prototype.translations = function (word) {
+    var concept = this.lookup([word]);
+    if (concept) return concept.alternatives;
+    var options = forms(squash(word));
+    for (var i = 0; i < options.length; i++) {
+      if (this.words.has(options[i])) {
+        return this.words.get(options[i]).filter(function (t) { return squash(t) !== squash(word); });
+      }
+    }
+    return [];
+  };
+
+  function runs(count, covered) {
+    var out = [], i = 0;
+    while (i < count) {
+      if (covered.has(i)) { i++; continue; }
+      var end = i;
+      while (end < count && !covered.has(end)) end++;
+      out.push([i, end]);
+      i = end;
+    }
+    return out;
+  }
+
+  /** glossary.expand_all: concepts of two or more words, runs translated word by word, one-word concepts, common words. */
+  Glossary.prototype.expandAll = function (words) {
+    if (words.length < 2) return this.expand(words);
+    var self = this, found = this.expand(words, 2), covered = new Set();
+    found.forEach(function (f) { for (var i = f[0]; i < f[1]; i++) covered.add(i); });
+    runs(words.length, covered).forEach(function (r) { found = found.concat(self.translateRun(words, r[0], r[1], covered)); });
+    runs(words.length, covered).forEach(function (r) {
+      self.expand(words.slice(r[0], r[1])).forEach(function (f) {
+        found.push([r[0] + f[0], r[0] + f[1], f[2]]);
+        for (var i = r[0] + f[0]; i < r[0] + f[1]; i++) covered.add(i);
+      });
+    });
+    words.forEach(function (word, i) {
+      if (covered.has(i)) return;
+      var others = self.translations(word);
+      if (others.length) found.push([i, i + 1, expansion(word, others, "word")]);
+    });
+    return found.map(function (f, n) { return [f, n]; })
+      .sort(function (a, b) { return a[0][0] - b[0][0] || a[1] - b[1]; }).map(function (p) { return p[0]; });
+  };
+
+  Glossary.prototype.translateRun = function (words, start, end, covered) {
+    var found = [], i = start;
+    while (i < end) {
+      var took = false;
+      for (var size = Math.min(MAX_WORDS, end - i); size > 1; size--) {
+        var part = words.slice(i, i + size), self = this;
+        var options = part.map(function (w) { return [w].concat(self.translations(w).slice(0, WORD_OPTIONS)); });
+        var picks = options.map(function () { return 0; }), hit = null;
+        for (;;) {
+          var k = picks.length - 1;
+          while (k >= 0 && ++picks[k] === options[k].length) { picks[k] = 0; k--; }
+          if (k < 0) break;  // back to all zeros: every combination tried (the first, as typed, is skipped)
+          var combo = picks.map(function (p, n) { return options[n][p]; });
+          var concept = this.lookup(combo);
+          if (concept) {
+            var typed = new Set(part.map(squash).concat([squash(part.join(""))]));
+            var alternatives = uniq((typed.has(squash(combo.join(""))) ? [] : [combo.join(" ")]).concat(concept.alternatives));
+            hit = expansion(part.join(" "), alternatives.filter(function (a) { return !typed.has(squash(a)); }), "words");
+            break;
+          }
+        }
+        if (hit && hit.alternatives.length) {
+          found.push([i, i + size, hit]);
+          for (var c = i; c < i + size; c++) covered.add(c);
+          i += size;
+          took = true;
+          break;
+        }
+      }
+      if (!took) i++;
+    }
+    return found;
+  };
+
+  /** Whether two Hangul strings of one length differ in one letter (jamo) of one syllable. */
+  function oneJamoApart(a, b) {
+    var diff = [];
+    for (var i = 0; i < a.length; i++) if (a.charAt(i) !== b.charAt(i)) diff.push(i);
+    if (diff.length !== 1) return false;
+    var x = a.charCodeAt(diff[0]) - 0xac00, y = b.charCodeAt(diff[0]) - 0xac00;
+    if (!(x >= 0 && x < 11172 && y >= 0 && y < 11172)) return false;
+    var parts = [Math.floor(x / 588) !== Math.floor(y / 588), Math.floor((x % 588) / 28) !== Math.floor((y % 588) / 28),
+      x % 28 !== y % 28];
+    return parts.filter(Boolean).length === 1;
+  }
+
+  /** The glossary's Hangul terms one letter (jamo) away from a Hangul word: 트렌스포머 -> 트랜스포머. */
+  Glossary.prototype.nearSpellings = function (word) {
+    var target = squash(word);
+    if (!target || !/^[\uac00-\ud7a3]+$/.test(target)) return [];
+    var found = [];
+    this.concepts.forEach(function (concept) {
+      concept.forEach(function (term) {
+        var form = squash(term);
+        if (form.length === target.length && form !== target && oneJamoApart(form, target)) found.push(term);
+      });
+    });
+    return uniq(found);
+  };
+
   var api = { QueryError: QueryError, parse: parse, tagKey: tagKey, pieces: pieces, dateRange: dateRange, ordinal: ordinal,
-    pyRepr: pyRepr, pyStrip: pyStrip, squash: squash, forms: forms, Glossary: Glossary, PARTICLES: PARTICLES };
+    pyRepr: pyRepr, pyStrip: pyStrip, squash: squash, forms: forms, Glossary: Glossary, PARTICLES: PARTICLES,
+    oneJamoApart: oneJamoApart, nameForms: nameForms, findTopic: findTopic };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else global.NotebaseQuery = api;
 })(typeof window !== "undefined" ? window : this);

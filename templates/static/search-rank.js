@@ -1,4 +1,5 @@
-/* notebase ranking: Engine.search, a port of Searcher.search (search/searcher.py) and Scorer.score.
+/* notebase ranking: Engine.search, a port of Searcher.search (search/searcher.py) and Scorer.score,
+ * over the groups of the query plan (search-plan.js).
  *
  * Phrases: the CLI matches a quoted phrase (and a negated word of several terms) with Whoosh
  * positions, slop 1, or 2 when a term is Hangul. The data has no positions; instead every entry
@@ -16,6 +17,7 @@
   var A = node ? require("./analysis.js") : global.NotebaseAnalysis;
   var Q = node ? require("./search-query.js") : global.NotebaseQuery;
   var S = node ? require("./search-snippet.js") : global.NotebaseSnippet;
+  if (node) require("./search-plan.js");  // adds NS.plan
   var TOTAL_CHUNKS = 24;  // more text chunks a search may load to make its count exact
 
   function unique(list) { return Array.from(new Set(list)); }
@@ -53,35 +55,6 @@
     return found;
   }
 
-  /** searcher._groups: term groups, coordination slots, and the glossary synonyms used. */
-  function buildGroups(positive, expansions, boost) {
-    var groups = [], clauseSlots = [], slot = 0, alternatives = [];
-    positive.forEach(function (clause) {
-      if (clause.phrase) {
-        groups.push({ terms: clause.terms, boost: 1.0, slots: [slot], allTerms: true, phrase: true });
-        clauseSlots.push([slot++]);
-      } else {
-        clauseSlots.push([]);
-        unique(clause.terms).forEach(function (term) {
-          groups.push({ terms: [term], boost: 1.0, slots: [slot] });
-          clauseSlots[clauseSlots.length - 1].push(slot++);
-        });
-      }
-    });
-    expansions.forEach(function (found) {
-      var covered = [];
-      for (var c = found[0]; c < found[1]; c++) covered = covered.concat(clauseSlots[c]);
-      found[2].alternatives.forEach(function (synonym) {
-        var terms = A.terms(synonym);
-        if (!terms.length) return;
-        var marker = slot + 1 + alternatives.length;
-        groups.push({ terms: terms, boost: boost, slots: covered.concat([marker]), allTerms: true });
-        alternatives.push({ matched: found[2].matched, synonym: synonym, terms: terms, marker: marker });
-      });
-    });
-    return { groups: groups, slotCount: slot, alternatives: alternatives };
-  }
-
   /**
    * Search: resolves to {query, hits, total, totalMax, exact, expansions, seconds}; rejects with a
    * QueryError for a bad query. options: limit (10), filters ([{field, values, negated}] from the UI).
@@ -104,31 +77,45 @@
     this.limit = limit;
     this.positive = query.clauses.filter(function (c) { return !c.negated; });
     this.negative = query.clauses.filter(function (c) { return c.negated; });
-    var words = this.positive.map(function (c) { return c.text; });
-    this.expansions = words.length ? engine.glossary.expand(words) : [];
-    var built = buildGroups(this.positive, this.expansions, engine.manifest.expansionBoost);
-    this.groups = built.groups;
-    this.slotCount = built.slotCount;
-    this.alternatives = built.alternatives;
     this.phraseState = new Map();  // "group:doc" or "-clause:doc" -> whether the phrase is there
   }
 
   Ranking.prototype.run = function () {
     var self = this, e = this.engine;
-    var terms = unique([].concat.apply([], this.groups.map(function (g) { return g.terms; })
-      .concat(this.negative.map(function (c) { return c.terms; }))));
+    var excluded = unique([].concat.apply([], this.negative.map(function (c) { return c.terms; })));
     var tagged = this.query.filters.some(function (f) { return f.field === "tag"; });
-    return Promise.all([Promise.all(terms.map(function (t) { return e.postings(t); })),
-      tagged ? e.get("tags", "", "tags.js") : null]).then(function (got) {
-      self.lists = new Map(terms.map(function (t, i) { return [t, got[0][i]]; }));
-      self.keep = self.filters(got[1]);
+    var topical = this.query.filters.some(function (f) { return f.field === "topic"; });
+    return Promise.all([NS.plan(e, this.positive), Promise.all(excluded.map(function (t) { return e.postings(t); })),
+      tagged ? e.get("tags", "", "tags.js") : null, topical ? e.get("topics", "", "topics.js") : null]).then(function (got) {
+      var plan = got[0];
+      self.groups = plan.groups;
+      self.slotWeights = plan.slotWeights;
+      self.alternatives = plan.alternatives;
+      self.expansions = plan.expansions;
+      self.wantedTerms = plan.wanted;
+      self.lists = e.postingsCache;
+      if (topical) self.resolveTopics(got[3]);
+      self.keep = self.filters(got[2], got[3]);
       self.score();
       return self.rank();
     });
   };
 
+  /** topics.resolve_topics: each topic filter's names as topic keys (a QueryError for a name that is none). */
+  Ranking.prototype.resolveTopics = function (topics) {
+    this.query.filters.forEach(function (f) {
+      if (f.field !== "topic") return;
+      var keys = [];
+      f.values.forEach(function (name) {
+        var key = Q.findTopic(name, topics);
+        if (keys.indexOf(key) < 0) keys.push(key);
+      });
+      f.values = keys;
+    });
+  };
+
   /** searcher._keep for what is certain: filters, and negated words of one term. */
-  Ranking.prototype.filters = function (tags) {
+  Ranking.prototype.filters = function (tags, topics) {
     var e = this.engine, self = this, allowed = [], masked = new Set(), dates = [];
     this.negCandidates = [];
     this.query.filters.forEach(function (f) {
@@ -137,6 +124,10 @@
       if (f.field === "tag") {
         f.values.forEach(function (v) {
           if (Object.prototype.hasOwnProperty.call(tags, v)) NS.decodeDocs(tags[v]).forEach(function (d) { docs.add(d); });
+        });
+      } else if (f.field === "topic") {
+        f.values.forEach(function (v) {
+          if (Object.prototype.hasOwnProperty.call(topics.docs, v)) topics.docs[v].forEach(function (d) { docs.add(d); });
         });
       } else {
         var names = f.field === "type" ? e.typeNames : e.langNames, column = f.field === "type" ? e.types : e.langs;
@@ -164,18 +155,55 @@
     };
   };
 
-  /** Scorer.score per group: each member document's summed BM25F over the group's terms. */
+  /** Scorer._caps: per field, the fewest times any of a word's pieces occurs in each document. */
+  function caps(lists, fields) {
+    var out = [];
+    for (var f = 0; f < fields; f++) {
+      var cap = new Map();
+      lists.forEach(function (l) {
+        if (!l) return;
+        var docs = l.docs[f], tfs = l.tfs[f];
+        for (var i = 0; i < docs.length; i++) if (!cap.has(docs[i]) || tfs[i] < cap.get(docs[i])) cap.set(docs[i], tfs[i]);
+      });
+      out.push(cap);
+    }
+    return out;
+  }
+
+  /** Scorer.fills: a partial group's share of its idf in each document holding PARTIAL_MIN of it, its rarest term among them. */
+  Ranking.prototype.fills = function (terms) {
+    var e = this.engine, self = this;
+    var idfs = terms.map(function (t) { return Math.log(Math.max(e.count, 1) / (e.df(self.lists.get(t)) + 1)) + 1; });
+    var whole = idfs.reduce(function (a, b) { return a + b; }, 0), held = new Map();
+    terms.forEach(function (t, k) {
+      e.holders(self.lists.get(t)).forEach(function (d) { held.set(d, (held.get(d) || 0.0) + idfs[k]); });
+    });
+    var rarest = e.holders(this.lists.get(terms[idfs.indexOf(Math.max.apply(null, idfs))]));
+    var out = new Map(), least = e.manifest.partialMin;
+    held.forEach(function (v, d) { if (v / whole >= least && rarest.has(d)) out.set(d, v / whole); });
+    return out;
+  };
+
+  /** Scorer.score per group: each member document's summed BM25F over the group's terms (times its share, if partial). */
   Ranking.prototype.score = function () {
     var e = this.engine, self = this;
     this.members = this.groups.map(function (group) {
-      var scores = new Map(), terms = unique(group.terms), found = [];
+      var scores = new Map(), terms = unique(group.terms), found = [], weights = new Map();
+      group.terms.forEach(function (t, i) { weights.set(t, group.weights ? group.weights[i] : 1.0); });
+      var bounds = group.capped ? caps(terms.map(function (t) { return self.lists.get(t); }), e.fields.length) : null;
       terms.forEach(function (term) {
         var seen = group.allTerms && terms.length > 1 ? new Set() : null;
-        e.addTerm(self.lists.get(term), group.boost, scores, seen);
+        e.addTerm(self.lists.get(term), group.boost * weights.get(term), scores, seen, bounds);
         found.push(seen);
       });
       var docs = Array.from(scores.keys());
+      if (group.partial) {
+        var share = self.fills(terms);
+        group.share = share;
+        return new Map(docs.filter(function (d) { return share.has(d); }).map(function (d) { return [d, scores.get(d) * share.get(d)]; }));
+      }
       if (found.length && found[0] !== null) docs = docs.filter(function (d) { return found.every(function (s) { return s.has(d); }); });
+      if (group.docs) docs = docs.filter(function (d) { return group.docs.has(d); });
       if (group.phrase) {
         var candidates = phraseCandidates(terms.map(function (t) { return self.lists.get(t); }), e.fields.length);
         docs = docs.filter(function (d) { return candidates.has(d); });
@@ -189,16 +217,17 @@
    * bound). `unknown`: the score may still fall; `sure`: it is in the results whatever the checks say.
    */
   Ranking.prototype.value = function (doc) {
-    var total = 0.0, filled = new Set(), counted = !this.groups.length, certain = counted, unknown = false;
+    var total = 0.0, filled = new Map(), counted = !this.groups.length, certain = counted, unknown = false;
     for (var g = 0; g < this.groups.length; g++) {
-      var v = this.members[g].get(doc);
+      var v = this.members[g].get(doc), group = this.groups[g];
       if (v === undefined) continue;
-      var state = this.groups[g].phrase ? this.phraseState.get(g + ":" + doc) : true;
+      var state = group.phrase ? this.phraseState.get(g + ":" + doc) : true;
       if (state === false) continue;
       if (state === undefined) unknown = true; else certain = true;
       total += v;  // in group order, as Python adds them: the same float
       counted = true;
-      this.groups[g].slots.forEach(function (s) { filled.add(s); });
+      var part = group.partial ? group.share.get(doc) : 1.0;
+      group.slots.forEach(function (s) { if ((filled.get(s) || 0.0) < part) filled.set(s, part); });
     }
     if (!counted) return { member: false };
     var open = false;
@@ -208,9 +237,13 @@
       if (excluded === true) return { member: false };
       if (excluded === undefined) open = true;
     }
-    var slots = this.slotCount, share = 0, floor = this.engine.manifest.coordFloor;
-    filled.forEach(function (s) { if (s < slots) share++; });
-    var score = this.groups.length ? NS.round7(total * (floor + (1 - floor) * (share / slots))) : 0.0;
+    // The coordination share: each word's slot weighted by its idf, slots in order, as Python sums them.
+    var weights = this.slotWeights, floor = this.engine.manifest.coordFloor, share = 0;
+    Array.from(filled.keys()).sort(function (a, b) { return a - b; }).forEach(function (s) {
+      if (s < weights.length) share += weights[s] * filled.get(s);
+    });
+    var whole = weights.reduce(function (a, b) { return a + b; }, 0);
+    var score = this.groups.length ? NS.round7(total * (floor + (1 - floor) * (share / whole))) : 0.0;
     return { member: true, score: score, filled: filled, unknown: unknown || open, sure: certain && !open };
   };
 
@@ -270,18 +303,13 @@
       return Promise.all(candidates.slice(0, self.limit).map(function (d) { return self.hit(d, info.get(d)); }))
         .then(function (hits) {
           return { query: self.query, hits: hits, total: sure, totalMax: candidates.length, exact: sure === candidates.length,
-            expansions: self.expansions.map(function (x) { return x[2]; }) };
+            expansions: self.expansions };
         });
     });
   };
 
   Ranking.prototype.wanted = function () {
-    if (!this.pattern) {
-      var terms = [];
-      this.positive.forEach(function (c) { terms = terms.concat(c.terms); });
-      this.alternatives.forEach(function (a) { terms = terms.concat(a.terms); });
-      this.pattern = new S.Pattern(new Set(terms));
-    }
+    if (!this.pattern) this.pattern = new S.Pattern(this.wantedTerms);
     return this.pattern;
   };
 

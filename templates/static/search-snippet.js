@@ -1,6 +1,7 @@
-/* notebase snippets: a port of src/notebase/search/snippet.py. The passage of a text with the most
- * distinct query terms, and where the terms are, as the analyzer sees them (a Latin term is a whole
- * [a-z0-9] run, a one-syllable Hangul term a whole Hangul run, a bigram anywhere in a run).
+/* notebase snippets: a port of src/notebase/search/snippet.py. The passage of a text that covers
+ * the most query words, and where the terms are, as the analyzer sees them (a Latin term is a whole
+ * [a-z0-9] run in any spelling that folds to it, a one-syllable Hangul term a whole Hangul run, a
+ * bigram anywhere in a run).
  * Offsets and widths count code points, as Python does. Python matches with one alternation of
  * lookbehind patterns; this walks the same alternatives by hand, so it needs no ES2018 regex.
  * Exposes window.NotebaseSnippet (module.exports under node).
@@ -13,10 +14,29 @@
   function hangul(c) { return c >= 0xac00 && c <= 0xd7a3; }
   function latin(c) { return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39); }
 
-  /** The wanted terms in the order Python's pattern tries them: longest first. */
+  /**
+   * The spellings of the wanted terms in the order Python's pattern tries them: longest first (a
+   * Latin term in every spelling that folds to it). `wanted` is a Map term -> the query words it
+   * stands for, or a Set/array of terms, each a word of its own.
+   */
   function Pattern(wanted) {
-    this.terms = Array.from(wanted).sort(function (a, b) { return b.length - a.length; });
+    var units = new Map();
+    if (wanted instanceof Map) wanted.forEach(function (v, k) { units.set(k, Array.from(v)); });
+    else Array.from(wanted).forEach(function (t) { units.set(t, [t]); });
+    var spellings = new Set();
+    units.forEach(function (_, term) {
+      var forms = hangul(term.charCodeAt(0)) ? [term] : A.surfaceForms(term);
+      (forms.length ? forms : [term]).forEach(function (s) { spellings.add(s); });
+    });
+    this.units = units;
+    this.terms = Array.from(spellings).sort(function (a, b) { return b.length - a.length; });
   }
+
+  /** snippet._labels: the query words a matched spelling stands for. */
+  Pattern.prototype.labels = function (found) {
+    if (this.units.has(found)) return this.units.get(found);
+    return this.units.get(A.singular(found)) || [];
+  };
 
   // Whether term t matches at unit index i of s with the analyzer's boundaries.
   function fits(s, i, t) {
@@ -106,13 +126,27 @@
       }
     }
     if (!matches.length) return [cut(chars, 0, width), []];
-    var best = 0, bestCount = -1;
-    for (var i = 0; i < Math.min(matches.length, 200); i++) {
-      var first = matches[i], distinct = new Set();
-      for (var j = i; j < Math.min(matches.length, i + 50); j++) {
-        if (matches[j].end - first.start <= width - LEAD) distinct.add(matches[j].text);
+    // Every window of matches: the one standing for most query words, then most distinct spellings.
+    var labels = matches.map(function (x) { return pattern.labels(x.text); });
+    var best = 0, bestWords = -1, bestSpellings = -1, words = new Map(), spellings = new Map(), j = 0;
+    var bump = function (map, key, by) {
+      var n = (map.get(key) || 0) + by;
+      if (n) map.set(key, n); else map.delete(key);
+    };
+    for (var i = 0; i < matches.length; i++) {
+      j = Math.max(j, i);
+      while (j < matches.length && matches[j].end - matches[i].start <= width - LEAD) {
+        labels[j].forEach(function (l) { bump(words, l, 1); });
+        bump(spellings, matches[j].text, 1);
+        j++;
       }
-      if (distinct.size > bestCount) { best = i; bestCount = distinct.size; }
+      if (words.size > bestWords || (words.size === bestWords && spellings.size > bestSpellings)) {
+        best = i; bestWords = words.size; bestSpellings = spellings.size;
+      }
+      if (j > i) {
+        labels[i].forEach(function (l) { bump(words, l, -1); });
+        bump(spellings, matches[i].text, -1);
+      }
     }
     var at = matches[best].start;
     var start = Math.max(0, (offsets !== null ? offsets[at] : at) - LEAD);

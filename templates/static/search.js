@@ -1,6 +1,7 @@
 /* notebase in-page search engine: the CLI's ranking (search/searcher.py + scoring.py) over the data
- * files search_data.py writes. Same BM25F (Whoosh's idf, K1, B, field boosts and the byte-quantised
- * field lengths it stores), coordination, glossary synonyms, phrases, filters, ties newer then id.
+ * files search_data.py writes. Same BM25F (Whoosh's idf, K1, B, field boosts damped for common
+ * words, passage-style length normalisation of the byte-quantised field lengths Whoosh stores),
+ * query plan (search-plan.js), coordination, glossary synonyms, phrases, filters, ties newer then id.
  *
  * Data files are scripts that call NotebaseSearch.add(kind, key, data) (fetch cannot read file://),
  * loaded on demand with a <script> tag. Exposes window.NotebaseSearch (module.exports under node);
@@ -12,7 +13,7 @@
   var node = typeof module !== "undefined" && module.exports;
   var A = node ? require("./analysis.js") : global.NotebaseAnalysis;
   var Q = node ? require("./search-query.js") : global.NotebaseQuery;
-  var FORMAT = 1;
+  var FORMAT = 2;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
   for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charCodeAt(d)] = d;
@@ -41,6 +42,8 @@
     for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
     return h >>> 0;
   }
+
+  function unique(list) { return Array.from(new Set(list)); }
 
   /** Python's round(x, 7) for the scores here: toFixed rounds the exact binary value, as Python does. */
   function round7(x) { return Number(x.toFixed(7)); }
@@ -132,7 +135,7 @@
     this.chunkOf = new Int32Array(n);
     this.rowOf = new Int32Array(n);
     for (var k = 0; k < n; k++) { this.chunkOf[k] = where[2 * k]; this.rowOf[k] = where[2 * k + 1]; }
-    this.glossary = new Q.Glossary(manifest.glossary);
+    this.glossary = new Q.Glossary(manifest.glossary, manifest.glossaryWords);
     this.norms = this.fields.map(function () { return new Float64Array(n).fill(-1); });
   };
 
@@ -172,18 +175,72 @@
     });
   };
 
-  /** Add one term's BM25F score over every field into scores (a Map), and its documents into seen. */
-  Engine.prototype.addTerm = function (postings, boost, scores, seen) {
+  /** Terms of the vocabulary filed under a key (vocabulary.py): bigrams holding a syllable, words of a first letter. */
+  Engine.prototype.vocab = function (key) {
+    var shard = fnv1a(key) & (this.manifest.vocabShards - 1);
+    return this.get("vocab", shard, "vocab/" + shard + ".js").then(function (data) {
+      return Object.prototype.hasOwnProperty.call(data, key) ? data[key] : [];
+    });
+  };
+
+  /** The documents holding a term in any field (a Set, kept on the postings), as Scorer.live_docs. */
+  Engine.prototype.holders = function (postings) {
+    if (!postings) return new Set();
+    if (!postings.holders) {
+      var found = new Set();
+      postings.docs.forEach(function (docs) { for (var i = 0; i < docs.length; i++) found.add(docs[i]); });
+      postings.holders = found;
+    }
+    return postings.holders;
+  };
+
+  /** The documents holding every one of the terms in one field (plan._phrase_candidates); postings loaded. */
+  Engine.prototype.phraseDocs = function (terms) {
+    var found = new Set(), self = this, lists = unique(terms).map(function (t) { return self.postingsCache.get(t); });
+    if (lists.some(function (l) { return !l; })) return found;
+    for (var f = 0; f < this.fields.length; f++) {
+      var common = null;
+      lists.forEach(function (l) {
+        var docs = new Set(l.docs[f]);
+        common = common === null ? docs : new Set(Array.from(common).filter(function (d) { return docs.has(d); }));
+      });
+      common.forEach(function (d) { found.add(d); });
+    }
+    return found;
+  };
+
+  /** How many entries hold a term in any field (Scorer.df). */
+  Engine.prototype.df = function (postings) { return this.holders(postings).size; };
+
+  /** scoring.field_weight: the head's weight falls to 1 for a term in COMMON_SHARE of the entries. */
+  Engine.prototype.fieldWeight = function (f, share) {
+    var boost = this.manifest.boosts[f];
+    if (this.fields[f] !== "head") return boost;
+    return 1.0 + (boost - 1.0) * Math.max(0.0, 1.0 - share / this.manifest.commonShare);
+  };
+
+  /** scoring.effective_length: past PASSAGE averages, tokens count SPREAD each. */
+  Engine.prototype.effectiveLength = function (length, average) {
+    var cap = this.manifest.passage * average;
+    return length <= cap ? length : cap + this.manifest.spread * (length - cap);
+  };
+
+  /**
+   * Add one term's BM25F score over every field into scores (a Map), and its documents into seen.
+   * `boost` is the group's boost times the term's weight; `caps` (per field, a Map doc -> tf) bound
+   * the term frequencies of a word's pieces (Scorer._caps).
+   */
+  Engine.prototype.addTerm = function (postings, boost, scores, seen, caps) {
     if (!postings) return;
-    var m = this.manifest, K1 = m.k1, B = m.b;
+    var m = this.manifest, K1 = m.k1, B = m.b, share = this.df(postings) / (this.count || 1);
     for (var f = 0; f < this.fields.length; f++) {
       var docs = postings.docs[f], tfs = postings.tfs[f], df = docs.length;
       if (!df) continue;
-      var scale = boost * m.boosts[f] * (Math.log(this.count / (df + 1)) + 1) * (K1 + 1);
-      var average = this.average[f], norms = this.norms[f], lengths = this.lengths[f];
+      var scale = boost * this.fieldWeight(f, share) * (Math.log(this.count / (df + 1)) + 1) * (K1 + 1);
+      var average = this.average[f], norms = this.norms[f], lengths = this.lengths[f], cap = caps ? caps[f] : null;
       for (var i = 0; i < df; i++) {
-        var doc = docs[i], weight = tfs[i], norm = norms[doc];
-        if (norm < 0) norm = norms[doc] = K1 * (1 - B + B * lengths[doc] / average);
+        var doc = docs[i], weight = cap ? Math.min(tfs[i], cap.get(doc)) : tfs[i], norm = norms[doc];
+        if (norm < 0) norm = norms[doc] = K1 * (1 - B + B * this.effectiveLength(lengths[doc], average) / average);
         scores.set(doc, (scores.get(doc) || 0.0) + scale * weight / (weight + norm));
         if (seen) seen.add(doc);
       }

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of the newest entries (site-wide and per tag), and sitemap.xml.
+"""RSS 2.0 and Atom feeds of the newest entries (site-wide, per tag and per topic), and sitemap.xml.
 
 Built with ElementTree so every title, tag and author is escaped; characters XML 1.0 forbids
 (control characters a note may carry) are dropped first. Dates come from the entries, never the
@@ -110,11 +110,14 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
 
 
 def feed_sets(site: Site) -> Iterator[tuple[str, str, tuple[Entry, ...]]]:
-    """Yield each feed pair's page path, title and entries: the site's, then one per tag."""
+    """Yield each feed pair's page path, title and entries: the site's, then one per tag and per topic."""
     yield "", site.config.title, newest_stated(site.entries, FEED_SIZE)
     for term in site.tags.terms:
         yield term.path, f"{site.config.title} — #{term.label}", newest_stated([site.entry(i) for i in term.ids],
                                                                                FEED_SIZE)
+    for term in site.topics.terms:
+        yield term.path, f"{site.config.title} — {term.label}", newest_stated([site.entry(i) for i in term.ids],
+                                                                              FEED_SIZE)
 
 
 def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) -> list[tuple[str, bytes]]:
@@ -124,7 +127,7 @@ def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) ->
 
 
 def emit_feeds(site: Site, writer: Writer) -> None:
-    """Write the site's RSS and Atom feeds and one pair per tag."""
+    """Write the site's RSS and Atom feeds and one pair per tag and per topic."""
     for page, title, entries in feed_sets(site):
         for rel, data in feed_files(site, page, title, entries):
             writer.write(rel, data)

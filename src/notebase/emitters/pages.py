@@ -19,14 +19,18 @@ from urllib.parse import quote
 from jinja2 import Environment, TemplateNotFound
 
 from notebase.crash import worker_pool
+from notebase.categories import folder_of
 from notebase.errors import Problem, Severity
+from notebase.graph_svg import Node, local_graph
+from notebase.labels import labels
 from notebase.markup import render
 from notebase.model import Entry
 from notebase.render import page_context
 from notebase.sandbox import Refused, read_inside, refused_problem
+from notebase.related import TAG, TOPIC
 from notebase.site import Site, extra_value
 from notebase.tags import tag_key
-from notebase.urls import output_file
+from notebase.urls import PAPER_INDEX, output_file, page_path, relative
 from notebase.writer import Writer
 
 # Only raster images are copied: an SVG or HTML file from the notes, opened directly from the site,
@@ -109,12 +113,81 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
         css_classes=css_classes(entry),
         reading_minutes=reading_minutes(entry.text), edit_url=edit_url(site.config, entry),
         backlinks=[site.entry(i) for i in site.backlinks.get(entry.id, ())],
-        related=[site.entry(i) for i in site.related.get(entry.id, ())],
+        related=related_items(site, entry),
+        topics=[site.topic(k) for k in site.topic_of.get(entry.id, ())],
+        folder=site.folders.term(folder_of(entry)),
+        same_paper=[site.entry(i) for i in site.same_paper.get(entry.id, ())],
+        paper_index=paper_index_link(site, entry.id),
+        graph=entry_graph(site, entry, path),
         paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
         newer=site.entries[index - 1] if index > 0 else None,
         older=site.entries[index + 1] if index + 1 < len(site.entries) else None,
     )
     return context
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """A related entry as its page shows it: the entry, the reason, and what the two share (label, page)."""
+
+    entry: Entry
+    reason: str  # tag, topic or text
+    shared: tuple[tuple[str, str | None], ...]
+
+
+def related_items(site: Site, entry: Entry) -> list[RelatedItem]:
+    """Return an entry's related entries with their reasons, shared tags and topics linked to their pages."""
+    items = []
+    for rel in site.related.get(entry.id, ()):
+        if rel.reason == TAG:
+            shared = tuple((f"#{site.tag(k).label}", site.tag(k).path) for k in rel.shared[:3])
+        elif rel.reason == TOPIC:
+            shared = tuple((site.topic(k).label, site.topic(k).path) for k in rel.shared[:3])
+        else:
+            shared = tuple((word, None) for word in rel.shared[:3])
+        items.append(RelatedItem(site.entry(rel.id), rel.reason, shared))
+    return items
+
+
+def paper_index_link(site: Site, entry_id: str) -> tuple[str, str] | None:
+    """Return the page of the papers index a summary's paper is on, and its anchor there; or None."""
+    paper = site.paper_of.get(entry_id)
+    return (page_path(PAPER_INDEX, paper.page), paper.anchor) if paper is not None else None
+
+
+GRAPH_LINKS = 4  # links and backlinks each drawn at most
+
+
+def entry_graph(site: Site, entry: Entry, path: str) -> str:
+    """Return the inline SVG of an entry's links, backlinks, related entries and other summaries ('' if none)."""
+    words = labels(site.config.language)
+    out = site.links.get(entry.id, ())
+    back = site.backlinks.get(entry.id, ())
+    both = [i for i in out if i in back]
+    nodes, seen = [], {entry.id}
+
+    def add(ids, kind: str, note: str) -> None:
+        for i in ids:
+            if i not in seen:
+                seen.add(i)
+                other = site.entry(i)
+                nodes.append(Node(relative(path, site.paths[i]), other.title, kind, note))
+
+    add(both[:GRAPH_LINKS], "both", words["links_both"])
+    add([i for i in out if i not in both][:GRAPH_LINKS], "link", words["links_to"])
+    add([i for i in back if i not in both][:GRAPH_LINKS], "backlink", words["links_here"])
+    add(site.same_paper.get(entry.id, ())[:3], "same", words["same_paper_one"])
+    for rel in site.related.get(entry.id, ()):
+        add([rel.id], "related", words[f"reason_{rel.reason}"])
+    if not nodes:
+        return ""
+    kinds = dict.fromkeys(node.kind for node in nodes)
+    legend = [(kind, words[LEGEND[kind]]) for kind in ("link", "backlink", "both", "same", "related") if kind in kinds]
+    return local_graph(entry.title, nodes, words["graph_label"], legend)
+
+
+LEGEND = {"link": "links_to", "backlink": "links_here", "both": "links_both", "same": "same_paper_one",
+          "related": "related"}
 
 
 def _render_share(site: Site, env: Environment, writer: Writer, start: int, stop: int) -> PagesDone:

@@ -14,6 +14,9 @@ Chromium will not `fetch` a file:// URL, so every file is a script that hands it
                       and term frequencies
     text/<n>.js       title, page path, tags, head and body text of the documents in chunk n, loaded
                       for the hits shown (snippets) and to check phrases
+    vocab/<n>.js      the terms filed under each key whose hash falls in shard n (vocabulary.py):
+                      the bigrams holding a syllable, the words of a first letter; loaded for a
+                      lone-syllable query and a misspelt word
 
 Documents are numbered newest first, then by id, so a lower number wins a tie, as in the CLI.
 Text chunks are picked by a hash of the entry id, so editing one note rewrites one chunk.
@@ -42,18 +45,21 @@ from notebase.config import Config
 from notebase.crash import worker_pool
 from notebase.entries import TYPE_ALIASES
 from notebase.model import Entry, EntryType
-from notebase.search.analysis import LATIN_TERM, STOP_WORDS, terms
+from notebase.search import plan, scoring
+from notebase.search.analysis import LATIN_TERM, STOP_WORDS, fold, terms
 from notebase.search.glossary import load_glossary
 from notebase.search.schema import FIELD_BOOSTS, to_document
 from notebase.search.scoring import B, K1
-from notebase.search.searcher import COORD_FLOOR, EXPANSION_BOOST
+from notebase.search.searcher import COORD_FLOOR
+from notebase.search.vocabulary import fnv1a, group
 from notebase.urls import entry_path
 
-FORMAT = 1  # bump when the layout changes; search.js refuses data of another format
+FORMAT = 2  # bump when the layout changes; search.js refuses data of another format
 FOLDER = "search/data/"
 SHARD_BYTES = 96_000  # aim for postings shards about this size: a query loads one per term
 PARALLEL_DOCS = 2000  # below this, starting processes costs more than it saves
 CHUNK_CHARS = 24_000  # aim for text chunks about this size: a page of hits loads up to ten
+VOCAB_BYTES = 48_000  # aim for vocabulary shards about this size: a query loads one per key
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 FIELDS = tuple(FIELD_BOOSTS)  # ("head", "body")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
@@ -74,17 +80,20 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
     by_shard: list[dict[str, list[str]]] = [{} for _ in range(shards)]
     for term in list(postings):
         by_shard[fnv1a(term) & (shards - 1)][term] = postings.pop(term)
+    vocab = vocab_shards([t for shard in by_shard for t in shard])
     chunk_of, chunks = _chunks(docs, fields)
     tags = _tags(docs)
     where = [_enc(c) + _enc(r) for c, r in chunk_of]
     yield _file("docs.js", "docs", "", _columns(docs, [_lens(h, b) for h, b in lengths], where))
-    yield _file("manifest.js", "manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags))
+    yield _file("manifest.js", "manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags, len(vocab)))
     yield _file("tags.js", "tags", "", _tag_docs(tags, _Codes()))
     for n in range(shards):
         shard, by_shard[n] = by_shard[n], {}
         yield _file(f"terms/{n}.js", "terms", n, shard)
     for n, members in enumerate(chunks):
         yield _file(f"text/{n}.js", "text", n, [_text_row(docs[d], fields[d]) for d in members])
+    for n, keys in enumerate(vocab):
+        yield _file(f"vocab/{n}.js", "vocab", n, keys)
 
 
 def _file(rel: str, kind: str, key, data) -> tuple[str, bytes]:
@@ -110,16 +119,19 @@ def term_counts(text: str) -> Counter:
     found.update(_PAIR.findall("\x00".join([run[1:] for run in runs])))
     for stop in STOP_WORDS & found.keys():
         del found[stop]
+    for plural in [t for t in found if t[-1] == "s" and fold(t) != t]:  # rule 6, on the distinct terms
+        found[fold(plural)] += found.pop(plural)
     return found
 
 
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over UTF-16 code units, the hash search.js computes to find a term's shard."""
-    h = 0x811C9DC5
-    data = text.encode("utf-16-le", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
-    return h
+def vocab_shards(words) -> list[dict[str, list[str]]]:
+    """Return the vocabulary files' data: {key: sorted terms} per shard, as vocabulary.py files them."""
+    keys = group(words)
+    size = sum(len(k) + sum(len(t) + 3 for t in v) + 6 for k, v in keys.items())  # search_live._vocab_size
+    shards: list[dict[str, list[str]]] = [{} for _ in range(_shard_count(size, VOCAB_BYTES))]
+    for key in sorted(keys):
+        shards[fnv1a(key) & (len(shards) - 1)][key] = sorted(keys[key])
+    return shards
 
 
 def _enc(value: int) -> str:
@@ -310,9 +322,10 @@ def _tag_docs(tags: dict[str, tuple[str, list[int]]], codes: _Codes) -> dict[str
 
 
 def _manifest(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
-              tags: dict[str, tuple[str, list[int]]]) -> dict:
+              tags: dict[str, tuple[str, list[int]]], vocab: int) -> dict:
     glossary = load_glossary(config.glossary)
     concepts = [list(c) for c in glossary.concepts if c]
+    words = {word: list(others) for word, others in glossary.words.items()}
     present = Counter(e.type.value for e in docs)
     return {
         "format": FORMAT,
@@ -320,11 +333,17 @@ def _manifest(docs: list[Entry], config: Config, lengths: list[tuple[int, int]],
         "fields": list(FIELDS),
         "boosts": [FIELD_BOOSTS[f] for f in FIELDS],
         "totals": [sum(length[i] for length in lengths) for i in range(len(FIELDS))],
-        "k1": K1, "b": B, "coordFloor": COORD_FLOOR, "expansionBoost": EXPANSION_BOOST,
+        "k1": K1, "b": B, "coordFloor": COORD_FLOOR, "expansionBoost": plan.EXPANSION_BOOST,
+        "commonShare": scoring.COMMON_SHARE, "passage": scoring.PASSAGE, "spread": scoring.SPREAD,
+        "partialMin": scoring.PARTIAL_MIN, "wordBoost": plan.WORD_BOOST, "typoBoost": plan.TYPO_BOOST,
+        "typoMinLength": plan.TYPO_MIN_LENGTH, "typoFew": plan.TYPO_FEW, "typoRatio": plan.TYPO_RATIO,
+        "typoLimit": plan.TYPO_LIMIT, "loneLimit": plan.LONE_LIMIT, "loneWeight": plan.LONE_WEIGHT,
         "lengthTable": [byte_to_length(i) for i in range(256)],
         "shards": shards,
         "chunks": chunks,
+        "vocabShards": vocab,
         "glossary": concepts,
+        "glossaryWords": words,
         "typeAliases": {alias: kind.value for alias, kind in sorted(TYPE_ALIASES.items())},
         "types": [[t.value, present[t.value]] for t in EntryType if present[t.value]],
         "tags": sorted(([key, label, len(ids)] for key, (label, ids) in tags.items()), key=lambda t: (-t[2], t[0])),

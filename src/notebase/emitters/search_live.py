@@ -10,6 +10,7 @@ tokenize only the entries whose indexed content changed (their old and new text)
   changes one number in most posting lists: such an update rewrites most shards.
 - text/<n>.js: the chunk of each changed note (a note's chunk is picked by a hash of its id).
 - docs.js, manifest.js, tags.js: small, rebuilt from per-document pieces kept here.
+- vocab/<n>.js: the shards whose keys gained or lost a term (a term's first or last posting).
 
 A file is returned only when its bytes differ from what was last returned: a digest of every file
 is kept. An update that fails halfway leaves the next one to start from scratch.
@@ -27,6 +28,7 @@ from notebase.emitters import search_data as sd
 from notebase.emitters.search_postings import Digits, Postings
 from notebase.model import Entry
 from notebase.search.schema import to_document
+from notebase.search.vocabulary import fnv1a, group, keys
 
 # search_data's sizes are read as sd.NAME at call time, not imported: tests shrink them.
 
@@ -88,6 +90,10 @@ class LiveSearchData:
         self._where: dict[str, str] = {}  # each id's chunk and row, as docs.js writes them
         self._text_size = 0
         self._tags: dict = {}
+        self._vocab: dict[str, set[str]] = {}  # vocabulary key -> its terms (vocabulary.group)
+        self._vocab_dirty: set[str] = set()  # keys whose terms changed since the last emit
+        self._vocab_size = 0  # what search_data sizes vocabulary shards by
+        self._vocab_count = 0  # vocabulary shards last written
         self._digests: dict[str, bytes] = {}  # of every file as last returned
 
     def update(self, entries: Sequence[Entry]) -> tuple[dict[str, bytes], set[str]]:
@@ -115,6 +121,10 @@ class LiveSearchData:
         self._digits = Digits()
         self._digits.upto(len(ordered) + 1)
         terms = Postings(postings, self._digits, len(ordered))
+        self._vocab = {k: set(v) for k, v in group(terms.records).items()}
+        self._vocab_dirty = set(self._vocab)
+        self._vocab_size = sum(_vocab_size(k, v) for k, v in self._vocab.items())
+        self._vocab_count = 0  # every shard is written again
         self._text_size = sum(d.size for d in self._docs.values())
         self._rechunk()
         self._tags = sd._tags(ordered)
@@ -226,10 +236,14 @@ class LiveSearchData:
                 digests[rel] = digest
                 files[rel] = data
 
+        vocab = self._vocab_files(terms)
         columns = sd._columns(entries, [d.lens for d in ordered], [self._where[e.id] for e in entries])
         keep(*sd._file("docs.js", "docs", "", columns))
         keep(*sd._file("manifest.js", "manifest", "", sd._manifest(
-            entries, self.config, [d.lengths for d in ordered], len(terms.shards), len(self._members), self._tags)))
+            entries, self.config, [d.lengths for d in ordered], len(terms.shards), len(self._members), self._tags,
+            self._vocab_count)))
+        for n, data in vocab.items():
+            keep(*sd._file(f"vocab/{n}.js", "vocab", n, data))
         if tags:
             keep(*sd._file("tags.js", "tags", "", sd._tag_docs(self._tags, self._digits.codes)))
         for n in sorted(terms.dirty):
@@ -240,8 +254,38 @@ class LiveSearchData:
         names = {sd.FOLDER + name for name in ("docs.js", "manifest.js", "tags.js")}
         names.update(f"{sd.FOLDER}terms/{n}.js" for n in range(len(terms.shards)))
         names.update(f"{sd.FOLDER}text/{n}.js" for n in range(len(self._members)))
+        names.update(f"{sd.FOLDER}vocab/{n}.js" for n in range(self._vocab_count))
         gone = digests.keys() - names
         for rel in gone:
             del digests[rel]
         self._digests = digests
         return files, gone
+
+    def _vocab_files(self, terms: Postings) -> dict[int, dict[str, list[str]]]:
+        """Bring the vocabulary in step with the terms that came and went; return the shards to write."""
+        for term, came in [(t, True) for t in terms.appeared] + [(t, False) for t in terms.vanished]:
+            for key in keys(term):
+                found = self._vocab.get(key, set())
+                self._vocab_size -= _vocab_size(key, found) if found else 0
+                (found.add if came else found.discard)(term)
+                if found:
+                    self._vocab[key] = found
+                    self._vocab_size += _vocab_size(key, found)
+                else:
+                    self._vocab.pop(key, None)
+                self._vocab_dirty.add(key)
+        terms.appeared, terms.vanished = set(), set()
+        count = sd._shard_count(self._vocab_size, sd.VOCAB_BYTES)
+        dirty = set(range(count)) if count != self._vocab_count else {fnv1a(k) & (count - 1) for k in self._vocab_dirty}
+        self._vocab_count, self._vocab_dirty = count, set()
+        out: dict[int, dict[str, list[str]]] = {n: {} for n in dirty}
+        for key in sorted(self._vocab):
+            n = fnv1a(key) & (count - 1)
+            if n in out:
+                out[n][key] = sorted(self._vocab[key])
+        return out
+
+
+def _vocab_size(key: str, terms) -> int:
+    """What search_data.vocab_shards counts for one key."""
+    return len(key) + sum(len(t) + 3 for t in terms) + 6

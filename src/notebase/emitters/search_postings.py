@@ -93,6 +93,8 @@ class Postings:
         self._relabel(count)
         self.shards: list[dict[str, list]] = []
         self.dirty: set[int] = set()
+        self.appeared: set[str] = set()  # terms that came or went since the caller last looked (the vocabulary's)
+        self.vanished: set[str] = set()
         self.reshard()
 
     def reshard(self) -> None:
@@ -142,6 +144,8 @@ class Postings:
             record = self.records[term] = [array("i"), "", "", array("i"), "", "", sd.fnv1a(term)]
             self.shards[record[HASH] & (len(self.shards) - 1)][term] = record
             self.size += len(term) + 12
+            self.appeared.add(term)
+            self.vanished.discard(term)
         docs = self._decoded(record, field)
         text, freqs = record[field + 1], record[field + 2]
         labels, label = self.labels, self.labels[doc]
@@ -178,6 +182,8 @@ class Postings:
         if not (record[HEAD + 1] or record[BODY + 1]):
             del self.records[term], self.shards[shard][term]
             self.size -= len(term) + 12
+            self.vanished.add(term)
+            self.appeared.discard(term)
 
     def _shift(self, start: int, delta: int) -> None:
         """Renumber documents `start` and later by `delta` (1 or -1): each list changes in one gap."""

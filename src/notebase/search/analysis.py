@@ -11,6 +11,9 @@ The rules are few and exact so that a JavaScript port can reproduce them token f
    (`STOP_WORDS`); positions count the tokens kept.
 5. One letter followed by `++` or `#` (and no letter or digit after) is a token with them:
    `C++`, `C#`, `F#`, `g++` are words people search for.
+6. An English plural folds to its singular (`fold`): `transformers` is `transformer`, `losses`
+   `loss`, `studies` `study`, `batches` `batch`, `gpus` `gpu`; words in -ss, -is and (past four
+   letters) -us, and words of three letters, stay as they are. Both sides fold, so a note's plural and a query's singular meet.
 
 Each token carries its position and its start and end offsets in the original text.
 """
@@ -30,9 +33,20 @@ STOP_WORDS = frozenset(
     there these they this those to too was we were what when where which who why will with would you
     your 을 를 이 가 은 는 의 에 와 과 도 로 만 에서 으로 하는 하고 했다 합니다 입니다 있는 있다""".split()
 )
+# Particles, the plural 들 and endings that follow a Korean word in a query, longest first. A query
+# word loses one of them when at least two syllables stay (`모델을` -> `모델`, `학회에서는` -> `학회`),
+# so the particle's bigram (`델을`) is not a piece of the word; the glossary tries the same forms.
+PARTICLES = tuple(sorted("""을 를 이 가 은 는 의 에 로 와 과 도 만 에서 으로 에게 까지 부터 보다 처럼 이나 이란 란 라는 이라는
+    에서는 으로는 에는 와의 과의 에서의 으로의 로의 이다 이고 으로서 로서 하는 하기 하고 하여 해서 한 된 되는 하다 했다
+    들 들을 들의 들이 들은 들에 들과 들로 들도 들에서 에서도 에도 으로도 로도 하려면 으려면 려면 하면 하는지 되는지 인지
+    는지 하는가 인가 할까 하게 되게 해야 된다 한다 했던 하던""".split(),
+                         key=len, reverse=True))
+# A query word does not lose 도: it ends many nouns (정확도, 유사도, 신뢰도) and is rarely typed as "also".
+QUERY_PARTICLES = tuple(p for p in PARTICLES if p != "도")
 _LANGUAGE = r"[a-z](?:\+\+|#)(?![a-z0-9])"  # rule 5; a longer run never ends in it (runs are greedy)
 _RUN = re.compile(rf"[\uac00-\ud7a3]+|{_LANGUAGE}|[a-z0-9]+")
 LATIN_TERM = re.compile(rf"{_LANGUAGE}|[a-z0-9]{{2,}}")  # the Latin tokens alone, for counting them in one scan
+HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 
 
 @dataclass(frozen=True)
@@ -45,9 +59,38 @@ class Token:
     end: int
 
 
+def fold(term: str) -> str:
+    """Return a Latin token's singular by rule 6 (a term that is not a plural comes back as it is)."""
+    if len(term) < 4 or term[-1] != "s" or term[-2] in "si" or (term[-2] == "u" and len(term) > 4):
+        return term  # 4-letter words in -us fold: gpus, cpus, imus (and thus, plus, which meet nothing)
+    if term.endswith("ies") and len(term) > 4:
+        folded = term[:-3] + "y"
+    elif term.endswith(("sses", "shes", "ches", "xes")):
+        folded = term[:-2]
+    else:
+        folded = term[:-1]
+    return term if folded in STOP_WORDS else folded
+
+
+def surface_forms(term: str) -> list[str]:
+    """Return the spellings a text may use for an analysed Latin term: itself and the plurals that fold to it."""
+    found = [term] if fold(term) == term else []
+    candidates = [term + "s", term + "es"] + ([term[:-1] + "ies"] if term.endswith("y") else [])
+    return found + [c for c in candidates if fold(c) == term]
+
+
+def strip_particle(run: str) -> str:
+    """Return a Hangul run without a trailing particle or ending, when two or more syllables stay."""
+    for particle in QUERY_PARTICLES:
+        if run.endswith(particle) and len(run) >= len(particle) + 2:
+            return run[:-len(particle)]
+    return run
+
+
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """NFKC + lowercase, with a map back to original offsets when the length changes."""
-    norm = unicodedata.normalize("NFKC", text).lower()
+    # Most notes are already in NFKC: checking is several times quicker than normalising.
+    norm = (text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)).lower()
     if len(norm) == len(text):
         return norm, None
     offsets: list[int] = []
@@ -68,7 +111,8 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
         run, start = m.group(), m.start()
         if run[0] < "\uac00" or len(run) == 1:
             if (len(run) > 1 or run[0] >= "\uac00") and run not in stop:
-                yield (run, start, m.end()) if offsets is None else (run, offsets[start], offsets[m.end() - 1] + 1)
+                term = fold(run) if run[-1] == "s" else run
+                yield (term, start, m.end()) if offsets is None else (term, offsets[start], offsets[m.end() - 1] + 1)
             continue
         for i in range(len(run) - 1):
             term = run[i:i + 2]
@@ -88,7 +132,8 @@ def terms(text: str) -> list[str]:
     """Return the token texts of text, in order, exactly as `tokenize` finds them."""
     norm = unicodedata.normalize("NFKC", text).lower()
     stop = STOP_WORDS
-    return [t for t in (a or b or c for a, b, c in _FAST.findall(norm)) if t and t not in stop]
+    found = [t for t in (a or b or c for a, b, c in _FAST.findall(norm)) if t and t not in stop]
+    return [fold(t) if t[-1] == "s" else t for t in found]
 
 
 def tokenize(text: str) -> list[Token]:
@@ -96,3 +141,8 @@ def tokenize(text: str) -> list[Token]:
     return [Token(term, pos, start, end) for pos, (term, start, end) in enumerate(spans(text))]
 
 
+def query_terms(text: str) -> list[str]:
+    """Return the terms of a word typed in a query: its Hangul runs lose a trailing particle first."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    stripped = HANGUL_RUN.sub(lambda m: strip_particle(m.group()), norm)
+    return terms(stripped) or terms(norm)

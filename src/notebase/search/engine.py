@@ -9,6 +9,7 @@ from notebase.search.glossary import load_glossary
 from notebase.search.index import STAMPS, IndexLocked, IndexReport, index_path, is_fresh, update
 from notebase.search.parse import Filter, parse
 from notebase.search.searcher import Results, Searcher
+from notebase.topics import resolve_topics
 
 
 def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
@@ -36,6 +37,7 @@ def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit
            refresh: bool = True) -> tuple[Results, IndexReport | None]:
     """Parse and run one query; raise QueryError on a bad query. Returns the index report too."""
     query = parse(text, extra=filters)  # a bad query fails before any index work
+    query = resolve_topics(query, config)
     report = ensure_index(config, refresh)
     try:
         with open_searcher(config) as searcher:

@@ -7,6 +7,11 @@ The shipped list is `glossary.txt` beside this module: one concept a line, its t
 Terms match query words regardless of spacing, hyphens and case (`self-attention` is
 `self attention` is `selfattention`), and a trailing Korean particle or English plural `s` on the
 last word is ignored (`대조 학습을`, `neural networks`).
+
+Beside it, `words.txt` translates common words (학습 = learning, 모델 = model) in the same format.
+They are too general to be concepts of their own, so they are used only word by word, inside a
+query of several words that no concept covers: `few-shot 학습` becomes `few-shot learning`, which
+is a concept, and `학습 데이터 추출` searches for training, data and extraction.
 """
 
 from __future__ import annotations
@@ -15,18 +20,18 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+from notebase.search.analysis import PARTICLES  # noqa: F401 - public here too, as it always was
 
 SEPARATOR = " = "
 MAX_WORDS = 6  # the longest term, in words, that is looked for in a query
-# Particles and endings that may follow a term in a Korean query, longest first.
-PARTICLES = tuple(sorted("""을 를 이 가 은 는 의 에 로 와 과 도 만 에서 으로 에게 까지 부터 보다 처럼 이나 이란 란 라는 이라는
-    에서는 으로는 에는 와의 과의 에서의 으로의 로의 이다 이고 으로서 로서 하는 하기 하고 하여 해서 한 된 되는 하다 했다""".split(),
-                         key=len, reverse=True))
+WORD_OPTIONS = 3  # translations of one word tried when a run of words is translated word by word
 _SQUASH = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 
 
+@lru_cache(maxsize=16384)  # loading the glossary squashes each term several times
 def squash(text: str) -> str:
     """Return the form terms are matched by: NFKC, lowercase, only Hangul, a-z and 0-9."""
     return _SQUASH.sub("", unicodedata.normalize("NFKC", text).lower())
@@ -38,16 +43,28 @@ class Expansion:
 
     matched: str  # the query words, as typed
     alternatives: tuple[str, ...]
+    kind: str = "concept"  # concept, words (translated word by word), word (a common word), typo
 
 
 class Glossary:
-    """Concepts as tuples of synonymous terms, looked up by their squashed form."""
+    """Concepts as tuples of synonymous terms, looked up by their squashed form, and common words."""
 
-    def __init__(self, concepts: list[tuple[str, ...]]):
+    def __init__(self, concepts: list[tuple[str, ...]], words: list[tuple[str, ...]] = ()):
         self.concepts: list[tuple[str, ...]] = []
         self._index: dict[str, int] = {}
+        self.words: dict[str, tuple[str, ...]] = {}  # squashed common word -> its translations
         for concept in concepts:
             self.add(concept)
+        for line in words:
+            self.add_word(line)
+
+    def add_word(self, terms: tuple[str, ...]) -> None:
+        """Add a line of common words that translate each other, used only word by word."""
+        terms = tuple(t.strip() for t in terms if squash(t))
+        for term in terms:
+            others = tuple(t for t in terms if squash(t) != squash(term))
+            if others:
+                self.words[squash(term)] = tuple(dict.fromkeys(self.words.get(squash(term), ()) + others))
 
     def add(self, terms: tuple[str, ...]) -> None:
         """Add a concept; terms another concept already has merge the two."""
@@ -84,11 +101,14 @@ class Glossary:
                 return Expansion(" ".join(words), others) if others else None
         return None
 
-    def expand(self, words: list[str]) -> list[tuple[int, int, Expansion]]:
-        """Find concepts in a run of words, longest first, not overlapping: (start, end, expansion)."""
+    def expand(self, words: list[str], smallest: int = 1) -> list[tuple[int, int, Expansion]]:
+        """Find concepts in a run of words, longest first, not overlapping: (start, end, expansion).
+
+        Only runs of `smallest` words or more are looked up.
+        """
         found, i = [], 0
         while i < len(words):
-            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            for size in range(min(MAX_WORDS, len(words) - i), smallest - 1, -1):
                 expansion = self.lookup(words[i:i + size])
                 if expansion:
                     found.append((i, i + size, expansion))
@@ -97,6 +117,110 @@ class Glossary:
             else:
                 i += 1
         return found
+
+    def translations(self, word: str) -> tuple[str, ...]:
+        """Return what one typed word translates to: its concept's other terms, or its common-word translations."""
+        concept = self.lookup([word])
+        if concept:
+            return concept.alternatives
+        for form in _forms(squash(word)):
+            if form in self.words:
+                return tuple(t for t in self.words[form] if squash(t) != squash(word))
+        return ()
+
+    def expand_all(self, words: list[str]) -> list[tuple[int, int, Expansion]]:
+        """Concepts in a run of words (`expand`); in a query of several words, word by word too.
+
+        First concepts of two or more words as typed; then runs that no concept covers, translated
+        word by word (each word as typed or as one of its first translations) and looked up again:
+        `few-shot 학습` finds the concept of `few-shot learning`; then concepts of one word; then
+        the common-word translations of the words still uncovered. Returns (start, end, expansion)
+        in word order.
+        """
+        if len(words) < 2:
+            return self.expand(words)
+        found = self.expand(words, 2)
+        covered = {i for start, end, _ in found for i in range(start, end)}
+        for start, end in _runs(len(words), covered):
+            found += self._translate_run(words, start, end, covered)
+        for start, end in _runs(len(words), covered):
+            for first, last, expansion in self.expand(words[start:end]):
+                found.append((start + first, start + last, expansion))
+                covered.update(range(start + first, start + last))
+        for i, word in enumerate(words):
+            if i not in covered:
+                others = self.translations(word)
+                if others:
+                    found.append((i, i + 1, Expansion(word, others, "word")))
+        return sorted(found, key=lambda f: f[0])
+
+    def _translate_run(self, words: list[str], start: int, end: int, covered: set[int]) -> list:
+        """Concepts named by word-by-word translations of words[start:end], longest first; marks them covered."""
+        found, i = [], start
+        while i < end:
+            for size in range(min(MAX_WORDS, end - i), 1, -1):
+                options = [[w] + list(self.translations(w)[:WORD_OPTIONS]) for w in words[i:i + size]]
+                hit = None
+                for picks in itertools.product(*(range(len(o)) for o in options)):
+                    if not any(picks):
+                        continue  # as typed: expand() looked for it already
+                    combo = [o[k] for o, k in zip(options, picks)]
+                    concept = self.lookup(combo)
+                    if concept:
+                        typed = {squash(w) for w in words[i:i + size]} | {squash("".join(words[i:i + size]))}
+                        alternatives = tuple(dict.fromkeys(
+                            [" ".join(combo)] * (squash("".join(combo)) not in typed) + list(concept.alternatives)))
+                        hit = Expansion(" ".join(words[i:i + size]), tuple(a for a in alternatives if squash(a) not in typed),
+                                        "words")
+                        break
+                if hit and hit.alternatives:
+                    found.append((i, i + size, hit))
+                    covered.update(range(i, i + size))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def near_spellings(self, word: str) -> tuple[str, ...]:
+        """Return the glossary's Hangul terms one letter (jamo) away from a Hangul word: 트렌스포머 -> 트랜스포머."""
+        target = squash(word)
+        if not target or not all("\uac00" <= ch <= "\ud7a3" for ch in target):
+            return ()
+        found = []
+        for concept in self.concepts:
+            for term in concept:
+                form = squash(term)
+                if len(form) == len(target) and form != target and one_jamo_apart(form, target):
+                    found.append(term)
+        return tuple(dict.fromkeys(found))
+
+
+def _runs(count: int, covered: set[int]) -> list[tuple[int, int]]:
+    """Return the (start, end) runs of positions below count that are not covered."""
+    runs, i = [], 0
+    while i < count:
+        if i in covered:
+            i += 1
+            continue
+        end = i
+        while end < count and end not in covered:
+            end += 1
+        runs.append((i, end))
+        i = end
+    return runs
+
+
+def one_jamo_apart(a: str, b: str) -> bool:
+    """Whether two Hangul strings of one length differ in one letter of one syllable (렌 and 랜, 망 and 맘)."""
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = (ord(c) - 0xAC00 for c in diff[0])
+    if not (0 <= x < 11172 and 0 <= y < 11172):
+        return False
+    parts = (x // 588 != y // 588, x % 588 // 28 != y % 588 // 28, x % 28 != y % 28)
+    return sum(parts) == 1
 
 
 def _forms(word: str) -> list[str]:
@@ -125,13 +249,23 @@ def parse_line(line: str) -> tuple[str, ...] | None:
 @cache
 def shipped() -> tuple[tuple[str, ...], ...]:
     """Return the concepts of the glossary that ships with notebase."""
-    text = Path(__file__).with_name("glossary.txt").read_text(encoding="utf-8")
+    return _read("glossary.txt")
+
+
+@cache
+def shipped_words() -> tuple[tuple[str, ...], ...]:
+    """Return the common words and their translations that ship with notebase (words.txt)."""
+    return _read("words.txt")
+
+
+def _read(name: str) -> tuple[tuple[str, ...], ...]:
+    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
     return tuple(terms for line in text.splitlines() if (terms := parse_line(line)))
 
 
 def load_glossary(extra: tuple = ()) -> Glossary:
     """Return the shipped glossary with a knowledge base's own concepts added."""
-    glossary = Glossary(list(shipped()))
+    glossary = Glossary(list(shipped()), list(shipped_words()))
     for item in extra:
         terms = parse_line(item) if isinstance(item, str) else tuple(str(t) for t in item)
         if terms and len(terms) > 1:

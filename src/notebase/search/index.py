@@ -9,9 +9,11 @@ running meanwhile keeps answering from the old one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.files import fingerprint, stamp, walk
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
+from notebase.search.vocabulary import write_vocabulary
 from notebase.writer import exchange
 
 if TYPE_CHECKING:
@@ -111,13 +114,14 @@ def _check(path: Path, snapshot: Snapshot) -> str:
 
 
 def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = None,
-           wait: bool = True, rebuild: bool = False) -> IndexReport:
+           wait: bool = True, rebuild: bool = False, topics: Mapping[str, tuple[str, ...]] | None = None) -> IndexReport:
     """Bring the index in step with the notes: incrementally when it can, else rebuild it.
 
     Pass `loaded` when the caller has just loaded every note (as `build` does), so nothing is read
     twice; otherwise only the files whose stamp changed since the last update are read. Without
     `wait`, an index locked by another process raises IndexLocked at once. With `rebuild` the
     index is built from scratch beside the old one, which answers searches until it is swapped out.
+    `topics`, from a site just assembled, are the entries' concept topics by id (else decided here).
     """
     path = index_path(config)
     tidy(config)
@@ -130,15 +134,16 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
             snapshot = None
     from notebase.incremental import changes, from_load
 
-    delta = (from_load(config, loaded, snapshot, digest, _fingerprint_salt()) if loaded is not None
-             else changes(config, snapshot, digest, _fingerprint_salt(), jobs))
+    digest_of, document = _documents(config, topics)
+    delta = (from_load(config, loaded, snapshot, digest_of, _fingerprint_salt(config)) if loaded is not None
+             else changes(config, snapshot, digest_of, _fingerprint_salt(config), jobs))
     try:
         if snapshot is None:
-            _rebuild(path, delta, jobs)
+            _rebuild(path, delta, jobs, document)
             rebuilt = why
             added, updated = delta.total, 0
         else:
-            added, updated = _apply(path, delta, snapshot, wait)
+            added, updated = _apply(path, delta, snapshot, wait, document)
             rebuilt = ""
     except OSError as exc:
         if not is_write_error(exc):
@@ -156,8 +161,34 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
                        rebuilt, problems)
 
 
-def _fingerprint_salt() -> str:
-    return f"v{SCHEMA_VERSION}"
+def _fingerprint_salt(config: Config) -> str:
+    # The topic settings decide what documents hold: when they change, every note is read again.
+    from notebase.topics import settings_of
+
+    topics = hashlib.blake2b(repr(settings_of(config)).encode(), digest_size=6).hexdigest()
+    return f"v{SCHEMA_VERSION}:{topics}"
+
+
+def _documents(config: Config, topics: Mapping[str, tuple[str, ...]] | None):
+    """Return the digest and document functions of the index, each entry's topics decided once.
+
+    The topics are `topics.topics_of`'s, as the site and the CLI decide them; a site just built
+    hands its own over, so a build does not decide them twice.
+    """
+    from notebase.topics import topics_of, vocabulary
+
+    vocab = vocabulary(config)
+    seen: dict[int, tuple] = {}
+
+    def topics_for(entry) -> tuple[str, ...]:
+        found = seen.get(id(entry))
+        if found is None or found[0] is not entry:
+            given = topics.get(entry.id) if topics is not None else None
+            found = (entry, given if given is not None else topics_of(entry, vocab))
+            seen[id(entry)] = found
+        return found[1]
+
+    return (lambda entry: digest(entry, topics_for(entry))), (lambda entry: to_document(entry, topics_for(entry)))
 
 
 def _display(path: Path, config: Config) -> str:
@@ -189,7 +220,7 @@ def merge_updates(writer, segments: list) -> list:
     return [s for s in segments if s.doc_count_all() >= TINY_SEGMENT]
 
 
-def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[int, int]:
+def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool, document) -> tuple[int, int]:
     """Write the changed and removed entries into the existing index, then its new snapshot."""
     old = {r.id for r in snapshot.records}
     if delta.changed or delta.removed:
@@ -207,11 +238,13 @@ def _apply(path: Path, delta: Delta, snapshot: Snapshot, wait: bool) -> tuple[in
             for entry_id in delta.removed:
                 writer.delete_by_term("id", entry_id)
             for entry in delta.changed:
-                writer.update_document(**to_document(entry))
+                writer.update_document(**document(entry))
             writer.commit(mergetype=merge_updates)
         except BaseException:
             _cancel(writer, ix)
             raise
+        try:
+            write_vocabulary(path, ix)  # the new segment's terms; a failure here leaves it unlisted, not wrong
         finally:
             ix.close()
     if delta.changed or delta.removed or delta.snapshot.stamps != snapshot.stamps or \
@@ -259,7 +292,7 @@ def is_fresh(config: Config) -> bool:
     """Whether the index exists and no note changed since it was updated, without loading anything."""
     try:
         saved = json.loads((index_path(config) / STAMPS).read_text(encoding="utf-8"))
-        if saved["fingerprint"] != fingerprint(config, _fingerprint_salt()):
+        if saved["fingerprint"] != fingerprint(config, _fingerprint_salt(config)):
             return False
         stamps = saved["stamps"]
         found = walk(config)
@@ -268,7 +301,7 @@ def is_fresh(config: Config) -> bool:
         return False
 
 
-def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
+def _rebuild(path: Path, delta: Delta, jobs: int | None, document) -> None:
     """Build a whole new index beside the old one and swap it in."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_name(f"{path.name}.new-{os.getpid()}")
@@ -279,7 +312,8 @@ def _rebuild(path: Path, delta: Delta, jobs: int | None) -> None:
         jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
         from notebase.search.build import build_all
 
-        build_all(ix, delta.changed, to_document, jobs)
+        build_all(ix, delta.changed, document, jobs)
+        write_vocabulary(fresh, ix)
         ix.close()
         _write_snapshot(fresh, delta.snapshot)
         _swap(fresh, path)

@@ -4,6 +4,7 @@
     "data augmentation"             the words next to each other, in this order
     -gan  -"style transfer"         leave out entries with the word or phrase
     type:paper  tag:GAN  lang:ko    filters: only entries of that type, tag or language
+    topic:gan  topic:대조학습        only entries about a concept topic (any of its names, either language)
     year:2022  date:2022-05  date:2021..2022-06  date:2023-11-24  date:2022..
                                     filters on the entry's date (a year, month, day or range)
     -tag:draft                      a negated filter leaves those entries out
@@ -19,9 +20,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from notebase.search.analysis import terms
+from notebase.search.analysis import query_terms, terms
 
-FIELDS = ("type", "tag", "lang", "year", "date")
+FIELDS = ("type", "tag", "topic", "lang", "year", "date")
 _LANGS = {"ko": "ko", "korean": "ko", "한국어": "ko", "en": "en", "english": "en", "영어": "en",
           "mixed": "mixed", "혼합": "mixed"}
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
@@ -33,7 +34,7 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Clause:
-    """A word or a quoted phrase as typed, with its analysed terms."""
+    """A word or a quoted phrase as typed, with its analysed terms (a word's without a trailing particle)."""
 
     text: str
     terms: tuple[str, ...]
@@ -45,7 +46,8 @@ class Clause:
 class Filter:
     """Entries whose field has one of the values (or, negated, none of them).
 
-    Dates are (first day, last day) pairs; other values are lowercase strings.
+    Dates are (first day, last day) pairs; a topic is its name as typed (the engine finds the
+    concept, see topics.resolve_topics); other values are lowercase strings.
     """
 
     field: str
@@ -121,7 +123,8 @@ def parse(raw: str, *, extra: tuple[Filter, ...] = ()) -> Query:
         if not text:
             continue
         typed_words.append(text)
-        found = tuple(terms(text))
+        # A word loses a trailing particle (모델을 -> 모델); a quoted phrase is searched as written.
+        found = tuple(terms(text) if quoted else query_terms(text))
         if found:
             clauses.append(Clause(text, found, phrase=quoted and len(found) > 1, negated=negated))
     if typed_words and not clauses and not filters:
@@ -163,10 +166,12 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
         from notebase.tags import tag_key
 
         return Filter("tag", (tag_key(value),), negated)
+    if name == "topic":
+        return Filter("topic", (value,), negated)
     return Filter("date", (date_range(value, name),), negated)
 
 
-_EXAMPLES = {"type": "type:paper", "tag": "tag:GAN", "lang": "lang:ko", "year": "year:2022",
+_EXAMPLES = {"type": "type:paper", "tag": "tag:GAN", "topic": "topic:GAN", "lang": "lang:ko", "year": "year:2022",
              "date": "date:2022-05 or date:2021..2022-06"}
 _YEAR = re.compile(r"\d{4}")
 

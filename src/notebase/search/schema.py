@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from notebase.model import Entry
 
 # Bump when the schema, the analyzer or what a document holds changes: older indexes rebuild.
-SCHEMA_VERSION = 5  # 5: C++ and C# are tokens; dates' inference kept; tags by key, nested tags
+SCHEMA_VERSION = 7  # 7: concept topics with the vocabulary folder; 6: English plurals fold to singulars; 5: C++ and C#
 INDEX_NAME = "entries"
 # Title, paper title, tags and people/venue words share one short "head" field weighted above the
 # body: one field instead of four keeps a query to two posting lists per term, which is most of its cost.
@@ -84,6 +84,7 @@ def make_schema() -> Schema:
         lang=ID(stored=True),
         date=ID(stored=True, sortable=True),  # ISO dates sort and range as text
         tag=KEYWORD(commas=True, scorable=False),  # tag keys (tags.tag_key), with the tags they sit inside
+        topic=KEYWORD(commas=True, scorable=False),  # concept topic keys (topics.topics_of)
         tags=STORED(),  # the tags as written, for display
         head=_text_field(),
         body=_text_field(stored=True),
@@ -95,8 +96,8 @@ def make_schema() -> Schema:
     )
 
 
-def to_document(entry: Entry) -> dict[str, str]:
-    """Return the fields the index keeps for one entry."""
+def to_document(entry: Entry, topics: tuple[str, ...] = ()) -> dict[str, str]:
+    """Return the fields the index keeps for one entry, its concept topics (keys) given."""
     meta = [entry.author, getattr(entry, "presenter", None), getattr(entry, "venue", None),
             getattr(entry, "event", None), getattr(entry, "location", None), getattr(entry, "category", None)]
     meta += list(getattr(entry, "authors", ()))
@@ -108,6 +109,7 @@ def to_document(entry: Entry) -> dict[str, str]:
         "date": entry.date.isoformat(),
         "tag": ",".join(dict.fromkeys(k for t in entry.tags for k in with_ancestors(tag_key(t)))),
         "tags": ",".join(t.replace(",", " ") for t in entry.tags),
+        "topic": ",".join(topics),
         "title": entry.title,
         "head": "\n".join([entry.title, getattr(entry, "paper_title", None) or "", " ".join(entry.tags)] + [m for m in meta if m]),
         "body": entry.text,
@@ -118,8 +120,8 @@ def to_document(entry: Entry) -> dict[str, str]:
     }
 
 
-def digest(entry: Entry) -> str:
+def digest(entry: Entry, topics: tuple[str, ...] = ()) -> str:
     """Return a digest of everything the index keeps for one entry."""
-    doc = to_document(entry)
+    doc = to_document(entry, topics)
     blob = "\x1f".join(f"{k}\x1e{doc[k]}" for k in sorted(doc))
     return hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

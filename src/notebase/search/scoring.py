@@ -6,16 +6,24 @@ list is decoded a block at a time into a dict of term frequencies, kept for the 
 scored with Whoosh's own BM25F formula (idf = log(N / (df + 1)) + 1, B = 0.75, K1 = 1.2), so
 rankings do not change. Which documents match is found with set operations, and `bounds` says how
 much a group can add at most, so a search scores only the documents that can still reach its top.
+
+Three departures from plain BM25F, each the same in the site's search (search.js):
+
+- The head field's weight falls for common words: a term in COMMON_SHARE of the entries or more
+  weighs no more in a title than in the body, a rare one HEAD times more (`field_weight`), so a
+  title that happens to say 데이터 does not outrank the entry about the query.
+- Long fields are normalised as passages: past PASSAGE times the average length, each further
+  token counts SPREAD of one (`effective_length`), so a long conference log whose one section
+  is about the query is not buried for its length.
+- A glossary synonym of several terms gives partial credit (`Group.partial`): an entry with some
+  of its terms, its rarest among them, scores their share of the synonym's idf (`fills`) when that
+  share is PARTIAL_MIN or more, so `contrastive loss` counts for `contrastive learning`.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from math import inf, log
@@ -23,8 +31,15 @@ from pickle import loads
 
 from whoosh.reading import TermNotFound
 
+from notebase.search.w3 import leaf_blocks
+
 K1 = 1.2
 B = 0.75
+HEAD = "head"
+COMMON_SHARE = 0.25  # a term in this share of the entries or more gets no title bonus
+PASSAGE = 2.0  # field length, in average lengths, from which further tokens count SPREAD each
+SPREAD = 0.25
+PARTIAL_MIN = 0.5  # share of a synonym's idf an entry must hold to score it partly
 # Decoded postings kept between queries, least recently used dropped first: about 110 bytes each.
 CACHE_POSTINGS = 300_000
 CACHE_PHRASES = 256
@@ -32,11 +47,13 @@ CACHE_PHRASES = 256
 
 @dataclass(frozen=True)
 class Group:
-    """Terms scored together: a word's term, a phrase, or a glossary synonym.
+    """Terms scored together: a typed word's pieces, a phrase, or a glossary synonym.
 
     A group with `all_terms` scores only in entries that hold every one of its terms; `docs`, when
-    given, further limits it to those document numbers (the entries where a phrase occurs).
-    `slots` are the coordination slots the group fills when it scores in an entry.
+    given, further limits it to those document numbers (where a phrase occurs, or where a word has
+    enough of its pieces). `weights` scale each term (a word's pieces share one word's weight).
+    A `partial` group scores in entries holding PARTIAL_MIN of its idf, times that share. `slots`
+    are the coordination slots the group fills when it scores in an entry (partly, for a partial one).
     """
 
     terms: tuple[str, ...]
@@ -44,6 +61,22 @@ class Group:
     slots: tuple[int, ...]
     all_terms: bool = False
     docs: frozenset[int] | None = None
+    weights: tuple[float, ...] | None = None
+    partial: bool = False
+    capped: bool = False  # a word's pieces: each counts no more often than the rarest of them (`Scorer._caps`)
+
+
+def field_weight(boost: float, field: str, share: float) -> float:
+    """Return a field's weight for a term in `share` of the entries: the head's falls to 1 for common terms."""
+    if field != HEAD:
+        return boost
+    return 1.0 + (boost - 1.0) * max(0.0, 1.0 - share / COMMON_SHARE)
+
+
+def effective_length(length: float, average: float) -> float:
+    """Return the length BM25 normalises by: past PASSAGE averages, tokens count SPREAD each."""
+    cap = PASSAGE * average
+    return length if length <= cap else cap + SPREAD * (length - cap)
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,9 @@ class Scorer:
         self._postings: OrderedDict[tuple[str, str], Postings | None] = OrderedDict()
         self._held = 0
         self._phrases: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+        self._df: dict[str, int] = {}
+        self._live: dict[str, set[int]] = {}
+        self._fills: dict[tuple[str, ...], dict[int, float]] = {}
         self.deleted = {offset + d for reader, offset in self.leaves if reader.has_deletions()
                         for d in range(reader.doc_count_all()) if reader.is_deleted(d)}
 
@@ -111,7 +147,7 @@ class Scorer:
             df += info.doc_frequency()  # what reader.doc_frequency sums, without looking the term up again
             length = info.min_length() or 0
             min_length = length if min_length is None else min(min_length, length)
-            for ids, found, _ in _leaf_blocks(leaf, info, field, term, offset, False):
+            for ids, found, _ in leaf_blocks(leaf, info, field, term, offset, False):
                 weights.update(zip(ids, found))
         found = Postings(weights, df, max(weights.values()), min_length) if weights else None
         self._postings[key] = found
@@ -182,7 +218,7 @@ class Scorer:
                 info = leaf.term_info(field, term)
             except TermNotFound:
                 continue
-            for ids, _, values in _leaf_blocks(leaf, info, field, term, offset, True, wanted):
+            for ids, _, values in leaf_blocks(leaf, info, field, term, offset, True, wanted):
                 for doc in docs.intersection(ids):
                     value = values[bisect_left(ids, doc)]
                     if not value.endswith(b"."):  # as Whoosh's Positions.decode_positions
@@ -190,210 +226,146 @@ class Scorer:
                     out[doc] = list(accumulate(loads(value[4:])))
         return out
 
-    def _scale(self, field: str, postings: Postings, boost: float) -> float:
-        return boost * self.fields[field] * (log(self.count / (postings.df + 1)) + 1) * (K1 + 1)
+    def live_docs(self, term: str) -> set[int]:
+        """Return the live documents holding a term in any scored field (kept: do not change the set)."""
+        found = self._live.get(term)
+        if found is None:
+            found = self.docs(term)
+            found = self._live[term] = found - self.deleted if self.deleted else found
+            if len(self._live) > CACHE_PHRASES * 8:
+                self._live.pop(next(iter(self._live)))
+        return found
+
+    def df(self, term: str) -> int:
+        """Return how many live entries hold a term in any field (what the site's search data counts too)."""
+        found = self._df.get(term)
+        if found is None:
+            found = self._df[term] = len(self.live_docs(term))
+            if len(self._df) > CACHE_PHRASES * 64:
+                self._df.clear()
+        return found
+
+    def idf(self, term: str) -> float:
+        """Return a term's idf over the whole entry, the weight of its share in a partial synonym."""
+        return log(max(self.count, 1) / (self.df(term) + 1)) + 1
+
+    def _scale(self, field: str, postings: Postings, boost: float, term: str) -> float:
+        weight = field_weight(self.fields[field], field, self.df(term) / (self.count or 1))
+        return boost * weight * (log(self.count / (postings.df + 1)) + 1) * (K1 + 1)
 
     def bounds(self, group: Group, docs: set[int]) -> list[tuple[set[int], float]]:
         """Return, per field, the documents of docs holding a group's term there, and the most it adds there."""
         out = []
+        weights = group.weights or (1.0,) * len(group.terms)
         for field in self.fields:
             top, holding = 0.0, set()
-            for term in dict.fromkeys(group.terms):
+            for term, each in dict(zip(group.terms, weights)).items():
                 postings = self.postings(field, term)
                 if postings is None:
                     continue
                 # weight / (weight + norm) grows with the weight and shrinks with the field length.
                 weight = postings.max_weight
-                norm = K1 * (1 - B + B * postings.min_length / (self.average[field] or 1.0))
-                top += self._scale(field, postings, group.boost) * weight / (weight + norm)
+                average = self.average[field] or 1.0
+                norm = K1 * (1 - B + B * effective_length(postings.min_length, average) / average)
+                top += self._scale(field, postings, group.boost * each, term) * weight / (weight + norm)
                 holding |= postings.weights.keys() & docs
             if holding:
                 # Room for the rounding of sums added in another order; no bound for negative boosts.
                 out.append((holding, top * (1 + 1e-9) if group.boost >= 0 else inf))
         return out
 
-    def group_docs(self, group: Group) -> set[int]:
-        """Return the documents a group scores in (deleted ones included)."""
+    def fills(self, group: Group) -> dict[int, float]:
+        """Return a partial group's share of its idf in each live document holding PARTIAL_MIN of it or more."""
         unique = tuple(dict.fromkeys(group.terms))
-        sets = [self.docs(term) for term in unique]
-        if group.all_terms and len(unique) > 1:
-            found = set.intersection(*sets)
+        found = self._fills.get(unique)
+        if found is not None:
+            return found
+        idfs = [self.idf(term) for term in unique]
+        whole = sum(idfs)
+        # Only entries holding the rarest term qualify: `neural network` alone is not `graph neural network`.
+        rarest = self.live_docs(unique[idfs.index(max(idfs))])
+        held = dict.fromkeys(rarest, 0.0)
+        for term, idf in zip(unique, idfs):  # term by term, so each entry's sum adds in the same order
+            for doc in rarest & self.live_docs(term):
+                held[doc] += idf
+        found = self._fills[unique] = {doc: value / whole for doc, value in held.items() if value / whole >= PARTIAL_MIN}
+        if len(self._fills) > CACHE_PHRASES:
+            self._fills.pop(next(iter(self._fills)))
+        return found
+
+    def group_docs(self, group: Group, fills: dict[int, float] | None = None) -> set[int]:
+        """Return the live documents a group scores in."""
+        unique = tuple(dict.fromkeys(group.terms))
+        if group.partial:
+            found = set(fills if fills is not None else self.fills(group))
         else:
-            found = set().union(*sets)
+            sets = [self.live_docs(term) for term in unique]
+            found = set.intersection(*sets) if group.all_terms and len(unique) > 1 else set().union(*sets)
         return set(group.docs.intersection(found)) if group.docs is not None else found
 
-    def score(self, groups: list[Group], docs: set[int],
-              matched: list[set[int]]) -> tuple[dict[int, float], dict[int, set[int]]]:
-        """Return the summed score and the filled slots of each of docs, given each group's documents.
+    def score(self, groups: list[Group], docs: set[int], matched: list[set[int]],
+              fills: list[dict[int, float] | None] | None = None) -> tuple[dict[int, float], dict[int, dict[int, float]]]:
+        """Return the summed score and the filled slots (slot -> share filled) of each of docs.
 
-        Sums are added term by term, field by field, group by group, as the one-pass scorer this
-        replaced added them, so every score is the same float.
+        Sums are added term by term, field by field, group by group, in the order search.js adds
+        them, so every score is the same float.
         """
         total: dict[int, float] = {}
-        filled: dict[int, set[int]] = {}
-        for group, found in zip(groups, matched):
+        filled: dict[int, dict[int, float]] = {}
+        for n, (group, found) in enumerate(zip(groups, matched)):
             inside = docs & found
             if not inside:
                 continue
+            share = fills[n] if fills is not None and group.partial else None
             scores = dict.fromkeys(inside, 0.0)
-            for term in dict.fromkeys(group.terms):
+            weights = group.weights or (1.0,) * len(group.terms)
+            caps = self._caps(group, inside) if group.capped else None
+            for term, each in dict(zip(group.terms, weights)).items():
                 for field in self.fields:
                     postings = self.postings(field, term)
                     if postings is None:
                         continue
-                    scale = self._scale(field, postings, group.boost)
+                    scale = self._scale(field, postings, group.boost * each, term)
                     average = self.average[field] or 1.0
-                    weights, norms = postings.weights, self._norms[field]
-                    for doc in weights.keys() & inside:
-                        weight = weights[doc]
+                    weights_, norms = postings.weights, self._norms[field]
+                    cap = caps[field] if caps is not None else None
+                    for doc in weights_.keys() & inside:
+                        weight = weights_[doc]
+                        if cap is not None and cap[doc] < weight:
+                            weight = cap[doc]
                         norm = norms[doc]
                         if norm is None:
                             leaf, offset = self.leaves[bisect_right(self.offsets, doc) - 1]
-                            norm = norms[doc] = K1 * (1 - B + B * leaf.doc_field_length(doc - offset, field) / average)
+                            length = effective_length(leaf.doc_field_length(doc - offset, field), average)
+                            norm = norms[doc] = K1 * (1 - B + B * length / average)
                         scores[doc] += scale * weight / (weight + norm)
             for doc, value in scores.items():
-                total[doc] = total.get(doc, 0.0) + value
+                part = 1.0 if share is None else share[doc]
+                total[doc] = total.get(doc, 0.0) + (value if share is None else value * part)
                 slots = filled.get(doc)
                 if slots is None:
-                    filled[doc] = set(group.slots)
-                else:
-                    slots.update(group.slots)
+                    slots = filled[doc] = {}
+                for slot in group.slots:
+                    if slots.get(slot, 0.0) < part:
+                        slots[slot] = part
         return total, filled
 
+    def _caps(self, group: Group, inside: set[int]) -> dict[str, dict[int, float]]:
+        """Return, per field, the fewest times any of a word's pieces present there occurs in each document.
 
-class _Unexpected(Exception):
-    """A posting list not laid out as Whoosh 2.7's W3 codec writes it: read it through a matcher."""
-
-
-def _leaf_blocks(leaf, info, field: str, term: str, offset: int, values: bool,
-                 wanted: list[int] | None = None) -> list[tuple]:
-    """Return one leaf's postings of a term as (ids + offset, weights, values or None) blocks."""
-    try:
-        return list(_decode(leaf._terms._postfile, info, offset, values, wanted))
-    except (_Unexpected, AttributeError, IndexError, TypeError, ValueError, struct.error, zlib.error):
-        return list(_matcher_blocks(leaf.postings(field, term), offset, values))
-
-
-def _matcher_blocks(matcher, offset: int, values: bool) -> Iterator[tuple]:
-    """Yield a matcher's live postings as one block, a posting at a time (the slow, general way)."""
-    postings = []
-    while matcher.is_active():
-        postings.append((matcher.id() + offset, matcher.weight(), matcher.value() if values else None))
-        matcher.next()
-    ids, weights, found = zip(*postings) if postings else ((), (), ())
-    yield ids, weights, found if values else None
-
-
-_MAGIC = b"W3Bl"
-_INT = struct.Struct("!i")
-_DOUBLE = struct.Struct(">d")
-_WEIGHTS: dict[int, struct.Struct] = {}
-
-
-def _decode(postfile, info, offset: int, values: bool, wanted: list[int] | None) -> Iterator[tuple]:
-    """Yield the blocks of a W3 posting list: a length, a pickled info tuple, a pickled data tuple.
-
-    The data tuple is (delta-coded ids, weights, encoded positions); the positions are most of its
-    bytes and of the time pickle takes, so without `values` the ids and weights are cut out of the
-    pickle's bytes (1-byte deltas and 8-byte floats, checked), else the whole tuple is unpickled.
-    With `wanted` (sorted document numbers), blocks holding none of them are skipped.
-    """
-    if info.is_inlined():
-        raise _Unexpected("inlined postings")
-    start, length = info.extent()
-    length = length[0] if isinstance(length, tuple) else length  # Whoosh 2.7 reads it back as a 1-tuple
-    buf = postfile.get(start, length)
-    if buf[:4] != _MAGIC:
-        raise _Unexpected("no block header")
-    p, end, size, last = 4, len(buf), 0, offset - 1
-    while p < end:
-        size = _INT.unpack_from(buf, p)[0]
-        stop = p + 4 + abs(size)
-        (n, top, _, compression, _, _), q = _pickled(buf, p + 4, 6)
-        top += offset
-        if wanted is not None and bisect_right(wanted, last) == bisect_right(wanted, top):
-            p, last = stop, top
-            continue
-        data = buf[q:stop]
-        if compression:
-            data = zlib.decompress(data)
-        block = None if values else _ids_and_weights(data, n, offset)
-        if block is None:
-            ids, weights, found = loads(data)
-            if values and not (isinstance(found, tuple) and len(found) == n):
-                raise _Unexpected("values not one per posting")  # fixed-size formats: Whoosh splits them
-            ids = tuple(accumulate(ids, initial=offset))[1:]
-            if weights is None:
-                weights = (1.0,) * n
-            elif isinstance(weights, float):
-                weights = (array("f", [weights])[0],) * n  # as Whoosh's array("f") of the one weight
-            block = ids, weights, found
-        if len(block[0]) != n or block[0][-1] != top:
-            raise _Unexpected("block ids do not match its info")
-        yield block
-        p, last = stop, top
-        if size < 0:
-            break
-    if p != end or size >= 0:
-        raise _Unexpected("posting list does not end with its last block")
-
-
-def _ids_and_weights(data: bytes, n: int, offset: int) -> tuple | None:
-    """Cut ids and weights out of a pickled data tuple without unpickling it; None if not laid out so."""
-    if n < 4 or data[:3] != b"\x80\x02(":
-        return None
-    first, i = _item(data, 3)
-    rest = 2 * (n - 1)
-    if not isinstance(first, int) or data[i:i + rest:2] != b"K" * (n - 1) or data[i + rest] != 0x74:
-        return None
-    ids = tuple(accumulate(data[i + 1:i + rest:2], initial=first + offset))
-    i = _memo(data, i + rest + 1)
-    op = data[i]
-    if op == 0x4E:  # None: every weight is 1
-        return ids, (1.0,) * n, None
-    if op == 0x47:  # one float for all
-        return ids, (array("f", _DOUBLE.unpack_from(data, i + 1))[0],) * n, None
-    if op == 0x28 and data[i + 1:i + 1 + 9 * n:9] == b"G" * n and data[i + 1 + 9 * n] == 0x74:
-        unpack = _WEIGHTS.get(n)
-        if unpack is None:
-            unpack = _WEIGHTS[n] = struct.Struct(">" + "xd" * n)
-        return ids, unpack.unpack_from(data, i + 1), None
-    return None
-
-
-def _pickled(buf: bytes, p: int, count: int) -> tuple[list, int]:
-    """Read a pickled tuple of `count` numbers at p; return them and where the pickle ends."""
-    if buf[p:p + 3] != b"\x80\x02(":
-        raise _Unexpected("block info")
-    i, items = p + 3, []
-    for _ in range(count):
-        value, i = _item(buf, i)
-        items.append(value)
-    if buf[i] != 0x74:
-        raise _Unexpected("block info")
-    i = _memo(buf, i + 1)
-    if buf[i] != 0x2E:
-        raise _Unexpected("block info")
-    return items, i + 1
-
-
-def _item(buf: bytes, i: int) -> tuple:
-    """Read one pickled number (BININT1/2, BININT, BINFLOAT or None) at i."""
-    op = buf[i]
-    if op == 0x4B:
-        return buf[i + 1], i + 2
-    if op == 0x4D:
-        return buf[i + 1] | buf[i + 2] << 8, i + 3
-    if op == 0x4A:
-        return int.from_bytes(buf[i + 1:i + 5], "little", signed=True), i + 5
-    if op == 0x47:
-        return _DOUBLE.unpack_from(buf, i + 1)[0], i + 9
-    if op == 0x4E:
-        return None, i + 1
-    raise _Unexpected(f"pickle opcode {op}")
-
-
-def _memo(buf: bytes, i: int) -> int:
-    """Skip a BINPUT or LONG_BINPUT after a pickled tuple."""
-    op = buf[i]
-    return i + 2 if op == 0x71 else i + 5 if op == 0x72 else i
+        A word occurs no more often than its rarest piece: `코딩` in `디코딩` must not count every
+        `인코딩` of the entry.
+        """
+        caps: dict[str, dict[int, float]] = {}
+        for field in self.fields:
+            cap: dict[int, float] = {}
+            for term in dict.fromkeys(group.terms):
+                postings = self.postings(field, term)
+                if postings is not None:
+                    weights = postings.weights
+                    for doc in weights.keys() & inside:
+                        weight, known = weights[doc], cap.get(doc)
+                        if known is None or weight < known:
+                            cap[doc] = weight
+            caps[field] = cap
+        return caps

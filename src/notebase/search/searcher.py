@@ -1,10 +1,12 @@
 """Run parsed queries against the index: rank, coordinate, filter, explain and cut snippets.
 
 Ranking is BM25F over the head (title, paper title, tags, people) and body fields, the head
-weighted above the body (`index.FIELD_BOOSTS`), then a coordination factor: an entry that matches
-more of the query's terms (or a glossary synonym of them) keeps more of its score. Equal scores
-go to the newer entry, then to the id, so results never shuffle between runs. Only the entries
-that can still reach the top are scored (`_candidates`); the total still counts every match.
+weighted above the body for all but common words (`scoring.field_weight`), over the groups of
+terms the query plan gives (`plan.py`: typed words, corrections and glossary synonyms), then a
+coordination factor: an entry that matches more of the words typed (or a synonym of them) keeps
+more of its score. Equal scores go to the newer entry, then to the id, so results never shuffle
+between runs. Only the entries that can still reach the top are scored (`_candidates`); the total
+still counts every match.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from notebase.search.analysis import terms as analyse
 from notebase.search.glossary import Expansion, Glossary
+from notebase.search.parse import Query
+from notebase.search.plan import build_plan, slop
 from notebase.search.schema import FIELD_BOOSTS, INDEX_NAME
-from notebase.search.parse import Clause, Query
 from notebase.search.scoring import Group, Scorer
 from notebase.search.snippet import find_spans, make_snippet
+from notebase.search.vocabulary import Vocabulary
 
-COORD_FLOOR = 0.3  # the share of its score an entry keeps when it matches one term of many
-EXPANSION_BOOST = 1.0  # weight of a glossary synonym relative to the words typed
+COORD_FLOOR = 0.3  # the share of its score an entry keeps when it matches one word of many
 PRUNE_FROM = 300  # with fewer matches than this (plus 4 per hit wanted), scoring them all is as quick
 SEEDS = 40  # documents (plus 2 per hit wanted) scored first to set the floor the top must reach
 PRUNE_STEPS = 300  # intersections of parts tried before a coarser cut (whole parts set aside)
@@ -62,11 +64,6 @@ class Results:
     seconds: float
 
 
-def _slop(terms: tuple[str, ...]) -> int:
-    # Hangul bigrams across a space (대조 학습 vs 대조학습) leave one position between them.
-    return 2 if any(t[0] >= "\uac00" for t in terms) else 1
-
-
 class Searcher:
     """An open index that answers queries; keep one open to answer many quickly."""
 
@@ -74,8 +71,14 @@ class Searcher:
         self.coord_floor = coord_floor
         self._ix = whoosh_index.open_dir(str(path), INDEX_NAME)
         self._searcher = self._ix.searcher()
-        self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
+        self._vocabulary = Vocabulary(Path(path))
+        self._scorer = self._new_scorer()
         self.glossary = glossary
+
+    def _new_scorer(self) -> Scorer:
+        scorer = Scorer(self._searcher, FIELD_BOOSTS)
+        scorer.vocabulary = self._vocabulary
+        return scorer
 
     def close(self) -> None:
         """Release the index files."""
@@ -93,28 +96,30 @@ class Searcher:
             # Whoosh cannot refresh a searcher over an index without segments (no entries): reopen it.
             self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._scorer = Scorer(self._searcher, FIELD_BOOSTS)
+            self._vocabulary = Vocabulary(self._vocabulary.folder.parent)
+            self._scorer = self._new_scorer()
             return
         fresh = self._searcher.refresh()
         if fresh is not self._searcher:
             self._searcher = fresh
-            self._scorer = Scorer(fresh, FIELD_BOOSTS)
+            self._vocabulary = Vocabulary(self._vocabulary.folder.parent)  # an update may have added terms
+            self._scorer = self._new_scorer()
 
     def search(self, query: Query, limit: int = 10) -> Results:
         """Return the best `limit` hits of a parsed query."""
         started = time.perf_counter()
         self._refresh()
         reader = self._searcher.reader()
-        positive = query.positive
-        expansions = self.glossary.expand([c.text for c in positive]) if positive else []
-        groups, slot_count, alternatives = self._groups(positive, expansions)
+        plan = build_plan(query.positive, self.glossary, self._scorer)
+        groups, weights = plan.groups, tuple(plan.slot_weights)
         keep = self._keep(query)
         if groups:
-            matched = [self._scorer.group_docs(g) for g in groups]
+            fills = [self._scorer.fills(g) if g.partial else None for g in groups]
+            matched = [self._scorer.group_docs(g, f) for g, f in zip(groups, fills)]
             found = keep(set().union(*matched))
             total = len(found)
-            docs, final, filled = self._candidates(groups, matched, found, slot_count, limit)
-            more, more_filled = self._final(groups, matched, docs - final.keys(), slot_count)
+            docs, final, filled = self._candidates(groups, matched, fills, found, weights, limit)
+            more, more_filled = self._final(groups, matched, fills, docs - final.keys(), weights)
             final.update(more)
             filled.update(more_filled)
         else:
@@ -122,22 +127,31 @@ class Searcher:
             final = dict.fromkeys(keep(set(reader.all_doc_ids())), 0.0)
             total = len(final)
         best = self._best(final, limit)
-        wanted = {t for c in positive for t in c.terms} | {t for _, _, terms, _ in alternatives for t in terms}
-        hits = tuple(self._hit(doc, final[doc], filled.get(doc, set()), wanted, alternatives) for doc in best)
-        return Results(query, hits, total, tuple(e for _, _, e in expansions), time.perf_counter() - started)
+        hits = tuple(self._hit(doc, final[doc], filled.get(doc, {}), plan) for doc in best)
+        return Results(query, hits, total, tuple(plan.expansions), time.perf_counter() - started)
 
-    def _final(self, groups: list[Group], matched: list[set[int]], docs: set[int],
-               slot_count: int) -> tuple[dict[int, float], dict[int, set[int]]]:
-        """Return the final (coordinated, rounded) score and the filled slots of each of docs."""
-        scores, filled = self._scorer.score(groups, docs, matched)
+    def _final(self, groups: list[Group], matched: list[set[int]], fills: list, docs: set[int],
+               weights: tuple[float, ...]) -> tuple[dict[int, float], dict[int, dict[int, float]]]:
+        """Return the final (coordinated, rounded) score and the filled slots of each of docs.
+
+        The coordination share weighs each word's slot by the word's idf (`Plan.slot_weights`), so
+        an entry missing the rare word of a query loses more than one missing a common one.
+        """
+        scores, filled = self._scorer.score(groups, docs, matched, fills)
         final = {}
+        count, whole, floor = len(weights), sum(weights), self.coord_floor
         for doc, value in scores.items():
-            share = sum(1 for s in filled[doc] if s < slot_count) / slot_count
-            final[doc] = round(value * (self.coord_floor + (1 - self.coord_floor) * share), 7)
+            slots = filled[doc]
+            share = 0.0  # the words' slots in order, as search.js adds them
+            for s in sorted(slots) if len(slots) > 1 else slots:
+                if s < count:
+                    share += weights[s] * slots[s]
+            final[doc] = round(value * (floor + (1 - floor) * (share / whole)), 7)
         return final, filled
 
-    def _candidates(self, groups: list[Group], matched: list[set[int]], found: set[int], slot_count: int,
-                    limit: int) -> tuple[set[int], dict[int, float], dict[int, set[int]]]:
+    def _candidates(self, groups: list[Group], matched: list[set[int]], fills: list, found: set[int],
+                    weights: tuple[float, ...],
+                    limit: int) -> tuple[set[int], dict[int, float], dict[int, dict[int, float]]]:
         """Return the documents of found that can be among the best `limit`, and those already scored.
 
         Each group's documents are split by field into parts, with the most the group's terms can
@@ -149,11 +163,11 @@ class Searcher:
         if len(found) <= PRUNE_FROM + 4 * limit:
             return found, {}, {}
         split = [self._scorer.bounds(g, m & found) for g, m in zip(groups, matched)]
-        parts = sorted(((docs, bound, frozenset(s for s in g.slots if s < slot_count))
+        parts = sorted(((docs, bound, frozenset(s for s in g.slots if s < len(weights)))
                         for g, pieces in zip(groups, split) for docs, bound in pieces),
                        key=lambda part: part[1], reverse=True)
-        # Seeds: the documents in the most valuable groups, then in their most valuable fields; if
-        # that leaves many, those in any of the most valuable parts. Any seeds give a true floor.
+        # Seeds: the documents in the most valuable groups, then in their most valuable fields (unless
+        # that leaves many), and those in the parts that add up to most. Any seeds give a true floor.
         value = [sum(bound for _, bound in pieces) for pieces in split]
         wanted = SEEDS + 2 * limit
         seeds = found
@@ -164,18 +178,26 @@ class Searcher:
                 seeds = narrower
         if len(seeds) > 8 * wanted:
             seeds = set()
-            for docs, _, _ in parts:
-                seeds |= docs
-                if len(seeds) >= wanted:
-                    break
-        final, filled = self._final(groups, matched, seeds, slot_count)
+        # And the entries whose parts promise the most (among those in the most valuable parts): a
+        # floor near the true one leaves few to score.
+        promising: set[int] = set()
+        for docs, _, _ in parts:
+            promising |= docs
+            if len(promising) >= 8 * wanted:
+                break
+        ceiling = dict.fromkeys(promising, 0.0)
+        for docs, bound, _ in parts:
+            for doc in docs & promising:
+                ceiling[doc] += bound
+        seeds |= set(heapq.nlargest(2 * wanted, ceiling, key=ceiling.__getitem__))
+        final, filled = self._final(groups, matched, fills, seeds, weights)
         if len(final) < limit or len(seeds) == len(found):
             return found, final, filled
         floor = heapq.nlargest(limit, final.values())[-1]
-        return self._reaching(parts, found, floor, slot_count), final, filled
+        return self._reaching(parts, found, floor, weights), final, filled
 
     def _reaching(self, parts: list[tuple[set[int], float, frozenset[int]]], found: set[int], floor: float,
-                  slot_count: int) -> set[int]:
+                  weights: tuple[float, ...]) -> set[int]:
         """Return the documents of found whose score can reach the floor, given the parts, best first.
 
         A document scores at most the sum of the bounds of the parts it is in, times the
@@ -185,6 +207,7 @@ class Searcher:
         even all the parts after it could not reach. Any other document stays below the floor: it
         cannot be in the top, nor tie with it.
         """
+        whole = sum(weights)
         rest, rest_slots = [0.0] * (len(parts) + 1), [frozenset()] * (len(parts) + 1)
         for k in range(len(parts) - 1, -1, -1):
             rest[k], rest_slots[k] = rest[k + 1] + parts[k][1], rest_slots[k + 1] | parts[k][2]
@@ -192,7 +215,7 @@ class Searcher:
         steps = [PRUNE_STEPS]
 
         def reaches(total: float, slots: frozenset[int]) -> bool:
-            share = len(slots) / slot_count
+            share = sum(weights[s] for s in slots) / whole
             coordination = max(self.coord_floor, self.coord_floor + (1 - self.coord_floor) * share, 0.0)
             # Finals are rounded to 7 places: stay clear of the floor by more than that.
             return total * coordination * (1 + 1e-9) + 1e-6 >= floor
@@ -226,41 +249,6 @@ class Searcher:
                 total, slots = total + parts[k][1], slots | parts[k][2]
         return found & set().union(*(parts[k][0] for k in range(len(parts)) if k not in aside))
 
-    def _groups(self, positive: tuple[Clause, ...], expansions):
-        """Return the term groups to score, the number of coordination slots, and the synonyms used.
-
-        Each typed term (or quoted phrase) is a slot. A synonym fills the slots of the words it
-        translates, and also a marker slot past `slot_count` that says it matched.
-        """
-        groups: list[Group] = []
-        clause_slots: list[list[int]] = []
-        slot = 0
-        for clause in positive:
-            if clause.phrase:
-                docs = self._text_docs(clause.terms)
-                groups.append(Group(clause.terms, 1.0, (slot,), all_terms=True, docs=docs))
-                clause_slots.append([slot])
-                slot += 1
-            else:
-                clause_slots.append([])
-                for term in dict.fromkeys(clause.terms):
-                    groups.append(Group((term,), 1.0, (slot,)))
-                    clause_slots[-1].append(slot)
-                    slot += 1
-        alternatives = []
-        for start, end, expansion in expansions:
-            covered = tuple(i for c in range(start, end) for i in clause_slots[c])
-            for synonym in expansion.alternatives:
-                terms = tuple(analyse(synonym))
-                if not terms:
-                    continue
-                marker = slot + 1 + len(alternatives)
-                # A synonym scores where all its terms occur: checking their order too (a phrase
-                # query) cost more than the whole rest of a search, for little gain on research terms.
-                groups.append(Group(terms, EXPANSION_BOOST, covered + (marker,), all_terms=True))
-                alternatives.append((expansion.matched, synonym, terms, marker))
-        return groups, slot, alternatives
-
     def _best(self, final: dict[int, float], limit: int) -> list[int]:
         """Return the top documents by score, ties to the newer entry, then to the id."""
         top = heapq.nlargest(limit, final, key=final.__getitem__)
@@ -273,7 +261,7 @@ class Searcher:
 
     def _text_docs(self, terms: tuple[str, ...]) -> frozenset[int]:
         """Return the live documents holding the term, or the terms as a phrase, in any text field."""
-        return self._scorer.phrase_docs(terms, _slop(terms))
+        return self._scorer.phrase_docs(terms, slop(terms))
 
     def _keep(self, query: Query):
         """Return a function that leaves out of a set of documents those the filters and exclusions drop."""
@@ -306,17 +294,17 @@ class Searcher:
 
         return keep
 
-    def _hit(self, doc: int, score: float, filled: set[int], wanted: set[str], alternatives) -> Hit:
+    def _hit(self, doc: int, score: float, filled: dict[int, float], plan) -> Hit:
         fields = self._searcher.stored_fields(doc)
-        snippet, spans = make_snippet(fields.get("body", ""), wanted)
+        snippet, spans = make_snippet(fields.get("body", ""), plan.wanted)
         title = fields.get("title", "")
-        used = tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in alternatives
+        used = tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in plan.alternatives
                                    if marker in filled))
         return Hit(
             id=fields["id"], type=fields["type"], title=title, date=dt.date.fromisoformat(fields["date"]),
             tags=tuple(t for t in fields.get("tags", "").split(",") if t), lang=fields.get("lang", ""),
             source=fields.get("source", ""), url=fields.get("url", ""), score=round(score, 4),
-            snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, wanted)),
+            snippet=snippet, highlights=tuple(spans), title_highlights=tuple(find_spans(title, plan.wanted)),
             expansions=used, date_inferred=bool(fields.get("inferred")),
         )
 

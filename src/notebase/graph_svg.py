@@ -1,0 +1,144 @@
+"""Small pictures drawn at build time as inline SVG: an entry's local graph and the topic map.
+
+No script and no library: nodes are SVG links with the same relative hrefs as the rest of the
+page (so they work from disk and under any base path), colours come from the theme's classes (so
+dark mode follows the page), and every link has an accessible name. Layouts are deterministic:
+the same site gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH, HEIGHT = 640, 340  # the local graph's viewBox; CSS scales it to the page
+LABEL = 26  # characters of a title shown beside a node
+MAP_WIDTH = 720
+KINDS = ("link", "backlink", "both", "related", "same")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One entry around the centre of a local graph: where it is, its title, how it is connected."""
+
+    href: str
+    title: str
+    kind: str  # link (this entry links to it), backlink, both, related, same (same paper)
+    note: str = ""  # read after the title by screen readers: "links here", "related: shared topic"
+
+
+def _short(text: str, limit: int) -> str:
+    """Shorten text to about `limit` characters at a word's end (a label must read as words of its name)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut[: cut.rfind(" ")] if cut.rfind(" ") > limit // 3 else cut).rstrip(" :,.-") + "…"
+
+
+def _width(text: str) -> float:
+    """About how wide text is at the graph's font size: Hangul and CJK are twice as wide as Latin."""
+    return sum(12.5 if ord(ch) > 0x2E80 else 6.6 for ch in text)
+
+
+def _fit(text: str, room: float) -> str:
+    """Shorten text (with …) until it fits in `room` pixels."""
+    text = " ".join(text.split())
+    if _width(text) <= room:
+        return text
+    words = text.removesuffix("…").split(" ")
+    while len(words) > 1 and _width(" ".join(words)) + 7 > room:
+        words.pop()
+    kept = " ".join(words)
+    while len(kept) > 1 and _width(kept) + 7 > room:  # one long word: cut inside it
+        kept = kept[:-1]
+    return kept.rstrip(" :,.-") + "…"
+
+
+def local_graph(center: str, nodes: Sequence[Node], label: str, legend: Sequence[tuple[str, str]] = ()) -> str:
+    """Return the SVG of an entry (at the centre) and its neighbours on an ellipse around it.
+
+    `legend` lists (kind, words) for the kinds of line drawn, shown at the bottom (screen readers
+    read each node's own note instead).
+    """
+    parts = [f'<svg class="graph" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+             f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">']
+    cx, cy, rx, ry = WIDTH / 2, HEIGHT / 2 - 10, WIDTH / 2 - 150, HEIGHT / 2 - 50
+    placed = []
+    for n, node in enumerate(nodes):
+        angle = -math.pi / 2 + 2 * math.pi * n / max(len(nodes), 1)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        placed.append((node, round(x, 1), round(y, 1), math.cos(angle)))
+    for node, x, y, _ in placed:
+        parts.append(f'<line class="graph-edge graph-{node.kind}" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x}" y2="{y}"/>')
+    parts.append(f'<g class="graph-centre" aria-hidden="true"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="9"/>'
+                 f'<text x="{cx:.1f}" y="{cy + 26:.1f}" text-anchor="middle">{escape(_fit(center, 300))}</text></g>')
+    for node, x, y, cos in placed:
+        anchor, dx = ("start", 12) if cos > 0.3 else ("end", -12) if cos < -0.3 else ("middle", 0)
+        dy = 4 if anchor != "middle" else (-13 if y < cy else 20)
+        room = WIDTH - 6 - (x + dx) if anchor == "start" else x + dx - 6 if anchor == "end" else 260
+        name = node.title + (f" ({node.note})" if node.note else "")
+        # No <title>: axe counts its words as visible text, which the name would then have to repeat.
+        parts.append(f'<a class="graph-node graph-{node.kind}" href="{escape(node.href)}" aria-label="{escape(name)}">'
+                     f'<circle cx="{x}" cy="{y}" r="6"/>'
+                     f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+                     f'{escape(_fit(_short(node.title, LABEL), room))}</text></a>')
+    x = 8.0
+    if legend:
+        parts.append('<g class="graph-legend" aria-hidden="true">')
+        for kind, words in legend:
+            parts.append(f'<line class="graph-edge graph-{kind}" x1="{x:.1f}" y1="{HEIGHT - 10}" x2="{x + 22:.1f}" '
+                         f'y2="{HEIGHT - 10}"/><text x="{x + 27:.1f}" y="{HEIGHT - 6}">{escape(words)}</text>')
+            x += 40 + _width(words)
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One topic on the topic map: its page, its name and how many entries it has."""
+
+    href: str
+    label: str
+    count: int
+
+
+def topic_map(bubbles: Sequence[Bubble], label: str, count_word: str) -> str:
+    """Return the SVG of topics as circles sized by their entries, in rows, biggest first."""
+    if not bubbles:
+        return ""
+    most = max(b.count for b in bubbles)
+    cells = []
+    for b in bubbles:
+        d = 22 + 46 * math.sqrt(b.count / most)
+        text = _short(b.label, 22)
+        cells.append((b, d, text, max(d, _width(f"{text} {b.count}")) + 18))
+    rows: list[list] = [[]]
+    used = 0.0
+    for cell in cells:
+        if rows[-1] and used + cell[3] > MAP_WIDTH:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(cell)
+        used += cell[3]
+    parts, y = [], 8.0
+    for row in rows:
+        tallest = max(c[1] for c in row)
+        x = (MAP_WIDTH - sum(c[3] for c in row)) / 2
+        for b, d, text, w in row:
+            cx, cy = x + w / 2, y + tallest / 2
+            # One text, label then count, so the name (the same words, then what the count counts)
+            # holds the visible words in their order, as axe's label-content-name-mismatch wants.
+            name = f"{b.label} {b.count} {count_word}"
+            parts.append(f'<a class="map-topic" href="{escape(b.href)}" aria-label="{escape(name)}">'
+                         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{d / 2:.1f}"/>'
+                         f'<text x="{cx:.1f}" y="{y + tallest + 15:.1f}" text-anchor="middle">{escape(text)} '
+                         f'<tspan class="map-count">{b.count}</tspan></text></a>')
+            x += w
+        y += tallest + 26
+    height = math.ceil(y)
+    return (f'<svg class="topic-map" viewBox="0 0 {MAP_WIDTH} {height}" width="{MAP_WIDTH}" height="{height}" '
+            f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")

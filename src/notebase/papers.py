@@ -1,0 +1,94 @@
+"""One paper, many summaries: paper summaries of the same paper found and grouped.
+
+Two summaries are of one paper when they share an arXiv id, a DOI, or a normalised paper title
+(case, spacing and punctuation aside); the groups are joined through any of these, so a summary
+with only an arXiv link meets one with only the title when a third has both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from notebase.model import Entry, EntryType
+from notebase.slug import slugify
+
+MIN_TITLE = 10  # characters of a normalised title that say which paper it is ("Attention" alone does not)
+PER_PAGE = 100  # papers on one page of the papers index
+_ARXIV = re.compile(r"(\d{4}\.\d{4,5})(?:v\d{1,2})?")
+_DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]{1,200})")
+_NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper and the summaries of it, newest first; `anchor` is its place on the papers index."""
+
+    title: str
+    ids: tuple[str, ...]
+    anchor: str
+    page: int  # 1-based page of the papers index it is listed on
+
+
+def paper_keys(entry: Entry) -> list[str]:
+    """Return what names the paper a summary is about: arxiv:ID, doi:ID, title:normalised title."""
+    keys = []
+    for link in getattr(entry, "paper_links", ()):
+        url = link.url.casefold()
+        if (link.kind == "arxiv" or "arxiv.org/" in url) and (m := _ARXIV.search(link.url)):
+            keys.append("arxiv:" + m[1])  # an arXiv PDF link names the paper as its abstract page does
+        elif (link.kind == "doi" or "doi.org/" in url) and (m := _DOI.search(link.url)):
+            keys.append("doi:" + m[1].casefold().rstrip("."))
+    title = _NOT_WORD.sub("", unicodedata.normalize("NFKC", getattr(entry, "paper_title", "") or "").casefold())
+    if len(title) >= MIN_TITLE:
+        keys.append("title:" + title)
+    return keys
+
+
+def group_papers(entries: Sequence[Entry]) -> tuple[tuple[Paper, ...], dict[str, tuple[str, ...]]]:
+    """Return every summarised paper once (by title) and, per summary, the other summaries of its paper."""
+    summaries = [e for e in entries if e.type is EntryType.PAPER]
+    parent = list(range(len(summaries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for n, entry in enumerate(summaries):
+        for key in paper_keys(entry):
+            if key in first:
+                a, b = root(first[key]), root(n)
+                parent[max(a, b)] = min(a, b)
+            else:
+                first[key] = n
+    groups: dict[int, list[int]] = {}
+    for n in range(len(summaries)):
+        groups.setdefault(root(n), []).append(n)
+    papers = []
+    same: dict[str, tuple[str, ...]] = {}
+    for members in groups.values():
+        ids = tuple(summaries[n].id for n in members)  # entries come newest first, and so do these
+        titles = [getattr(summaries[n], "paper_title", "") or summaries[n].title for n in members]
+        papers.append((min(titles, key=lambda t: (-titles.count(t), t)), ids))
+        if len(ids) > 1:
+            for i in ids:
+                same[i] = tuple(o for o in ids if o != i)
+    papers.sort(key=lambda p: (_sort_key(p[0]), p[1]))
+    listed, taken = [], set()
+    for n, (title, ids) in enumerate(papers):
+        base = slugify(title, limit=60)
+        anchor, k = base, 2
+        while anchor in taken:
+            anchor, k = f"{base}-{k}", k + 1
+        taken.add(anchor)
+        listed.append(Paper(title, ids, "p-" + anchor, n // PER_PAGE + 1))
+    return tuple(listed), same
+
+
+def _sort_key(title: str) -> str:
+    return unicodedata.normalize("NFKC", title).casefold().lstrip("\"'“‘([ ")
