@@ -94,6 +94,10 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "paper-space-lines": (lambda n: _md("a\n" + " \n" * n + "b\n", _typed("paper")), (700, 7_000, 70_000)),
     "conference-space-lines": (lambda n: _md("a\n" + " \n" * n + "b\n", _typed("conference")),
                                (700, 7_000, 70_000)),
+    "paper-title-spaces": (lambda n: {"case.md": f"---\ntitle: \"a{' ' * n}b 리뷰\"\ntype: paper\n---\n본문\n".encode()},
+                           (2_000, 20_000, 200_000)),
+    "event-title-spaces": (lambda n: {"case.md": f"---\ntitle: \"a{' ' * n}b 후기\"\ntype: conference\n---\n본문\n"
+                                      .encode()}, (2_000, 20_000, 200_000)),
     "untyped-space-lines": (lambda n: _md("a\n" + " \n" * n + "b\n", ""), (700, 7_000, 70_000)),
     "xml-comments": (lambda n: {"case.xml": ("<!--a-->" * n).encode()}, (28, 2_800, 28_000)),
     "md-feed-comments": (lambda n: _md("<!--a-->" * n + "<rss", ""), (28, 2_800, 28_000)),
@@ -136,6 +140,7 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "tags-front-matter": (lambda n: {"case.md": (
         "---\ntitle: t\ndate: 2024-01-02\ntags: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n---\nx\n"
     ).encode()}, (250, 500, 1_000)),
+    "footnote-opens": (lambda n: _md("내용[^1" * n + "\n\n[^1]: 각주\n"), (1_000, 10_000, 100_000)),
     "footnotes": (lambda n: _md("".join(f"a[^{i}] " for i in range(n)) + "\n\n"
                                 + "".join(f"[^{i}]: note {i}\n" for i in range(n))), (1_000, 4_000, 10_000)),
     "table-columns": (lambda n: _md("|" + "a|" * n + "\n|" + "-|" * n + "\n|" + "b|" * n + "\n"),

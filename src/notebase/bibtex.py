@@ -43,9 +43,11 @@ _TRAILING_YEAR = re.compile(r"[\s'\-,]*(?:(?:19|20)\d{2}|'\d{2})\s*$")
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
             "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-_ET_AL = re.compile(r"\s*,?\s*\bet\s+al\b\.?\s*$", re.I)
+# Starts only where a run of spaces starts and takes runs whole: `\s*,?\s*` retried inside a long run
+# of spaces in an author's name hung `export --bibtex`.
+_ET_AL = re.compile(r"(?<!\s)\s*+,?\s*+\bet\s+al\b\.?\s*+$", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_WORD = re.compile(r"^(?P<lead>[(\[\"'`]*)(?P<core>.*?)(?P<trail>[)\]\"'`.,:;!?]*)$")
+_LEAD, _TRAIL = "([\"'`", ")]\"'`.,:;!?"
 _STOPWORDS = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "are", "via", "from",
               "by", "at", "as", "towards", "toward", "do", "does", "can", "what", "how", "why", "when"}
 # Letters NFKD leaves alone: keys are ASCII, so Łukasz becomes lukasz.
@@ -99,11 +101,14 @@ def protect_title(title: str) -> str:
     """Escape a title and brace the words styles must not lowercase: BERT, ImageNet, GANs, 3D."""
     words = []
     for word in latex_escape(title).split(" "):
-        m = _WORD.match(word)
-        core = m["core"]
+        # Leading brackets and quotes, the word, trailing punctuation: stripped, not matched with
+        # `(.*?)([...]*)$`, which retried its tail at every character of a long run of `!`.
+        rest = word.lstrip(_LEAD)
+        lead, core = word[: len(word) - len(rest)], rest.rstrip(_TRAIL)
+        trail = rest[len(core):]
         letters = re.sub(r"\\[a-z]+(?:\{\})?", "", core)
         if any(ch.isupper() for ch in letters[1:]):
-            word = f"{m['lead']}{{{core}}}{m['trail']}"
+            word = f"{lead}{{{core}}}{trail}"
         words.append(word)
     return " ".join(words)
 

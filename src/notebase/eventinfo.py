@@ -8,10 +8,12 @@ import re
 from notebase.dates import NUMERIC, DateError, parse_date
 
 # Words a trip report wraps around the event's name: `ICML 2014 후기`, `PLDI 2025 trip report`.
+# Each of these starts only where a run of spaces starts and takes runs whole: `\s*` retried inside
+# a long run of spaces, around an optional separator, was cubic (2,000 spaces in a title: 80 s).
 _TRIP_WORDS = re.compile(
-    r"\s*(?:참관\s?후기|참석\s?후기|참관기|여행기|후기|정리|요약|리뷰|다녀온\s?이야기|다녀와서|다녀온|"
+    r"(?<!\s)\s*+(?:참관\s?후기|참석\s?후기|참관기|여행기|후기|정리|요약|리뷰|다녀온\s?이야기|다녀와서|다녀온|"
     r"trip\s?report|recap|review|notes?|summary|highlights|"
-    r"(?:day|데이)\s?\d{1,2}|\d{1,2}\s?일차|첫째\s?날|둘째\s?날|셋째\s?날)\s*$",
+    r"(?:day|데이)\s?\d{1,2}|\d{1,2}\s?일차|첫째\s?날|둘째\s?날|셋째\s?날)\s*+$",
     re.I,
 )
 _LEAD_SEPARATORS = " -–—:|·,/"
@@ -28,11 +30,11 @@ _ENGLISH_RANGE = re.compile(
 # What wraps a paper's title in a review's title: `[논문 리뷰]`, `[2017]`, `Note:`, `(… 논문 설명)`, `… 요약`.
 _TITLE_WRAPPERS = (
     re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*"),
-    re.compile(r"^\s*(?:note|notes|review|paper review|논문\s?리뷰|논문\s?정리|논문\s?요약|paper|summary)\s*[:|\-–—]\s*",
+    re.compile(r"^\s*+(?:note|notes|review|paper review|논문\s?리뷰|논문\s?정리|논문\s?요약|paper|summary)\s*+[:|\-–—]\s*",
                re.I),
-    re.compile(r"\s*\((?:[^()\n]{0,40}\s)?(?:논문|paper)[^()\n]{0,20}\)\s*$", re.I),
-    re.compile(r"\s*[-–—:|]?\s*(?:논문\s?)?(?:리뷰|요약|정리|설명)\s*$"),
-    re.compile(r"\s*[-–—:|]\s*(?:paper\s)?(?:review|summary|notes?)\s*$", re.I),
+    re.compile(r"(?<!\s)\s*+\((?:[^()\n]{0,40}\s)?(?:논문|paper)[^()\n]{0,20}\)\s*+$", re.I),
+    re.compile(r"(?<!\s)\s*+[-–—:|]?\s*+(?:논문\s?)?(?:리뷰|요약|정리|설명)\s*+$"),
+    re.compile(r"(?<!\s)\s*+[-–—:|]\s*+(?:paper\s)?(?:review|summary|notes?)\s*+$", re.I),
 )
 
 

@@ -20,7 +20,8 @@ from notebase.highlight import highlight_code, pygments_css
 from notebase.markup_cjk import cjk_friendly_plugin
 from notebase.markup_dialects import prepare
 from notebase.markup_math import math_html, stands_alone
-from notebase.markup_rules import callout_rule, dense_inline_rule, html_pre_rule, mark_rule, wikilink_rule
+from notebase.markup_rules import (bounded_footnote_ref, callout_rule, dense_inline_rule, html_pre_rule,
+                                   mark_rule, wikilink_rule)
 from notebase.sanitize import clean, mark
 from notebase.slug import slugify
 from notebase.urls import output_file, relative
@@ -279,6 +280,7 @@ def _markdown():
     from markdown_it.renderer import RendererHTML
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.footnote.index import footnote_ref
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     class Renderer(RendererHTML):
@@ -299,6 +301,7 @@ def _markdown():
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin).use(cjk_friendly_plugin)
+    md.inline.ruler.at("footnote_ref", bounded_footnote_ref(footnote_ref))
     # An HTML block with a <pre> inside runs to its </pre>, blank lines and all (notes saved from the web).
     md.block.ruler.before("html_block", "html_pre", html_pre_rule, {"alt": ["paragraph", "reference", "blockquote"]})
     # No space inside the dollars and no digit outside them: "$5 and $10" stays currency.
