@@ -199,14 +199,39 @@ def check_case(case: Case, scratch: str | None = None) -> str | None:
     return None
 
 
-_POOL: dict[str, bytes] = {}
+def _serve(conn, scratch: str | None) -> None:
+    """The worker: check the cases the parent sends, one at a time, until it sends None."""
+    pool = seeds()
+    while (task := conn.recv()) is not None:
+        seed, number = task
+        case = make_case(seed, number, pool)
+        conn.send((case.rel, check_case(case, scratch)))
 
 
-def _run(seed: int, number: int, scratch: str | None) -> tuple[int, str, str | None]:
-    if not _POOL:
-        _POOL.update(seeds())
-    case = make_case(seed, number, _POOL)
-    return number, case.rel, check_case(case, scratch)
+class Worker:
+    """A child process (not a daemon: the build may start worker pools of its own) that is killed on a hang."""
+
+    def __init__(self, scratch: str | None):
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, scratch))
+        self.process.start()
+
+    def check(self, seed: int, number: int, timeout: float) -> tuple[str, str | None] | None:
+        """Return (path, what went wrong or None), or None when the case ran past the time-out."""
+        self.conn.send((seed, number))
+        if self.conn.poll(timeout):
+            return self.conn.recv()
+        self.process.kill()
+        self.process.join()
+        return None
+
+    def close(self) -> None:
+        """Stop the worker."""
+        if self.process.is_alive():
+            self.conn.send(None)
+            self.process.join(10)
+            self.process.kill()
 
 
 def main() -> None:
@@ -225,23 +250,20 @@ def main() -> None:
         print(f"case {args.only}: {case.rel}, {len(case.data)} bytes")
         print(check_case(case, scratch) or "ok")
         return
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(1)
+    worker = Worker(scratch)
     failures, retried, slowest, started = [], [], (0.0, -1), time.perf_counter()
     for number in range(args.first, args.first + args.cases):
         rel, error = "", None
         for attempt in (1, 2):  # a case past the time-out runs once more in a fresh worker
             began = time.perf_counter()
-            task = pool.apply_async(_run, (args.seed, number, scratch))
-            try:
-                _, rel, error = task.get(args.timeout)
+            done = worker.check(args.seed, number, args.timeout)
+            if done is not None:
+                rel, error = done
                 break
-            except multiprocessing.TimeoutError:
-                pool.terminate()
-                pool = context.Pool(1)
-                rel, error = make_case(args.seed, number).rel, f"hang: over {args.timeout:g} s, twice"
-                if attempt == 1:
-                    print(f"case {number} ({rel}): over {args.timeout:g} s; running it again", flush=True)
+            worker = Worker(scratch)
+            rel, error = make_case(args.seed, number).rel, f"hang: over {args.timeout:g} s, twice"
+            if attempt == 1:
+                print(f"case {number} ({rel}): over {args.timeout:g} s; running it again", flush=True)
         if attempt == 2 and not error:
             retried.append(number)
             print(f"case {number}: ok the second time, in {time.perf_counter() - began:.1f} s", flush=True)
@@ -257,7 +279,7 @@ def main() -> None:
         done = number - args.first + 1
         if done % 500 == 0:
             print(f"{done} cases, {len(failures)} failures, {time.perf_counter() - started:.0f} s", flush=True)
-    pool.terminate()
+    worker.close()
     print(f"seed {args.seed}: {args.cases} cases (from {args.first}), {len(failures)} failures"
           + (f": {failures}" if failures else "") + f", {time.perf_counter() - started:.0f} s; slowest case "
           f"{slowest[1]} ({slowest[0]:.1f} s)" + (f"; over the time-out once but not again: {retried}" if retried else ""))
