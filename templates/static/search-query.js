@@ -288,7 +288,7 @@
   }
 
   // --- glossary ----------------------------------------------------------------------------
-  var MAX_WORDS = 6, WORD_OPTIONS = 3;
+  var MAX_WORDS = 6, WORD_OPTIONS = 3, MAX_TRANSLATED = 3;
   var PARTICLES = A.PARTICLES;
 
   function squash(text) { return A.fold(text).replace(/[^0-9a-z\uac00-\ud7a3]+/g, ""); }
@@ -316,29 +316,49 @@
   function Glossary(concepts, words) {
     this.concepts = concepts;
     this.index = new Map();
+    this.prefixes = new Set([""]);  // every start of a squashed term: lookups stop at a dead end
     for (var i = 0; i < concepts.length; i++) {
-      for (var t = 0; t < concepts[i].length; t++) this.index.set(squash(concepts[i][t]), i);
+      for (var t = 0; t < concepts[i].length; t++) {
+        var key = squash(concepts[i][t]);
+        this.index.set(key, i);
+        for (var n = 1; n < key.length; n++) this.prefixes.add(key.slice(0, n));
+      }
     }
     // Squashed common word -> its translations, as Glossary.words (the manifest's glossaryWords).
     this.words = new Map(Object.keys(words || {}).map(function (k) { return [k, words[k]]; }));
   }
 
+  /**
+   * glossary._first: the first path (one [tag, squashed piece] per word, in itertools.product order)
+   * whose pieces join into a term and that `accept` takes; prefixes no term starts with are not followed.
+   */
+  Glossary.prototype.first = function (choices, accept) {
+    if (!choices.length || !choices.every(function (c) { return c.length; })) return null;
+    var self = this, path = [];
+    var walk = function (k, joined) {
+      for (var c = 0; c < choices[k].length; c++) {
+        var choice = choices[k][c], text = joined + choice[1];
+        path.push(choice);
+        if (k + 1 === choices.length) {
+          if (self.index.has(text) && (!accept || accept(path))) return true;
+        } else if (self.prefixes.has(text) && walk(k + 1, text)) {
+          return true;
+        }
+        path.pop();
+      }
+      return false;
+    };
+    return walk(0, "") ? path.slice() : null;
+  };
+
   /** {matched, alternatives} for exactly these words, each maybe with a particle or plural, or null. */
   Glossary.prototype.lookup = function (words) {
-    var options = words.map(function (w) { return forms(squash(w)); });
-    if (!options.every(function (f) { return f.length; })) return null;
-    var picks = options.map(function () { return 0; });
-    for (;;) {  // itertools.product order: the last word's forms vary fastest
-      var combo = picks.map(function (p, k) { return options[k][p]; }).join("");
-      if (this.index.has(combo)) {
-        var typed = new Set(words.map(squash).concat([combo, squash(words.join(""))]));
-        var others = this.concepts[this.index.get(combo)].filter(function (t) { return !typed.has(squash(t)); });
-        return others.length ? expansion(words.join(" "), others) : null;
-      }
-      var k = picks.length - 1;
-      while (k >= 0 && ++picks[k] === options[k].length) { picks[k] = 0; k--; }
-      if (k < 0) return null;
-    }
+    var path = this.first(words.map(function (w) { return forms(squash(w)).map(function (f) { return [null, f]; }); }));
+    if (!path) return null;
+    var combo = path.map(function (p) { return p[1]; }).join("");
+    var typed = new Set(words.map(squash).concat([combo, squash(words.join(""))]));
+    var others = this.concepts[this.index.get(combo)].filter(function (t) { return !typed.has(squash(t)); });
+    return others.length ? expansion(words.join(" "), others) : null;
   };
 
   /** Concepts in a run of words of `smallest` words or more, longest first, not overlapping: [[start, end, expansion]]. */
@@ -402,29 +422,34 @@
       .sort(function (a, b) { return a[0][0] - b[0][0] || a[1] - b[1]; }).map(function (p) { return p[0]; });
   };
 
+  /** glossary._translate_run: concepts named by word-by-word translations of words[start:end], longest first. */
   Glossary.prototype.translateRun = function (words, start, end, covered) {
-    var found = [], i = start;
+    var self = this, options = {}, found = [], i = start;
+    for (var w = start; w < end; w++) {
+      var picks = forms(squash(words[w])).map(function (f) { return [0, words[w], f]; });
+      self.translations(words[w]).slice(0, WORD_OPTIONS).forEach(function (other, n) {
+        forms(squash(other)).forEach(function (f) { picks.push([n + 1, other, f]); });
+      });
+      options[w] = picks;
+    }
+    var translated = function (path) { return path.some(function (p) { return p[0]; }); };
     while (i < end) {
       var took = false;
-      for (var size = Math.min(MAX_WORDS, end - i); size > 1; size--) {
-        var part = words.slice(i, i + size), self = this;
-        var options = part.map(function (w) { return [w].concat(self.translations(w).slice(0, WORD_OPTIONS)); });
-        var picks = options.map(function () { return 0; }), hit = null;
-        for (;;) {
-          var k = picks.length - 1;
-          while (k >= 0 && ++picks[k] === options[k].length) { picks[k] = 0; k--; }
-          if (k < 0) break;  // back to all zeros: every combination tried (the first, as typed, is skipped)
-          var combo = picks.map(function (p, n) { return options[n][p]; });
-          var concept = this.lookup(combo);
-          if (concept) {
-            var typed = new Set(part.map(squash).concat([squash(part.join(""))]));
-            var alternatives = uniq((typed.has(squash(combo.join(""))) ? [] : [combo.join(" ")]).concat(concept.alternatives));
-            hit = expansion(part.join(" "), alternatives.filter(function (a) { return !typed.has(squash(a)); }), "words");
-            break;
-          }
-        }
-        if (hit && hit.alternatives.length) {
-          found.push([i, i + size, hit]);
+      for (var size = Math.min(MAX_TRANSLATED, end - i); size > 1; size--) {
+        var choices = [];
+        for (var k = i; k < i + size; k++) choices.push(options[k].map(function (p) { return [p[0], p[2]]; }));
+        var path = this.first(choices, translated);
+        if (!path) continue;
+        var part = words.slice(i, i + size);
+        var shown = path.map(function (pick, k) {
+          return options[i + k].filter(function (p) { return p[0] === pick[0] && p[2] === pick[1]; })[0][1];
+        });
+        var combo = path.map(function (p) { return p[1]; }).join("");
+        var typed = new Set(part.map(squash).concat([squash(part.join(""))]));
+        var alternatives = uniq([shown.join(" ")].concat(this.concepts[this.index.get(combo)]))
+          .filter(function (a) { return !typed.has(squash(a)); });
+        if (alternatives.length) {
+          found.push([i, i + size, expansion(part.join(" "), alternatives, "words")]);
           for (var c = i; c < i + size; c++) covered.add(c);
           i += size;
           took = true;

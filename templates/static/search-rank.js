@@ -40,21 +40,6 @@
     return ends.length > 0;
   }
 
-  /** Documents holding every one of the terms in one field: the only ones a phrase can match. */
-  function phraseCandidates(lists, fields) {
-    var found = new Set();
-    if (lists.some(function (l) { return !l; })) return found;
-    for (var f = 0; f < fields; f++) {
-      var common = null;
-      lists.forEach(function (l) {
-        var docs = new Set(l.docs[f]);
-        common = common === null ? docs : new Set(Array.from(common).filter(function (d) { return docs.has(d); }));
-      });
-      common.forEach(function (d) { found.add(d); });
-    }
-    return found;
-  }
-
   /**
    * Search: resolves to {query, hits, total, totalMax, exact, expansions, seconds}; rejects with a
    * QueryError for a bad query. options: limit (10), filters ([{field, values, negated}] from the UI).
@@ -142,7 +127,7 @@
         if (lists[0]) lists[0].docs.forEach(function (docs) { docs.forEach(function (d) { masked.add(d); }); });
         self.negCandidates.push(new Set());
       } else {
-        self.negCandidates.push(phraseCandidates(lists, e.fields.length));
+        self.negCandidates.push(NS.phraseCandidates(lists, e.fields.length));
       }
     });
     return function (doc) {
@@ -205,7 +190,7 @@
       if (found.length && found[0] !== null) docs = docs.filter(function (d) { return found.every(function (s) { return s.has(d); }); });
       if (group.docs) docs = docs.filter(function (d) { return group.docs.has(d); });
       if (group.phrase) {
-        var candidates = phraseCandidates(terms.map(function (t) { return self.lists.get(t); }), e.fields.length);
+        var candidates = NS.phraseCandidates(terms.map(function (t) { return self.lists.get(t); }), e.fields.length);
         docs = docs.filter(function (d) { return candidates.has(d); });
       }
       return new Map(docs.map(function (d) { return [d, scores.get(d)]; }));

@@ -194,11 +194,11 @@
     return postings.holders;
   };
 
-  /** The documents holding every one of the terms in one field (plan._phrase_candidates); postings loaded. */
-  Engine.prototype.phraseDocs = function (terms) {
-    var found = new Set(), self = this, lists = unique(terms).map(function (t) { return self.postingsCache.get(t); });
+  /** Documents holding every one of the postings' terms in one field: the only ones a phrase can match. */
+  function phraseCandidates(lists, fields) {
+    var found = new Set();
     if (lists.some(function (l) { return !l; })) return found;
-    for (var f = 0; f < this.fields.length; f++) {
+    for (var f = 0; f < fields; f++) {
       var common = null;
       lists.forEach(function (l) {
         var docs = new Set(l.docs[f]);
@@ -207,6 +207,12 @@
       common.forEach(function (d) { found.add(d); });
     }
     return found;
+  }
+
+  /** The phrase candidates of terms whose postings are loaded (plan._phrase_candidates). */
+  Engine.prototype.phraseDocs = function (terms) {
+    var self = this;
+    return phraseCandidates(unique(terms).map(function (t) { return self.postingsCache.get(t); }), this.fields.length);
   };
 
   /** How many entries hold a term in any field (Scorer.df). */
@@ -255,6 +261,7 @@
   }
 
   var api = { add: add, open: open, Engine: Engine, decode: decode, decodeDocs: decodeDocs, fnv1a: fnv1a,
+    phraseCandidates: phraseCandidates,
     round7: round7, QueryError: Q.QueryError, FORMAT: FORMAT, _store: store };
   if (node) module.exports = api;
   else global.NotebaseSearch = api;

@@ -124,10 +124,15 @@ def term_counts(text: str) -> Counter:
     return found
 
 
+def vocab_size(key: str, terms) -> int:
+    """What one vocabulary key and its terms count towards the size its shards are cut by."""
+    return len(key) + sum(len(t) + 3 for t in terms) + 6
+
+
 def vocab_shards(words) -> list[dict[str, list[str]]]:
     """Return the vocabulary files' data: {key: sorted terms} per shard, as vocabulary.py files them."""
     keys = group(words)
-    size = sum(len(k) + sum(len(t) + 3 for t in v) + 6 for k, v in keys.items())  # search_live._vocab_size
+    size = sum(vocab_size(k, v) for k, v in keys.items())
     shards: list[dict[str, list[str]]] = [{} for _ in range(_shard_count(size, VOCAB_BYTES))]
     for key in sorted(keys):
         shards[fnv1a(key) & (len(shards) - 1)][key] = sorted(keys[key])

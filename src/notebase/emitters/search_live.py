@@ -123,7 +123,7 @@ class LiveSearchData:
         terms = Postings(postings, self._digits, len(ordered))
         self._vocab = {k: set(v) for k, v in group(terms.records).items()}
         self._vocab_dirty = set(self._vocab)
-        self._vocab_size = sum(_vocab_size(k, v) for k, v in self._vocab.items())
+        self._vocab_size = sum(sd.vocab_size(k, v) for k, v in self._vocab.items())
         self._vocab_count = 0  # every shard is written again
         self._text_size = sum(d.size for d in self._docs.values())
         self._rechunk()
@@ -266,11 +266,11 @@ class LiveSearchData:
         for term, came in [(t, True) for t in terms.appeared] + [(t, False) for t in terms.vanished]:
             for key in keys(term):
                 found = self._vocab.get(key, set())
-                self._vocab_size -= _vocab_size(key, found) if found else 0
+                self._vocab_size -= sd.vocab_size(key, found) if found else 0
                 (found.add if came else found.discard)(term)
                 if found:
                     self._vocab[key] = found
-                    self._vocab_size += _vocab_size(key, found)
+                    self._vocab_size += sd.vocab_size(key, found)
                 else:
                     self._vocab.pop(key, None)
                 self._vocab_dirty.add(key)
@@ -284,8 +284,3 @@ class LiveSearchData:
             if n in out:
                 out[n][key] = sorted(self._vocab[key])
         return out
-
-
-def _vocab_size(key: str, terms) -> int:
-    """What search_data.vocab_shards counts for one key."""
-    return len(key) + sum(len(t) + 3 for t in terms) + 6

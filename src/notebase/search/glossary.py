@@ -28,6 +28,7 @@ from notebase.search.analysis import PARTICLES  # noqa: F401 - public here too, 
 SEPARATOR = " = "
 MAX_WORDS = 6  # the longest term, in words, that is looked for in a query
 WORD_OPTIONS = 3  # translations of one word tried when a run of words is translated word by word
+MAX_TRANSLATED = 3  # the longest run of words translated word by word into a concept
 _SQUASH = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 
 
@@ -52,6 +53,7 @@ class Glossary:
     def __init__(self, concepts: list[tuple[str, ...]], words: list[tuple[str, ...]] = ()):
         self.concepts: list[tuple[str, ...]] = []
         self._index: dict[str, int] = {}
+        self._prefixes: set[str] = {""}  # every start of a squashed term: lookups stop at a dead end
         self.words: dict[str, tuple[str, ...]] = {}  # squashed common word -> its translations
         for concept in concepts:
             self.add(concept)
@@ -83,23 +85,43 @@ class Glossary:
             target, unique = len(self.concepts), terms
             self.concepts.append(unique)
         for term in unique:
-            self._index[squash(term)] = target
+            key = squash(term)
+            self._index[key] = target
+            self._prefixes.update(key[:n] for n in range(1, len(key)))
 
     def __len__(self) -> int:
         return sum(1 for c in self.concepts if c)
 
     def lookup(self, words: list[str]) -> Expansion | None:
         """Return the expansion for exactly these words, each maybe with a particle or plural `s`."""
-        forms = [_forms(squash(word)) for word in words]
-        if not all(forms):
+        path = self._first([[(None, form) for form in _forms(squash(word))] for word in words])
+        if path is None:
             return None
-        for combo in itertools.product(*forms):
-            found = self._index.get("".join(combo))
-            if found is not None:
-                typed = {squash(w) for w in words} | {"".join(combo), squash("".join(words))}
-                others = tuple(t for t in self.concepts[found] if squash(t) not in typed)
-                return Expansion(" ".join(words), others) if others else None
-        return None
+        combo = "".join(form for _, form in path)
+        typed = {squash(w) for w in words} | {combo, squash("".join(words))}
+        others = tuple(t for t in self.concepts[self._index[combo]] if squash(t) not in typed)
+        return Expansion(" ".join(words), others) if others else None
+
+    def _first(self, choices: list[list[tuple]], accept=None) -> list[tuple] | None:
+        """Return the first path (one (tag, squashed piece) per word, in itertools.product order)
+        whose pieces join into a term, and that `accept` takes; prefixes no term starts with are not followed."""
+        if not choices or not all(choices):
+            return None
+        path: list[tuple] = []
+
+        def walk(k: int, joined: str) -> bool:
+            for choice in choices[k]:
+                text = joined + choice[1]
+                path.append(choice)
+                if k + 1 == len(choices):
+                    if text in self._index and (accept is None or accept(path)):
+                        return True
+                elif text in self._prefixes and walk(k + 1, text):
+                    return True
+                path.pop()
+            return False
+
+        return list(path) if walk(0, "") else None
 
     def expand(self, words: list[str], smallest: int = 1) -> list[tuple[int, int, Expansion]]:
         """Find concepts in a run of words, longest first, not overlapping: (start, end, expansion).
@@ -155,26 +177,32 @@ class Glossary:
         return sorted(found, key=lambda f: f[0])
 
     def _translate_run(self, words: list[str], start: int, end: int, covered: set[int]) -> list:
-        """Concepts named by word-by-word translations of words[start:end], longest first; marks them covered."""
+        """Concepts named by word-by-word translations of words[start:end], longest first; marks them covered.
+
+        Each word is tried as typed (with its particle or plural forms) and as each of its first
+        WORD_OPTIONS translations (with theirs), in that order; at least one word is translated.
+        """
+        options = {}
+        for i in range(start, end):
+            picks = [(0, words[i], form) for form in _forms(squash(words[i]))]
+            for n, other in enumerate(self.translations(words[i])[:WORD_OPTIONS], 1):
+                picks += [(n, other, form) for form in _forms(squash(other))]
+            options[i] = picks
         found, i = [], start
         while i < end:
-            for size in range(min(MAX_WORDS, end - i), 1, -1):
-                options = [[w] + list(self.translations(w)[:WORD_OPTIONS]) for w in words[i:i + size]]
-                hit = None
-                for picks in itertools.product(*(range(len(o)) for o in options)):
-                    if not any(picks):
-                        continue  # as typed: expand() looked for it already
-                    combo = [o[k] for o, k in zip(options, picks)]
-                    concept = self.lookup(combo)
-                    if concept:
-                        typed = {squash(w) for w in words[i:i + size]} | {squash("".join(words[i:i + size]))}
-                        alternatives = tuple(dict.fromkeys(
-                            [" ".join(combo)] * (squash("".join(combo)) not in typed) + list(concept.alternatives)))
-                        hit = Expansion(" ".join(words[i:i + size]), tuple(a for a in alternatives if squash(a) not in typed),
-                                        "words")
-                        break
-                if hit and hit.alternatives:
-                    found.append((i, i + size, hit))
+            for size in range(min(MAX_TRANSLATED, end - i), 1, -1):
+                path = self._first([[(p, form) for p, _, form in options[k]] for k in range(i, i + size)],
+                                   accept=lambda path: any(p for p, _ in path))
+                if path is None:
+                    continue
+                part = words[i:i + size]
+                shown = [next(text for p, text, form in options[i + k] if (p, form) == pick) for k, pick in enumerate(path)]
+                combo = "".join(form for _, form in path)
+                typed = {squash(w) for w in part} | {squash("".join(part))}
+                alternatives = [" ".join(shown)] + list(self.concepts[self._index[combo]])
+                alternatives = tuple(a for a in dict.fromkeys(alternatives) if squash(a) not in typed)
+                if alternatives:
+                    found.append((i, i + size, Expansion(" ".join(part), alternatives, "words")))
                     covered.update(range(i, i + size))
                     i += size
                     break
@@ -223,10 +251,11 @@ def one_jamo_apart(a: str, b: str) -> bool:
     return sum(parts) == 1
 
 
-def _forms(word: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a query's words are looked up in many runs
+def _forms(word: str) -> tuple[str, ...]:
     """Return a squashed word as typed, then without a trailing particle or plural, as lookups try them."""
     if not word:
-        return []
+        return ()
     forms = [word]
     for particle in PARTICLES:
         if word.endswith(particle) and len(word) > len(particle) + 1:
@@ -235,7 +264,7 @@ def _forms(word: str) -> list[str]:
         forms.append(word[:-1])
         if word.endswith("es"):
             forms.append(word[:-2])
-    return forms
+    return tuple(forms)
 
 
 def parse_line(line: str) -> tuple[str, ...] | None:

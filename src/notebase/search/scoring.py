@@ -10,8 +10,8 @@ much a group can add at most, so a search scores only the documents that can sti
 Three departures from plain BM25F, each the same in the site's search (search.js):
 
 - The head field's weight falls for common words: a term in COMMON_SHARE of the entries or more
-  weighs no more in a title than in the body, a rare one HEAD times more (`field_weight`), so a
-  title that happens to say 데이터 does not outrank the entry about the query.
+  weighs no more in a title than in the body, a rare one the head's full boost (`field_weight`),
+  so a title that happens to say 데이터 does not outrank the entry about the query.
 - Long fields are normalised as passages: past PASSAGE times the average length, each further
   token counts SPREAD of one (`effective_length`), so a long conference log whose one section
   is about the query is not buried for its length.
@@ -35,7 +35,7 @@ from notebase.search.w3 import leaf_blocks
 
 K1 = 1.2
 B = 0.75
-HEAD = "head"
+HEAD = "head"  # the field whose weight falls for common words
 COMMON_SHARE = 0.25  # a term in this share of the entries or more gets no title bonus
 PASSAGE = 2.0  # field length, in average lengths, from which further tokens count SPREAD each
 SPREAD = 0.25
@@ -92,8 +92,9 @@ class Postings:
 class Scorer:
     """Scores term groups over one open Whoosh searcher; cheap to keep for many queries."""
 
-    def __init__(self, searcher, field_boosts: dict[str, float]):
+    def __init__(self, searcher, field_boosts: dict[str, float], vocabulary=None):
         self.searcher = searcher
+        self.vocabulary = vocabulary  # a vocabulary.Vocabulary, for lone syllables and typos
         self.fields = field_boosts
         self.count = searcher.doc_count_all()
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
@@ -327,10 +328,10 @@ class Scorer:
                         continue
                     scale = self._scale(field, postings, group.boost * each, term)
                     average = self.average[field] or 1.0
-                    weights_, norms = postings.weights, self._norms[field]
+                    frequencies, norms = postings.weights, self._norms[field]
                     cap = caps[field] if caps is not None else None
-                    for doc in weights_.keys() & inside:
-                        weight = weights_[doc]
+                    for doc in frequencies.keys() & inside:
+                        weight = frequencies[doc]
                         if cap is not None and cap[doc] < weight:
                             weight = cap[doc]
                         norm = norms[doc]

@@ -76,9 +76,7 @@ class Searcher:
         self.glossary = glossary
 
     def _new_scorer(self) -> Scorer:
-        scorer = Scorer(self._searcher, FIELD_BOOSTS)
-        scorer.vocabulary = self._vocabulary
-        return scorer
+        return Scorer(self._searcher, FIELD_BOOSTS, self._vocabulary)
 
     def close(self) -> None:
         """Release the index files."""
