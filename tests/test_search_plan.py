@@ -150,6 +150,14 @@ def test_a_misspelt_word_finds_the_word_one_edit_away(root, query, expected):
     assert any(x.kind == "typo" for x in results.expansions)
 
 
+def test_the_output_says_what_a_misspelt_word_was_taken_for(root):
+    from notebase.search.render import format_results
+
+    results, _ = search(load_config(root), "contrastve")
+    head = format_results(results).splitlines()[0]
+    assert "did you mean: contrastive" in head and "also searched" not in head.split("did you mean")[0]
+
+
 def test_names_with_digits_are_not_corrected(root):
     assert ids(root, "number0") == []
     assert one_edit("number0", "number10")  # they would be one edit apart

@@ -167,7 +167,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     from notebase.load import load
     from notebase.render import make_env
     from notebase.site import assemble
-    from notebase.topics import topic_warnings
+    from notebase.topic_filters import topic_warnings
     from notebase.writer import MANIFEST, Writer
 
     loaded = load(config, jobs)

@@ -145,7 +145,7 @@ def check(strict: bool) -> None:
     from notebase.lint import lint, undated_summary
     from notebase.load import load
     from notebase.site import assemble
-    from notebase.topics import topic_warnings
+    from notebase.topic_filters import topic_warnings
 
     config = _config()
     result = load(config)

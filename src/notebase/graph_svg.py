@@ -9,7 +9,9 @@ the same site gives the same bytes.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from html import escape
 
@@ -44,17 +46,15 @@ def _width(text: str) -> float:
 
 
 def _fit(text: str, room: float) -> str:
-    """Shorten text (with …) until it fits in `room` pixels."""
+    """Shorten text at a word's end (with …) until it fits in `room` pixels; one long word is cut inside."""
     text = " ".join(text.split())
-    if _width(text) <= room:
+    widths = list(accumulate(12.5 if ord(ch) > 0x2E80 else 6.6 for ch in text))
+    if not widths or widths[-1] <= room:
         return text
-    words = text.removesuffix("…").split(" ")
-    while len(words) > 1 and _width(" ".join(words)) + 7 > room:
-        words.pop()
-    kept = " ".join(words)
-    while len(kept) > 1 and _width(kept) + 7 > room:  # one long word: cut inside it
-        kept = kept[:-1]
-    return kept.rstrip(" :,.-") + "…"
+    fits = bisect_right(widths, room - 7)  # characters that fit beside the ellipsis
+    cut = text[:fits]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip(" :,.-") + "…"
 
 
 def local_graph(center: str, nodes: Sequence[Node], label: str, legend: Sequence[tuple[str, str]] = ()) -> str:
@@ -141,4 +141,5 @@ def topic_map(bubbles: Sequence[Bubble], label: str, count_word: str) -> str:
         y += tallest + 26
     height = math.ceil(y)
     return (f'<svg class="topic-map" viewBox="0 0 {MAP_WIDTH} {height}" width="{MAP_WIDTH}" height="{height}" '
-            f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
+            f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+            + "".join(parts) + "</svg>")

@@ -50,20 +50,27 @@ _SHORT = frozenset(string.ascii_lowercase + string.digits) | frozenset(map(chr, 
 
 
 def profile(words: Sequence[str]) -> tuple[str, ...]:
-    """Return the distinct words (of two characters or more) of an entry's first lines, interned, sorted."""
-    return tuple(sorted(map(sys.intern, set(words[:PROFILE_WORDS]) - _SHORT)))
+    """Return the distinct words (of two characters or more) of an entry's first lines, interned.
+
+    In no particular order (what reads them sorts what it keeps): sorting every entry's words
+    would cost more than all the rest.
+    """
+    return tuple(map(sys.intern, set(words[:PROFILE_WORDS]) - _SHORT))
 
 
 def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter) -> list[tuple[str, ...]]:
     """Return, per entry, its rarest words that another entry uses too (at most RARE_WORDS, rarest first)."""
     most = max(5, min(50, len(profiles) // 200))  # a word in more entries than this is no sign of kinship
+    telling = {word for word, n in df.items() if 1 < n <= most}
     count = df.__getitem__
     chosen = []
     for words in profiles:
-        ranked = sorted(words, key=count)  # stable: equally rare words stay in alphabetical order
-        start = bisect_right(ranked, 1, key=count)
-        stop = bisect_right(ranked, most, lo=start, key=count)
-        chosen.append(tuple(ranked[start:min(stop, start + RARE_WORDS)]))
+        found = telling.intersection(words)
+        if len(found) > RARE_WORDS:  # alphabetical, then by rarity (a stable sort): the same choice every time
+            found = sorted(sorted(found), key=count)[:RARE_WORDS]
+        else:
+            found = sorted(sorted(found), key=count)
+        chosen.append(tuple(found))
     return chosen
 
 
@@ -165,12 +172,12 @@ def _first(members: list[int], taken: set[int], n: int) -> list[int]:
 
 def _reason(entries: Sequence[Entry], a: int, b: int, own_tags, own_topics, words) -> Related:
     """Why entry b is related to entry a: shared tags (keys) first, then topics (keys), then words."""
-    theirs = set(own_tags[b])
-    tags = [k for k in own_tags[a] if k in theirs]
-    if tags:  # the most specific: `a/b` rather than the `a` it sits in
-        return Related(entries[b].id, TAG, tuple(k for k in tags if not any(o.startswith(k + "/") for o in tags)))
-    topics = [k for k in own_topics[a] if k in own_topics[b]]
-    if topics:
-        return Related(entries[b].id, TOPIC, tuple(topics))
-    shared = set(words[b])
-    return Related(entries[b].id, TEXT, tuple(w for w in words[a] if w in shared))
+    if own_tags[a] and own_tags[b]:
+        tags = [k for k in own_tags[a] if k in own_tags[b]]
+        if tags:  # the most specific: `a/b` rather than the `a` it sits in
+            return Related(entries[b].id, TAG, tuple(k for k in tags if not any(o.startswith(k + "/") for o in tags)))
+    if own_topics[a] and own_topics[b]:
+        topics = [k for k in own_topics[a] if k in own_topics[b]]
+        if topics:
+            return Related(entries[b].id, TOPIC, tuple(topics))
+    return Related(entries[b].id, TEXT, tuple(w for w in words[a] if w in words[b]))

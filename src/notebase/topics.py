@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from itertools import compress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -131,7 +132,7 @@ def _stems(word: str) -> list[str]:
 
 
 def _spacings(words: list[str], korean: bool) -> list[list[str]]:
-    """The ways a term's words may be spaced: Korean writes 사전 분포 and 사전분포 alike, English autoencoder."""
+    """The ways a term's words may be spaced: Korean writes 사전 분포 and 사전분포 alike; English, autoencoder."""
     if len(words) == 1:
         return [words]
     joined = "".join(words)
@@ -167,7 +168,8 @@ class Vocabulary:
         self._names: dict[str, int] = {}  # squashed term -> concept number, for `find`
         self._forms: dict[tuple[str, ...], int] = {}  # a term's words as a note may write them -> concept
         starts: dict[str, set[int]] = {}
-        seconds: dict[str, set[str]] = {}
+        singles: set[str] = set()
+        pairs: set[str] = set()
         self._acronyms: dict[str, int] = {}
         self._never: set[int] = set()  # numbers of the concepts that are never topics
         taken: set[str] = set()
@@ -192,15 +194,18 @@ class Vocabulary:
                     for form in ([(w,) for w in _endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
                         self._forms.setdefault(form, number)
                         starts.setdefault(form[0], set()).add(len(form))
-                        if len(form) > 1:  # the words that may follow: as written, or (last) with an ending
-                            follow = seconds.setdefault(form[0], set())
-                            follow.update(_endings(form[1]) if len(form) == 2 else (form[1],))
+                        if len(form) == 1:
+                            singles.add(form[0])
+                        else:  # its first two words, the second as written or (the last) with an ending
+                            pairs.update(f"{form[0]} {w}" for w in (_endings(form[1]) if len(form) == 2 else form[1:2]))
         self._every = tuple(every)
         self.concepts = tuple(c for n, c in enumerate(every) if n not in self._never)
         self.stopped = tuple(c for n, c in enumerate(every) if n in self._never)
         self._by_key = {c.key: n for n, c in enumerate(every)}
         self._starts = {w: tuple(sorted(lengths, reverse=True)) for w, lengths in starts.items()}
-        self._seconds = {w: frozenset(follow) for w, follow in seconds.items()}
+        self._singles = frozenset(singles)  # one-word terms as notes write them
+        self._pairs = frozenset(pairs)  # the first two words of longer terms, joined by a space
+        self._firsts = frozenset(p[:p.index(" ")] for p in pairs)  # the first words of longer terms
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -224,7 +229,7 @@ class Vocabulary:
     def _lookup(self, name: str) -> Concept | None:
         """The concept a name means: a key as it is, else a term (squashed), else one without an ending.
 
-        search-rank.js `findTopic` repeats these steps for the site's search.
+        search-query.js `findTopic` repeats these steps for the site's search.
         """
         if name.strip() in self._by_key:
             return self.concept(name.strip())
@@ -245,35 +250,29 @@ class Vocabulary:
 
     def _count(self, text: str, words: list[str], lead: int = 0) -> tuple[Counter, Counter]:
         """Count the concepts named in text (its words given): everywhere, and in its first `lead` words."""
-        starts, forms, seconds = self._starts, self._forms, self._seconds
-        # Most words start no term; the others are found with C-level set and list operations.
-        matches, single = [], []
-        for first in starts.keys() & set(words):
-            lengths = starts[first]
-            if lengths == (1,):
-                single.append(first)  # counted at once below
-                continue
-            follow = seconds[first]
-            alone = lengths[-1] == 1
-            at = -1
-            while True:
-                try:
-                    at = words.index(first, at + 1)
-                except ValueError:
-                    break
-                if words[at + 1:at + 2] and words[at + 1] not in follow:  # most times no longer term starts here
-                    if alone:
-                        matches.append((at, -1, forms[(first,)]))
+        starts, forms = self._starts, self._forms
+        # Longer terms start where a word that starts one does, followed by a word that can come
+        # second: those places are found with C-level set, map and compress over the words.
+        uniq = set(words)
+        matches = []
+        if not self._firsts.isdisjoint(uniq):
+            pairs = self._pairs
+            for at in compress(range(len(words) - 1), map(self._firsts.__contains__, words)):
+                first = words[at]
+                if f"{first} {words[at + 1]}" not in pairs:
                     continue
-                for length in lengths:
+                for length in starts[first]:
+                    if length == 1:
+                        break
                     form = tuple(words[at:at + length])
                     number = forms.get(form)
-                    if number is None and length > 1 and len(form) == length:
+                    if number is None and len(form) == length:
                         number = next((forms[f] for stem in _stems(form[-1]) if (f := (*form[:-1], stem)) in forms),
                                       None)
                     if number is not None:
                         matches.append((at, -length, number))  # sorted: leftmost, then longest first
                         break
+        single = self._singles.intersection(uniq)
         found: Counter = Counter()
         early: Counter = Counter()
         covered: list[str] = []  # the words of the longer terms found, which one-word terms inside them lose
@@ -291,8 +290,10 @@ class Vocabulary:
                     if at < lead:
                         covered_early += words[at:min(end, lead)]
         head = words[:lead]
+        counted = Counter(words) if len(single) > 8 else None  # one pass beats many list.count scans
         for word in single:
-            times = words.count(word) - (covered.count(word) if covered else 0)
+            times = counted[word] if counted is not None else words.count(word)
+            times -= covered.count(word) if covered else 0
             if times > 0:
                 found[forms[(word,)]] += times
                 first_times = head.count(word) - covered_early.count(word) if lead else 0
@@ -400,54 +401,3 @@ def vocabulary(config) -> Vocabulary | None:
 def topics_of(entry: Entry, vocab: Vocabulary | None) -> tuple[str, ...]:
     """Return the keys of an entry's concept topics, best first; () when topics are off."""
     return vocab.topics_of(entry) if vocab is not None else ()
-
-
-def unknown_stops(config) -> list[str]:
-    """Return the `topics_stop:` names that name no concept (a typo stops nothing)."""
-    settings = settings_of(config)
-    if not settings.enabled or not settings.stop:
-        return []
-    everything = build_vocabulary(TopicSettings(True, settings.glossary, settings.add, ()))
-    return [name for name in settings.stop if everything is None or everything.find(name) is None]
-
-
-def resolve_topics(query, config):
-    """Return a search query with each `topic:` filter's names turned into topic keys; raise QueryError for one
-    that names no topic (search/parse.py keeps the names as typed, since it knows no vocabulary)."""
-    from dataclasses import replace
-
-    if not any(f.field == "topic" for f in query.filters):
-        return query
-    vocab = vocabulary(config)
-    filters = []
-    for f in query.filters:
-        if f.field == "topic":
-            f = replace(f, values=tuple(dict.fromkeys(topic_for_query(vocab, name) for name in f.values)))
-        filters.append(f)
-    return replace(query, filters=tuple(filters))
-
-
-def topic_for_query(vocab: Vocabulary | None, name: str) -> str:
-    """Return the key of the topic `topic:NAME` means; raise QueryError saying why there is none.
-
-    The messages are the site search's too (templates/static/search-rank.js).
-    """
-    from notebase.search.parse import QueryError
-
-    if vocab is None:
-        raise QueryError(f"no topic '{name}': topics are turned off — search for the word itself")
-    found = vocab.find(name)
-    if found is not None:
-        return found.key
-    if vocab.find(name, stopped=True) is not None:
-        raise QueryError(f"'{name}' is never a topic: nearly every note mentions it — search for the word itself")
-    raise QueryError(f"no topic '{name}' — name a concept from the topics page, or search for the word itself")
-
-
-def topic_warnings(config) -> list:
-    """Warn about `topics_stop:` names that name no concept: a typo would stop nothing."""
-    from notebase.errors import Problem, Severity
-
-    return [Problem("notebase.yaml", 0, f"topics_stop: '{name}' names no concept, so it stops nothing",
-                    "name a concept by one of its terms, as `notebase tags` lists the topics", Severity.WARNING)
-            for name in unknown_stops(config)]

@@ -148,7 +148,7 @@
       return { field: "lang", values: [lang], negated: negated };
     }
     if (name === "tag") return { field: "tag", values: [tagKey(value)], negated: negated };
-    // A topic stays as typed: the ranking finds the concept in topics.js (topics.resolve_topics).
+    // A topic stays as typed: the ranking finds the concept in topics.js (topic_filters.resolve_topics).
     if (name === "topic") return { field: "topic", values: [value], negated: negated };
     return { field: "date", values: [dateRange(value, name)], negated: negated };
   }
@@ -271,7 +271,7 @@
   }
   /**
    * The key of the topic a `topic:` name means, or a QueryError saying why there is none, with
-   * topics.topic_for_query's messages. data: topics.js ({enabled, keys, names, never, docs}).
+   * topic_filters.topic_for_query's messages. data: topics.js ({enabled, keys, names, never, docs}).
    */
   function findTopic(name, data) {
     if (!data.enabled) throw new QueryError("no topic '" + name + "': topics are turned off — search for the word itself");

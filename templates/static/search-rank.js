@@ -101,7 +101,7 @@
     });
   };
 
-  /** topics.resolve_topics: each topic filter's names as topic keys (a QueryError for a name that is none). */
+  /** topic_filters.resolve_topics: each topic filter's names as topic keys (a QueryError for a name that is none). */
   Ranking.prototype.resolveTopics = function (topics) {
     this.query.filters.forEach(function (f) {
       if (f.field !== "topic") return;

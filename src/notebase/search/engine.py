@@ -9,7 +9,7 @@ from notebase.search.glossary import load_glossary
 from notebase.search.index import STAMPS, IndexLocked, IndexReport, index_path, is_fresh, update
 from notebase.search.parse import Filter, parse
 from notebase.search.searcher import Results, Searcher
-from notebase.topics import resolve_topics
+from notebase.topic_filters import resolve_topics
 
 
 def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
@@ -42,8 +42,11 @@ def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit
     try:
         with open_searcher(config) as searcher:
             return searcher.search(query, limit), report
-    except OSError:
-        # A rebuild swapped the index in between listing and opening its files: try once more.
+    except (OSError, TypeError, ValueError, EOFError):
+        # A rebuild swapped the index in while this search read it: Whoosh opens a segment's files
+        # lazily, and one that went with the old folder reads as missing (an OSError, or a None
+        # column reader and a TypeError). The new index is complete: try once more; a real fault
+        # raises again.
         time.sleep(0.05)
         with open_searcher(config) as searcher:
             return searcher.search(query, limit), report

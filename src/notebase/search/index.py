@@ -113,8 +113,8 @@ def _check(path: Path, snapshot: Snapshot) -> str:
     return ""
 
 
-def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = None,
-           wait: bool = True, rebuild: bool = False, topics: Mapping[str, tuple[str, ...]] | None = None) -> IndexReport:
+def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = None, wait: bool = True,
+           rebuild: bool = False, topics: Mapping[str, tuple[str, ...]] | None = None) -> IndexReport:
     """Bring the index in step with the notes: incrementally when it can, else rebuild it.
 
     Pass `loaded` when the caller has just loaded every note (as `build` does), so nothing is read

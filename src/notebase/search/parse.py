@@ -47,7 +47,7 @@ class Filter:
     """Entries whose field has one of the values (or, negated, none of them).
 
     Dates are (first day, last day) pairs; a topic is its name as typed (the engine finds the
-    concept, see topics.resolve_topics); other values are lowercase strings.
+    concept, see topic_filters.resolve_topics); other values are lowercase strings.
     """
 
     field: str

@@ -34,13 +34,16 @@ def _marked(text: str, spans, style: dict) -> str:
 def format_results(results: Results) -> str:
     """Return ranked hits as terminal lines, matches styled, with a header saying what was searched."""
     lines = []
-    also = [alt for e in results.expansions for alt in e.alternatives]
+    also = [alt for e in results.expansions if getattr(e, "kind", "") != "typo" for alt in e.alternatives]
+    meant = [alt for e in results.expansions if getattr(e, "kind", "") == "typo" for alt in e.alternatives]
     shown = len(results.hits)
     head = f"{results.total} result{'s' if results.total != 1 else ''}"
     if shown < results.total:
         head += f" (showing {shown})"
     if results.query.raw.strip():
         head += f" for {_clean(results.query.raw.strip())!r}"
+    if meant:
+        head += f"; did you mean: {', '.join(meant)}"
     if also:
         head += f"; also searched: {', '.join(also)}"
     if results.query.filters:
