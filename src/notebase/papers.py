@@ -85,11 +85,16 @@ def group_papers(entries: Sequence[Entry]) -> tuple[tuple[Paper, ...], dict[str,
                 same[i] = tuple(o for o in head if o != i)[:SAME_PAPER_SHOWN]
     papers.sort(key=lambda p: (_sort_key(p[0]), p[1]))
     listed, taken = [], set()
+    next_k: dict[str, int] = {}  # per base, the number to try next: a thousand papers of one slug count up once
     for n, (title, ids) in enumerate(papers):
         base = slugify(title, limit=60)
-        anchor, k = base, 2
+        anchor, k = base, next_k.get(base, 2)
+        if anchor in taken:
+            anchor = f"{base}-{k}"
         while anchor in taken:
-            anchor, k = f"{base}-{k}", k + 1
+            k += 1
+            anchor = f"{base}-{k}"
+        next_k[base] = k + 1 if anchor != base else k
         taken.add(anchor)
         listed.append(Paper(title, ids, "p-" + anchor, n // PER_PAGE + 1))
     return tuple(listed), same
