@@ -62,13 +62,20 @@ def folder_taxonomy(entries: Sequence[Entry]) -> Taxonomy:
     paths: dict[str, str] = {}
     slugs: dict[str, list[str]] = {}
     taken: set[str] = set()
+    next_n: dict[tuple[str, str], int] = {}
     for key in sorted(ids, key=lambda k: (k.count("/"), k)):  # parents first: a child's path continues its parent's
         parent, _, name = key.rpartition("/")
         base = slugify(name, limit=60)
-        slug, n = base, 2
-        while folder_path(slugs.get(parent, []) + [slug]) in taken:
-            slug, n = f"{base}-{n}", n + 1
-        slugs[key] = slugs.get(parent, []) + [slug]
+        above = slugs.get(parent, [])
+        # Counted on per folder and name: a thousand folders of one slug count up once.
+        slug, n = base, next_n.get((parent, base), 2)
+        if folder_path(above + [slug]) in taken:
+            slug = f"{base}-{n}"
+        while folder_path(above + [slug]) in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        next_n[(parent, base)] = n + 1 if slug != base else n
+        slugs[key] = above + [slug]
         paths[key] = folder_path(slugs[key])
         taken.add(paths[key])
     children: dict[str, list[str]] = defaultdict(list)

@@ -39,7 +39,7 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
         tuple(by_id[i] for i in site.links.get(entry.id, ())),
         tuple((by_id[r.id], r) for r in site.related.get(entry.id, ())),
         tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
-        (paper.page, paper.anchor) if paper is not None else None,
+        (paper.page, paper.anchor, len(paper.ids)) if paper is not None else None,  # the count heads the list
         tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
     )
 

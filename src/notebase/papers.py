@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from notebase.slug import slugify
 
 MIN_TITLE = 10  # characters of a normalised title that say which paper it is ("Attention" alone does not)
 PER_PAGE = 100  # papers on one page of the papers index
+SAME_PAPER_SHOWN = 20  # other summaries of its paper an entry lists
 _ARXIV = re.compile(r"(\d{4}\.\d{4,5})(?:v\d{1,2})?")
 _DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]{1,200})")
 _NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
@@ -73,18 +75,26 @@ def group_papers(entries: Sequence[Entry]) -> tuple[tuple[Paper, ...], dict[str,
     same: dict[str, tuple[str, ...]] = {}
     for members in groups.values():
         ids = tuple(summaries[n].id for n in members)  # entries come newest first, and so do these
-        titles = [getattr(summaries[n], "paper_title", "") or summaries[n].title for n in members]
-        papers.append((min(titles, key=lambda t: (-titles.count(t), t)), ids))
+        counts = Counter(getattr(summaries[n], "paper_title", "") or summaries[n].title for n in members)
+        papers.append((min(counts, key=lambda t: (-counts[t], t)), ids))
         if len(ids) > 1:
+            # The first few others, not all: a paper summarised by 4,000 presenters made each page
+            # list (and each build hold) every other summary. The papers index lists them all.
+            head = ids[:SAME_PAPER_SHOWN + 1]
             for i in ids:
-                same[i] = tuple(o for o in ids if o != i)
+                same[i] = tuple(o for o in head if o != i)[:SAME_PAPER_SHOWN]
     papers.sort(key=lambda p: (_sort_key(p[0]), p[1]))
     listed, taken = [], set()
+    next_k: dict[str, int] = {}  # per base, the number to try next: a thousand papers of one slug count up once
     for n, (title, ids) in enumerate(papers):
         base = slugify(title, limit=60)
-        anchor, k = base, 2
+        anchor, k = base, next_k.get(base, 2)
+        if anchor in taken:
+            anchor = f"{base}-{k}"
         while anchor in taken:
-            anchor, k = f"{base}-{k}", k + 1
+            k += 1
+            anchor = f"{base}-{k}"
+        next_k[base] = k + 1 if anchor != base else k
         taken.add(anchor)
         listed.append(Paper(title, ids, "p-" + anchor, n // PER_PAGE + 1))
     return tuple(listed), same

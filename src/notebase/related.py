@@ -134,7 +134,9 @@ def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
 def _common_words(profiles: Sequence[tuple[str, ...]], df: Counter, needy: list) -> dict[int, dict[int, float]]:
     """For each entry in need, every other entry sharing a word with it, scored by the words' rarity."""
     wanted = set().union(*(profiles[n] for n, _, _ in needy)) if needy else set()
-    wanted = {w for w in wanted if df[w] > 1}
+    # A word in more than GROUP_LIMIT entries says little and would make each needy entry score
+    # every entry (5,000 feed items sharing "item" were 16 million scores, quadratic).
+    wanted = {w for w in wanted if 1 < df[w] <= GROUP_LIMIT}
     if not wanted:
         return {}
     postings: dict[str, list[int]] = {}

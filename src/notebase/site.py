@@ -259,13 +259,18 @@ def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
     label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
     paths: dict[str, str] = {}
     taken: set[str] = set()
+    next_n: dict[str, int] = {}
     # Parents first, so a child's path continues its parent's (tags/a/b/ under tags/a/).
     for key in sorted(ids, key=lambda k: (k.count("/"), slugify(k), k)):
         parent = key.rpartition("/")[0]
         base = (paths[parent] if parent else tag_path("")[:-1]) + _tag_slug(key.rpartition("/")[2])
-        slug, n = base, 2
+        slug, n = base, next_n.get(base, 2)  # counted on per base: a thousand tags of one slug count up once
+        if slug in taken:
+            slug = f"{base}-{n}"
         while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+            n += 1
+            slug = f"{base}-{n}"
+        next_n[base] = n + 1 if slug != base else n
         taken.add(slug)
         paths[key] = slug + "/"
     children: dict[str, list[str]] = defaultdict(list)

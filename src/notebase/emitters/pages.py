@@ -117,6 +117,7 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
         topics=[site.topic(k) for k in site.topic_of.get(entry.id, ())],
         folder=site.folders.term(folder_of(entry)),
         same_paper=[site.entry(i) for i in site.same_paper.get(entry.id, ())],
+        same_paper_count=len(site.paper_of[entry.id].ids) - 1 if entry.id in site.paper_of else 0,
         paper_index=paper_index_link(site, entry.id),
         graph=entry_graph(site, entry, path),
         paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
