@@ -176,7 +176,7 @@ def entry_graph(site: Site, entry: Entry, path: str) -> str:
     add(both[:GRAPH_LINKS], "both", words["links_both"])
     add([i for i in out if i not in both][:GRAPH_LINKS], "link", words["links_to"])
     add([i for i in back if i not in both][:GRAPH_LINKS], "backlink", words["links_here"])
-    add(site.same_paper.get(entry.id, ())[:3], "same", words["same_paper_one"])
+    add(site.same_paper.get(entry.id, ())[:3], "same", words["same_paper_node"])
     for rel in site.related.get(entry.id, ()):
         add([rel.id], "related", words[f"reason_{rel.reason}"])
     if not nodes:
@@ -186,7 +186,7 @@ def entry_graph(site: Site, entry: Entry, path: str) -> str:
     return local_graph(entry.title, nodes, words["graph_label"], legend)
 
 
-LEGEND = {"link": "links_to", "backlink": "links_here", "both": "links_both", "same": "same_paper_one",
+LEGEND = {"link": "links_to", "backlink": "links_here", "both": "links_both", "same": "same_paper_node",
           "related": "related"}
 
 
