@@ -33,7 +33,7 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("edit_uri", None, (str,), "path from repo_url to a note's folder for editing (default: edit/main/<notes_dir>/)"),
     ("feeds", {}, (dict,), "per-feed settings: {path: {type: paper, tags: [a]}}"),
     ("glossary", (), (list,), "extra search synonyms: ['확산 모델 = diffusion model', ...]"),
-    ("topics", True, (bool,), "find each entry's concept topics (pages, feeds, topic: search); false turns them off"),
+    ("topics", True, (bool,), "find each entry's concept topics (pages, feeds, topic: search); false: none"),
     ("topics_add", (), (list,), "more topic concepts: ['상태 공간 모델 = state space model', 'mamba', ...]"),
     ("topics_stop", (), (list,), "concepts that are never topics, by any of their terms: ['transformer', ...]"),
     ("folders", True, (bool,), "offer the notes' folders as categories, a page per folder; false turns them off"),

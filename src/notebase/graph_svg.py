@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 WIDTH, HEIGHT = 640, 340  # the local graph's viewBox; CSS scales it to the page
@@ -48,6 +49,8 @@ def _width(text: str) -> float:
 def _fit(text: str, room: float) -> str:
     """Shorten text at a word's end (with …) until it fits in `room` pixels; one long word is cut inside."""
     text = " ".join(text.split())
+    if len(text) * 12.5 <= room:  # fits even if every character were wide
+        return text
     widths = list(accumulate(12.5 if ord(ch) > 0x2E80 else 6.6 for ch in text))
     if not widths or widths[-1] <= room:
         return text
@@ -55,6 +58,24 @@ def _fit(text: str, room: float) -> str:
     cut = text[:fits]
     space = cut.rfind(" ")
     return (cut[:space] if space > 0 else cut).rstrip(" :,.-") + "…"
+
+
+CX, CY = WIDTH / 2, HEIGHT / 2 - 10  # the entry itself
+RX, RY = WIDTH / 2 - 150, HEIGHT / 2 - 50  # the ellipse its neighbours sit on
+
+
+@lru_cache(maxsize=32)
+def _places(count: int) -> tuple[tuple[float, float, float, float, str, float], ...]:
+    """Where `count` neighbours go, first at the top, clockwise: node x, y, label x, y, anchor, room."""
+    places = []
+    for n in range(count):
+        angle = -math.pi / 2 + 2 * math.pi * n / count
+        x, y, cos = round(CX + RX * math.cos(angle), 1), round(CY + RY * math.sin(angle), 1), math.cos(angle)
+        anchor, dx = ("start", 12) if cos > 0.3 else ("end", -12) if cos < -0.3 else ("middle", 0)
+        dy = 4 if anchor != "middle" else (-13 if y < CY else 20)
+        room = WIDTH - 6 - (x + dx) if anchor == "start" else x + dx - 6 if anchor == "end" else 260
+        places.append((x, y, round(x + dx, 1), round(y + dy, 1), anchor, room))
+    return tuple(places)
 
 
 def local_graph(center: str, nodes: Sequence[Node], label: str, legend: Sequence[tuple[str, str]] = ()) -> str:
@@ -65,25 +86,16 @@ def local_graph(center: str, nodes: Sequence[Node], label: str, legend: Sequence
     """
     parts = [f'<svg class="graph" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
              f'role="group" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">']
-    cx, cy, rx, ry = WIDTH / 2, HEIGHT / 2 - 10, WIDTH / 2 - 150, HEIGHT / 2 - 50
-    placed = []
-    for n, node in enumerate(nodes):
-        angle = -math.pi / 2 + 2 * math.pi * n / max(len(nodes), 1)
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        placed.append((node, round(x, 1), round(y, 1), math.cos(angle)))
-    for node, x, y, _ in placed:
-        parts.append(f'<line class="graph-edge graph-{node.kind}" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x}" y2="{y}"/>')
-    parts.append(f'<g class="graph-centre" aria-hidden="true"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="9"/>'
-                 f'<text x="{cx:.1f}" y="{cy + 26:.1f}" text-anchor="middle">{escape(_fit(center, 300))}</text></g>')
-    for node, x, y, cos in placed:
-        anchor, dx = ("start", 12) if cos > 0.3 else ("end", -12) if cos < -0.3 else ("middle", 0)
-        dy = 4 if anchor != "middle" else (-13 if y < cy else 20)
-        room = WIDTH - 6 - (x + dx) if anchor == "start" else x + dx - 6 if anchor == "end" else 260
+    places = _places(len(nodes))
+    parts += [f'<line class="graph-edge graph-{node.kind}" x1="{CX}" y1="{CY}" x2="{x}" y2="{y}"/>'
+              for node, (x, y, *_) in zip(nodes, places)]
+    parts.append(f'<g class="graph-centre" aria-hidden="true"><circle cx="{CX}" cy="{CY}" r="9"/>'
+                 f'<text x="{CX}" y="{CY + 26}" text-anchor="middle">{escape(_fit(center, 300))}</text></g>')
+    for node, (x, y, tx, ty, anchor, room) in zip(nodes, places):
         name = node.title + (f" ({node.note})" if node.note else "")
         # No <title>: axe counts its words as visible text, which the name would then have to repeat.
         parts.append(f'<a class="graph-node graph-{node.kind}" href="{escape(node.href)}" aria-label="{escape(name)}">'
-                     f'<circle cx="{x}" cy="{y}" r="6"/>'
-                     f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+                     f'<circle cx="{x}" cy="{y}" r="6"/><text x="{tx}" y="{ty}" text-anchor="{anchor}">'
                      f'{escape(_fit(_short(node.title, LABEL), room))}</text></a>')
     x = 8.0
     if legend:

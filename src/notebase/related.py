@@ -58,9 +58,14 @@ def profile(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(map(sys.intern, set(words[:PROFILE_WORDS]) - _SHORT))
 
 
+def telling_limit(entries: int) -> int:
+    """Return in how many entries a word may be and still tell that two of them are akin."""
+    return max(5, min(50, entries // 200))
+
+
 def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter) -> list[tuple[str, ...]]:
     """Return, per entry, its rarest words that another entry uses too (at most RARE_WORDS, rarest first)."""
-    most = max(5, min(50, len(profiles) // 200))  # a word in more entries than this is no sign of kinship
+    most = telling_limit(len(profiles))
     telling = {word for word, n in df.items() if 1 < n <= most}
     count = df.__getitem__
     chosen = []

@@ -6,10 +6,12 @@ ids, not copies; every mapping is read-only once assembled.
 
 from __future__ import annotations
 
+import gc
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -121,6 +123,24 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
     names and links to and its topics, so an unchanged entry is not scanned again.
     """
+    with _collector_paused():
+        return _assemble(entries, config, files, memo)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector: assembling makes many small objects and no cycles, and each
+    collection it would set off walks every entry of a large site (10,000 notes: seconds, many times)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:
     ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
     refs, readings = _all_refs(ordered, memo, vocabulary(config))

@@ -113,13 +113,13 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
         css_classes=css_classes(entry),
         reading_minutes=reading_minutes(entry.text), edit_url=edit_url(site.config, entry),
         backlinks=[site.entry(i) for i in site.backlinks.get(entry.id, ())],
-        related=related_items(site, entry),
+        related=(related := related_items(site, entry, path)),
         topics=[site.topic(k) for k in site.topic_of.get(entry.id, ())],
         folder=site.folders.term(folder_of(entry)),
         same_paper=[site.entry(i) for i in site.same_paper.get(entry.id, ())],
         same_paper_count=len(site.paper_of[entry.id].ids) - 1 if entry.id in site.paper_of else 0,
         paper_index=paper_index_link(site, entry.id),
-        graph=entry_graph(site, entry, path),
+        graph=entry_graph(site, entry, path, {item.entry.id: item.href for item in related}),
         paths=site.paths, month_key=f"{entry.date.year:04d}-{entry.date.month:02d}",
         newer=site.entries[index - 1] if index > 0 else None,
         older=site.entries[index + 1] if index + 1 < len(site.entries) else None,
@@ -129,24 +129,27 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
 
 @dataclass(frozen=True)
 class RelatedItem:
-    """A related entry as its page shows it: the entry, the reason, and what the two share (label, page)."""
+    """A related entry as its page shows it: the entry, its href, the reason, and what the two share
+    (label, href or None). Links are made here, not in the template: a page has many of them."""
 
     entry: Entry
+    href: str
     reason: str  # tag, topic or text
     shared: tuple[tuple[str, str | None], ...]
 
 
-def related_items(site: Site, entry: Entry) -> list[RelatedItem]:
+def related_items(site: Site, entry: Entry, path: str | None = None) -> list[RelatedItem]:
     """Return an entry's related entries with their reasons, shared tags and topics linked to their pages."""
+    path = site.paths[entry.id] if path is None else path
     items = []
     for rel in site.related.get(entry.id, ()):
         if rel.reason == TAG:
-            shared = tuple((f"#{site.tag(k).label}", site.tag(k).path) for k in rel.shared[:3])
+            shared = tuple((f"#{t.label}", relative(path, t.path)) for t in map(site.tag, rel.shared[:3]))
         elif rel.reason == TOPIC:
-            shared = tuple((site.topic(k).label, site.topic(k).path) for k in rel.shared[:3])
+            shared = tuple((t.label, relative(path, t.path)) for t in map(site.topic, rel.shared[:3]))
         else:
             shared = tuple((word, None) for word in rel.shared[:3])
-        items.append(RelatedItem(site.entry(rel.id), rel.reason, shared))
+        items.append(RelatedItem(site.entry(rel.id), relative(path, site.paths[rel.id]), rel.reason, shared))
     return items
 
 
@@ -159,8 +162,12 @@ def paper_index_link(site: Site, entry_id: str) -> tuple[str, str] | None:
 GRAPH_LINKS = 4  # links and backlinks each drawn at most
 
 
-def entry_graph(site: Site, entry: Entry, path: str) -> str:
-    """Return the inline SVG of an entry's links, backlinks, related entries and other summaries ('' if none)."""
+def entry_graph(site: Site, entry: Entry, path: str, hrefs: dict[str, str] | None = None) -> str:
+    """Return the inline SVG of an entry's links, backlinks, related entries and other summaries ('' if none).
+
+    `hrefs` are links to other entries the page already made (its related entries').
+    """
+    hrefs = hrefs or {}
     words = labels(site.config.language)
     out = site.links.get(entry.id, ())
     back = site.backlinks.get(entry.id, ())
@@ -172,12 +179,13 @@ def entry_graph(site: Site, entry: Entry, path: str) -> str:
             if i not in seen:
                 seen.add(i)
                 other = site.entry(i)
-                nodes.append(Node(relative(path, site.paths[i]), other.title, kind, note))
+                href = hrefs.get(i) or relative(path, site.paths[i])
+                nodes.append(Node(href, other.title, kind, note))
 
     add(both[:GRAPH_LINKS], "both", words["links_both"])
     add([i for i in out if i not in both][:GRAPH_LINKS], "link", words["links_to"])
     add([i for i in back if i not in both][:GRAPH_LINKS], "backlink", words["links_here"])
-    add(site.same_paper.get(entry.id, ())[:3], "same", words["same_paper_one"])
+    add(site.same_paper.get(entry.id, ())[:3], "same", words["same_paper_node"])
     for rel in site.related.get(entry.id, ()):
         add([rel.id], "related", words[f"reason_{rel.reason}"])
     if not nodes:
@@ -187,7 +195,7 @@ def entry_graph(site: Site, entry: Entry, path: str) -> str:
     return local_graph(entry.title, nodes, words["graph_label"], legend)
 
 
-LEGEND = {"link": "links_to", "backlink": "links_here", "both": "links_both", "same": "same_paper_one",
+LEGEND = {"link": "links_to", "backlink": "links_here", "both": "links_both", "same": "same_paper_node",
           "related": "related"}
 
 
