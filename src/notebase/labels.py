@@ -22,7 +22,8 @@ LABELS: dict[str, dict[str, str]] = {
         "search_noscript": "검색에는 JavaScript가 필요합니다.",
         "more_tags": "태그 모두 보기", "by_year": "연도별", "by_month": "월별", "newest_first": "최신순",
         "toggle_theme": "밝게/어둡게", "reading_time": "{n}분 분량", "edit": "이 파일 고치기",
-        "search_more": "결과 {n}개 더 보기",
+        "search_more": "결과 {n}개 더 보기", "updated": "고침", "embedded_from": "가져온 글",
+        "search_narrow": "좁히기", "search_years": "연도", "series_item": "{series}의 한 항목",
     },
     "en": {
         "home": "Home", "search": "Search", "tags": "Tags", "archive": "Archive", "types": "Types",
@@ -43,7 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "search_noscript": "Search needs JavaScript.",
         "more_tags": "All tags", "by_year": "By year", "by_month": "By month", "newest_first": "Newest first",
         "toggle_theme": "Light/dark", "reading_time": "{n} min read", "edit": "Edit this file",
-        "search_more": "Show {n} more results",
+        "search_more": "Show {n} more results", "updated": "Updated", "embedded_from": "Embedded note",
+        "search_narrow": "Narrow by", "search_years": "Year", "series_item": "an item of {series}",
     },
 }
 

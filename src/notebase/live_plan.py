@@ -19,7 +19,9 @@ from notebase.emitters.pages import render_range
 from notebase.errors import Problem
 from notebase.markup import wikilink_key
 from notebase.model import ENTRY_CLASSES, Entry
-from notebase.site import Site, Taxonomy, Term
+from notebase.redirects import redirect_files
+from notebase.markup_embed import MAX_DEPTH
+from notebase.site import Site, Taxonomy, Term, is_image
 from notebase.urls import output_file, page_of
 
 
@@ -34,7 +36,25 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
         tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
         tuple(by_id[i] for i in site.related.get(entry.id, ())),
         tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
+        embedded(site, entry),
     )
+
+
+def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
+    """The entries a page shows through note embeds, at every level: an edit to one re-renders the page."""
+    found: dict[str, Entry] = {}
+    level = [entry]
+    for _ in range(MAX_DEPTH + 1):
+        nxt = []
+        for e in level:
+            for link in e.links:
+                if link.embed and link.target and not is_image(link.target):
+                    inner = site.by_path.get(site.targets.get(wikilink_key(link.target), ""))
+                    if inner is not None and inner.id not in found and inner is not entry:
+                        found[inner.id] = inner
+                        nxt.append(inner)
+        level = nxt
+    return tuple(found.values())
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), *ENTRY_CLASSES.values()})
@@ -117,7 +137,13 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
             for rel, data in feed_files(site, page, title, entries):
                 writer.write(rel, data)
     pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
-    key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
+    for rel, data in redirect_files(site):
+        if rel in keys:  # a page of the site's own is never replaced
+            continue
+        keys[rel] = ("redirect", data)
+        if render and previous.get(rel) != keys[rel]:
+            writer.write(rel, data)
+    key = ("sitemap", tuple(sorted(pages)), tuple((e.date, e.updated) for e in site.entries))
     keys["sitemap.xml"] = key
     if render and previous.get("sitemap.xml") != key:
         emit_sitemap(site, writer, pages)
