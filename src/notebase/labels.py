@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
         "toggle_theme": "밝게/어둡게", "reading_time": "{n}분 분량", "edit": "이 파일 고치기",
         "search_more": "결과 {n}개 더 보기", "updated": "고침", "embedded_from": "가져온 글",
         "search_narrow": "좁히기", "search_years": "연도", "series_item": "{series}의 한 항목",
+        "nav_papers": "논문", "nav_conferences": "학회", "nav_tips": "팁",
     },
     "en": {
         "home": "Home", "search": "Search", "tags": "Tags", "archive": "Archive", "types": "Types",
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "toggle_theme": "Light/dark", "reading_time": "{n} min read", "edit": "Edit this file",
         "search_more": "Show {n} more results", "updated": "Updated", "embedded_from": "Embedded note",
         "search_narrow": "Narrow by", "search_years": "Year", "series_item": "an item of {series}",
+        "nav_papers": "Papers", "nav_conferences": "Conferences", "nav_tips": "Tips",
     },
 }
 

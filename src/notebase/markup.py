@@ -92,6 +92,7 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
     html = clean(fragment, ctx.rewrite)
     if ctx.embeds is not None and ctx.embeds.slots:
         html = fill(html, ctx.embeds.slots)
+        ctx.problems += [p for p in ctx.embeds.problems if p not in ctx.problems]
     return Rendered(html=html, toc=tuple(ctx.toc), images=tuple(ctx.images), hrefs=tuple(ctx.hrefs),
                     problems=tuple(ctx.problems))
 
@@ -472,8 +473,10 @@ def _render_wikilink(self, tokens, idx, options, env):
     site = ctx.lookup(target) if target else None
     if site and meta["embed"] and ctx.embeds is not None and all(
             t is tokens[idx] or (t.type in ("text", "softbreak") and not t.content.strip()) for t in tokens):
-        marker = embed(ctx.embeds, site, heading, ctx.link_to(site, heading), _nested(ctx),
-                       lambda message, hint: ctx.warn(_inline_line(ctx, tokens, idx), message, hint))
+        def warn(message: str, hint: str) -> None:  # kept for the page even from an embedded note
+            ctx.warn(_inline_line(ctx, tokens, idx), message, hint)
+            ctx.embeds.problems.append(ctx.problems[-1])
+        marker = embed(ctx.embeds, site, heading, ctx.link_to(site, heading), _nested(ctx), warn)
         if marker:
             return marker
     if target and site is None:

@@ -34,10 +34,11 @@ class Embeds:
     stack: tuple[str, ...] = ()  # site paths being rendered, the page's own first
     count: list[int] = field(default_factory=lambda: [0])  # embeds so far on the page, shared by levels
     slots: dict[str, str] = field(default_factory=dict)  # marker -> the embed's final HTML
+    problems: list = field(default_factory=list)  # embeds that failed at any level, for the page's report
 
     def inner(self, path: str) -> Embeds:
         """The state for rendering the note at `path` inside this one."""
-        return Embeds(self.notes, (*self.stack, path), self.count, {})
+        return Embeds(self.notes, (*self.stack, path), self.count, {}, self.problems)
 
 
 # render(entry, body, first_line, embeds, prefix) -> (sanitised html, images)
