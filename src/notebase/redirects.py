@@ -159,6 +159,7 @@ def plan_redirects(entries: Iterable[Entry], paths: Mapping[str, str], taken: It
     occupied_files = {output_file(p) for p in occupied}
     targets: dict[str, str] = {}
     owner: dict[str, Entry] = {}
+    pages = {paths[e.id]: e for e in entries}
     problems: list[Problem] = []
     for entry in sorted(entries, key=lambda e: (e.source.path, e.source.line)):
         for alias in alias_values(entry):
@@ -170,9 +171,9 @@ def plan_redirects(entries: Iterable[Entry], paths: Mapping[str, str], taken: It
                                             "write a name, or a path such as /old/address/ outside tags/, archive/ "
                                             "and search/", Severity.WARNING))
                 continue
-            clash = owner.get(where)
+            clash = owner.get(where) or pages.get(where)
             if where in occupied or output_file(where) in occupied_files or (clash is not None and clash is not entry):
-                other = clash.source.path if clash is not None else "another page"
+                other = clash.source.path if clash is not None else "a page of the site"
                 problems.append(Problem(entry.source.path, entry.source.line,
                                         f"alias {alias!r} is the address of {other}; no redirect made there",
                                         "give the alias another name, or rename the other note", Severity.WARNING))
