@@ -233,6 +233,8 @@ def test_an_alias_that_is_another_page_is_refused_with_a_warning(tmp_path):
     result = run("--root", tmp_path, "build")
     assert "a.md:1: warning: alias 'b' is the address of b.md; no redirect made there" in result.stderr
     assert result.exit_code == 0 and run("--root", tmp_path, "build", "--strict", "--force").exit_code == 1
+    check = run("--root", tmp_path, "check")
+    assert "a.md:1: warning: alias 'b' is the address of b.md; no redirect made there" in check.stderr
     assert "a.md:1: warning: alias '/tags/' cannot be an address of this site" in result.stderr
     assert refresh(tmp_path, "tips/b") is None
     assert not (tmp_path / "escape").exists() and not (tmp_path / "site" / "escape").exists()
