@@ -101,6 +101,7 @@ class LiveSite:
         self.files: set[str] = set()  # every file under the notes folder (images, embeds)
         self.tree_problems: tuple[Problem, ...] = ()  # folders not read, links not followed
         self.moved = None  # the last redirects.Redirects: redirect pages and the page history
+        self.digests_memo: dict = {}  # each entry's body digest, for recognising renamed notes
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ class LiveSite:
             history, generation = read_history(self.config.cache_path)
         else:  # this session's own history: a page renamed twice sends both old addresses on
             history, generation = {r.path: r for r in self.moved.history}, self.moved.generation
-        self.moved = plan_site(site, history, generation)
+        self.moved = plan_site(site, history, generation, self.digests_memo)
         return replace(site, redirects=self.moved.targets)
 
     def _write(self, old) -> tuple[list[str], list[str]]:

@@ -71,8 +71,21 @@ def body_digest(entry: Entry) -> str:
     return hashlib.blake2b(entry.body.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
-def page_records(entries: Iterable[Entry], paths: Mapping[str, str], generation: int) -> dict[str, PageRecord]:
-    """Return a record of every entry page, by its site path."""
+def page_records(entries: Iterable[Entry], paths: Mapping[str, str], generation: int,
+                 memo: dict | None = None) -> dict[str, PageRecord]:
+    """Return a record of every entry page, by its site path.
+
+    `memo`, kept between calls (as `notebase serve` does), holds each entry's body digest, so an
+    update digests only the entries it changed.
+    """
+    fresh: dict[int, tuple[Entry, str]] = {}
+
+    def digest_of(entry: Entry) -> str:
+        kept = memo.get(id(entry)) if memo is not None else None
+        found = kept[1] if kept is not None and kept[0] is entry else body_digest(entry)
+        fresh[id(entry)] = (entry, found)
+        return found
+
     by_file: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_file[entry.source.path].append(entry)
@@ -80,7 +93,10 @@ def page_records(entries: Iterable[Entry], paths: Mapping[str, str], generation:
     for file, found in by_file.items():
         for n, entry in enumerate(sorted(found, key=lambda e: e.source.line)):
             path = paths[entry.id]
-            records[path] = PageRecord(path, file, item_identity(entry), n, body_digest(entry), generation)
+            records[path] = PageRecord(path, file, item_identity(entry), n, digest_of(entry), generation)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
     return records
 
 
@@ -147,14 +163,14 @@ def alias_path(entry: Entry, alias: str) -> str | None:
 
 
 def plan_redirects(entries: Iterable[Entry], paths: Mapping[str, str], taken: Iterable[str],
-                   history: Mapping[str, PageRecord], generation: int) -> Redirects:
+                   history: Mapping[str, PageRecord], generation: int, memo: dict | None = None) -> Redirects:
     """Decide every redirect page: aliases first, then old addresses of moved pages; real pages always win.
 
     `taken` holds the site paths of the other pages (listings, tag and archive pages).
     """
     entries = list(entries)
     generation += 1
-    current = page_records(entries, paths, generation)
+    current = page_records(entries, paths, generation, memo)
     occupied = set(current) | set(taken)
     occupied_files = {output_file(p) for p in occupied}
     targets: dict[str, str] = {}
@@ -258,9 +274,9 @@ def other_pages(site) -> set[str]:
     return found
 
 
-def plan_site(site, history: Mapping[str, PageRecord], generation: int) -> Redirects:
+def plan_site(site, history: Mapping[str, PageRecord], generation: int, memo: dict | None = None) -> Redirects:
     """Plan the redirects of an assembled Site (see `plan_redirects`)."""
-    return plan_redirects(site.entries, site.paths, other_pages(site), history, generation)
+    return plan_redirects(site.entries, site.paths, other_pages(site), history, generation, memo)
 
 
 def redirect_files(site) -> list[tuple[str, bytes]]:
