@@ -163,7 +163,7 @@ def test_a_sub_path_site_links_within_itself(tmp_path):
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert 'href="/notes/static/style.css"' in not_found and 'action="/notes/search/"' in not_found
     assert "<loc>/notes/" in (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "Paper summaries" in (site / "index.html").read_text(encoding="utf-8")  # English labels
+    assert ">Conferences</a>" in (site / "index.html").read_text(encoding="utf-8")  # English labels
 
 
 def test_a_failing_template_leaves_the_previous_site(tmp_path):
