@@ -151,9 +151,10 @@ def alias_path(entry: Entry, alias: str) -> str | None:
     """
     if not alias.startswith("/"):
         slug = slugify(alias)
-        return None if slug in RESERVED else f"{TYPE_DIRS[entry.type]}/{slug}/"
+        return None if slug in RESERVED or not any(ch.isalnum() for ch in alias) else f"{TYPE_DIRS[entry.type]}/{slug}/"
     parts = [p for p in alias.split("?", 1)[0].split("#", 1)[0].split("/") if p]
-    if not parts or any(p in (".", "..") or "\\" in p or "\x00" in p or len(p.encode()) > 200 for p in parts):
+    if not parts or any(p in (".", "..") or not p.isprintable() or any(ch in p for ch in "\\:")
+                        or len(p.encode("utf-8", "surrogatepass")) > 200 for p in parts):
         return None
     if parts[0] in _SITE_FOLDERS or parts[0] in _SITE_FILES or "page" in parts[:-1] or len(parts) > 8:
         return None

@@ -92,10 +92,15 @@ def item_slug(path: str, key: str, limit: int = 40) -> str:
 
 
 def url_key(url: str) -> str:
-    """Return the readable last part of a link (`https://blog/posts/simclr-review/` -> `simclr-review`), or ''."""
-    path = url.split("#", 1)[0].split("?", 1)[0]
+    """Return the readable last part of a link (`https://blog/posts/simclr-review/` -> `simclr-review`), or ''.
+
+    A query names the page too when there is one (`view.php?id=5` -> `view id=5`): blogs that
+    number their posts link every one to the same path.
+    """
+    path, _, query = url.split("#", 1)[0].partition("?")
     if "://" in path:
         path = path.split("://", 1)[1].partition("/")[2]
     last = next((p for p in reversed(path.split("/")) if p), "")
-    last = last.rsplit(".", 1)[0] if last.endswith((".html", ".htm", ".php", ".aspx")) else last
-    return "" if last.casefold() in FOLDER_PAGES else last
+    last = last.rsplit(".", 1)[0] if last.endswith((".html", ".htm", ".php", ".aspx", ".jsp", ".asp")) else last
+    last = "" if last.casefold() in FOLDER_PAGES else last
+    return f"{last} {query[:60]}".strip()
