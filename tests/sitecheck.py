@@ -41,6 +41,24 @@ class Page(HTMLParser):
             self.inline_scripts.append(data)
 
 
+def refresh_target(content: str) -> str | None:
+    """Return the URL of a `<meta http-equiv="refresh" content="0; url=…">`, or None."""
+    m = re.fullmatch(r"\s*\d+\s*;\s*url=(.*)", content, re.I | re.S)
+    return m[1].strip() if m else None
+
+
+def _own_redirect(page: Page, content: str) -> bool:
+    """A redirect page the build made (redirects.py): its refresh goes to a relative URL it also links."""
+    url = refresh_target(content)
+    links = [attrs.get("href") for tag, attrs in page.elements if tag in ("a", "link")]
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("//", "/", "\\")) and url in links
+
+
+def is_redirect(path: Path) -> bool:
+    """Whether a built HTML file is a redirect page (an alias, or the old address of a moved page)."""
+    return 'http-equiv="refresh"' in path.read_text(encoding="utf-8")[:2000]
+
+
 def pages(site: Path) -> dict[Path, Page]:
     """Parse every HTML file of a site."""
     return {p: Page(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("*.html"))}
@@ -92,7 +110,8 @@ def live_content(site: Path, own_scripts: tuple[str, ...] = ("static/",)) -> lis
         for tag, attrs in page.elements:
             if tag in ("iframe", "object", "embed", "base", "frame", "frameset", "applet"):
                 found.append(f"{where}: <{tag}>")
-            if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+            if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh" and \
+                    not _own_redirect(page, attrs.get("content") or ""):
                 found.append(f"{where}: meta refresh")
             if tag == "script":
                 src = attrs.get("src") or ""

@@ -79,10 +79,12 @@ def test_feed_with_entity_bomb_and_external_entity_is_defused(kb):
     assert (result.warnings[0].path, result.warnings[0].line) == ("evil.xml", 1)
 
 
-def test_a_title_that_looks_like_a_path_gives_a_safe_id(kb):
-    result = kb({"x.md": "---\ntitle: ../../etc/passwd\ntype: tip\ndate: 2024-01-01\n---\nx\n"})
+@pytest.mark.parametrize("key", ["slug", "id", "permalink"])
+def test_a_stated_id_that_looks_like_a_path_gives_a_safe_id(kb, key):
+    value = "/../../etc/passwd/" if key == "permalink" else "../../etc/passwd"
+    result = kb({"x.md": f"---\n{key}: {value}\ntitle: ../../etc/passwd\ntype: tip\ndate: 2024-01-01\n---\nx\n"})
     (entry,) = result.entries
-    assert entry.id == "etc-passwd"
+    assert entry.id == ("passwd" if key == "permalink" else "etc-passwd")
     assert "/" not in entry.id and ".." not in entry.id
 
 

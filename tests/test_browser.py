@@ -31,10 +31,10 @@ if not _why:  # (in CI without them, every test fails in the browser fixture)
 
 TAG = "contrastive-learning"
 SIMCLR = "SimCLR: 대조 학습으로 배우는 시각 표현"
-SIMCLR_PATH = "papers/simclr-대조-학습으로-배우는-시각-표현/"
+SIMCLR_PATH = "papers/simclr/"
 MOCO = "MoCo: Momentum Contrast for Unsupervised Visual Representation Learning"
-TIP_WITH_CODE = "tips/git-bisect로-성능이-떨어진-커밋-찾기/"
-CONFERENCE = "conferences/2024-한국컴퓨터종합학술대회-참관기/"
+TIP_WITH_CODE = "tips/git-bisect/"
+CONFERENCE = "conferences/kcc-2024-참관기/"
 
 
 @dataclass(frozen=True)

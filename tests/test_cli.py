@@ -46,7 +46,7 @@ def test_list_json_contract(root):
     assert first["tags"] == ["contrastive", "ssl"] and first["lang"] == "ko"
     assert first["source"] == {"path": "a.md", "line": 1}
     assert first["url"] is None and first["text"] == "SimCLR 논문을 읽었다."
-    assert first["id"] == "대조-학습-정리"
+    assert first["id"] == "a"  # its file, a.md
 
 
 @pytest.mark.parametrize("args, titles", [

@@ -50,7 +50,7 @@ def test_front_matter_wins_over_inference():
     assert (entry.title, entry.date, entry.date_source) == ("Stated Title", D(2021, 4, 25), "front matter")
     # Stated tags replace inferred hashtags.
     assert entry.tags == ("alpha",)
-    assert entry.id == "stated-title"
+    assert entry.id == "a"  # from the file, not the title: a retitled note keeps its URL
 
 
 def test_inference_fills_what_front_matter_leaves_out():
@@ -279,16 +279,18 @@ def test_unknown_key_kept_and_warned_once(tmp_path):
 
 
 def test_ids_unique_and_duplicate_explicit_id(tmp_path):
-    result = load_kb(tmp_path, {"d1.md": "---\ntitle: Same\ndate: 2024-01-01\n---\nfirst\n",
-                           "d2.md": "---\ntitle: Same\ndate: 2024-01-02\n---\nsecond\n",
+    result = load_kb(tmp_path, {"a/same.md": "---\ntitle: Same\ndate: 2024-01-01\n---\nfirst\n",
+                           "b/same.md": "---\ntitle: Same\ndate: 2024-01-02\n---\nsecond\n",
                            "e1.md": "---\nid: fixed\ntitle: E1\n---\nx\n",
-                           "e2.md": "---\nid: fixed\ntitle: E2\n---\nx\n"})
+                           "e2.md": "---\nid: fixed\ntitle: E2\n---\nx\n",
+                           "fixed.md": "---\ntitle: Fixed\n---\nx\n"})
     ids = [e.id for e in result.entries]
-    assert len(set(ids)) == len(ids) == 4
+    assert len(set(ids)) == len(ids) == 5
     by_path = {e.source.path: e.id for e in result.entries}
-    assert by_path["d1.md"] == "same"
-    assert by_path["d2.md"].startswith("same-") and by_path["d2.md"] != "same"
+    # Two files of one name: neither is first come, first served; each takes its folder in.
+    assert (by_path["a/same.md"], by_path["b/same.md"]) == ("a-same", "b-same")
     assert by_path["e1.md"] == "fixed"
+    assert by_path["fixed.md"] == "fixed-2"  # a stated id wins over a file's name
     dup = [p for p in result.errors if "duplicate id" in p.message]
     assert len(dup) == 1 and dup[0].path == "e2.md" and "fixed" in dup[0].message
 

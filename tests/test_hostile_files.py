@@ -106,14 +106,18 @@ def test_slugs_are_capped_in_bytes():
 
 
 def test_long_titles_fit_the_file_system(tmp_path):
-    """90 four-byte letters twice (the same title, so ids need a qualifier): every name under 255 bytes."""
-    _write(tmp_path, {"long-a.md": LONG_TITLE, "long-b.md": LONG_TITLE})
+    """90 four-byte letters as a title, a slug and a tag: every name the site writes fits in 255 bytes."""
+    tagged = LONG_TITLE.replace("---\n", f"---\ntags: [{WIDE * 90}]\n", 1)
+    slugged = tagged.replace("---\n", f"---\nslug: {WIDE * 90}\n", 1)
+    _write(tmp_path, {"long-a.md": slugged, "long-b.md": tagged})
     report = build(load_config(tmp_path), jobs=1, index=False)
     assert not report.errors, [str(p) for p in report.errors]
     names = [part for path in (tmp_path / "site").rglob("*") for part in path.relative_to(tmp_path).parts]
     assert max(len(name.encode("utf-8")) for name in names) <= 255
-    pages = [p for p in (tmp_path / "site" / "papers").iterdir() if p.is_dir()]
-    assert len(pages) == 2 and all(p.name.startswith(WIDE) for p in pages)
+    pages = sorted(p.name for p in (tmp_path / "site" / "papers").iterdir() if p.is_dir())
+    assert len(pages) == 2 and pages[0] == "long-b" and pages[1].startswith(WIDE * 10)
+    tags = [p.name for p in (tmp_path / "site" / "tags").iterdir() if p.is_dir()]
+    assert any(name.startswith(WIDE * 10) for name in tags)
 
 
 CP949_NAME = "한글 메모.md".encode("cp949")

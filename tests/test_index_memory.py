@@ -106,8 +106,8 @@ def test_worker_processes_index_their_share_in_batches(tmp_path, monkeypatch):
     finally:
         ix.close()
     results, _ = search(config, "공유", limit=20)
-    assert sorted(h.id for h in results.hits) == sorted(f"note-{i}" for i in range(9))
-    assert [h.id for h in search(config, "word7")[0].hits] == ["note-7"]
+    assert sorted(h.id for h in results.hits) == sorted(f"n{i}" for i in range(9))
+    assert [h.id for h in search(config, "word7")[0].hits] == ["n7"]
     leftovers = [p.name for p in index_path(config).rglob("*") if "docs-" in p.name or p.suffix == ".tmp"]
     assert leftovers == []
 

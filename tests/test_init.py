@@ -188,7 +188,7 @@ def test_search_answers_on_an_index_with_no_entries(tmp_path):
     result = run("--root", tmp_path, "search", "git")
     assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
     assert "0 results" in result.stdout
-    write_notes(tmp_path, {"a.md": TIP.format(title="Git worktree", extra="", body="git worktree add")})
+    write_notes(tmp_path, {"git-worktree.md": TIP.format(title="Git worktree", extra="", body="git worktree add")})
     result = run("--root", tmp_path, "search", "git")
     assert result.exit_code == 0 and "Git worktree" in result.stdout
 
@@ -204,8 +204,8 @@ def test_new_writes_the_first_note_into_an_empty_notes_folder(tmp_path):
 
 @pytest.fixture
 def small(tmp_path):
-    write_notes(tmp_path, {"a.md": TIP.format(title="Git worktree", extra="", body="git worktree add"),
-                           "b.md": TIP.format(title="초안 메모", extra="draft: true\n", body="아직 쓰는 중")})
+    write_notes(tmp_path, {"git-worktree.md": TIP.format(title="Git worktree", extra="", body="git worktree add"),
+                           "초안-메모.md": TIP.format(title="초안 메모", extra="draft: true\n", body="아직 쓰는 중")})
     return tmp_path
 
 

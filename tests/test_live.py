@@ -17,9 +17,10 @@ from conftest import REPO
 from notebase.build import build
 from notebase.config import load_config
 from notebase.live import LiveSite
+from notebase.redirects import write_history
 
 TIP = "notes/tips/git-bisect.md"
-TIP_PAGE = "tips/git-bisect로-성능이-떨어진-커밋-찾기/index.html"
+TIP_PAGE = "tips/git-bisect/index.html"
 
 
 @pytest.fixture
@@ -36,9 +37,13 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def assert_same_as_full_build(live: LiveSite, tmp_path: Path) -> None:
-    """The live site equals a fresh build of the same notes (copied images may linger, nothing else)."""
+    """The live site equals a fresh build of the same notes (copied images may linger, nothing else).
+
+    The fresh build is given the pages the live site remembers, so it leaves the same redirects.
+    """
     ref = tmp_path / f"ref-{len(list(tmp_path.iterdir()))}"
     shutil.copytree(live.config.root / "notes", ref / "notes")  # copy2 keeps mtimes: same inferred dates
+    write_history(ref / ".notebase", live.moved)
     for name in ("notebase.yaml", "templates"):
         source = live.config.root / name
         if source.is_file():
@@ -70,7 +75,7 @@ def test_a_body_edit_rewrites_its_page_and_a_few_search_files_only(live, tmp_pat
     assert "한 문단을 더했다" in (live.config.output_path / TIP_PAGE).read_text(encoding="utf-8")
     assert update.removed == ()
     assert len(update.written) <= 8, update.written  # the page, a text chunk, a few search files
-    assert "tips/git-bisect로-성능이-떨어진-커밋-찾기/" in update.pages
+    assert "tips/git-bisect/" in update.pages
     assert_same_as_full_build(live, tmp_path)
 
 
@@ -84,10 +89,14 @@ def test_retitle_add_link_delete_and_rename_match_a_full_build(live, tmp_path):
     assert "tags/새태그/index.html" in update.written and "archive/2031/02/index.html" in update.written
     assert_same_as_full_build(live, tmp_path)  # the SimCLR page now lists it as a backlink
     os.rename(live.config.root / "notes/tips/brand-new.md", live.config.root / "notes/brand-moved.md")
-    live.update({live.config.root / "notes/tips/brand-new.md", live.config.root / "notes/brand-moved.md"})
+    update = live.update({live.config.root / "notes/tips/brand-new.md", live.config.root / "notes/brand-moved.md"})
+    # The open page at the old address reloads into a redirect to the new one.
+    assert "tips/brand-new/" in update.pages and "tips/brand-moved/" in update.pages
+    assert 'content="0; url=../brand-moved/"' in (live.config.output_path / "tips/brand-new/index.html").read_text("utf-8")
     assert_same_as_full_build(live, tmp_path)
     update = edit(live, "notes/brand-moved.md", None)
     assert "tags/새태그/index.html" in update.removed and "archive/2031/index.html" in update.removed
+    assert "tips/brand-new/index.html" in update.removed  # nowhere to send a reader: no redirect
     assert not (live.config.output_path / "tags/새태그").exists()
     assert_same_as_full_build(live, tmp_path)
 

@@ -114,7 +114,7 @@ def test_cssclasses_go_on_the_article(tmp_path):
     })
     result = run("--root", tmp_path, "build", "--strict", "--base-url", "https://example.org/")
     assert result.exit_code == 0, result.output
-    page = (tmp_path / "site" / "tips" / "wide" / "index.html").read_text("utf-8")
+    page = (tmp_path / "site" / "tips" / "a" / "index.html").read_text("utf-8")
     assert '<article class="entry entry-tip wide no-title">' in page and 'bad"' not in page
-    assert '<article class="entry entry-tip cards">' in (tmp_path / "site" / "tips" / "legacy" / "index.html").read_text("utf-8")
-    assert '<article class="entry entry-tip">' in (tmp_path / "site" / "tips" / "plain" / "index.html").read_text("utf-8")
+    assert '<article class="entry entry-tip cards">' in (tmp_path / "site" / "tips" / "b" / "index.html").read_text("utf-8")
+    assert '<article class="entry entry-tip">' in (tmp_path / "site" / "tips" / "c" / "index.html").read_text("utf-8")

@@ -33,7 +33,7 @@ def find_entry(entries: Sequence[Entry], query: str, notes_dir: str = "notes") -
     """Return the entry an id, a unique id prefix, an exact title or a note's path[:line] names.
 
     Tried in this order, each case-insensitive: the id, the id of the text as a slug, the title
-    (or paper title), the note's path or file name (with `:line` for one item of a log), a unique
+    (or paper title, or the title as a slug), the note's path or file name (with `:line` for one item of a log), a unique
     id prefix.
     Raise EntryNotFound with close matches, or AmbiguousEntry listing the candidates.
     """
@@ -46,7 +46,8 @@ def find_entry(entries: Sequence[Entry], query: str, notes_dir: str = "notes") -
     rules = (
         lambda e: e.id == text,
         lambda e: e.id.casefold() == folded or e.id == slug,
-        lambda e: e.title.casefold() == folded or (getattr(e, "paper_title", "") or "").casefold() == folded,
+        lambda e: e.title.casefold() == folded or (getattr(e, "paper_title", "") or "").casefold() == folded
+        or (bool(slug) and slugify(e.title) == slug),  # the title as a slug: what ids were before they came from files
         lambda e: _at_source(e, text, notes_dir),
         lambda e: e.id.casefold().startswith(folded) or (bool(slug) and e.id.startswith(slug)),
     )

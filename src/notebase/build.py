@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from notebase import __version__
@@ -165,6 +165,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     from notebase.emitters.feeds import relative_links_warning
     from notebase.lint import lint
     from notebase.load import load
+    from notebase.redirects import plan_site, read_history, write_history
     from notebase.render import make_env
     from notebase.site import assemble
     from notebase.topic_filters import topic_warnings
@@ -173,8 +174,10 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     loaded = load(config, jobs)
     lap("load")
     site = assemble(loaded.entries, config, notes_files)
+    moved = plan_site(site, *read_history(config.cache_path))
+    site = replace(site, redirects=moved.targets)
     # Rendering reports the links itself.
-    linted = lint(site, links=False) + relative_links_warning(config) + topic_warnings(config)
+    linted = lint(site, links=False) + relative_links_warning(config) + topic_warnings(config) + list(moved.problems)
     env = make_env(config)
     lap("assemble")
     if state.get("output", str(config.output_path)) != str(config.output_path):
@@ -199,6 +202,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
+        write_history(config.cache_path, moved)
         _save_state(config, fingerprint, entry_count, file_count, problems)
     return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
 
@@ -212,6 +216,7 @@ def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem]
     from notebase.emitters.pages import emit_entry_pages
     from notebase.emitters.search_data import iter_search_files
     from notebase.emitters.topic_data import emit_topic_data
+    from notebase.redirects import redirect_files
 
     writer.start()
     try:
@@ -226,8 +231,12 @@ def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem]
         lap("search data")
         emit_feeds(site, writer)
         emit_assets(config, writer)
-        emit_sitemap(site, writer, [page_of(rel) for rel in writer.written if rel.endswith(".html")
-                                    and rel != "404.html" and not rel.startswith("static/")])
+        pages = [page_of(rel) for rel in writer.written if rel.endswith(".html")
+                 and rel != "404.html" and not rel.startswith("static/")]
+        for rel, data in redirect_files(site):
+            if rel not in writer.written:  # a page of the site's own is never replaced
+                writer.write(rel, data)
+        emit_sitemap(site, writer, pages)
         writer.commit()
         lap("write")
     except BaseException:

@@ -290,3 +290,42 @@ def detect_lang(text: str) -> str:
     if share <= 0.15:
         return "en"
     return "mixed"
+
+
+def summary_source(body: str, limit: int = 4000) -> str:
+    """Return the start of a markdown body as a summary should read it: no headings, no hashtag lines, no `#` marks.
+
+    A summary says what a note is about; its headings and tag lines (`#ml #vision`) are not
+    sentences. Code is left alone (a `# comment` there is no heading).
+    """
+    from notebase.markup_lines import closes_fence, fence_of
+
+    lines = body[:limit].split("\n")
+    kept: list[str] = []
+    fence = None
+    for line in lines:
+        if fence is not None:
+            fence = None if closes_fence(line, *fence) else fence
+            kept.append(line)
+            continue
+        fence = fence_of(line)
+        if fence is not None:
+            kept.append(line)
+            continue
+        stripped = line.strip()
+        if stripped and set(stripped) <= set("=-") and len(stripped) >= 2 and kept and kept[-1].strip():
+            kept.pop()  # a setext heading: the line above was its text
+            continue
+        if "#" not in line:
+            kept.append(line)
+            continue
+        if atx_heading(line):
+            continue
+        masked = _URL.sub(lambda m: " " * len(m[0]), line)
+        if not _HASHTAG.sub("", masked).strip(" \t,·|/-"):
+            continue  # a line of tags alone
+        spans = [m.start() for m in _HASHTAG.finditer(masked) if not _HEX.match(m[1])]
+        for at in reversed(spans):
+            line = line[:at] + line[at + 1:]
+        kept.append(line)
+    return "\n".join(kept)

@@ -144,6 +144,7 @@ def check(strict: bool) -> None:
     from notebase.build import scan_inputs
     from notebase.lint import lint, undated_summary
     from notebase.load import load
+    from notebase.redirects import plan_site
     from notebase.site import assemble
     from notebase.topic_filters import topic_warnings
 
@@ -151,7 +152,8 @@ def check(strict: bool) -> None:
     result = load(config)
     site = assemble(result.entries, config, scan_inputs(config)[1])
     # Ordered and de-duplicated as the build's report is, so the two read alike.
-    problems = sorted(dict.fromkeys([*result.problems, *lint(site), *topic_warnings(config)]),
+    aliases = plan_site(site, {}, 0).problems  # what build says of aliases that cannot be addresses
+    problems = sorted(dict.fromkeys([*result.problems, *lint(site), *topic_warnings(config), *aliases]),
                       key=lambda p: (p.path, p.line, p.message))
     code = _report(problems, strict)
     undated = undated_summary(result.entries)

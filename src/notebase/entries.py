@@ -17,7 +17,7 @@ from notebase.errors import Problem, Severity
 from notebase.model import ENTRY_CLASSES, STATED_DATE_SOURCES, Entry, EntryType, SourceRef
 from notebase.plaintext import html_to_text, markdown_to_text, summarize
 from notebase.readers.raw import RawNote
-from notebase.slug import slugify
+from notebase.slug import file_slug, item_key, item_slug
 from notebase.typed import type_fields
 from notebase.wikilinks import find_wikilinks
 
@@ -55,7 +55,7 @@ QUIET_KEYS = {"lastmod", "updated", "modified", "weight", "aliases", "layout", "
               "sitemap", "redirect_from", "author_profile", "use_math", "related", "nav_order", "parent",
               "has_children", "sidebar_position", "sidebar_label", "menu", "expirydate", "hidemeta",
               "disableshare", "canonicalurl", "tocopen", "weight", "order", "lang_ref"}
-ITEM_LOCAL = {"title", "id", "slug", "url", "link", "canonical", "summary", "description",
+ITEM_LOCAL = {"title", "id", "slug", "permalink", "url", "link", "canonical", "summary", "description",
               "paper_title", "paper", "authors", "arxiv", "doi", "pdf", "links", "presenter"}
 
 
@@ -137,17 +137,24 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
         if key in props and "aliases" not in extra:
             extra["aliases"] = [a.strip() for a in props[key].split(",") if a.strip()]
     entry = ENTRY_CLASSES[entry_type](
-        id=_text(meta.get("id") or meta.get("slug")) or slugify(title),
+        id=stated_id(meta) or _derived_id(raw, title),
         type=entry_type, title=title, date=date, date_source=date_source, lang=lang,
         tags=tags, source=SourceRef(raw.path, raw.line, hints.get("item") if is_html else None),
         url=url, body=body, body_format=raw.body_format, body_line=body_line, text=text,
         summary=_text(meta.get("summary") or meta.get("description")) or _text(props.get("description"))
-        or summarize(text),
+        or _summary(body, text, is_html),
         author=_text(meta.get("author")) or hints.get("author") or _writer(props) or facts.writer,
         series=hints.get("series"), links=links, updated=_updated(ctx),
         draft=bool(meta.get("draft", False)), extra=extra, **fields,
     )
     return entry, ctx.problems
+
+
+def _summary(body: str, text: str, is_html: bool) -> str:
+    """The first sentences of a note, its headings and hashtag lines left out."""
+    if is_html or ("#" not in body and "\n=" not in body and "\n-" not in body):
+        return summarize(text)
+    return summarize(markdown_to_text(classify.summary_source(body))) or summarize(text)
 
 
 def _writer(props: dict[str, str]) -> str | None:
@@ -159,12 +166,36 @@ def _writer(props: dict[str, str]) -> str | None:
 
 def explicit_id_line(raw: RawNote) -> int | None:
     """Return the line of the front-matter key that sets the note's id, or None."""
-    if "item" in raw.hints:
+    if "item" in raw.hints or not stated_id({k.lower(): v for k, v in raw.meta.items()}):
         return None
     for key in raw.meta:
-        if key.lower() in ("id", "slug"):
+        if key.lower() in ID_KEYS:
             return raw.key_lines.get(key, raw.line)
     return None
+
+
+ID_KEYS = ("id", "slug", "permalink")
+
+
+def stated_id(meta: dict[str, Any]) -> str | None:
+    """Return the id front matter gives (`id`, `slug`, or the last part of a Jekyll `permalink`), or None."""
+    stated = _text(meta.get("id")) or _text(meta.get("slug"))
+    if stated:
+        return stated
+    link = _text(meta.get("permalink"))
+    if link and ":" not in link:  # `/:categories/:title/` is a pattern, not a page's own address
+        return next((p for p in reversed(link.split("/")) if p.strip()), "").removesuffix(".html") or None
+    return None
+
+
+def _derived_id(raw: RawNote, title: str) -> str:
+    """The id a note takes from its file (a retitled note keeps its URL); an item adds its own key."""
+    if "item" not in raw.hints:
+        return file_slug(raw.path)
+    hints = raw.hints
+    is_feed = raw.body_format == "html"
+    key = item_key(is_feed, hints.get("url"), hints.get("title") if is_feed else title, str(hints["item"]))
+    return item_slug(raw.path, key)
 
 
 def _text(value: Any) -> str | None:

@@ -145,6 +145,8 @@ def topic_map(bubbles: Sequence[Bubble], label: str, count_word: str) -> str:
             # One text, label then count, so the name (the same words, then what the count counts)
             # holds the visible words in their order, as axe's label-content-name-mismatch wants.
             name = f"{b.label} {b.count} {count_word}"
+            if text != b.label:  # shortened: the name starts with what is shown, then the whole label
+                name = f"{text} {b.count} {count_word} ({b.label})"
             parts.append(f'<a class="map-topic" href="{escape(b.href)}" aria-label="{escape(name)}">'
                          f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{d / 2:.1f}"/>'
                          f'<text x="{cx:.1f}" y="{y + tallest + 15:.1f}" text-anchor="middle">{escape(text)} '

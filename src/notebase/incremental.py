@@ -16,10 +16,10 @@ from pathlib import Path
 from notebase.config import Config
 from notebase.errors import Problem, Severity, once_each
 from notebase.files import Stamp, fingerprint, scan, stamp
-from notebase.load import FileLoad, IdKey, LoadResult, id_key, load_some, unique_ids
+from notebase.load import FileLoad, IdKey, LoadResult, file_id_keys, load_some, unique_ids
 from notebase.model import Entry
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: ids from files, keys hold whole alternative ids
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Snapshot:
             "format": SNAPSHOT_FORMAT,
             "fingerprint": self.fingerprint,
             "stamps": self.stamps,
-            "records": [[r.id, r.rel, r.digest, r.key.base, r.key.explicit, r.key.line, list(r.key.qualifiers)]
+            "records": [[r.id, r.rel, r.digest, r.key.base, r.key.explicit, r.key.line, list(r.key.alternatives)]
                         for r in self.records],
             "problems": {rel: [[p.path, p.line, p.message, p.hint, p.severity.value, p.once] for p in found]
                          for rel, found in self.problems.items() if found},
@@ -60,8 +60,8 @@ class Snapshot:
             data = json.loads(text)
             if data.get("format") != SNAPSHOT_FORMAT:
                 raise ValueError("snapshot from another version")
-            records = tuple(Record(i, rel, IdKey(base, explicit, rel, line, tuple(quals)), digest)
-                            for i, rel, digest, base, explicit, line, quals in data["records"])
+            records = tuple(Record(i, rel, IdKey(base, explicit, rel, line, tuple(alts)), digest)
+                            for i, rel, digest, base, explicit, line, alts in data["records"])
             problems = {rel: tuple(Problem(path, line, message, hint, Severity(severity), once)
                                    for path, line, message, hint, severity, once in found)
                         for rel, found in data["problems"].items()}
@@ -118,8 +118,8 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
         keys, old_ids, slots = [], [], []
         for rel in paths:
             if rel in fresh:
-                for n, (entry, line) in enumerate(zip(fresh[rel].entries, fresh[rel].explicit)):
-                    keys.append(id_key(entry, line))
+                for n, key in enumerate(file_id_keys(fresh[rel])):
+                    keys.append(key)
                     old_ids.append(None)
                     slots.append((rel, n))
             else:

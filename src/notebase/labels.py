@@ -34,6 +34,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reason_tag": "같은 태그", "reason_topic": "같은 주제", "reason_text": "비슷한 내용",
         "links_to": "이 글이 링크한 글", "links_here": "이 글을 링크한 글", "links_both": "서로 링크한 글",
         "topic_map": "주제 지도", "topic_map_label": "주제 지도: 원의 크기는 글 수", "more_topics": "주제 모두 보기",
+        "search_more": "결과 {n}개 더 보기", "updated": "고침", "embedded_from": "가져온 글",
+        "search_narrow": "좁히기", "search_years": "연도", "series_item": "{series}의 한 항목",
+        "nav_papers": "논문", "nav_conferences": "학회", "nav_tips": "팁",
     },
     "en": {
         "home": "Home", "search": "Search", "tags": "Tags", "archive": "Archive", "types": "Types",
@@ -66,6 +69,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reason_tag": "shared tag", "reason_topic": "shared topic", "reason_text": "similar text",
         "links_to": "linked from this entry", "links_here": "links to this entry", "links_both": "linked both ways",
         "topic_map": "Topic map", "topic_map_label": "Topic map: circles sized by entries", "more_topics": "All topics",
+        "search_more": "Show {n} more results", "updated": "Updated", "embedded_from": "Embedded note",
+        "search_narrow": "Narrow by", "search_years": "Year", "series_item": "an item of {series}",
+        "nav_papers": "Papers", "nav_conferences": "Conferences", "nav_tips": "Tips",
     },
 }
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from notebase.config import Config
 from notebase.errors import Problem, once_each
 from notebase.live_plan import plan_pages
-from notebase.load import FileLoad, id_key, load_some, unique_ids
+from notebase.load import FileLoad, file_id_keys, load_some, unique_ids
 from notebase.model import Entry
 from notebase.files import scan, walk
 from notebase.urls import page_of
@@ -100,6 +100,8 @@ class LiveSite:
         self.where: dict[str, str] = {}
         self.files: set[str] = set()  # every file under the notes folder (images, embeds)
         self.tree_problems: tuple[Problem, ...] = ()  # folders not read, links not followed
+        self.moved = None  # the last redirects.Redirects: redirect pages and the page history
+        self.digests_memo: dict = {}  # each entry's body digest, for recognising renamed notes
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -115,6 +117,7 @@ class LiveSite:
         self.loads = {f.rel: f for f in load_some([Path(p) for p in self.where.values()], self.config, self.jobs)}
         self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
         self.final = {}
+        self.moved = None  # read again from what the build just saved
         self.env = make_env(self.config)
         self.digests = read_manifest(self.config.cache_path / MANIFEST)
         entries, load_problems = self._entries()
@@ -125,7 +128,7 @@ class LiveSite:
 
         # What rendering found is the build's report less what loading and the lint find, which
         # are worked out afresh on every update.
-        known = {(p.path, p.line, p.message) for p in [*load_problems, *lint(self.site, links=False)]}
+        known = {(p.path, p.line, p.message) for p in [*load_problems, *lint(self.site, links=False), *self.moved.problems]}
         self.render_problems = {}
         for p in report.problems:
             if (p.path, p.line, p.message) not in known:
@@ -223,9 +226,16 @@ class LiveSite:
         return entries, problems
 
     def _assemble(self, entries: list[Entry]):
+        from notebase.redirects import plan_site, read_history
         from notebase.site import assemble
 
-        return assemble(entries, self.config, self.files, memo=self.memo)
+        site = assemble(entries, self.config, self.files, memo=self.memo)
+        if self.moved is None:
+            history, generation = read_history(self.config.cache_path)
+        else:  # this session's own history: a page renamed twice sends both old addresses on
+            history, generation = {r.path: r for r in self.moved.history}, self.moved.generation
+        self.moved = plan_site(site, history, generation, self.digests_memo)
+        return replace(site, redirects=self.moved.targets)
 
     def _write(self, old) -> tuple[list[str], list[str]]:
         writer = LiveWriter(self.config.output_path, self.digests)
@@ -249,7 +259,7 @@ class LiveSite:
         """Every current problem, as `notebase build` reports them (the lint's warnings too)."""
         from notebase.lint import lint
 
-        found = [*self._problems(), *lint(self.site, links=False)]
+        found = [*self._problems(), *lint(self.site, links=False), *self.moved.problems]
         return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
 
     # -- after the browser reloaded ---------------------------------------------------------------
@@ -257,14 +267,16 @@ class LiveSite:
     def save(self, problems: tuple[Problem, ...]) -> None:
         """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
         from notebase.build import _save_state, scan_inputs
+        from notebase.redirects import write_history
 
         write_manifest(self.config.cache_path / MANIFEST, self.digests)
+        write_history(self.config.cache_path, self.moved)
         _save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
                     list(problems))
 
 
 def _id_keys(f: FileLoad) -> tuple:
-    return tuple(id_key(e, line) for e, line in zip(f.entries, f.explicit))
+    return file_id_keys(f)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -20,7 +20,9 @@ from notebase.emitters.topic_data import topic_file
 from notebase.errors import Problem
 from notebase.markup import wikilink_key
 from notebase.model import ENTRY_CLASSES, Entry
-from notebase.site import Site, Taxonomy, Term
+from notebase.redirects import redirect_files
+from notebase.markup_embed import MAX_DEPTH
+from notebase.site import Site, Taxonomy, Term, is_image
 from notebase.urls import output_file, page_of
 
 
@@ -41,7 +43,25 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
         tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
         (paper.page, paper.anchor, len(paper.ids)) if paper is not None else None,  # the count heads the list
         tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
+        embedded(site, entry),
     )
+
+
+def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
+    """The entries a page shows through note embeds, at every level: an edit to one re-renders the page."""
+    found: dict[str, Entry] = {}
+    level = [entry]
+    for _ in range(MAX_DEPTH + 1):
+        nxt = []
+        for e in level:
+            for link in e.links:
+                if link.embed and link.target and not is_image(link.target):
+                    inner = site.by_path.get(site.targets.get(wikilink_key(link.target), ""))
+                    if inner is not None and inner.id not in found and inner is not entry:
+                        found[inner.id] = inner
+                        nxt.append(inner)
+        level = nxt
+    return tuple(found.values())
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), *ENTRY_CLASSES.values()})
@@ -128,7 +148,13 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     if render and previous.get(rel) != keys[rel]:
         writer.write(rel, data)
     pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
-    key = ("sitemap", tuple(sorted(pages)), tuple(e.date for e in site.entries))
+    for rel, data in redirect_files(site):
+        if rel in keys:  # a page of the site's own is never replaced
+            continue
+        keys[rel] = ("redirect", data)
+        if render and previous.get(rel) != keys[rel]:
+            writer.write(rel, data)
+    key = ("sitemap", tuple(sorted(pages)), tuple((e.date, e.updated) for e in site.entries))
     keys["sitemap.xml"] = key
     if render and previous.get("sitemap.xml") != key:
         emit_sitemap(site, writer, pages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from notebase.readers.markdown import read_markdown
 from notebase.readers.raw import RawNote
 from notebase.readers.text import decode_bytes, shown_path
 from notebase.sandbox import Refused, read_inside, refused_problem
-from notebase.slug import slugify
+from notebase.slug import MAX_SLUG_BYTES, file_slug_alternatives, item_key, item_slug, slugify
 
 
 
@@ -32,7 +33,7 @@ class IdKey:
     explicit: int | None  # line of a stated id, or None when the id was derived
     path: str
     line: int
-    qualifiers: tuple[str, ...]
+    alternatives: tuple[str, ...]  # longer ids to take, in order, when another note wants `base` too
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class FileLoad:
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
     explicit: tuple[int | None, ...]  # parallel to entries
+    items: tuple[bool, ...] = ()  # parallel to entries: cut from a log, digest or feed
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,14 @@ def load_file(path: Path, config: Config) -> FileLoad:
         entries.append(entry)
         explicit.append(explicit_id_line(raw))
         problems += more
-    return FileLoad(rel, file_stamp, tuple(entries), tuple(problems), tuple(explicit))
+    items = tuple("item" in raw.hints for raw in raws)
+    return FileLoad(rel, file_stamp, tuple(entries), tuple(problems), tuple(explicit), items)
+
+
+def file_id_keys(loaded: FileLoad) -> tuple[IdKey, ...]:
+    """Return the id keys of one file's entries."""
+    items = loaded.items or (False,) * len(loaded.entries)
+    return tuple(id_key(e, line, item) for e, line, item in zip(loaded.entries, loaded.explicit, items))
 
 
 def load_files(paths: list[Path], config: Config) -> list[FileLoad]:
@@ -210,7 +219,7 @@ def load(config: Config, jobs: int | None = None) -> LoadResult:
     paths = [Path(path) for _, path in tree.notes]
     loaded = load_some(paths, config, jobs)
     entries = [e for f in loaded for e in f.entries]
-    keys = [id_key(e, line) for f in loaded for e, line in zip(f.entries, f.explicit)]
+    keys = [key for f in loaded for key in file_id_keys(f)]
     ids, id_problems = unique_ids(keys)
     entries = [replace(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
     problems = sorted(once_each([*tree.problems, *(p for f in loaded for p in f.problems)]) + id_problems,
@@ -219,48 +228,67 @@ def load(config: Config, jobs: int | None = None) -> LoadResult:
                       loads=tuple(loaded), id_keys=tuple(keys))
 
 
-def id_key(entry: Entry, explicit: int | None) -> IdKey:
-    """Return what deciding an entry's unique id needs to know about it."""
-    return IdKey(slugify(entry.id), explicit, entry.source.path, entry.source.line, tuple(_qualifiers(entry)))
+def id_key(entry: Entry, explicit: int | None, item: bool = False) -> IdKey:
+    """Return what deciding an entry's unique id needs to know about it (`item`: one of a file's items)."""
+    base = slugify(entry.id)
+    day = entry.date.isoformat()
+    if explicit is not None:
+        presenter = getattr(entry, "presenter", None)
+        # Short: a qualifier follows a slug of up to MAX_SLUG_BYTES in one 255-byte file name.
+        quals = [slugify(presenter, max_bytes=QUALIFIER_BYTES)] if presenter else []
+        quals += [day, slugify(Path(entry.source.path).stem, max_bytes=QUALIFIER_BYTES)]
+        alternatives = tuple(f"{base}-{q}" for q in quals)
+    elif item:  # its whole key, presenter, then date when stated (a guess changes with a checkout)
+        key = item_key(entry.body_format == "html", entry.url, entry.title, entry.source.item)
+        alternatives = (item_slug(entry.source.path, key, limit=MAX_SLUG_BYTES),)
+        presenter = getattr(entry, "presenter", None)  # one paper presented twice in a digest
+        alternatives += (f"{base}-{slugify(presenter, max_bytes=QUALIFIER_BYTES)}",) if presenter else ()
+        alternatives += () if entry.date_inferred else (f"{base}-{day}",)
+    else:  # named by its file: another file of that name elsewhere brings the folders in
+        alternatives = tuple(file_slug_alternatives(entry.source.path))
+    return IdKey(base, explicit, entry.source.path, entry.source.line, alternatives)
 
 
 def unique_ids(keys: list[IdKey]) -> tuple[list[str], list[Problem]]:
-    """Make every id unique: stated ids keep theirs, clashes get a stable qualifier."""
+    """Make every id unique: stated ids keep theirs; ids taken from files are never first come, first served.
+
+    When notes that take their id from a file (or item) want the same one, none of them keeps it:
+    each takes its longer form (folders joined in, an item's date), so one note's id does not
+    depend on which other file sorts first. A stated id wins over a derived one; two stated ones
+    are a problem, the first keeping it. Numbers come last.
+    """
     problems: list[Problem] = []
     taken: dict[str, IdKey] = {}
+    wanted = Counter(k.base for k in keys)
+    stated = {k.base for k in keys if k.explicit is not None}
     next_n: dict[str, int] = {}  # per base, the number to try next: 20,000 equal titles count up once
     order = sorted(range(len(keys)), key=lambda i: (keys[i].explicit is None, keys[i].path, keys[i].line))
     result = [""] * len(keys)
     for i in order:
         key = keys[i]
         base = key.base
-        if base in taken and key.explicit is not None:
-            other = taken[base]
-            problems.append(Problem(key.path, key.explicit, f"duplicate id '{base}'",
-                                    f"also used by {other.path}:{other.line}; give one of them another id"))
-        new_id = base
-        if new_id in taken:
-            for qualifier in key.qualifiers:
-                candidate = f"{base}-{qualifier}"
-                if candidate not in taken:
-                    new_id = candidate
-                    break
+        if key.explicit is not None:
+            if base in taken:
+                other = taken[base]
+                problems.append(Problem(key.path, key.explicit, f"duplicate id '{base}'",
+                                        f"also used by {other.path}:{other.line}; give one of them another id"))
+            contested = base in taken
+        else:
+            contested = wanted[base] > 1 or base in stated
+        new_id = base if not contested else ""
+        if not new_id:
+            # Another note's own wish is never taken as a longer form.
+            new_id = next((c for c in key.alternatives if c not in taken and c not in wanted), "")
+        if not new_id:
             n = next_n.get(base, 2)
-            while new_id in taken:
-                new_id, n = f"{base}-{n}", n + 1
-            next_n[base] = n
+            new_id = f"{base}-{n}"
+            while new_id in taken or new_id in wanted:
+                n += 1
+                new_id = f"{base}-{n}"
+            next_n[base] = n + 1
         taken[new_id] = key
         result[i] = new_id
     return result, problems
-
-
-def _qualifiers(entry: Entry):
-    presenter = getattr(entry, "presenter", None)
-    # Short: a qualifier follows a slug of up to MAX_SLUG_BYTES in one 255-byte file name.
-    if presenter:
-        yield slugify(presenter, max_bytes=QUALIFIER_BYTES)
-    yield entry.date.isoformat()
-    yield slugify(Path(entry.source.path).stem, max_bytes=QUALIFIER_BYTES)
 
 
 QUALIFIER_BYTES = 60

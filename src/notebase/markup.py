@@ -19,9 +19,11 @@ from notebase.errors import Problem, Severity
 from notebase.highlight import highlight_code, pygments_css
 from notebase.markup_cjk import cjk_friendly_plugin
 from notebase.markup_dialects import prepare
+from notebase.markup_embed import Embeds, embed, fill, footnotes_apart
 from notebase.markup_math import math_html, stands_alone
 from notebase.markup_rules import (bounded_footnote_ref, callout_rule, dense_inline_rule, html_pre_rule,
-                                   mark_rule, wikilink_rule)
+                                   linkify_rule, mark_rule, wikilink_rule)
+from notebase.model import Entry
 from notebase.sanitize import clean, mark
 from notebase.slug import slugify
 from notebase.urls import output_file, relative
@@ -74,15 +76,24 @@ def wikilink_key(text: str) -> str:
 
 
 def render(body: str, body_format: str, *, source_path: str, first_line: int, page_path: str,
-           targets: Mapping[str, str], files: Collection[str] | None = None) -> Rendered:
+           targets: Mapping[str, str], files: Collection[str] | None = None,
+           notes: Mapping[str, Entry] | None = None) -> Rendered:
     """Render a markdown or feed-HTML body to sanitised HTML for the page at `page_path`.
 
     `files`, when given, holds the notes-relative paths that exist: an image not beside the
-    note is then looked for from the notes root, and a missing one is reported.
+    note is then looked for from the notes root, and a missing one is reported. `notes`, when
+    given, maps entry pages to entries: `![[note]]` then shows that note inline (markup_embed).
     """
     ctx = context(body, source_path, first_line, page_path, targets, files, body_format)
-    fragment = body if body_format == "html" else _markdown().render(ctx.body, {"nb": ctx})
+    if body_format == "html":
+        fragment = body
+    else:
+        ctx.embeds = Embeds(notes, (page_path,)) if notes is not None else None
+        fragment = _markdown().render(ctx.body, {"nb": ctx})
     html = clean(fragment, ctx.rewrite)
+    if ctx.embeds is not None and ctx.embeds.slots:
+        html = fill(html, ctx.embeds.slots)
+        ctx.problems += [p for p in ctx.embeds.problems if p not in ctx.problems]
     return Rendered(html=html, toc=tuple(ctx.toc), images=tuple(ctx.images), hrefs=tuple(ctx.hrefs),
                     problems=tuple(ctx.problems))
 
@@ -127,6 +138,7 @@ class _Context:
     breaks: dict[int, tuple] = field(default_factory=dict)  # id(inline children) -> (them, breaks before each)
     raw_at: tuple[int, int] = (0, 0)  # where the last raw-HTML value was found: (offset, line)
     site_paths: bool = True  # `/img/a.png` is from the notes root (markdown); in feed HTML it is the blog's
+    embeds: Embeds | None = None  # the notes `![[note]]` may show, when the page shows embeds
 
     @property
     def note_dir(self) -> str:
@@ -257,6 +269,21 @@ class _Context:
         return value
 
 
+def _nested(ctx: _Context):
+    """How an embedded note renders inside `ctx`'s page: its own links and images, the page's ids."""
+    def run(entry: Entry, body: str, first: int, embeds: Embeds, prefix: str) -> tuple[str, tuple[str, ...]]:
+        inner = _Context(body, entry.source.path, first, ctx.page_path, ctx.targets, ctx.files)
+        fragment = body
+        if entry.body_format != "html":
+            inner = context(body, entry.source.path, first, ctx.page_path, ctx.targets, ctx.files)
+            inner.ids, inner.next_n, inner.embeds = ctx.ids, ctx.next_n, embeds
+            fragment = footnotes_apart(_markdown().render(inner.body, {"nb": inner}), prefix)
+        html = fill(clean(fragment, inner.rewrite), embeds.slots)
+        ctx.images.update(inner.images)  # copied for this page too; its problems are its own page's
+        return html, tuple(inner.images)
+    return run
+
+
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -300,6 +327,9 @@ def _markdown():
 
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
+    # Bare URLs with a scheme become links, never file names (`README.md`, `setup.py` have TLDs).
+    md.linkify.set({"fuzzy_link": False}).add("//", None)  # `http\://x` and `a//b` stay text
+    md.core.ruler.after("inline", "linkify_linear", linkify_rule)
     md.use(footnote_plugin).use(tasklists_plugin).use(cjk_friendly_plugin)
     md.inline.ruler.at("footnote_ref", bounded_footnote_ref(footnote_ref))
     # An HTML block with a <pre> inside runs to its </pre>, blank lines and all (notes saved from the web).
@@ -454,6 +484,14 @@ def _render_wikilink(self, tokens, idx, options, env):
         return f'<img class="embed" src="{escape(mark(src))}" alt="{escape(alt or target)}"{dims}>'
     label = _wikilink_label(meta)
     site = ctx.lookup(target) if target else None
+    if site and meta["embed"] and ctx.embeds is not None and all(
+            t is tokens[idx] or (t.type in ("text", "softbreak") and not t.content.strip()) for t in tokens):
+        def warn(message: str, hint: str) -> None:  # kept for the page even from an embedded note
+            ctx.warn(_inline_line(ctx, tokens, idx), message, hint)
+            ctx.embeds.problems.append(ctx.problems[-1])
+        marker = embed(ctx.embeds, site, heading, ctx.link_to(site, heading), _nested(ctx), warn)
+        if marker:
+            return marker
     if target and site is None:
         return f'<span class="wikilink unresolved" title="{escape(target)}">{escape(label)}</span>'
     href = ctx.link_to(site, heading) if site else "#" + slugify(heading)

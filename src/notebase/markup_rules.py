@@ -175,3 +175,67 @@ def html_pre_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
     token.map = [start_line, line]
     token.content = state.getLines(start_line, line, state.blkIndent, True)
     return True
+
+
+def _cjk(ch: str) -> bool:
+    return "\u1100" <= ch <= "\u11ff" or "\u3040" <= ch <= "\u30ff" or "\u3130" <= ch <= "\u318f" \
+        or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"
+
+
+LINKIFY_MAX = 10_000  # characters of one text run looked at for URLs: linkify-it is not linear beyond
+
+
+def _cut_cjk(url_text: str) -> int:
+    """Where a URL as written ends: before Hangul (or other CJK) that follows an ASCII letter or digit."""
+    for n in range(1, len(url_text)):
+        if _cjk(url_text[n]) and url_text[n - 1].isascii() and url_text[n - 1].isalnum():
+            return n
+    return len(url_text)
+
+
+def linkify_rule(state) -> None:
+    """Core rule: bare URLs (`https://…`, `mailto:`, e-mail addresses) in text become links, in one pass.
+
+    markdown-it's own linkify rules rebuild a paragraph's tokens once per link and re-read the
+    rest of the text at each `://`, so a paragraph of many links took quadratic time; this one
+    rebuilds each paragraph once. A Korean particle glued to a URL is no part of it
+    (`https://a.com에서`); Hangul after `/`, `_` or `-` is, as in `ko.wikipedia.org/wiki/대조_학습`.
+    """
+    from markdown_it.common.utils import isLinkClose, isLinkOpen
+    from markdown_it.token import Token
+
+    md = state.md
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not md.linkify.pretest(block.content):
+            continue
+        out: list = []
+        in_link = in_html_link = 0
+        for token in block.children:
+            if token.type == "link_open":
+                in_link += 1
+            elif token.type == "link_close":
+                in_link -= 1
+            elif token.type == "html_inline":
+                in_html_link += isLinkOpen(token.content) - isLinkClose(token.content)
+            if (token.type != "text" or in_link or in_html_link > 0 or len(token.content) > LINKIFY_MAX
+                    or not md.linkify.test(token.content)):
+                out.append(token)
+                continue
+            text, at = token.content, 0
+            for link in md.linkify.match(text) or ():
+                shown = text[link.index:link.last_index]
+                end = link.index + _cut_cjk(shown)
+                url = link.url[: len(link.url) - (link.last_index - end)] if end < link.last_index else link.url
+                href = md.normalizeLink(url)
+                if link.index < at or not md.validateLink(href):
+                    continue
+                if link.index > at:
+                    out.append(Token("text", "", 0, content=text[at:link.index], level=token.level))
+                out += [Token("link_open", "a", 1, attrs={"href": href}, markup="linkify", info="auto",
+                              level=token.level),
+                        Token("text", "", 0, content=md.normalizeLinkText(text[link.index:end]), level=token.level + 1),
+                        Token("link_close", "a", -1, markup="linkify", info="auto", level=token.level)]
+                at = end
+            if at < len(text):
+                out.append(Token("text", "", 0, content=text[at:], level=token.level))
+        block.children = out

@@ -6,7 +6,9 @@ ids, not copies; every mapping is read-only once assembled.
 
 from __future__ import annotations
 
+import functools
 import gc
+import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -17,11 +19,12 @@ from types import MappingProxyType
 
 from notebase.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
-from notebase.markup import wikilink_key
+from notebase.markup import IMAGE_EXTS, wikilink_key
 from notebase.model import Entry, EntryType
 from notebase.papers import Paper, group_papers
 from notebase.readings import read_entries
 from notebase.related import Related, related_entries
+from notebase.redirects import alias_names
 from notebase.slug import slugify
 from notebase.tags import tag_key, with_ancestors
 from notebase.taxonomy import Taxonomy, Term
@@ -57,10 +60,16 @@ class Site:
     papers: tuple[Paper, ...] = ()  # every summarised paper once, as the papers index lists them
     paper_of: Mapping[str, Paper] = field(default_factory=dict)  # paper summary id -> its paper
     files: frozenset[str] = frozenset()  # every file under the notes folder, for images and embeds
+    redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # redirect page -> the page it sends to (redirects.py)
 
     def entry(self, entry_id: str) -> Entry:
         """Return the entry with this id."""
         return self.by_id[entry_id]
+
+    @functools.cached_property
+    def by_path(self) -> Mapping[str, Entry]:
+        """Return the entry at each entry page's site path (what note embeds show)."""
+        return _freeze({path: self.by_id[i] for i, path in self.paths.items() if i in self.by_id})
 
     def tag_path(self, tag: str) -> str:
         """Return the site path of a tag's page, the tag as any entry spells it."""
@@ -189,9 +198,10 @@ class Refs:
     ids: tuple[str, ...]  # its id
     titles: tuple[str, ...]  # its title and paper title
     file_names: tuple[str, ...]  # its file's path and name without extension
-    wikilinks: tuple[str, ...]  # targets of its (non-embed) wikilinks
+    wikilinks: tuple[str, ...]  # targets of its wikilinks and note embeds (not image embeds)
     notes: tuple[str, ...]  # notes-relative paths of the .md files its body links to
     urls: tuple[str, ...]  # the URLs in its body, normalised
+    aliases: tuple[str, ...] = ()  # its `aliases` (redirects.alias_names)
 
 
 def refs_of(entry: Entry) -> Refs:
@@ -206,7 +216,8 @@ def refs_of(entry: Entry) -> Refs:
     urls = tuple(map(_norm_url, _URL.findall(entry.body))) if "http" in entry.body else ()
     return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
                 keys(_file_names(entry.source.path)),
-                keys(link.target for link in entry.links if link.target and not link.embed), notes, urls)
+                keys(link.target for link in entry.links if link.target and not (link.embed and is_image(link.target))),
+                notes, urls, keys(alias_names(entry)) if entry.extra else ())
 
 
 def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str, Refs], dict[str, tuple]]:
@@ -233,7 +244,7 @@ def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str,
 
 def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[str, Refs] | None = None
                  ) -> dict[str, str]:
-    """Map every name a wikilink may use for an entry to its page: id, title, paper title, file.
+    """Map every name a wikilink may use for an entry to its page: id, title, paper title, alias, file.
 
     Earlier kinds of name win over later ones, so a title never steals another entry's id.
     """
@@ -241,7 +252,7 @@ def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[s
     per_file = Counter(e.source.path for e in entries)
     targets: dict[str, str] = {}
     in_file_order = sorted(entries, key=lambda e: (e.source.path, e.source.line))
-    for kind in ("ids", "titles", "file_names"):
+    for kind in ("ids", "titles", "aliases", "file_names"):
         for entry in in_file_order:
             if kind == "file_names" and per_file[entry.source.path] != 1:
                 continue
@@ -249,6 +260,11 @@ def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[s
             for key in getattr(refs[entry.id], kind):
                 targets.setdefault(key, page)
     return targets
+
+
+def is_image(target: str) -> bool:
+    """Whether a wikilink embed names an image (shown as one) rather than a note (shown inline)."""
+    return target.rpartition(".")[2].lower() in IMAGE_EXTS if "." in target else False
 
 
 def _file_names(path: str) -> list[str]:

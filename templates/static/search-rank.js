@@ -41,7 +41,8 @@
   }
 
   /**
-   * Search: resolves to {query, hits, total, totalMax, exact, expansions, seconds}; rejects with a
+   * Search: resolves to {query, hits, total, totalMax, exact, expansions, docs, seconds} (docs: every
+   * candidate, best first, for the page's counts by type, year and tag); rejects with a
    * QueryError for a bad query. options: limit (10), filters ([{field, values, negated}] from the UI).
    */
   NS.Engine.prototype.search = function (raw, options) {
@@ -288,7 +289,7 @@
       return Promise.all(candidates.slice(0, self.limit).map(function (d) { return self.hit(d, info.get(d)); }))
         .then(function (hits) {
           return { query: self.query, hits: hits, total: sure, totalMax: candidates.length, exact: sure === candidates.length,
-            expansions: self.expansions };
+            expansions: self.expansions, docs: candidates.slice() };
         });
     });
   };

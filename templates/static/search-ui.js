@@ -47,6 +47,7 @@
     var status = document.getElementById("search-status"), problem = document.getElementById("search-error");
     var also = document.getElementById("search-also"), list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
+    var facets = document.getElementById("search-facets");
     var engine = NS.open(root + "search/data/"), ticket = 0, timer = null, wanted = params(), limit = PAGE;
 
     function params() {
@@ -78,6 +79,8 @@
 
     function clear() {
       list.textContent = "";
+      facets.textContent = "";
+      facets.hidden = true;
       more.hidden = true;
       also.textContent = "";
       also.hidden = true;
@@ -119,6 +122,7 @@
         }).join("; ")));
         also.hidden = false;
       }
+      narrow(results.docs || []);
       results.hits.forEach(function (hit) { list.appendChild(item(hit)); });
       // Every hit can be reached: "more" shows the next page below the ones shown.
       var left = results.totalMax - results.hits.length;
@@ -128,6 +132,62 @@
       }
       var all = links();
       if (paging && before < all.length) all[before].focus();
+    }
+
+    /** Counts of the results by type, year and tag, each a button that narrows the search to it. */
+    function narrow(docs) {
+      facets.textContent = "";
+      facets.hidden = true;
+      if (docs.length < 2) return;
+      var mine = ticket, types = new Map(), years = new Map();
+      docs.forEach(function (d) {
+        var type = engine.typeNames[engine.types[d]];
+        types.set(type, (types.get(type) || 0) + 1);
+        // Dates are days from 0001-01-01 as Python's date.toordinal() counts them; 719163 is 1970-01-01.
+        var year = new Date((engine.dates[d] - 719163) * 86400000).getUTCFullYear();
+        years.set(year, (years.get(year) || 0) + 1);
+      });
+      engine.get("tags", "", "tags.js").then(function (tagDocs) {
+        if (mine !== ticket) return;  // a newer search has its own counts
+        var inside = new Set(docs), tags = [];
+        engine.manifest.tags.forEach(function (t) {
+          if (!Object.prototype.hasOwnProperty.call(tagDocs, t[0])) return;
+          var n = 0;
+          NS.decodeDocs(tagDocs[t[0]]).forEach(function (d) { if (inside.has(d)) n++; });
+          if (n && n < docs.length) tags.push([t[0], t[1], n]);
+        });
+        tags.sort(function (a, b) { return b[2] - a[2] || (a[1] < b[1] ? -1 : 1); });
+        var groups = [
+          [data.narrowTypes, typeSelect.value ? [] : Array.from(types).map(function (t) {
+            return [typeName(t[0]), t[1], function () { typeSelect.value = t[0]; run(); }];
+          })],
+          [data.narrowYears, Array.from(years).sort(function (a, b) { return b[0] - a[0]; }).map(function (y) {
+            return [String(y[0]), y[1], function () { input.value = (input.value.trim() + " year:" + y[0]).trim(); run(); }];
+          })],
+          [data.narrowTags, tagSelect.value ? [] : tags.slice(0, 12).map(function (t) {
+            return ["#" + t[1], t[2], function () { tagSelect.value = t[0]; run(); }];
+          })],
+        ].filter(function (g) { return g[1].length > 1 || (g[1].length === 1 && g[1][0][1] < docs.length); });
+        if (!groups.length) return;
+        facets.appendChild(el("span", "label", data.narrow + ":"));
+        groups.forEach(function (g) {
+          var group = el("span", "facet-group");
+          group.appendChild(el("span", "facet-name", g[0]));
+          g[1].forEach(function (f) {
+            var button = el("button", "facet", f[0] + " ");
+            button.type = "button";
+            button.appendChild(el("span", "count", String(f[1])));
+            button.addEventListener("click", f[2]);
+            group.appendChild(button);
+          });
+          facets.appendChild(group);
+        });
+        facets.hidden = false;
+      }, function () { /* no tag data: the counts are only a help */ });
+    }
+
+    function typeName(type) {
+      return data["type" + type[0].toUpperCase() + type.slice(1)] || type;
     }
 
     function links() {

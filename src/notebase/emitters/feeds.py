@@ -48,6 +48,11 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return node
 
 
+def changed(entry: Entry) -> dt.date:
+    """Return when an entry last changed: its `updated`/`lastmod` when later than its date, else its date."""
+    return entry.updated if entry.updated is not None and entry.updated > entry.date else entry.date
+
+
 def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
@@ -91,7 +96,7 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
     _sub(root, "id", absolute(base, feed))
     _sub(root, "link", href=absolute(base, page))
     _sub(root, "link", href=absolute(base, feed), rel="self")
-    newest = entries[0].date if entries else dt.date(1970, 1, 1)
+    newest = max((changed(e) for e in entries), default=dt.date(1970, 1, 1))
     _sub(root, "updated", _moment(newest).isoformat())
     _sub(_sub(root, "author"), "name", site.config.author or site.config.title)
     for entry in entries:
@@ -100,7 +105,8 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
         _sub(node, "title", entry.title)
         _sub(node, "id", link)
         _sub(node, "link", href=link)
-        _sub(node, "updated", _moment(entry.date).isoformat())
+        _sub(node, "updated", _moment(changed(entry)).isoformat())
+        _sub(node, "published", _moment(entry.date).isoformat())
         _sub(node, "summary", entry.summary)
         if entry.author:
             _sub(_sub(node, "author"), "name", entry.author)
@@ -134,9 +140,9 @@ def emit_feeds(site: Site, writer: Writer) -> None:
 
 
 def emit_sitemap(site: Site, writer: Writer, pages: list[str]) -> None:
-    """Write sitemap.xml listing every HTML page written, with entries' dates."""
+    """Write sitemap.xml listing every HTML page written, with when each entry last changed."""
     base = site.config.base_url
-    dates = {site.paths[e.id]: e.date for e in site.entries}
+    dates = {site.paths[e.id]: changed(e) for e in site.entries}
     root = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
     for path in sorted(pages):
         node = _sub(root, "url")

@@ -105,7 +105,8 @@ def entry_context(site: Site, entry: Entry, index: int) -> dict:
     """Return everything the template of the entry at `index` needs, its body rendered and sanitised."""
     path = site.paths[entry.id]
     rendered = render(entry.body, entry.body_format, source_path=entry.source.path,
-                      first_line=entry.body_line, page_path=path, targets=site.targets, files=site.files)
+                      first_line=entry.body_line, page_path=path, targets=site.targets, files=site.files,
+                      notes=site.by_path)
     context = page_context(site.config, path)
     context.update(
         entry=entry, rendered=rendered, page_lang=_LANG.get(entry.lang, site.config.language),

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from notebase.classify import clean_chrome, infer_title
+from notebase.classify import clean_chrome, infer_title, title_from_stem
 from notebase.dates import find_date
 from notebase.errors import Problem
 from notebase.readers import split as splitter
 from notebase.readers.frontmatter import split_front_matter
 from notebase.readers.properties import take_properties
 from notebase.readers.raw import RawNote
+from notebase.slug import strip_hash
+
+
+def series_name(preamble: list[str], path: PurePosixPath, stated) -> str:
+    """Return the readable name of a log or digest its items show, or "" when only an id names it.
+
+    Its title, its first heading or line, else its file's name without an exporter's hash
+    (`001_1d7a1aefbff0b690` is `001`, which names nothing: "").
+    """
+    if isinstance(stated, str) and stated.strip():
+        return stated.strip()
+    name, at = infer_title(preamble, path.stem, path.parent.name)
+    if at is not None:
+        return name
+    name = title_from_stem(strip_hash(path.stem))
+    return name if any(ch.isalpha() for ch in name) else ""
 
 
 def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], list[Problem]]:
@@ -46,9 +62,7 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
         hints["body_offset"] = fm.body_line - 1
         return [RawNote(rel, 1, body, hints=hints, **base)], problems
     path = PurePosixPath(rel)
-    series, _ = infer_title(preamble, path.stem, path.parent.name)
-    if isinstance(fm.meta.get("title"), str):
-        series = fm.meta["title"]
+    series = series_name(preamble, path, fm.meta.get("title"))
     preamble_text = "\n".join(preamble)
     shared_date = find_date(byline_date or "") or find_date(preamble_text)
     intro = "\n".join(line for line in preamble if line.strip()).strip()
