@@ -189,16 +189,16 @@ def discover(config: Config) -> list[Path]:
 def stamp(path: str | Path) -> Stamp:
     """Return what changes when a source changes: size and mtime, and a feed's sidecar mtime."""
     st = os.stat(path)
-    side = 0
-    base, ext = os.path.splitext(str(path))
-    if ext.lower() in FEED_EXTENSIONS:
-        for sidecar in (base + ".yaml", base + ".yml"):
-            try:
-                side = os.stat(sidecar).st_mtime_ns
-                break
-            except OSError:
-                continue
-    return (st.st_size, st.st_mtime_ns, side)
+    path = str(path)
+    if not path.lower().endswith(FEED_EXTENSIONS):  # most sources: one stat (a search stamps them all)
+        return (st.st_size, st.st_mtime_ns, 0)
+    base = os.path.splitext(path)[0]
+    for sidecar in (base + ".yaml", base + ".yml"):
+        try:
+            return (st.st_size, st.st_mtime_ns, os.stat(sidecar).st_mtime_ns)
+        except OSError:
+            continue
+    return (st.st_size, st.st_mtime_ns, 0)
 
 
 def fingerprint(config: Config, salt: str = "") -> str:

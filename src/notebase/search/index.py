@@ -296,7 +296,10 @@ def is_fresh(config: Config) -> bool:
             return False
         stamps = saved["stamps"]
         found = walk(config)
-        return len(found) == len(stamps) and all(list(stamp(path)) == stamps.get(rel) for rel, path in found)
+        if len(found) != len(stamps):
+            return False
+        saved_stamps = {rel: tuple(value) for rel, value in stamps.items()}  # JSON gave lists
+        return all(stamp(path) == saved_stamps.get(rel) for rel, path in found)
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
