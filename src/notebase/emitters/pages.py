@@ -38,8 +38,6 @@ from notebase.writer import Writer
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico")
 PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
 _LANG = {"ko": "ko", "en": "en"}
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 _CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")
 
 
@@ -84,9 +82,10 @@ def css_classes(entry: Entry) -> list[str]:
 
 def reading_minutes(text: str) -> int:
     """Return about how many minutes an entry takes to read: 230 English words or 500 Hangul syllables a minute."""
-    words = len(_WORD.findall(text))
-    syllables = len(_SYLLABLE.findall(text))
-    return round(words / 230 + syllables / 500)
+    # Counted with str methods, not patterns (a pattern scan of every entry cost seconds at 10,000):
+    # the ASCII text's words, and the letters beyond ASCII, nearly all Hangul syllables in these notes.
+    latin = text.encode("ascii", "ignore")
+    return round(len(latin.split()) / 230 + (len(text) - len(latin)) / 500)
 
 
 def edit_url(config, entry: Entry) -> str | None:

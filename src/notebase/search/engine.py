@@ -9,7 +9,6 @@ from notebase.search.glossary import load_glossary
 from notebase.search.index import STAMPS, IndexLocked, IndexReport, index_path, is_fresh, update
 from notebase.search.parse import Filter, parse
 from notebase.search.searcher import Results, Searcher
-from notebase.topic_filters import resolve_topics
 
 
 def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
@@ -37,7 +36,10 @@ def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit
            refresh: bool = True) -> tuple[Results, IndexReport | None]:
     """Parse and run one query; raise QueryError on a bad query. Returns the index report too."""
     query = parse(text, extra=filters)  # a bad query fails before any index work
-    query = resolve_topics(query, config)
+    if any(f.field == "topic" for f in query.filters):
+        from notebase.topic_filters import resolve_topics  # the vocabulary only when a query names topics
+
+        query = resolve_topics(query, config)
     report = ensure_index(config, refresh)
     try:
         with open_searcher(config) as searcher:
