@@ -8,6 +8,7 @@ from the file `NOTEBASE_AXE` names.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -37,6 +38,20 @@ def missing_browser() -> str | None:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
+
+
+@contextlib.contextmanager
+def chromium(why: str | None):
+    """Yield a headless Debian Chromium driven by Playwright; fail at once when `why` says it cannot run."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if why:
+        pytest.fail(f"CI is set but the browser tests cannot run: {why}", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def axe_script() -> Path | None:

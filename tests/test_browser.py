@@ -13,21 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
-from browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    IN_CI,
-    Server,
-    axe_script,
-    build_site,
-    missing_browser,
-)
+from browser import IN_CI, Server, axe_script, build_site, chromium, missing_browser
 
 _why = missing_browser()
 if _why and not IN_CI:
     pytest.skip(_why, allow_module_level=True)
 if not _why:  # (in CI without them, every test fails in the browser fixture)
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
 TAG = "contrastive-learning"
 SIMCLR = "SimCLR: 대조 학습으로 배우는 시각 표현"
@@ -87,12 +79,8 @@ def from_disk(built):
 
 @pytest.fixture(scope="module")
 def browser():
-    if _why:
-        pytest.fail(f"CI is set but the browser tests cannot run: {_why}", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(_why) as launched:
+        yield launched
 
 
 class Tab:

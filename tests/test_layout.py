@@ -8,7 +8,7 @@ Skipped without Chromium or playwright (failing instead when CI is set), as test
 from __future__ import annotations
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, IN_CI, Server, axe_script, build_site, missing_browser
+from browser import IN_CI, Server, axe_script, build_site, chromium, missing_browser
 
 from conftest import record_figure
 from sitecheck import is_redirect
@@ -16,8 +16,6 @@ from sitecheck import is_redirect
 _why = missing_browser()
 if _why and not IN_CI:
     pytest.skip(_why, allow_module_level=True)
-if not _why:
-    from playwright.sync_api import sync_playwright
 
 TITLE = "Research notes of the vision lab"
 PHONE = {"width": 390, "height": 844}
@@ -45,12 +43,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    if _why:
-        pytest.fail(f"CI is set but the browser tests cannot run: {_why}", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(_why) as launched:
+        yield launched
 
 
 def open_page(browser, viewport):
