@@ -217,3 +217,37 @@ def test_many_edits_leave_few_segments_and_never_merge_big_ones(kb, monkeypatch)
     final = index_module.MAX_TINY + 2
     assert ids(kb, f"number{final}") == ["b"] and ids(kb, "number0") == []
     assert big[0] in segments()  # the large segment was never rewritten
+
+
+def test_freshness_follows_every_kind_of_change_and_old_indexes_upgrade(kb):
+    """A search trusts the index only while no note was added, edited, renamed or deleted."""
+    import json
+
+    from notebase.search.index import STAMPS, is_fresh
+
+    config = kb
+    update(config)
+    assert is_fresh(config)
+    notes = config.notes_path
+    first = sorted(notes.rglob("*.md"))[0]
+    touch_later(first)
+    assert not is_fresh(config)
+    update(config)
+    assert is_fresh(config)
+    (notes / "new.md").write_text(note("New one"), encoding="utf-8")
+    assert not is_fresh(config)
+    update(config)
+    (notes / "new.md").rename(notes / "renamed.md")
+    assert not is_fresh(config)
+    update(config)
+    (notes / "renamed.md").unlink()
+    assert not is_fresh(config)
+    update(config)
+    assert is_fresh(config)
+    # An index written before the digest (every stamp listed) is brought up to date by one update.
+    saved = json.loads((index_path(config) / STAMPS).read_text(encoding="utf-8"))
+    (index_path(config) / STAMPS).write_text(json.dumps({"fingerprint": saved["fingerprint"], "stamps": {}}),
+                                             encoding="utf-8")
+    assert not is_fresh(config)
+    report = update(config)
+    assert report.added == report.updated == 0 and is_fresh(config)

@@ -26,10 +26,13 @@ from itertools import compress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from notebase.model import Entry
 from notebase.search.glossary import PARTICLES, Glossary, load_glossary, parse_line, squash
 from notebase.slug import slugify
+
+if TYPE_CHECKING:  # a search checks the topic settings without loading the entry model
+    from notebase.model import Entry
 
 MOST = 5  # topics an entry gets at most
 STRONG = 3.0  # a concept in the title, paper title or a tag
