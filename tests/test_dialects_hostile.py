@@ -11,11 +11,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from notebase.markup import _markdown
-from notebase.markup_cjk import scan_delims
-from notebase.markup_dialects import prepare
-from notebase.plaintext import markdown_to_text, mask_code
-from notebase.sanitize import lazy_images
+from notebase.render.markup import _markdown
+from notebase.render.cjk import scan_delims
+from notebase.render.dialects import prepare
+from notebase.render.plaintext import markdown_to_text, mask_code
+from notebase.render.sanitize import lazy_images
 
 MB = 1_000_000
 GUARD_SECONDS = 30

@@ -9,7 +9,7 @@ from notebase.search.glossary import load_glossary
 from notebase.search.index import STAMPS, IndexLocked, IndexReport, index_path, is_fresh, update
 from notebase.search.parse import Filter, parse
 from notebase.search.searcher import Results, Searcher
-from notebase.topic_filters import resolve_topics
+from notebase.site.topic_filters import resolve_topics
 
 
 def ensure_index(config: Config, refresh: bool = True) -> IndexReport | None:
