@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -10,38 +9,9 @@ from pathlib import Path
 
 import click
 
+from notebase.cli import authoring_commands, browse_commands, serve_command
+from notebase.cli.common import EXIT_PROBLEMS, EXIT_USAGE, count, load_settings, root_option
 from notebase.errors import NotebaseError, Problem
-
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-
-
-def _root_option(command):
-    """Let every command take --root too, after its name."""
-    @click.option("--root", "sub_root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Knowledge-base root (default: the current folder).")
-    @functools.wraps(command)
-    def wrapper(*args, sub_root=None, **kwargs):
-        ctx = click.get_current_context()
-        if sub_root is not None:
-            ctx.obj["root"] = sub_root
-        return command(*args, **kwargs)
-    return wrapper
-
-
-def _config(need_notes: bool = True):
-    """Load the settings and refuse a root that is not a knowledge base (a hint says which root is)."""
-    from notebase.config import load_config
-    from notebase.load.folders import check_notes_folder
-
-    config = load_config(click.get_current_context().obj["root"])
-    check_notes_folder(config, need_notes)
-    return config
-
-
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """Return '1 entry', '2 entries', '0 errors': a number and its noun, singular only for one."""
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _report(problems: list[Problem], strict: bool) -> int:
@@ -95,7 +65,7 @@ def cli(ctx: click.Context, root: Path) -> None:
 @click.option("--until", metavar="DATE", help="Only entries on or before DATE.")
 @click.option("--month", metavar="YYYY-MM", help="Only entries of one month.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@_root_option
+@root_option
 def list_command(type_, tag, topic, since, until, month, as_json) -> None:
     """List entries, newest first."""
     from notebase.load.loader import load
@@ -109,7 +79,7 @@ def list_command(type_, tag, topic, since, until, month, as_json) -> None:
     start, end = _bounds(since, 0, "--since"), _bounds(until, 1, "--until")
     if month:
         start, end = _bounds(month, 0, "--month"), _bounds(month, 1, "--month")
-    config = _config()
+    config = load_settings()
     wanted = None
     if topic is not None:
         from notebase.cli.browse import topic_key
@@ -138,7 +108,7 @@ def list_command(type_, tag, topic, since, until, month, as_json) -> None:
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@_root_option
+@root_option
 def check(strict: bool) -> None:
     """Report every problem without building: load errors, broken links, missing fields, duplicates, future dates."""
     from notebase.build import scan_inputs
@@ -148,7 +118,7 @@ def check(strict: bool) -> None:
     from notebase.site.assemble import assemble
     from notebase.site.topic_filters import topic_warnings
 
-    config = _config()
+    config = load_settings()
     result = load(config)
     site = assemble(result.entries, config, scan_inputs(config)[1])
     # Ordered and de-duplicated as the build's report is, so the two read alike.
@@ -176,7 +146,7 @@ def check(strict: bool) -> None:
 @click.option("--base-url", "base_url", metavar="URL",
               help="Where the site will be served, e.g. https://me.github.io/notes/ (overrides base_url).")
 @click.option("--drafts", "-D", is_flag=True, help="Include drafts, to preview them (as hugo -D).")
-@_root_option
+@root_option
 def build(strict: bool, force: bool, output: Path | None, base_url: str | None, drafts: bool) -> None:
     """Build the site into site/ (atomically) and bring the search index up to date."""
     import dataclasses
@@ -184,7 +154,7 @@ def build(strict: bool, force: bool, output: Path | None, base_url: str | None, 
 
     from notebase.build import build as build_site
 
-    config = _config()
+    config = load_settings()
     changes = {}
     if output is not None:
         changes["output_dir"] = str(output.resolve())
@@ -245,14 +215,14 @@ def _index_summary(report) -> str:
 @cli.command("index")
 @click.option("--rebuild", is_flag=True, help="Throw the index away and build it from scratch.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@_root_option
+@root_option
 def index_command(rebuild: bool, strict: bool) -> None:
     """Build or update the search index alone, reading only notes changed since the last run."""
     import time
 
     from notebase.search.index import update
 
-    config = _config()
+    config = load_settings()
     started = time.perf_counter()
     report = update(config, rebuild=rebuild)  # searches meanwhile use the old index until the new one is in
     code = _report(list(report.problems), strict)
@@ -269,7 +239,7 @@ def index_command(rebuild: bool, strict: bool) -> None:
 @click.option("--until", metavar="DATE", help="Only entries on or before DATE.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Most results shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@_root_option
+@root_option
 def search_command(words, type_, tag, since, until, limit, as_json) -> None:
     """Search the notes in Korean or English; exit 0 with results, 1 with none, 2 on a bad query.
 
@@ -297,7 +267,7 @@ def search_command(words, type_, tag, since, until, limit, as_json) -> None:
             extra.append(Filter("tag", (tag_key(tag),)))
         if since or until:
             extra.append(Filter("date", (date_range(f"{since or ''}..{until or ''}"),)))
-        results, report = search(_config(), text, filters=tuple(extra), limit=limit)
+        results, report = search(load_settings(), text, filters=tuple(extra), limit=limit)
     except QueryError as exc:
         click.echo(f"notebase search: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -333,10 +303,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
 
 
-# Browsing and authoring commands live in their own modules (this one stays short); they import the
-# helpers above, so they are imported and registered last.
-from notebase.cli import authoring_commands, browse_commands, serve_command  # noqa: E402
-
+# Browsing, authoring and serving commands live in their own modules, so this one stays short.
 cli.add_command(browse_commands.tags_command)
 cli.add_command(browse_commands.show_command)
 cli.add_command(authoring_commands.new_command)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from notebase.cli import EXIT_PROBLEMS, _config, _root_option, count
+from notebase.cli.common import EXIT_PROBLEMS, count, load_settings, root_option
 from notebase.cli.browse_commands import load_quietly
 
 
@@ -49,7 +49,7 @@ def _shown(path: Path) -> str:
 @click.option("--location", metavar="PLACE", help="Conference: where it took place.")
 @click.option("--category", help="Tip: its category, e.g. Git.")
 @click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
-@_root_option
+@root_option
 def new_command(kind, title, tags, day, folder, edit, **fields) -> None:
     """Write a new note of TYPE (paper, conference or tip; 논문, 학회, til… work too) titled TITLE.
 
@@ -75,7 +75,7 @@ def new_command(kind, title, tags, day, folder, edit, **fields) -> None:
         fields["authors"] = split_names(fields["authors"])
     tags = [t for value in tags for t in value.split(",")]
     try:
-        path = create_note(_config(need_notes=False), kind, " ".join(title), day=_date(day, "--date"), tags=tags,
+        path = create_note(load_settings(need_notes=False), kind, " ".join(title), day=_date(day, "--date"), tags=tags,
                            fields=fields, folder=folder)
     except NoteError as exc:
         raise click.UsageError(str(exc)) from None
@@ -89,7 +89,7 @@ def new_command(kind, title, tags, day, folder, edit, **fields) -> None:
 @click.option("--tag", help="Only papers with this tag (case-insensitive).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
-@_root_option
+@root_option
 def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
     """Export the knowledge base; with --bibtex, a bibliography of its paper summaries.
 
@@ -102,7 +102,7 @@ def export_command(bibtex: bool, tag: str | None, output: Path | None) -> None:
     from notebase.model import EntryType
     from notebase.cli.query import select
 
-    papers = select(load_quietly(_config()).entries, type_=EntryType.PAPER, tag=tag)
+    papers = select(load_quietly(load_settings()).entries, type_=EntryType.PAPER, tag=tag)
     if not papers:
         click.echo("no paper summaries" + (f" tagged '{tag}'" if tag else "") + " to export", err=True)
         sys.exit(EXIT_PROBLEMS)

@@ -1,4 +1,4 @@
-"""Browsing commands: `tags` and `show`, registered on the `notebase` group by cli.py."""
+"""Browsing commands: `tags` and `show`, registered on the `notebase` group by cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from notebase.cli import _config, _root_option
+from notebase.cli.common import load_settings, root_option
 
 
 def load_quietly(config):
@@ -46,7 +46,7 @@ def type_option(value: str | None):
               help='Print a JSON array: {"kind": "tag", "tag", "count", "path", "spellings"} for each tag, then '
                    '{"kind": "topic", "topic", "label", "count", "path", "names"} for each topic.')
 @click.option("--no-topics", is_flag=True, help="List the tags only.")
-@_root_option
+@root_option
 def tags_command(type_, as_json, no_topics) -> None:
     """List every tag with how many entries carry it, most used first; then the topics, marked.
 
@@ -60,7 +60,7 @@ def tags_command(type_, as_json, no_topics) -> None:
     from notebase.cli.show import format_tags
 
     kind = type_option(type_)
-    config = _config()
+    config = load_settings()
     entries = load_quietly(config).entries
     counts = tag_counts(entries, kind, config)
     topics = [] if no_topics else topic_counts(entries, kind, config)
@@ -81,7 +81,7 @@ def tags_command(type_, as_json, no_topics) -> None:
 @click.argument("words", nargs=-1, required=True, metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as a JSON object, body included.")
 @click.option("--width", type=click.IntRange(min=30), help="Wrap at this many columns (default: the terminal's, at most 100).")
-@_root_option
+@root_option
 def show_command(words: tuple[str, ...], as_json: bool, width: int | None) -> None:
     """Show one entry: its facts, its type's fields, what links to it, and its text.
 
@@ -93,7 +93,7 @@ def show_command(words: tuple[str, ...], as_json: bool, width: int | None) -> No
     from notebase.cli.browse import find_entry
     from notebase.site.assemble import assemble
 
-    config = _config()
+    config = load_settings()
     result = load_quietly(config)
     entry = find_entry(result.entries, " ".join(words), notes_dir=config.notes_dir)
     site = assemble(result.entries, config)

@@ -1,4 +1,4 @@
-"""The `serve` command, registered on the `notebase` group by cli.py."""
+"""The `serve` command, registered on the `notebase` group by cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from notebase.cli import _config, _root_option, count
+from notebase.cli.common import count, load_settings, root_option
 
 
 class _Reporter:
@@ -51,13 +51,13 @@ class _Reporter:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@_root_option
+@root_option
 def serve_command(port: int, host: str) -> None:
     """Build the site, serve it, rebuild what each edit changes and reload open pages."""
     from notebase.serve.server import serve
 
     try:
-        serve(_config(), host=host, port=port, report=_Reporter())
+        serve(load_settings(), host=host, port=port, report=_Reporter())
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     sys.exit(0)
