@@ -203,7 +203,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
         write_history(config.cache_path, moved)
-        _save_state(config, fingerprint, entry_count, file_count, problems)
+        save_state(config, fingerprint, entry_count, file_count, problems)
     return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
 
 
@@ -278,7 +278,8 @@ def _update_index(config: Config, loaded, topics=None):
     return update(config, loaded=loaded, topics=topics)
 
 
-def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
+def save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
+    """Record what the site was built from, so a later build with nothing changed can skip the work."""
     path: Path = config.cache_path / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),

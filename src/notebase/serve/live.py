@@ -266,12 +266,12 @@ class LiveSite:
 
     def save(self, problems: tuple[Problem, ...]) -> None:
         """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
-        from notebase.build import _save_state, scan_inputs
+        from notebase.build import save_state, scan_inputs
         from notebase.site.redirects import write_history
 
         write_manifest(self.config.cache_path / MANIFEST, self.digests)
         write_history(self.config.cache_path, self.moved)
-        _save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
+        save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
                     list(problems))
 
 
