@@ -225,22 +225,22 @@ def _may_warn(body: str) -> bool:
 
 
 def _inline_links(ctx, children: list, raw: list[str]) -> None:
-    from notebase.render.markup import _inline_line
+    from notebase.render.context import inline_line
 
     for idx, token in enumerate(children):
         if token.type == "link_open":
-            ctx.link_href(str(token.attrs.get("href", "")), _inline_line(ctx, children, idx))
+            ctx.link_href(str(token.attrs.get("href", "")), inline_line(ctx, children, idx))
         elif token.type == "image":
             src = str(token.attrs.get("src", ""))
             if src.lower().startswith("data:"):
-                ctx.warn(_inline_line(ctx, children, idx), "inline data: images are not kept",
+                ctx.warn(inline_line(ctx, children, idx), "inline data: images are not kept",
                          "save the image as a file beside the note")
             else:
-                ctx.image_src(src, _inline_line(ctx, children, idx))
+                ctx.image_src(src, inline_line(ctx, children, idx))
         elif token.type == "wikilink" and token.meta["embed"]:
             target = token.meta["target"]
             if "." in target and target.rsplit(".", 1)[-1].lower() in IMAGE_EXTS:
-                ctx.local_file(target, _inline_line(ctx, children, idx), "embedded image", obsidian=True)
+                ctx.local_file(target, inline_line(ctx, children, idx), "embedded image", obsidian=True)
         elif token.type == "html_inline":
             raw.append(token.content)
 
