@@ -10,6 +10,7 @@ from typing import Any
 
 from notebase.load import classify
 from notebase.load.dates import DateError, date_from_filename, find_date, parse_date
+from notebase.load.entrytags import TAG_KEYS, entry_tags
 from notebase.load.notedates import prose_date, stated_date
 from notebase.load.notetype import infer_type, is_hub, place_type
 from notebase.load.paperinfo import PaperFacts, paper_facts
@@ -33,7 +34,6 @@ TYPE_ALIASES: dict[str, EntryType] = {
     }.items()
     for alias in aliases
 }
-TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
 # Keys real tools write for a note's date (Jekyll, Hugo, Obsidian, Notion, feeds), best first;
 # the modification keys stand in only when nothing else dates a note.
 DATE_KEYS = ("date", "created", "created-at", "created_at", "date created", "date_created", "date_daily",
@@ -117,7 +117,7 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     title = title or classify.short_title(text) or path.stem
     date, date_source = _date(ctx, header_lines, path.stem)
     ctx.date_stated = date_source in STATED_DATE_SOURCES
-    tags = _tags(ctx, tag_source, text)
+    tags = entry_tags(ctx, tag_source, text)
     # Reading a body for its paper is the loader's dearest step: done only when the type is inferred
     # or the entry is a paper, which is never the case for a note stated to be a tip or a conference.
     facts_of = functools.cache(lambda: paper_facts(body, is_html))
@@ -318,63 +318,6 @@ def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str
 def _wiki_value(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
     return all(isinstance(v, str) and v.strip().startswith("[[") for v in values)
-
-
-def tag_list(value: Any) -> list[str]:
-    """Return the tags a front-matter value holds: a list, a comma string, or nested lists."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        out: list[str] = []
-        for item in value:
-            out += tag_list(item)
-        return out
-    if isinstance(value, dict):
-        return []
-    # Obsidian writes links as values (`"[[Meetings]]"`): the page's name is the tag.
-    return [part.strip().lstrip("#").strip().removeprefix("[[").removesuffix("]]").strip()
-            for part in str(value).split(",") if part.strip(" #[]")]
-
-
-def _tags(ctx: _Ctx, body: str, text: str) -> tuple[str, ...]:
-    stated = [tag for key in TAG_KEYS if key in ctx.meta for tag in tag_list(ctx.meta[key])]
-    props = ctx.raw.hints.get("properties") or {}
-    stated += [tag for key in ("tags", "tag", "keywords") if key in props for tag in tag_list(props[key])]
-    for key in TAG_KEYS:
-        if isinstance(ctx.meta.get(key), dict):
-            ctx.problem(key, f"'{key}' must be a list or a comma-separated string",
-                        f"write {key}: [a, b] or {key}: a, b")
-    hints = ctx.raw.hints
-    structural = list(hints.get("feed_tags") or []) + ([hints["category"]] if hints.get("category") else [])
-    inferred = [] if stated else classify.header_tags(body.split("\n")) + classify.hashtags(body)
-    result: list[str] = []
-    seen: set[str] = set()
-    for tag in stated + structural + inferred:
-        tag = " ".join(tag.split())
-        if tag and tag.lower() not in seen:
-            seen.add(tag.lower())
-            result.append(tag)
-    unwieldy = [tag for tag in result if len(tag) > MAX_TAG_CHARS or tag.count("/") >= MAX_TAG_LEVELS]
-    if unwieldy:
-        # Each level of `a/b/c` is a page inside its parent's folder: 2,000 levels were 2,000 pages
-        # with paths longer than any file system allows.
-        ctx.problem("tags", f"{len(unwieldy)} tag(s) longer than {MAX_TAG_CHARS} characters or nested "
-                    f"more than {MAX_TAG_LEVELS} levels left out: {unwieldy[0][:40]!r}…",
-                    "shorten the tag; nest at most a few levels, as a/b/c", Severity.WARNING)
-        dropped = set(unwieldy)
-        result = [tag for tag in result if tag not in dropped]
-    if len(result) > MAX_TAGS:
-        # Every tag is a page and two feeds listing the entry with all its tags: n tags cost n².
-        ctx.problem("tags", f"{len(result)} tags; only the first {MAX_TAGS} are kept",
-                    "a few telling tags find more than hundreds; move the rest into the text",
-                    Severity.WARNING)
-        result = result[:MAX_TAGS]
-    return tuple(result)
-
-
-MAX_TAGS = 64
-MAX_TAG_CHARS = 100
-MAX_TAG_LEVELS = 8
 
 
 _LANGS = {"ko": "ko", "kr": "ko", "korean": "ko", "한국어": "ko", "en": "en", "english": "en",
