@@ -19,7 +19,6 @@ score; at most `MOST` of them, best first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from itertools import compress
@@ -28,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from notebase.model import Entry
-from notebase.search.glossary import PARTICLES, Glossary, load_glossary, parse_line, squash
+from notebase.search.glossary import Glossary, load_glossary, parse_line, squash
+from notebase.site.topic_forms import HANGUL, endings, is_acronym, name_forms, spacings, stems, tokens
 from notebase.slug import slugify
 
 MOST = 5  # topics an entry gets at most
@@ -40,11 +40,9 @@ PER_CHARS = 2000  # one more mention needed per this many characters of text
 SCANNED = 3000  # characters of text read (some 450 words): enough to tell what a note is about, bounded for long notes
 MAX_TOKENS = 6  # words in the longest term looked for
 BARRIER = "\n0\n"  # between a title and a tag: a word that starts no term, so none spans the two
-_TOKEN = re.compile(r"[0-9a-z]+|[\uac00-\ud7a3]+")
 # A run of capitals (and digits) standing alone, maybe with a plural s: GAN, GANs, VAE, S4.
 _ACRONYM = re.compile(r"(?<![0-9A-Za-z])([A-Z][A-Z0-9]{1,7})s?(?![0-9A-Za-z])")
 _CAPITALS = re.compile(r"[A-Z][A-Z0-9]")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -86,75 +84,6 @@ def settings_of(config) -> TopicSettings:
                          frozen(getattr(config, "topics_add", ())), frozen(getattr(config, "topics_stop", ())))
 
 
-def tokens(text: str) -> list[str]:
-    """Return the words of text as topics are found in it: lowercase runs of a-z0-9 or of Hangul."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
-
-
-def _endings(word: str) -> list[str]:
-    """The ways a term's last word may end in a note: as it is, with a Korean particle, plural."""
-    if _HANGUL.search(word[-1:]):
-        return [word] + [word + p for p in PARTICLES]
-    if word[-1:].isalpha():
-        forms = [word, word + "s", word + "es"]
-        if word.endswith("y"):
-            forms.append(word[:-1] + "ies")
-        return forms
-    return [word]
-
-
-_PARTICLE_SET = frozenset(PARTICLES)
-_LONGEST_PARTICLE = max(map(len, PARTICLES))
-
-
-def name_forms(name: str) -> list[str]:
-    """The forms a typed topic name is looked up by: squashed, then without a particle or a plural s."""
-    folded = squash(name)
-    forms = [folded]
-    forms += [folded[: -len(p)] for p in PARTICLES if folded.endswith(p) and len(folded) > len(p) + 1]
-    forms += [folded[:-1]] if folded.endswith("s") and len(folded) > 3 else []
-    return forms
-
-
-def _stems(word: str) -> list[str]:
-    """The word without an ending a note may have put on a term's last word: a particle, a plural."""
-    if _HANGUL.match(word[-1:]):
-        return [word[:-k] for k in range(_LONGEST_PARTICLE, 0, -1)
-                if len(word) > k + 1 and word[-k:] in _PARTICLE_SET]
-    stems = []
-    if word.endswith("ies") and len(word) > 4:
-        stems.append(word[:-3] + "y")
-    if word.endswith("es") and len(word) > 4:
-        stems.append(word[:-2])
-    if word.endswith("s") and len(word) > 3:
-        stems.append(word[:-1])
-    return stems
-
-
-def _spacings(words: list[str], korean: bool) -> list[list[str]]:
-    """The ways a term's words may be spaced: Korean writes 사전 분포 and 사전분포 alike; English, autoencoder."""
-    if len(words) == 1:
-        return [words]
-    joined = "".join(words)
-    if not korean or len(words) > 4:
-        return [words, [joined]] if len(joined) >= 4 else [words]
-    ways = []
-    for mask in range(2 ** (len(words) - 1)):  # each gap kept or closed
-        parts = [words[0]]
-        for gap, word in enumerate(words[1:]):
-            if mask >> gap & 1:
-                parts[-1] += word
-            else:
-                parts.append(word)
-        ways.append(parts)
-    return ways
-
-
-def _acronym(term: str) -> bool:
-    """A one-word term in capitals (GAN): it names the concept only when written in capitals."""
-    return bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", term.strip()))
-
-
 class Vocabulary:
     """The concepts topics are chosen from, and the tables that find them in text.
 
@@ -182,22 +111,22 @@ class Vocabulary:
                 self._never.add(number)
             for term in terms:
                 self._names.setdefault(squash(term), number)
-                if _acronym(term):
+                if is_acronym(term):
                     self._acronyms.setdefault(term.strip(), number)
                     continue
                 words = tokens(term)
                 if not words or len(words) > MAX_TOKENS:
                     continue
-                for variant in _spacings(words, korean=bool(_HANGUL.search(term))):
+                for variant in spacings(words, korean=bool(HANGUL.search(term))):
                     # A one-word term is found by its word as written (particle, plural and all); a
                     # longer term by its first word, its last word's ending taken off when it is met.
-                    for form in ([(w,) for w in _endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
+                    for form in ([(w,) for w in endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
                         self._forms.setdefault(form, number)
                         starts.setdefault(form[0], set()).add(len(form))
                         if len(form) == 1:
                             singles.add(form[0])
                         else:  # its first two words, the second as written or (the last) with an ending
-                            pairs.update(f"{form[0]} {w}" for w in (_endings(form[1]) if len(form) == 2 else form[1:2]))
+                            pairs.update(f"{form[0]} {w}" for w in (endings(form[1]) if len(form) == 2 else form[1:2]))
         self._every = tuple(every)
         self.concepts = tuple(c for n, c in enumerate(every) if n not in self._never)
         self.stopped = tuple(c for n, c in enumerate(every) if n in self._never)
@@ -267,7 +196,7 @@ class Vocabulary:
                     form = tuple(words[at:at + length])
                     number = forms.get(form)
                     if number is None and len(form) == length:
-                        number = next((forms[f] for stem in _stems(form[-1]) if (f := (*form[:-1], stem)) in forms),
+                        number = next((forms[f] for stem in stems(form[-1]) if (f := (*form[:-1], stem)) in forms),
                                       None)
                     if number is not None:
                         matches.append((at, -length, number))  # sorted: leftmost, then longest first
@@ -346,9 +275,9 @@ class Vocabulary:
 
 def _concept(terms: tuple[str, ...], taken: set[str]) -> Concept:
     """A concept's key and names: the first English term (its full name rather than an acronym) keys it."""
-    korean = [t for t in terms if _HANGUL.search(t)]
-    english = [t for t in terms if not _HANGUL.search(t) and _LATIN.search(t)]
-    spelled = [t for t in english if not _acronym(t)] or english
+    korean = [t for t in terms if HANGUL.search(t)]
+    english = [t for t in terms if not HANGUL.search(t) and _LATIN.search(t)]
+    spelled = [t for t in english if not is_acronym(t)] or english
     base = slugify(spelled[0] if spelled else terms[0], limit=60)
     key, n = base, 2
     while key in taken:
