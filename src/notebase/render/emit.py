@@ -1,6 +1,6 @@
 """What the dialect converters share: the warnings they collect and the markdown they emit.
 
-The converters (markup_tags, markup_hugo, markup_blocks, markup_dialects) turn template tags
+The converters (render/tags.py, hugo.py, dialects.py) turn template tags
 and directives into plain markdown before markdown-it sees a note; `Notes.for_text` asks for
 plain text instead (search and summaries), so no HTML and no placeholders are emitted then.
 """

@@ -1,6 +1,6 @@
 """MyST (Jupyter Book) directives as the markdown they show: callouts, figures, code, math, links.
 
-`directive` is also how markup_dialects turns GitBook hints, Hugo callouts, Liquid highlights
+`directive` is also how render/dialects.py turns GitBook hints, Hugo callouts, Liquid highlights
 and Logseq/org blocks into blocks: one table of what each kind of block becomes.
 """
 

@@ -57,7 +57,7 @@ def _inline_code(text: str, replace) -> str:
 def markdown_to_text(text: str) -> str:
     """Return the readable words of a markdown body: no markup, code kept as plain lines.
 
-    Template tags, directives, comments and properties go as the page shows them (markup_dialects).
+    Template tags, directives, comments and properties go as the page shows them (render/dialects.py).
     """
     text = prepare(text, for_text=True).text
     # Each pass runs only when its marker character is present: most lines of prose have none.

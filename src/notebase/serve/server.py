@@ -1,7 +1,7 @@
 """`notebase serve`: the site on localhost, updated as notes change, and open pages reloaded.
 
-Three parts: a `LiveSite` (live.py) that turns changed files into changed pages; an HTTP server
-for the output folder that adds a small script to every HTML page (serve_http.py); and a channel
+Three parts: a `LiveSite` (serve/live.py) that turns changed files into changed pages; an HTTP server
+for the output folder that adds a small script to every HTML page (serve/http.py); and a channel
 of server-sent events on which that script hears which pages changed and what went wrong. The
 watcher (watchfiles, inotify underneath) runs in the caller's thread; the server in a process of
 its own, so no rebuild, however slow, keeps it from answering.
