@@ -77,7 +77,7 @@ RAW_INSERTS = [b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xff", b"\xfe\xff", b"\xc0\xa
 
 def seeds() -> dict[str, bytes]:
     """The inputs mutations start from: every note and feed in notes/, plus the extra seeds."""
-    from notebase.files import NOTE_EXTENSIONS
+    from notebase.load.files import NOTE_EXTENSIONS
 
     found = {p.relative_to(SAMPLES).as_posix(): p.read_bytes() for p in sorted(SAMPLES.rglob("*"))
              if p.is_file() and p.name.lower().endswith(NOTE_EXTENSIONS)}
@@ -157,14 +157,14 @@ _ENV: list = []  # the Jinja environment of the first case, reused with each cas
 def check_case(case: Case, scratch: str | None = None) -> str | None:
     """Load and render one case; return what went wrong, or None."""
     from notebase.config import load_config
-    from notebase.emitters.feeds import feed_files, feed_sets
-    from notebase.emitters.listings import listing_pages, render_page
-    from notebase.emitters.pages import entry_context, template_for
-    from notebase.emitters.search_data import iter_search_files
-    from notebase.load import load
-    from notebase.render import make_env
-    from notebase.serialize import entry_to_dict
-    from notebase.site import assemble
+    from notebase.site.emitters.feeds import feed_files, feed_sets
+    from notebase.site.emitters.listings import listing_pages, render_page
+    from notebase.site.emitters.pages import entry_context, template_for
+    from notebase.site.emitters.search_data import iter_search_files
+    from notebase.load.loader import load
+    from notebase.render.templates import make_env
+    from notebase.cli.serialize import entry_to_dict
+    from notebase.site.assemble import assemble
 
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         root = Path(tmp)

@@ -58,7 +58,7 @@ LAYOUTS = {
 def hugo_site(root: Path, hugo: Path) -> int:
     """Write the notes of the notebase knowledge base at root as a Hugo site at hugo; return its pages."""
     from notebase.config import load_config
-    from notebase.load import load
+    from notebase.load.loader import load
 
     shutil.rmtree(hugo, ignore_errors=True)
     (hugo / "content").mkdir(parents=True)

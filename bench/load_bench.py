@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import add_arguments, knowledge_base  # noqa: E402
 
 from notebase.config import load_config  # noqa: E402
-from notebase.load import load  # noqa: E402
+from notebase.load.loader import load  # noqa: E402
 
 
 def main() -> None:

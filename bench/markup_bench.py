@@ -1,4 +1,4 @@
-"""Measure `notebase.markup.render` per note: `python bench/markup_bench.py --count 2000`.
+"""Measure `notebase.render.markup.render` per note: `python bench/markup_bench.py --count 2000`.
 
 Reads real generated notes from bench/out/kb-10000/notes (run bench/generate.py first if missing)
 and prints ms/note for plain markdown-it (commonmark + tables) and for the full render
@@ -12,8 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
-from notebase import highlight
-from notebase.markup import render, wikilink_key
+from notebase.render import highlight
+from notebase.render.markup import render, wikilink_key
 
 NOTES = Path(__file__).parent / "out" / "kb-10000" / "notes"
 

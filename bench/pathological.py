@@ -175,7 +175,7 @@ def run_case(family: str, n: int, index: bool) -> dict:
     """Write one case into a fresh knowledge base, then time loading it and building its site."""
     from notebase.build import build
     from notebase.config import load_config
-    from notebase.load import load
+    from notebase.load.loader import load
 
     make, _ = FAMILIES[family]
     files = make(n)

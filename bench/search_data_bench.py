@@ -32,9 +32,9 @@ from generate import add_arguments, knowledge_base  # noqa: E402
 from search_bench import QUERIES  # noqa: E402
 
 from notebase.config import load_config  # noqa: E402
-from notebase.emitters.search_data import FOLDER, LiveSearchData, search_files  # noqa: E402
-from notebase.load import load  # noqa: E402
-from notebase.site import published  # noqa: E402
+from notebase.site.emitters.search_data import FOLDER, LiveSearchData, search_files  # noqa: E402
+from notebase.load.loader import load  # noqa: E402
+from notebase.site.assemble import published  # noqa: E402
 
 STATIC = Path(__file__).resolve().parents[1] / "templates" / "static"
 # Each query on a fresh engine with the loaded-file store emptied: what a first visit costs.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -8,7 +8,7 @@ import pytest
 
 from notebase.config import load_config
 from notebase.errors import Severity
-from notebase.load import load
+from notebase.load.loader import load
 
 INVALID = Path(__file__).parent / "invalid"
 GOOD = "---\ntitle: 멀쩡한 노트\ndate: 2024-01-02\ntype: tip\n---\n이 노트는 문제없이 읽혀야 한다.\n"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_notes
-from notebase.bibtex import citation_key, family_name, latex_escape, protect_title, romanize
+from notebase.cli.bibtex import citation_key, family_name, latex_escape, protect_title, romanize
 from notebase.cli import cli
 from test_cli import _installed_notebase
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from conftest import write_notes
 from notebase.cli import cli
 from notebase.config import load_config
-from notebase.load import load
-from notebase.show import display_width, format_entry, wrap_line, wrap_markdown
-from notebase.site import assemble
+from notebase.load.loader import load
+from notebase.cli.show import display_width, format_entry, wrap_line, wrap_markdown
+from notebase.site.assemble import assemble
 from test_cli import _installed_notebase
 
 PAPER = """---
@@ -244,7 +244,7 @@ def test_wrap_counts_terminal_cells_and_keeps_structure():
 
 
 def test_no_color_is_respected(monkeypatch):
-    from notebase import cli_browse
+    from notebase.cli import browse_commands as cli_browse
 
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

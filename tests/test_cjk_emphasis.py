@@ -7,8 +7,8 @@ import random
 import pytest
 from markdown_it import MarkdownIt
 
-from notebase.markup import render
-from notebase.markup_cjk import cjk_friendly_plugin, is_cjk, scan_delims
+from notebase.render.markup import render
+from notebase.render.cjk import cjk_friendly_plugin, is_cjk, scan_delims
 
 
 def html(body: str) -> str:

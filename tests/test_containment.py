@@ -19,9 +19,9 @@ from notebase.build import build
 from notebase.cli import cli
 from notebase.config import load_config
 from notebase.errors import Problem, Severity
-from notebase.files import scan
-from notebase.load import load
-from notebase.sandbox import Refused, read_inside, resolve_inside
+from notebase.load.files import scan
+from notebase.load.loader import load
+from notebase.load.sandbox import Refused, read_inside, resolve_inside
 from unprivileged import run_unprivileged, shared_folder
 
 SECRET = b"NOTEBASE-SECRET-7f3a runner token"
@@ -181,7 +181,7 @@ def test_a_pipe_named_like_a_note_is_a_problem_not_a_hang(tmp_path):
 
 def test_a_link_replaced_after_the_walk_is_still_refused(tmp_path):
     """The check is at every read, not only in the walk: a note swapped for a link meanwhile is not read."""
-    from notebase.load import load_file
+    from notebase.load.loader import load_file
 
     notes = write_notes(tmp_path, {"swap.md": "---\ntitle: 바뀔 노트\n---\nbody\n"})
     (tmp_path / "secret.md").write_bytes(b"---\ntitle: secret\n---\n" + SECRET)
@@ -243,7 +243,7 @@ def test_an_unreadable_folder_is_an_error_naming_it(tmp_path):
 
 
 def test_serve_refuses_a_link_made_while_serving(tmp_path):
-    from notebase.live import LiveSite
+    from notebase.serve.live import LiveSite
 
     write_notes(tmp_path, {"a.md": "---\ntitle: 서버 노트\ntype: tip\n---\n![x](new.png)\n"})
     (tmp_path / "secret.png").write_bytes(SECRET)

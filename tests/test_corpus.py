@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SHARED
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.model import EntryType
 
 CORPUS = SHARED / "corpus"

@@ -21,7 +21,7 @@ from conftest import REPO
 from notebase.build import build
 from notebase.config import load_config
 from notebase.crash import die_with_parent
-from notebase.load import PARALLEL_THRESHOLD
+from notebase.load.loader import PARALLEL_THRESHOLD
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402

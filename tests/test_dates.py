@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from notebase.dates import (
+from notebase.load.dates import (
     DateError,
     date_from_filename,
     date_only_line,

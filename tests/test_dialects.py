@@ -14,11 +14,11 @@ import pytest
 
 from conftest import SHARED
 from notebase.config import load_config
-from notebase.load import load
-from notebase.markup import render, wikilink_key
-from notebase.markup_dialects import prepare
-from notebase.plaintext import markdown_to_text, summarize
-from notebase.wikilinks import find_wikilinks
+from notebase.load.loader import load
+from notebase.render.markup import render, wikilink_key
+from notebase.render.dialects import prepare
+from notebase.render.plaintext import markdown_to_text, summarize
+from notebase.render.wikilinks import find_wikilinks
 
 TARGETS = {wikilink_key("2024-03-02-bert-review"): "papers/bert/", wikilink_key("대조 학습"): "papers/cl/",
            wikilink_key("posts/simclr.md"): "papers/simclr/", wikilink_key("simclr"): "papers/simclr/"}

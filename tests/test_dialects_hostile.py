@@ -11,11 +11,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from notebase.markup import _markdown
-from notebase.markup_cjk import scan_delims
-from notebase.markup_dialects import prepare
-from notebase.plaintext import markdown_to_text, mask_code
-from notebase.sanitize import lazy_images
+from notebase.render.renderer import markdown
+from notebase.render.cjk import scan_delims
+from notebase.render.dialects import prepare
+from notebase.render.plaintext import markdown_to_text, mask_code
+from notebase.render.sanitize import lazy_images
 
 MB = 1_000_000
 GUARD_SECONDS = 30
@@ -93,7 +93,7 @@ def test_cjk_delimiter_scan_is_constant_per_run(unit):
 @pytest.mark.parametrize("body", [fill("<div><pre>\n"), fill("<div><pre>\n\n"), fill("<p><pre>x\n")])
 def test_pre_block_rule_is_linear(body):
     with hang_guard():
-        _markdown().parse(body, {"nb": None})
+        markdown().parse(body, {"nb": None})
 
 
 @pytest.mark.parametrize("unit", ['<img data-src="a.png" src="data:x">', "<img ", "<img a=", "<img data-src="])

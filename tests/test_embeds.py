@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from conftest import REPO, write_notes
 from notebase.cli import cli
 from notebase.config import load_config
-from notebase.live import LiveSite
-from notebase.markup_embed import MAX_EMBEDS, section
+from notebase.serve.live import LiveSite
+from notebase.render.embed import MAX_EMBEDS, section
 from sitecheck import Page, broken_links, live_content
 
 

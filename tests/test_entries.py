@@ -10,12 +10,12 @@ import pytest
 from conftest import write_notes
 
 from notebase.config import load_config
-from notebase.entries import build_entry, parse_type
+from notebase.load.entries import build_entry, parse_type
 from notebase.errors import Severity, once_each
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.model import ConferenceLog, EntryType, PaperLink, PaperSummary, Talk, TechTip
-from notebase.readers.markdown import read_markdown
-from notebase.readers.raw import RawNote
+from notebase.load.readers.markdown import read_markdown
+from notebase.load.readers.raw import RawNote
 
 D = dt.date
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notebase import extract
+from notebase.load import extract
 from notebase.model import PaperLink, Talk
 
 LOG = """행사 이름

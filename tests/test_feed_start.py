@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notebase.readers.feed import feed_start, strip_doctypes
+from notebase.load.readers.feed import feed_start, strip_doctypes
 
 XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from notebase.readers.frontmatter import split_front_matter
+from notebase.load.readers.frontmatter import split_front_matter
 
 REL = "notes/x.md"
 

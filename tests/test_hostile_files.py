@@ -18,8 +18,8 @@ from notebase.build import build
 from notebase.cli import cli
 from notebase.config import load_config
 from notebase.errors import Severity
-from notebase.load import load
-from notebase.readers.frontmatter import expanded_size
+from notebase.load.loader import load
+from notebase.load.readers.frontmatter import expanded_size
 from notebase.slug import MAX_SLUG_BYTES, slugify
 
 GOOD = "---\ntitle: 멀쩡한 노트\ndate: 2024-01-02\ntype: tip\ntags: [안전]\n---\n이 노트는 문제없이 읽혀야 한다. Safe.\n"

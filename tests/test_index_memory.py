@@ -18,7 +18,7 @@ from whoosh.writing import SegmentWriter
 
 from conftest import REPO, write_notes
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.search import build
 from notebase.search.engine import search
 from notebase.search.index import index_path, update

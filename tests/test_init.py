@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from conftest import REPO, write_notes
 from notebase.cli import cli
 from notebase.config import load_config, option_names
-from notebase.load import load
-from notebase.scaffold import workflow_text
+from notebase.load.loader import load
+from notebase.cli.scaffold import workflow_text
 
 TIP = "---\ntitle: {title}\ndate: 2024-03-12\ntype: tip\ntags: [git]\n{extra}---\n{body}\n"
 

@@ -17,9 +17,9 @@ from notebase.build import build, scan_inputs
 from notebase.cli import cli
 from notebase.config import load_config
 from notebase.errors import Severity
-from notebase.lint import lint
-from notebase.load import load
-from notebase.site import assemble
+from notebase.site.lint import lint
+from notebase.load.loader import load
+from notebase.site.assemble import assemble
 
 TODAY = dt.date(2024, 6, 1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16

@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO
 from notebase.build import build
 from notebase.config import load_config
-from notebase.live import LiveSite
-from notebase.redirects import write_history
+from notebase.serve.live import LiveSite
+from notebase.site.redirects import write_history
 
 TIP = "notes/tips/git-bisect.md"
 TIP_PAGE = "tips/git-bisect/index.html"

@@ -6,12 +6,12 @@ import unicodedata
 
 import pytest
 
-from notebase.notetype import infer_type
-from notebase import classify
+from notebase.load.notetype import infer_type
+from notebase.load import classify
 from notebase.model import EntryType, WikiLink
-from notebase.plaintext import html_to_text, markdown_to_text, mask_code
+from notebase.render.plaintext import html_to_text, markdown_to_text, mask_code
 from notebase.slug import slugify
-from notebase.wikilinks import find_wikilinks
+from notebase.render.wikilinks import find_wikilinks
 
 # --- plaintext -------------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from notebase.authoring import HEADINGS, render_note
+from notebase.cli.authoring import HEADINGS, render_note
 from notebase.cli import cli
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.model import EntryType
 from test_cli import _installed_notebase
 

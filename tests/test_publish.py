@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import write_notes
 from notebase.cli import cli
 from notebase.config import load_config
-from notebase.files import walk
+from notebase.load.files import walk
 
 NOTE = "---\ntitle: {title}\ndate: 2024-03-12\ntype: tip\ntags: [t]\n{extra}---\nbody of {title}\n"
 

@@ -58,7 +58,7 @@ def test_the_sample_suite_is_large_and_covers_every_kind():
 
 def test_sample_relevance_floor(sample_root):
     judged = yaml.safe_load((SUITES / "queries.yaml").read_text(encoding="utf-8"))
-    from notebase.load import load
+    from notebase.load.loader import load
 
     ids = {e.id for e in load(load_config(sample_root)).entries}
     unknown = {i for case in judged for i in case["relevant"]} - ids

@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from notebase import highlight
+from notebase.render import highlight
 from notebase.errors import Severity
-from notebase.markup import Heading, pygments_css, render, wikilink_key
+from notebase.render.markup import Heading, pygments_css, render, wikilink_key
 
 TARGETS = {
     wikilink_key("SimCLR"): "papers/simclr/",

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from notebase import sanitize
-from notebase.markup import render, wikilink_key
+from notebase.render import sanitize
+from notebase.render.markup import render, wikilink_key
 
 TARGETS = {wikilink_key("SimCLR"): "papers/simclr/"}
 DANGEROUS_TAGS = {

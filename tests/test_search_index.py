@@ -9,7 +9,7 @@ import pytest
 
 from conftest import write_notes
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.search import index as index_module
 from notebase.search.engine import open_searcher, search
 from notebase.search.index import index_path, update

@@ -24,9 +24,9 @@ import yaml
 
 from conftest import REPO, SHARED
 from notebase.config import load_config
-from notebase.emitters import search_data
-from notebase.emitters.search_data import fnv1a, search_files, term_counts
-from notebase.load import load
+from notebase.site.emitters import search_data
+from notebase.site.emitters.search_data import fnv1a, search_files, term_counts
+from notebase.load.loader import load
 from notebase.search.analysis import STOP_WORDS, normalise, spans, terms
 from notebase.search.engine import ensure_index, open_searcher, search
 from notebase.search.plan import build_plan
@@ -175,7 +175,7 @@ TAGS = ["Knowledge Distillation", "knowledge-distillation", "KNOWLEDGE_distillat
 
 
 def test_tag_keys_match_python():
-    from notebase.tags import tag_key
+    from notebase.site.tags import tag_key
 
     assert call(*[("query", "tagKey", tag) for tag in TAGS]) == [tag_key(tag) for tag in TAGS]
 
@@ -384,8 +384,8 @@ def render_search_page(config, site: Path) -> Path:
     """Write search/index.html (through the stand-in base) and the static scripts; return the page."""
     from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 
-    from notebase.labels import labels
-    from notebase.urls import relative
+    from notebase.render.labels import labels
+    from notebase.render.urls import relative
 
     env = Environment(loader=ChoiceLoader([DictLoader({"base.html": STAND_IN}), FileSystemLoader(str(REPO / "templates"))]),
                       autoescape=True, undefined=StrictUndefined)
@@ -407,7 +407,7 @@ def test_search_page_works_from_disk_in_chromium(sample, tmp_path):
     site = tmp_path / "site"
     write_data(sample.entries, sample.config, site)
     page_file = render_search_page(sample.config, site)
-    from notebase.labels import labels
+    from notebase.render.labels import labels
 
     t = labels(sample.config.language)
     with sync_playwright() as p:

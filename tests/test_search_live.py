@@ -17,13 +17,13 @@ import pytest
 
 from conftest import REPO
 from notebase.config import load_config
-from notebase.emitters import search_data, search_live, search_postings
-from notebase.emitters.search_data import FOLDER, doc_terms, fnv1a, search_files
-from notebase.load import load
+from notebase.site.emitters import search_data, search_live, search_postings
+from notebase.site.emitters.search_data import FOLDER, doc_terms, fnv1a, search_files
+from notebase.load.loader import load
 from notebase.model import EntryType
 from notebase.search.schema import to_document
 from notebase.search.vocabulary import keys
-from notebase.site import published
+from notebase.site.assemble import published
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402

@@ -210,7 +210,7 @@ def test_the_sites_search_gives_the_same_hits(root, tmp_path):
 
     if NODE is None:
         pytest.skip("node is not installed")
-    from notebase.load import load
+    from notebase.load.loader import load
 
     copy = tmp_path / "kb"
     shutil.copytree(root / "notes", copy / "notes")

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SHARED
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.model import EntryType
 
 SEEDS = SHARED / "seeds"

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from conftest import REPO
-from notebase.serve_http import MAX_CONNECTIONS, REQUEST_TIMEOUT
+from notebase.serve.http import MAX_CONNECTIONS, REQUEST_TIMEOUT
 from test_serve import TIP_PAGE, Served
 
 META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')

@@ -15,7 +15,7 @@ from conftest import REPO
 from notebase.build import build
 from notebase.cli import cli
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from sitecheck import broken_links, is_redirect, live_content, pages
 
 

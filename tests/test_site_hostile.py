@@ -9,7 +9,7 @@ import pytest
 from conftest import write_notes
 from notebase.build import build
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from sitecheck import broken_links, live_content
 
 HOSTILE_MD = {

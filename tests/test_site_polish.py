@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import write_notes
 from notebase.cli import cli
-from notebase.markup import render
+from notebase.render.markup import render
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -13,8 +13,8 @@ import pytest
 from conftest import REPO, SHARED, write_notes
 from notebase.build import build
 from notebase.config import load_config
-from notebase.load import load
-from notebase.site import assemble
+from notebase.load.loader import load
+from notebase.site.assemble import assemble
 from sitecheck import broken_links, live_content
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from notebase.readers import split as splitter
-from notebase.readers.markdown import read_markdown
+from notebase.load.readers import split as splitter
+from notebase.load.readers.markdown import read_markdown
 
 D = dt.date
 

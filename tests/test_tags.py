@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import write_notes
 from notebase.cli import cli
-from notebase.tags import ancestors, tag_key, with_ancestors
+from notebase.site.tags import ancestors, tag_key, with_ancestors
 
 NOTE = "---\ntitle: {title}\ndate: 2024-03-{day:02d}\ntype: tip\ntags: {tags}\n---\n{body}\n"
 

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from notebase.browse import topic_counts
+from notebase.cli.browse import topic_counts
 from notebase.cli import cli
 from notebase.config import load_config
 from notebase.errors import ConfigError
-from notebase.site import assemble
-from notebase.topics import TopicSettings, build_vocabulary, topics_of, vocabulary
+from notebase.site.assemble import assemble
+from notebase.site.topics import TopicSettings, build_vocabulary, topics_of, vocabulary
 
 FILLER = ("오늘 세미나에서 읽은 내용을 정리했다. 실험 설정과 결과 표를 옮겨 적고 질문 몇 가지를 남겼다. "
           "We also discussed the writing of the related work section and the figures. ")
@@ -33,7 +33,7 @@ def vocab():
 def read(tmp_path, files: dict[str, str], config: str | None = None):
     """Write notes under tmp_path, load them and return {file: topics}, the config and the entries."""
     from conftest import write_notes
-    from notebase.load import load
+    from notebase.load.loader import load
 
     write_notes(tmp_path, files)
     if config is not None:
@@ -113,7 +113,7 @@ def test_a_stop_naming_no_concept_is_a_warning(tmp_path):
 def test_cli_site_and_tags_agree(tmp_path):
     shutil.copytree(REPO / "notes", tmp_path / "notes")
     config = load_config(tmp_path)
-    from notebase.load import load
+    from notebase.load.loader import load
 
     entries = load(config).entries
     site = assemble(entries, config)

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import REPO, SHARED, record_figure
 from notebase.config import load_config
-from notebase.load import load
-from notebase.topics import build_vocabulary, TopicSettings
+from notebase.load.loader import load
+from notebase.site.topics import build_vocabulary, TopicSettings
 from topics_judged import JUDGED
 
 PRECISION_FLOOR = 0.8

@@ -12,10 +12,10 @@ import pytest
 from conftest import REPO
 from notebase.build import build
 from notebase.config import load_config
-from notebase.load import load
+from notebase.load.loader import load
 from notebase.search.engine import search
 from notebase.search.parse import Filter, QueryError, parse
-from notebase.topics import topics_of, vocabulary
+from notebase.site.topics import topics_of, vocabulary
 
 NODE = shutil.which("node")
 STATIC = REPO / "templates" / "static"

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from notebase.model import EntryType
-from notebase.urls import absolute, entry_path, month_path, output_file, page_path, relative, root_prefix, tag_path
-from notebase.writer import UnsafePath, Writer, safe_join
+from notebase.render.urls import absolute, entry_path, month_path, output_file, page_path, relative, root_prefix, tag_path
+from notebase.site.writer import UnsafePath, Writer, safe_join
 
 
 @pytest.mark.parametrize(("src", "dst", "href"), [

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from notebase.eventinfo import date_range, event_name, unwrap_paper_title
+from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType
-from notebase.notedates import prose_date, stated_date
-from notebase.paperinfo import paper_facts, split_names
+from notebase.load.notedates import prose_date, stated_date
+from notebase.load.paperinfo import paper_facts, split_names
 from test_entries import load_kb, one
 
 D = dt.date

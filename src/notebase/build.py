@@ -18,9 +18,9 @@ from pathlib import Path
 from notebase import __version__
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
-from notebase.files import scan
+from notebase.load.files import scan
 from notebase.unwritable import writing
-from notebase.urls import page_of
+from notebase.render.urls import page_of
 
 STATE = "site-state.json"
 LOCK = "build.lock"
@@ -76,7 +76,7 @@ def scan_inputs(config: Config) -> tuple[str, list[str]]:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")
                                        and not k.endswith("_path")))).encode())
-    from notebase.render import template_dirs
+    from notebase.render.templates import template_dirs
 
     skip = {str(config.output_path), str(config.cache_path)}
     notes_files: list[str] = []
@@ -137,7 +137,7 @@ def build(config: Config, *, jobs: int | None = None, progress: Progress | None 
     """Build the site into the output folder (atomically) and bring the search index up to date."""
     from notebase.crash import exclusive
     from notebase.search.index import tidy
-    from notebase.writer import tidy_output
+    from notebase.site.writer import tidy_output
 
     check_output(config)
     # One build at a time: the lock dies with a killed build, whose staging folder is then removed.
@@ -162,14 +162,14 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         problems = tuple(Problem(**{**p, "severity": Severity(p["severity"])}) for p in state.get("problems", []))
         return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report)
 
-    from notebase.emitters.feeds import relative_links_warning
-    from notebase.lint import lint
-    from notebase.load import load
-    from notebase.redirects import plan_site, read_history, write_history
-    from notebase.render import make_env
-    from notebase.site import assemble
-    from notebase.topic_filters import topic_warnings
-    from notebase.writer import MANIFEST, Writer
+    from notebase.site.emitters.feeds import relative_links_warning
+    from notebase.site.lint import lint
+    from notebase.load.loader import load
+    from notebase.site.redirects import plan_site, read_history, write_history
+    from notebase.render.templates import make_env
+    from notebase.site.assemble import assemble
+    from notebase.site.topic_filters import topic_warnings
+    from notebase.site.writer import MANIFEST, Writer
 
     loaded = load(config, jobs)
     lap("load")
@@ -203,20 +203,20 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
         write_history(config.cache_path, moved)
-        _save_state(config, fingerprint, entry_count, file_count, problems)
+        save_state(config, fingerprint, entry_count, file_count, problems)
     return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
 
 
 def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem], jobs: int | None,
                 progress: Progress | None, lap: Callable[[str], None]) -> list[Problem]:
     """Stage every page, feed and asset and swap them in; return the problems rendering found."""
-    from notebase.emitters.assets import emit_assets
-    from notebase.emitters.feeds import emit_feeds, emit_sitemap
-    from notebase.emitters.listings import emit_listings
-    from notebase.emitters.pages import emit_entry_pages
-    from notebase.emitters.search_data import iter_search_files
-    from notebase.emitters.topic_data import emit_topic_data
-    from notebase.redirects import redirect_files
+    from notebase.site.emitters.assets import emit_assets
+    from notebase.site.emitters.feeds import emit_feeds, emit_sitemap
+    from notebase.site.emitters.listings import emit_listings
+    from notebase.site.emitters.pages import emit_entry_pages
+    from notebase.site.emitters.search_data import iter_search_files
+    from notebase.site.emitters.topic_data import emit_topic_data
+    from notebase.site.redirects import redirect_files
 
     writer.start()
     try:
@@ -278,7 +278,8 @@ def _update_index(config: Config, loaded, topics=None):
     return update(config, loaded=loaded, topics=topics)
 
 
-def _save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
+def save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
+    """Record what the site was built from, so a later build with nothing changed can skip the work."""
     path: Path = config.cache_path / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),

@@ -37,7 +37,7 @@ def search(config: Config, text: str, *, filters: tuple[Filter, ...] = (), limit
     """Parse and run one query; raise QueryError on a bad query. Returns the index report too."""
     query = parse(text, extra=filters)  # a bad query fails before any index work
     if any(f.field == "topic" for f in query.filters):
-        from notebase.topic_filters import resolve_topics  # the vocabulary only when a query names topics
+        from notebase.site.topic_filters import resolve_topics  # the vocabulary only when a query names topics
 
         query = resolve_topics(query, config)
     report = ensure_index(config, refresh)

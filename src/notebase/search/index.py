@@ -24,14 +24,14 @@ from notebase.config import Config
 from notebase.crash import remove_leftovers
 from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
-from notebase.files import fingerprint, stamp, walk
+from notebase.load.files import fingerprint, stamp, walk
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
 from notebase.search.vocabulary import write_vocabulary
-from notebase.writer import exchange
+from notebase.site.writer import exchange
 
 if TYPE_CHECKING:
-    from notebase.incremental import Delta, Snapshot
-    from notebase.load import LoadResult
+    from notebase.search.incremental import Delta, Snapshot
+    from notebase.load.loader import LoadResult
 
 SNAPSHOT = "snapshot.json"
 STAMPS = "stamps.json"
@@ -85,7 +85,7 @@ def read_snapshot(path: Path) -> tuple[Snapshot | None, str]:
     except Exception as exc:  # noqa: BLE001 - Whoosh raises many kinds on a damaged table of contents
         return None, f"the index is damaged ({type(exc).__name__})"
     try:
-        from notebase.incremental import Snapshot
+        from notebase.search.incremental import Snapshot
 
         snapshot = Snapshot.from_json((path / SNAPSHOT).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -132,7 +132,7 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
         why = _check(path, snapshot)
         if why:
             snapshot = None
-    from notebase.incremental import changes, from_load
+    from notebase.search.incremental import changes, from_load
 
     digest_of, document = _documents(config, topics)
     delta = (from_load(config, loaded, snapshot, digest_of, _fingerprint_salt(config)) if loaded is not None
@@ -163,7 +163,7 @@ def update(config: Config, loaded: LoadResult | None = None, jobs: int | None = 
 
 def _fingerprint_salt(config: Config) -> str:
     # The topic settings decide what documents hold: when they change, every note is read again.
-    from notebase.topics import settings_of
+    from notebase.site.topics import settings_of
 
     topics = hashlib.blake2b(repr(settings_of(config)).encode(), digest_size=6).hexdigest()
     return f"v{SCHEMA_VERSION}:{topics}"
@@ -175,7 +175,7 @@ def _documents(config: Config, topics: Mapping[str, tuple[str, ...]] | None):
     The topics are `topics.topics_of`'s, as the site and the CLI decide them; a site just built
     hands its own over, so a build does not decide them twice.
     """
-    from notebase.topics import topics_of, vocabulary
+    from notebase.site.topics import topics_of, vocabulary
 
     vocab = vocabulary(config)
     seen: dict[int, tuple] = {}

@@ -151,7 +151,7 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
     if not value:
         raise QueryError(f"'{name}:' needs a value — write e.g. {_EXAMPLES[name]}")
     if name == "type":
-        from notebase.entries import parse_type
+        from notebase.load.entries import parse_type
 
         kind = parse_type(value)
         if kind is None:
@@ -163,7 +163,7 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
             raise QueryError(f"unknown language '{value}' — use lang:ko, lang:en or lang:mixed")
         return Filter("lang", (lang,), negated)
     if name == "tag":
-        from notebase.tags import tag_key
+        from notebase.site.tags import tag_key
 
         return Filter("tag", (tag_key(value),), negated)
     if name == "topic":
@@ -178,8 +178,8 @@ _YEAR = re.compile(r"\d{4}")
 
 def date_range(value: str, name: str = "date") -> tuple[dt.date, dt.date]:
     """Return the first and last day of a year, month, day or `a..b` range; raise QueryError."""
-    from notebase.dates import DateError
-    from notebase.query import date_bounds
+    from notebase.load.dates import DateError
+    from notebase.cli.query import date_bounds
 
     start_text, sep, end_text = value.partition("..")
     if not sep:

@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from notebase.search.analysis import spans, terms
-from notebase.tags import tag_key, with_ancestors
+from notebase.site.tags import tag_key, with_ancestors
 
 if TYPE_CHECKING:
     from notebase.model import Entry

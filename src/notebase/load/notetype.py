@@ -1,0 +1,95 @@
+"""Choose paper, conference or tip when front matter is silent, from weighed evidence in the note."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from notebase.model import EntryType
+from notebase.load.paperinfo import PaperFacts
+
+# Content signals are substrings of lowercased text: Korean words carry particles (학회에서), and plain
+# substring tests are far cheaper than big regex alternations.
+_STRONG_PAPER = re.compile(r"arxiv\.org/(?:abs|pdf)/|doi\.org/|\bdoi:\s{0,2}10\.|openreview\.net|"
+                           r"aclanthology\.org|openaccess\.thecvf")
+_PAPER_WORDS = ("논문", "paper", "arxiv", "abstract", "초록", "저자", "proceedings")
+_PAPER_TITLE = ("논문", "paper")
+_REVIEW_TITLE = ("리뷰", "review", "요약", "summary")
+_LIST_TITLE = ("목록", "reading list", "awesome", "links", "모음", "list of")
+_PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "한줄요약", "contribution", "related work",
+                   "motivation", "abstract", "제안 방법", "proposed method")
+_CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
+               "참관", "발표장", "conference", "symposium", "workshop", "poster session", "keynote", "booth",
+               "summit", "세션들", "발표들", "여러 세션", "여러 발표", "발표자님", "부스")
+_CONF_TITLE = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "참관", "conference", "symposium",
+               "workshop", "summit", "devfest", "meetup", "밋업", "세미나", "seminar", "테크콘서트", "tech concert",
+               "trip report", "후기", "forum", "포럼", "expo", "hackathon", "해커톤", "keynote", "키노트")
+_EVENT_PHRASES = ("에서 열린", "에 열린", "에서 개최", "에서 진행된", "참석했", "참석한", "다녀왔", "다녀온",
+                  "held at", "held in", "attended", "took place")
+_TALK_MARKS = ("발표자료", "발표 자료", "발표영상", "발표 영상", "발표자", "연사", "speaker", "slides", "세션")
+# A class, a meeting or a project log says so in its title; none of them is a conference.
+_NOT_EVENT_TITLE = re.compile(r"\d{1,2}\s?주차|\bweek\s?\d|lecture|강의|수업|lesson|chapter|\bsession\s?\d|"
+                              r"세션\s?\d|meeting|회의|미팅|일지|\blog\b|template|템플릿|retro|회고")
+_TIP_WORDS = ("til", "tip", "팁", "명령어", "command", "설정", "단축키", "how to", "cli", "함수", "에러", "오류")
+_PAPER_PLACES = {"paper", "papers", "paperreview", "paperreviews", "papersummary", "papersummaries", "논문",
+                 "논문리뷰", "논문정리", "논문요약", "논문읽기", "readingpapers", "paperreading"}
+_CONF_PLACES = {"conference", "conferences", "학회", "학회후기", "컨퍼런스", "conferencelog", "conferencelogs",
+                "tripreport", "tripreports", "참관기", "학술대회"}
+_HUB_STEMS = {"readme", "summary", "_index", "index", "toc", "contents", "sidebar", "_sidebar", "home"}
+
+
+def place_type(path: str, labels: tuple[str, ...] = ()) -> EntryType | None:
+    """Return the type a folder, tag or category names (`paper-review/`, `논문리뷰`, `Conferences`)."""
+    names = [part for part in PurePosixPath(path).parts[:-1]] + list(labels)
+    for name in names:
+        key = re.sub(r"[\s_\-]+", "", str(name).lower())
+        if key in _PAPER_PLACES:
+            return EntryType.PAPER
+        if key in _CONF_PLACES:
+            return EntryType.CONFERENCE
+    return None
+
+
+def is_hub(path: str, facts: PaperFacts | None, text: str) -> bool:
+    """True for an index page: SUMMARY, a README or _index of links, a table of contents, a link list."""
+    stem = PurePosixPath(path).stem.lower()
+    if stem in _HUB_STEMS:
+        return True
+    return facts is not None and facts.cited >= 6 and not facts.labelled
+
+
+def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False,
+               facts: PaperFacts | None = None) -> EntryType:
+    """Choose paper, conference or tip from content signals when front matter is silent."""
+    size = len(text)
+    low = text[:4000].lower()  # the signals that matter sit near the top; keep long notes cheap
+    title = title.lower()
+    if facts is not None:
+        paper = 6 * facts.labelled or 4 * bool(facts.links)
+        paper += 3 * facts.self_reference
+    else:
+        paper = 4 * bool(_STRONG_PAPER.search(low))
+    paper += min(2, sum(low.count(w) for w in _PAPER_WORDS))
+    paper += 2 * ("et al" in low[:1500])  # names the authors of the work it is about
+    paper += min(3, sum(1 for w in _PAPER_SECTIONS if w in low))
+    paper += 4 * any(w in title for w in _PAPER_TITLE) or 2 * any(w in title for w in _REVIEW_TITLE)
+    not_event = _NOT_EVENT_TITLE.search(title) is not None
+    labelled = facts is not None and facts.labelled
+    if facts is not None and facts.cited >= 4 and not labelled and not facts.links:
+        paper = min(paper, 3)  # an essay or reading list that cites many papers reviews none
+    if (not_event or any(w in title for w in _LIST_TITLE)) and not labelled:
+        paper = min(paper, 3)  # a lecture, a meeting or a project log that mentions papers
+    conf_hits = sum(1 for w in _CONF_WORDS if w in low)
+    # One stray "Conference" is usually a citation; a log of a conference says several such words.
+    conference = min(6, 2 * conf_hits) if conf_hits >= 2 else conf_hits
+    conference += 3 * any(w in low for w in _EVENT_PHRASES)
+    conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
+    conference += 5 * any(w in title for w in _CONF_TITLE)
+    if not_event:
+        conference = min(conference, 3)
+    tip = 3 * has_code + 2 * dated_item + min(2, sum(1 for w in _TIP_WORDS if w in low))
+    tip += 2 * (size < 1200)
+    # A paper or a conference needs real evidence (4 points); a note that has none is a tip.
+    score, _, kind = max((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE),
+                         (tip, 0, EntryType.TIP))
+    return kind if score >= 4 or kind is EntryType.TIP else EntryType.TIP

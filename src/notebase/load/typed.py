@@ -1,0 +1,155 @@
+"""The fields each entry type adds: paper metadata, conference details, a tip's category."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from notebase.load import extract
+from notebase.load.dates import DateError, parse_date
+from notebase.errors import Severity
+from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
+from notebase.model import EntryType, PaperLink, Talk
+from notebase.load.paperinfo import PaperFacts
+
+
+def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
+                date: dt.date, facts: PaperFacts) -> dict[str, Any]:
+    """Return the keyword fields of the entry class for entry_type."""
+    if entry_type is EntryType.PAPER:
+        return _paper(ctx, title, body, text, facts)
+    if entry_type is EntryType.CONFERENCE:
+        return _conference(ctx, title, text, date)
+    return _tip(ctx)
+
+
+def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str, Any]:
+    meta, hints = ctx.meta, ctx.raw.hints
+    authors = meta.get("authors")
+    if authors is None:
+        found = facts.authors or extract.authors(text)
+    elif isinstance(authors, str):
+        found = extract.split_names(authors)
+    elif isinstance(authors, list) and all(isinstance(a, (str, int, float)) for a in authors):
+        found = tuple(str(a).strip() for a in authors if str(a).strip())
+    else:
+        ctx.problem("authors", "'authors' must be a list of names", "write authors: [A, B]")
+        found = ()
+    stated = meta.get("venue") not in (None, "") and meta.get("year") not in (None, "")
+    venue, year = (None, None) if stated else extract.venue_year(text + "\n" + hints.get("header_title", ""))
+    if meta.get("venue") not in (None, ""):
+        stated_venue, stated_year = extract.venue_year(str(meta["venue"]))
+        venue, year = str(meta["venue"]).strip(), stated_year or year
+        if stated_venue and stated_year:
+            venue = stated_venue
+    if meta.get("year") not in (None, ""):
+        try:
+            year = int(str(meta["year"]).strip())
+            if not 1900 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            ctx.problem("year", f"'year' must be a four-digit year, not {meta['year']!r}", "write year: 2021")
+    links = list(_stated_links(ctx))
+    urls = {link.url for link in links}
+    links += [link for link in facts.links if link.url not in urls]
+    presenter = meta.get("presenter") or hints.get("presenter") or facts.writer
+    paper_title = meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") or facts.title \
+        or unwrap_paper_title(title)
+    return {
+        "paper_title": str(paper_title),
+        "authors": found,
+        "venue": venue,
+        "year": year,
+        "paper_links": tuple(links),
+        "presenter": str(presenter).strip() if presenter else None,
+        "sections": extract.sections(text if ctx.raw.body_format == "html" else body),
+    }
+
+
+def _stated_links(ctx):
+    meta = ctx.meta
+    if meta.get("arxiv"):
+        arxiv = str(meta["arxiv"]).strip()
+        found = extract.paper_links(arxiv if arxiv.startswith("http") else f"https://arxiv.org/abs/{arxiv}")
+        yield from found
+    if meta.get("doi"):
+        doi = str(meta["doi"]).strip()
+        yield PaperLink("doi", doi if doi.startswith("http") else f"https://doi.org/{doi}")
+    if meta.get("pdf"):
+        yield PaperLink("pdf", str(meta["pdf"]).strip())
+    links = meta.get("links")
+    if isinstance(links, dict):
+        for kind, url in links.items():
+            yield PaperLink(str(kind), str(url))
+    elif isinstance(links, list):
+        for url in links:
+            if isinstance(url, str):
+                yield from (extract.paper_links(url) or (PaperLink("web", url),))
+    elif links is not None:
+        ctx.problem("links", "'links' must be a list of URLs or a map of kind: URL",
+                    "write links: [https://arxiv.org/abs/...]")
+
+
+def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
+    meta = ctx.meta
+    start, end = _date_range(ctx)
+    if start is None and end is None:
+        start, end = date_range(title + "\n" + "\n".join(text.split("\n")[:30]))
+    when = start or (date if ctx.date_stated else None)
+    talks = meta.get("talks")
+    if talks is None:
+        found = extract.talks(text)
+    elif isinstance(talks, list):
+        found = tuple(_talk(t) for t in talks)
+    else:
+        ctx.problem("talks", "'talks' must be a list", "write talks: [{speaker: A, title: B}]")
+        found = ()
+    return {
+        "event": str(meta.get("event") or event_name(title, when.year if when else None)),
+        "start": start or date,
+        "end": end or start or date,
+        "location": str(meta.get("location") or meta.get("place") or "") or extract.location(text),
+        "talks": found,
+    }
+
+
+def _talk(value: Any) -> Talk:
+    if isinstance(value, dict):
+        return Talk(str(value.get("speaker") or value.get("by") or ""), str(value.get("title") or ""))
+    speaker, _, title = str(value).partition(":")
+    return (Talk(speaker.strip(), title.strip()) if title else Talk("", speaker.strip()))
+
+
+def _date_range(ctx) -> tuple[dt.date | None, dt.date | None]:
+    meta = ctx.meta
+    raw = meta.get("dates")
+    if isinstance(raw, str) and ".." in raw:
+        raw = raw.split("..", 1)
+    if isinstance(raw, dict):
+        raw = [raw.get("start"), raw.get("end")]
+    values = {"start": meta.get("start"), "end": meta.get("end")}
+    if isinstance(raw, list) and raw:
+        values = {"start": raw[0], "end": raw[-1]}
+    elif raw is not None:
+        values["start"] = raw
+    out = {}
+    for key, value in values.items():
+        out[key] = None
+        if value in (None, ""):
+            continue
+        try:
+            out[key] = parse_date(value)
+        except DateError as exc:
+            ctx.problem("dates" if "dates" in meta else key, str(exc), "write dates: [2024-06-27, 2024-06-28]")
+    if out["start"] and out["end"] and out["end"] < out["start"]:
+        ctx.problem("dates" if "dates" in meta else "end", "the conference ends before it starts",
+                    "put the first day first", Severity.ERROR)
+        out["end"] = out["start"]
+    return out["start"], out["end"]
+
+
+def _tip(ctx) -> dict[str, Any]:
+    category = ctx.meta.get("category")
+    if isinstance(category, list):
+        category = category[0] if category else None
+    return {"category": str(category).strip() if category else ctx.raw.hints.get("category")}

@@ -1,0 +1,1 @@
+"""Render: markdown to safe HTML (one markdown-it instance and its rules), URLs and the Jinja environment."""

@@ -1,0 +1,1 @@
+"""Serve: the local server and live updates, driving the same stages as `build`."""

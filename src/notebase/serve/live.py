@@ -1,0 +1,296 @@
+"""A site kept in memory between edits, so one edit re-renders only the pages it changes.
+
+`notebase serve` uses it. `start` builds the site as `notebase build` does and loads every note
+into memory. Each `update` then re-reads only the changed files, assembles the Site again and
+compares, page by page, a key of everything the page shows (the entries on it, compared by
+identity, so unchanged ones cost nothing; its neighbours, backlinks, related entries, tags and
+link targets). Only pages whose key changed are rendered; they are written straight into the
+output folder (each file replaced atomically), and pages no longer produced are deleted.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import posixpath
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from notebase.config import Config
+from notebase.errors import Problem, once_each
+from notebase.serve.live_plan import plan_pages
+from notebase.load.loader import FileLoad, file_id_keys, load_some, unique_ids
+from notebase.model import Entry
+from notebase.load.files import scan, walk
+from notebase.render.urls import page_of
+from notebase.site.writer import MANIFEST, digest, read_manifest, safe_join, write_manifest
+
+# Files a live update never deletes: the theme's assets and copied images (the next build tidies them).
+KEPT = ("static/", "media/")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update did: files written and deleted, every current problem, the time it took."""
+
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    problems: tuple[Problem, ...]  # load and render problems (all errors); LiveSite.problems() adds warnings
+    seconds: float
+    entries: int
+    full: bool = False  # the whole site was rebuilt (templates or settings changed)
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The page paths (as links name them) of the HTML files written or deleted."""
+        return tuple(page_of(rel) for rel in (*self.written, *self.removed) if rel.endswith(".html"))
+
+
+class LiveWriter:
+    """Writes files straight into the output folder, skipping those whose content is unchanged."""
+
+    def __init__(self, output: Path, digests: dict[str, str]):
+        self.output = output
+        self.digests = digests  # path -> content digest of every file in the output folder
+        self.written: dict[str, str] = {}  # this update's files (the pages emitter reads it)
+        self.changed: list[str] = []  # files whose content changed or that are new
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write one file unless it already holds exactly `data`."""
+        key = digest(data)
+        self.written[rel] = key
+        if self.digests.get(rel) == key:
+            return
+        target = safe_join(self.output, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a browser reading the page meanwhile sees the old or the new file
+        self.digests[rel] = key
+        self.changed.append(rel)
+
+    def remove(self, rel: str) -> None:
+        """Delete a file that is no longer produced, and its folder when that is left empty."""
+        self.digests.pop(rel, None)
+        target = safe_join(self.output, rel)
+        try:
+            target.unlink()
+            target.parent.rmdir()
+        except OSError:
+            pass
+
+
+class LiveSite:
+    """The site of one knowledge base, kept in step with its notes by small updates."""
+
+    def __init__(self, config: Config, jobs: int | None = None):
+        self.config = config
+        self.jobs = jobs
+        self.loads: dict[str, FileLoad] = {}
+        self.keys: dict[str, tuple] = {}  # id keys of each file's entries
+        self.final: dict[int, tuple[Entry, Entry]] = {}  # id(raw entry) -> (raw, entry with its unique id)
+        self.page_keys: dict[str, tuple] = {}  # output file -> what the page showed when written
+        self.render_problems: dict[str, list[Problem]] = {}  # by source file
+        self.digests: dict[str, str] = {}
+        self.site = None
+        self.search = None
+        self.memo: dict = {}  # what each entry names and links to, kept between assembles
+        self.ids: tuple = (None, [], [])  # (id keys, unique ids, id problems) of the last update
+        self.where: dict[str, str] = {}
+        self.files: set[str] = set()  # every file under the notes folder (images, embeds)
+        self.tree_problems: tuple[Problem, ...] = ()  # folders not read, links not followed
+        self.moved = None  # the last redirects.Redirects: redirect pages and the page history
+        self.digests_memo: dict = {}  # each entry's body digest, for recognising renamed notes
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(self) -> Update:
+        """Build the whole site as `notebase build` does, then hold everything in memory."""
+        from notebase.build import build
+        from notebase.site.emitters.search_live import LiveSearchData
+        from notebase.render.templates import make_env
+
+        started = time.perf_counter()
+        report = build(self.config, jobs=self.jobs, index=False)
+        self.where = self._rescan()  # notes-relative path -> path of every note
+        self.loads = {f.rel: f for f in load_some([Path(p) for p in self.where.values()], self.config, self.jobs)}
+        self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
+        self.final = {}
+        self.moved = None  # read again from what the build just saved
+        self.env = make_env(self.config)
+        self.digests = read_manifest(self.config.cache_path / MANIFEST)
+        entries, load_problems = self._entries()
+        self.site = self._assemble(entries)
+        self.search = LiveSearchData(self.config, self.jobs)
+        self.search.update(self.site.entries)
+        from notebase.site.lint import lint
+
+        # What rendering found is the build's report less what loading and the lint find, which
+        # are worked out afresh on every update.
+        known = {(p.path, p.line, p.message) for p in [*load_problems, *lint(self.site, links=False), *self.moved.problems]}
+        self.render_problems = {}
+        for p in report.problems:
+            if (p.path, p.line, p.message) not in known:
+                self.render_problems.setdefault(p.path, []).append(p)
+        self.page_keys = plan_pages(self.site, None, self.env, None, {}, render=False)[0]
+        self.load_problems = load_problems
+        # Everything loaded so far lives as long as the server: the collector need not scan it again.
+        gc.collect()
+        gc.freeze()
+        return Update((), (), self._problems(), time.perf_counter() - started, len(self.site.entries), True)
+
+    # -- updating -------------------------------------------------------------------------------
+
+    def update(self, changed: set[Path]) -> Update:
+        """Bring the site in step after `changed` files (absolute paths) were written or deleted."""
+        started = time.perf_counter()
+        root = self.config.root.resolve()
+        if any(_is_setting(path, root, self.config) for path in changed):
+            return self.start()
+        notes = self.config.notes_path
+        # The link itself, not where it leads: a link made to a file outside must be seen (and refused).
+        named = {p.parent.resolve() / p.name for p in changed}
+        rels = {p.relative_to(notes).as_posix() for p in named if _inside(p, notes)}
+        if all(rel in self.where and os.path.isfile(self.where[rel]) for rel in rels):
+            current, rescanned = self.where, False  # only known notes were edited: nothing came or went
+        else:
+            current, rescanned = self._rescan(), True
+            self.where = current
+        reread = {rel for rel in rels if rel in current}
+        for rel in rels:  # a feed's settings file changes how the feed loads
+            stem, ext = posixpath.splitext(rel)
+            if ext in (".yaml", ".yml"):
+                reread |= {r for r in current if posixpath.splitext(r)[0] == stem and r != rel}
+        reread |= current.keys() - self.loads.keys()
+        gone = self.loads.keys() - current.keys()
+        loaded = {f.rel: f for f in load_some([Path(current[rel]) for rel in sorted(reread)], self.config, self.jobs)}
+        self.loads = {rel: loaded.get(rel) or self.loads[rel] for rel in current}
+        for rel, f in loaded.items():
+            self.keys[rel] = _id_keys(f)
+        for rel in gone:
+            self.keys.pop(rel, None)
+        if not rescanned and (rels - current.keys() - gone or
+                              any(not r.endswith((".md", ".markdown")) for r in rels - reread)):
+            self._rescan()  # an image or folder came or went
+        old = self.site
+        entries, self.load_problems = self._entries()
+        self.site = self._assemble(entries)
+        for rel in reread | gone:
+            self.render_problems.pop(rel, None)
+        written, removed = self._write(old)
+        return Update(tuple(written), tuple(removed), self._problems(), time.perf_counter() - started,
+                      len(self.site.entries))
+
+    def missed(self) -> set[Path]:
+        """Files that changed, came or went since they were loaded (edits made while starting)."""
+        from notebase.load.files import stamp
+
+        current = dict(walk(self.config))
+        changed = {Path(current[rel]) for rel in current.keys() - self.loads.keys()}
+        changed |= {self.config.notes_path / rel for rel in self.loads.keys() - current.keys()}
+        for rel, f in self.loads.items():
+            try:
+                if rel in current and stamp(current[rel]) != f.stamp:
+                    changed.add(Path(current[rel]))
+            except OSError:
+                changed.add(Path(current[rel]))
+        return changed
+
+    def _rescan(self) -> dict[str, str]:
+        """Walk the notes folder again: keep its files and problems, return its notes."""
+        tree = scan(self.config)
+        self.files = {rel for rel, _ in tree.files}
+        self.tree_problems = tree.problems
+        return dict(tree.notes)
+
+    def _entries(self) -> tuple[list[Entry], list[Problem]]:
+        """Every entry with its unique id, as `load` would give them, reusing unchanged objects."""
+        raws = [e for f in self.loads.values() for e in f.entries]
+        keys = [k for rel in self.loads for k in self.keys[rel]]
+        if keys != self.ids[0]:  # an edit that leaves every id key alone keeps every id
+            self.ids = (keys, *unique_ids(keys))
+        ids, id_problems = self.ids[1:]
+        final = {}
+        entries = []
+        for raw, new_id in zip(raws, ids):
+            kept = self.final.get(id(raw))
+            entry = kept[1] if kept and kept[0] is raw and kept[1].id == new_id else (
+                raw if raw.id == new_id else replace(raw, id=new_id))
+            final[id(raw)] = (raw, entry)
+            entries.append(entry)
+        self.final = final
+        found = [*self.tree_problems, *(p for f in self.loads.values() for p in f.problems)]
+        problems = sorted(once_each(found) + id_problems,
+                          key=lambda p: (p.path, p.line))
+        return entries, problems
+
+    def _assemble(self, entries: list[Entry]):
+        from notebase.site.redirects import plan_site, read_history
+        from notebase.site.assemble import assemble
+
+        site = assemble(entries, self.config, self.files, memo=self.memo)
+        if self.moved is None:
+            history, generation = read_history(self.config.cache_path)
+        else:  # this session's own history: a page renamed twice sends both old addresses on
+            history, generation = {r.path: r for r in self.moved.history}, self.moved.generation
+        self.moved = plan_site(site, history, generation, self.digests_memo)
+        return replace(site, redirects=self.moved.targets)
+
+    def _write(self, old) -> tuple[list[str], list[str]]:
+        writer = LiveWriter(self.config.output_path, self.digests)
+        keys, problems = plan_pages(self.site, old, self.env, writer, self.page_keys)
+        self.render_problems.update(problems)
+        files, gone = self.search.update(self.site.entries)
+        for rel, data in files.items():
+            writer.write(rel, data)
+        removed = sorted({rel for rel in self.page_keys if rel not in keys} | (set(gone) - files.keys()))
+        for rel in removed:
+            writer.remove(rel)
+        self.page_keys = keys
+        return sorted(writer.changed), removed
+
+    def _problems(self) -> tuple[Problem, ...]:
+        """Load and render problems: every error there is (the lint adds warnings only)."""
+        found = [*self.load_problems, *(p for found in self.render_problems.values() for p in found)]
+        return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
+
+    def problems(self) -> tuple[Problem, ...]:
+        """Every current problem, as `notebase build` reports them (the lint's warnings too)."""
+        from notebase.site.lint import lint
+
+        found = [*self._problems(), *lint(self.site, links=False), *self.moved.problems]
+        return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
+
+    # -- after the browser reloaded ---------------------------------------------------------------
+
+    def save(self, problems: tuple[Problem, ...]) -> None:
+        """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
+        from notebase.build import save_state, scan_inputs
+        from notebase.site.redirects import write_history
+
+        write_manifest(self.config.cache_path / MANIFEST, self.digests)
+        write_history(self.config.cache_path, self.moved)
+        save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
+                    list(problems))
+
+
+def _id_keys(f: FileLoad) -> tuple:
+    return file_id_keys(f)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _is_setting(path: Path, root: Path, config: Config) -> bool:
+    """Whether a change to `path` can change every page: the settings file or a template."""
+    from notebase.render.templates import template_dirs
+
+    path = path.resolve()
+    if path.parent == root and path.name in ("notebase.yaml", "notebase.yml"):
+        return True
+    return any(_inside(path, folder.resolve()) for folder in template_dirs(config))
+
+
+

@@ -1,0 +1,161 @@
+"""Which pages an edit changes: a key per output file of everything the file shows.
+
+Keys hold Entry objects themselves. An unchanged note keeps its Entry object between updates,
+and tuples compare items by identity first, so comparing the keys of 10,000 unchanged pages is
+cheap; a changed entry compares unequal field by field. Keys are conservative: a page that shows
+an edited entry anywhere (its neighbours, backlinks, related entries, a listing) is re-rendered.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from jinja2 import Environment
+
+from notebase.site.emitters.feeds import emit_sitemap, feed_files, feed_sets
+from notebase.site.emitters.listings import listing_pages, render_page
+from notebase.site.emitters.pages import render_range
+from notebase.site.emitters.topic_data import topic_file
+from notebase.errors import Problem
+from notebase.render.markup import wikilink_key
+from notebase.model import ENTRY_CLASSES, Entry
+from notebase.site.redirects import redirect_files
+from notebase.render.embed import MAX_DEPTH
+from notebase.site.assemble import Site, Taxonomy, Term, is_image
+from notebase.render.urls import output_file, page_of
+
+
+def entry_key(site: Site, entry: Entry, index: int) -> tuple:
+    """Everything an entry's page shows: the entry, its tags' and topics' pages, neighbours, backlinks, related
+    entries and why, its links (drawn in its graph), other summaries of its paper, link targets."""
+    by_id, entries = site.by_id, site.entries
+    paper = site.paper_of.get(entry.id)
+    return (
+        entry,
+        tuple(path for tag in entry.tags for path in site.tag_pages(tag)),
+        tuple((site.topic(k).label, site.topic(k).path) for k in site.topic_of.get(entry.id, ())),
+        entries[index - 1] if index > 0 else None,
+        entries[index + 1] if index + 1 < len(entries) else None,
+        tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
+        tuple(by_id[i] for i in site.links.get(entry.id, ())),
+        tuple((by_id[r.id], r) for r in site.related.get(entry.id, ())),
+        tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
+        (paper.page, paper.anchor, len(paper.ids)) if paper is not None else None,  # the count heads the list
+        tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
+        embedded(site, entry),
+    )
+
+
+def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
+    """The entries a page shows through note embeds, at every level: an edit to one re-renders the page."""
+    found: dict[str, Entry] = {}
+    level = [entry]
+    for _ in range(MAX_DEPTH + 1):
+        nxt = []
+        for e in level:
+            for link in e.links:
+                if link.embed and link.target and not is_image(link.target):
+                    inner = site.by_path.get(site.targets.get(wikilink_key(link.target), ""))
+                    if inner is not None and inner.id not in found and inner is not entry:
+                        found[inner.id] = inner
+                        nxt.append(inner)
+        level = nxt
+    return tuple(found.values())
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), *ENTRY_CLASSES.values()})
+
+
+def freeze(value):
+    """A comparable form of a template value: entries as themselves, terms by what pages show of them."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        # `paths` maps every id to its page: a page's entries already decide their own paths.
+        return tuple((k, v if type(v) in _PLAIN else freeze(v)) for k, v in value.items() if k != "paths")
+    if kind is list or kind is tuple:
+        if all(type(item) in _PLAIN for item in value):
+            return tuple(value)  # a page's entries, or plain values: comparable as they are
+        return tuple(map(freeze, value))
+    if kind is Term:
+        return ("term", value.key, value.label, value.path, len(value.ids), tuple(map(freeze, value.children)))
+    if kind is Taxonomy:
+        return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
+    if isinstance(value, Mapping):
+        return ("mapping", len(value))
+    return value
+
+
+def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
+    """Link target names whose page changed, and note files that came or went, since `old`."""
+    if old is None:
+        return set(), set()
+    names: set[str] = set()
+    if site.targets != old.targets:
+        names = {k for k in site.targets.keys() | old.targets.keys() if site.targets.get(k) != old.targets.get(k)}
+    files = set(site.files ^ old.files) if site.files != old.files else set()
+    return names, files
+
+
+def _touched_by(entry: Entry, names: set[str], files: set[str]) -> bool:
+    """Whether an entry's body may resolve a relative link or image differently now."""
+    if entry.body_format != "markdown":
+        return False
+    body = entry.body
+    if names and (".md" in body or ".markdown" in body):
+        return True
+    return any(posixpath.basename(f) in body for f in files)
+
+
+def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: dict[str, tuple],
+               render: bool = True) -> tuple[dict[str, tuple], dict[str, list[Problem]]]:
+    """Render and write every page whose key differs from `previous`; return the new keys and problems.
+
+    Problems come by source file: every entry of a file with one page to render is rendered, so
+    the file's problems are complete. With `render` false nothing is rendered: the keys of a site
+    just built in full.
+    """
+    keys: dict[str, tuple] = {}
+    names, files = _links_moved(site, old)
+    dirty: set[str] = set()
+    for index, entry in enumerate(site.entries):
+        rel = output_file(site.paths[entry.id])
+        key = entry_key(site, entry, index)
+        keys[rel] = key
+        if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files)):
+            dirty.add(entry.source.path)
+    problems: dict[str, list[Problem]] = {path: [] for path in dirty}
+    for index, entry in enumerate(site.entries):
+        if entry.source.path in dirty:
+            problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
+    for page in listing_pages(site, env):
+        rel = output_file(page.path)
+        key = (page.template, freeze(page.values))
+        keys[rel] = key
+        if render and previous.get(rel) != key:
+            writer.write(rel, render_page(env, page))
+    for page, title, entries in feed_sets(site):
+        key = ("feed", title, entries)
+        rels = (f"{page}feed.xml", f"{page}atom.xml")
+        keys.update(dict.fromkeys(rels, key))
+        if render and previous.get(rels[0]) != key:
+            for rel, data in feed_files(site, page, title, entries):
+                writer.write(rel, data)
+    rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
+    keys[rel] = ("topics", data)
+    if render and previous.get(rel) != keys[rel]:
+        writer.write(rel, data)
+    pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
+    for rel, data in redirect_files(site):
+        if rel in keys:  # a page of the site's own is never replaced
+            continue
+        keys[rel] = ("redirect", data)
+        if render and previous.get(rel) != keys[rel]:
+            writer.write(rel, data)
+    key = ("sitemap", tuple(sorted(pages)), tuple((e.date, e.updated) for e in site.entries))
+    keys["sitemap.xml"] = key
+    if render and previous.get("sitemap.xml") != key:
+        emit_sitemap(site, writer, pages)
+    return keys, problems

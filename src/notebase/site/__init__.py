@@ -1,0 +1,1 @@
+"""Site: assemble the frozen Site (taxonomies, topics, links, related), then emit and write it."""

@@ -1,0 +1,392 @@
+"""Assemble the frozen Site: entries in order, their pages, taxonomies and the link graph.
+
+Nothing is written until this is complete (gather, freeze, then write). Taxonomy terms hold entry
+ids, not copies; every mapping is read-only once assembled.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import heapq
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from notebase.site.categories import folder_taxonomy, topic_taxonomy
+from notebase.config import Config
+from notebase.render.markup import IMAGE_EXTS, wikilink_key
+from notebase.model import Entry, EntryType
+from notebase.site.papers import Paper, group_papers
+from notebase.site.readings import read_entries
+from notebase.site.related import Related, related_entries
+from notebase.site.redirects import alias_names
+from notebase.slug import slugify
+from notebase.site.tags import tag_key, with_ancestors
+from notebase.site.taxonomy import Taxonomy, Term
+from notebase.site.topics import vocabulary
+from notebase.render.urls import RESERVED, entry_path, month_path, tag_path, type_path, year_path
+
+__all__ = ["Related", "Site", "Taxonomy", "Term", "assemble"]
+_MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>]+?\.md)(?:#[^)\s]*)?>?\s*(?:\"[^\"]*\")?\)")
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the emitters need, complete and read-only."""
+
+    config: Config
+    entries: tuple[Entry, ...]  # newest first, then by id
+    by_id: Mapping[str, Entry]
+    paths: Mapping[str, str]  # entry id -> site path of its page
+    targets: Mapping[str, str]  # wikilink_key -> site path, for resolving wikilinks
+    tags: Taxonomy
+    years: Taxonomy
+    months: Taxonomy
+    types: Taxonomy
+    tag_paths: Mapping[str, str]  # tag as written on entries, any case -> site path
+    backlinks: Mapping[str, tuple[str, ...]]  # id -> ids of entries linking to it
+    related: Mapping[str, tuple[Related, ...]]  # id -> related entries and why, best first
+    topics: Taxonomy = Taxonomy("topics", ())  # concept topics, most entries first
+    topic_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> its topic keys, best first
+    folders: Taxonomy = Taxonomy("folders", ())  # the notes' folders as categories
+    links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> ids of the entries it links to
+    same_paper: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> other summaries of its paper
+    papers: tuple[Paper, ...] = ()  # every summarised paper once, as the papers index lists them
+    paper_of: Mapping[str, Paper] = field(default_factory=dict)  # paper summary id -> its paper
+    files: frozenset[str] = frozenset()  # every file under the notes folder, for images and embeds
+    redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # redirect page -> the page it sends to (redirects.py)
+
+    def entry(self, entry_id: str) -> Entry:
+        """Return the entry with this id."""
+        return self.by_id[entry_id]
+
+    @functools.cached_property
+    def by_path(self) -> Mapping[str, Entry]:
+        """Return the entry at each entry page's site path (what note embeds show)."""
+        return _freeze({path: self.by_id[i] for i, path in self.paths.items() if i in self.by_id})
+
+    def tag_path(self, tag: str) -> str:
+        """Return the site path of a tag's page, the tag as any entry spells it."""
+        return self.tag_paths[tag_key(tag)]
+
+    def tag_pages(self, tag: str) -> tuple[str, ...]:
+        """Return the pages a tag's entries are listed on: its own and those of the tags it sits inside."""
+        return tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+
+    def topic(self, key: str) -> Term:
+        """Return the term of a topic key (its label and page)."""
+        return self.topics.by_key[key]
+
+    def tag(self, key: str) -> Term:
+        """Return the term of a tag key (its label and page)."""
+        return self.tags.by_key[key]
+
+
+def _freeze(mapping: dict) -> Mapping:
+    return MappingProxyType(mapping)
+
+
+def published(entries: Iterable[Entry], config: Config | None = None) -> list[Entry]:
+    """Filter: keep the entries the site shows: no drafts (unless `drafts`), none marked `publish: false`.
+
+    With `explicit_publish` only entries marked `publish: true` are kept (Obsidian Publish and
+    Quartz's ExplicitPublish work that way).
+    """
+    drafts = config is not None and config.drafts
+    explicit = config is not None and config.explicit_publish
+    kept = []
+    for entry in entries:
+        publish = publish_flag(entry)
+        if (entry.draft and not drafts) or publish is False or (explicit and publish is not True):
+            continue
+        kept.append(entry)
+    return kept
+
+
+def extra_value(entry: Entry, key: str):
+    """Return a front-matter key the loader kept in `extra`, whatever its case (Obsidian writes cssClasses too)."""
+    for name, value in entry.extra.items():
+        if name.casefold() == key:
+            return value
+    return None
+
+
+def publish_flag(entry: Entry) -> bool | None:
+    """Return what an entry's `publish:` front matter says: True, False or None (not said)."""
+    value = extra_value(entry, "publish")
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().casefold()
+    return True if text in ("true", "yes", "on", "1") else False if text in ("false", "no", "off", "0") else None
+
+
+def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = (), memo: dict | None = None) -> Site:
+    """Order the entries and compute their pages, taxonomies, topics, backlinks and related entries.
+
+    `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
+    names and links to and its topics, so an unchanged entry is not scanned again.
+    """
+    with _collector_paused():
+        return _assemble(entries, config, files, memo)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector: assembling makes many small objects and no cycles, and each
+    collection it would set off walks every entry of a large site (10,000 notes: seconds, many times)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:
+    ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
+    by_id = {e.id: e for e in ordered}
+    refs, readings = _all_refs(ordered, memo, vocabulary(config))
+    # Everything but the entries themselves follows from these; an edit that changes none of them
+    # (a typo in the body of a note, say) reuses the previous graph and taxonomies.
+    shape = tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id], readings[e.id],
+                   getattr(e, "paper_title", None), getattr(e, "paper_links", None)) for e in ordered)
+    kept = memo.get("shape") if memo is not None else None
+    if kept is not None and kept[0] == (config, shape):
+        graph = kept[1]
+    else:
+        graph = _graph(ordered, config, refs, readings)
+    if memo is not None:
+        memo["shape"] = ((config, shape), graph)
+    return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), **graph)
+
+
+def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs],
+           readings: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict:
+    """Everything of the Site that follows from the entries' shapes: paths, taxonomies, links, related."""
+    paths = {e.id: entry_path(e.id, e.type) for e in ordered}
+    targets = link_targets(ordered, paths, refs)
+    tags, tag_paths = tag_taxonomy(ordered)
+    backlinks = _backlinks(ordered, paths, targets, refs)
+    links: dict[str, list[str]] = defaultdict(list)
+    for target, sources in backlinks.items():
+        for source in sources:
+            links[source].append(target)
+    topic_of = {e.id: readings[e.id][0] for e in ordered}
+    topics = topic_taxonomy(ordered, topic_of, vocabulary(config), config.language)
+    papers, same_paper = group_papers(ordered)
+    related = related_entries(ordered, tags, topics, topic_of, [readings[e.id][1] for e in ordered], same_paper)
+    return dict(
+        paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
+        months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
+        backlinks=_freeze(backlinks), related=_freeze(related), topics=topics, topic_of=_freeze(topic_of),
+        folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()),
+        links=_freeze({k: tuple(v) for k, v in links.items()}), same_paper=_freeze(same_paper), papers=papers,
+        paper_of=_freeze({i: paper for paper in papers for i in paper.ids}))
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What one entry is called by and what it points at, as lookup keys."""
+
+    ids: tuple[str, ...]  # its id
+    titles: tuple[str, ...]  # its title and paper title
+    file_names: tuple[str, ...]  # its file's path and name without extension
+    wikilinks: tuple[str, ...]  # targets of its wikilinks and note embeds (not image embeds)
+    notes: tuple[str, ...]  # notes-relative paths of the .md files its body links to
+    urls: tuple[str, ...]  # the URLs in its body, normalised
+    aliases: tuple[str, ...] = ()  # its `aliases` (redirects.alias_names)
+
+
+def refs_of(entry: Entry) -> Refs:
+    """Return an entry's names and references as lookup keys."""
+    def keys(names) -> tuple[str, ...]:
+        return tuple(k for k in (wikilink_key(n) for n in names if n) if k)
+
+    notes: tuple[str, ...] = ()
+    if entry.body_format == "markdown" and ".md" in entry.body:
+        here = posixpath.dirname(entry.source.path)
+        notes = tuple(posixpath.normpath(posixpath.join(here, m[1])) for m in _MD_LINK.finditer(entry.body))
+    urls = tuple(map(_norm_url, _URL.findall(entry.body))) if "http" in entry.body else ()
+    return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
+                keys(_file_names(entry.source.path)),
+                keys(link.target for link in entry.links if link.target and not (link.embed and is_image(link.target))),
+                notes, urls, keys(alias_names(entry)) if entry.extra else ())
+
+
+def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str, Refs], dict[str, tuple]]:
+    if memo is None:
+        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries), read_entries(entries, vocab)))
+    found: dict[str, Refs] = {}
+    readings: dict[str, tuple] = {}
+    fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
+    unread = [e for e in entries if not ((kept := memo.get(id(e))) is not None and kept[0] is e and kept[3] is vocab)]
+    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab))}
+    for entry in entries:
+        kept = memo.get(id(entry))
+        refs, reading = read[id(entry)] if id(entry) in read else (kept[1], kept[2])
+        fresh[id(entry)] = (entry, refs, reading, vocab)
+        found[entry.id] = refs
+        readings[entry.id] = reading
+    shape = memo.get("shape")
+    memo.clear()
+    memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
+    if shape is not None:
+        memo["shape"] = shape
+    return found, readings
+
+
+def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[str, Refs] | None = None
+                 ) -> dict[str, str]:
+    """Map every name a wikilink may use for an entry to its page: id, title, paper title, alias, file.
+
+    Earlier kinds of name win over later ones, so a title never steals another entry's id.
+    """
+    refs = refs if refs is not None else {e.id: refs_of(e) for e in entries}
+    per_file = Counter(e.source.path for e in entries)
+    targets: dict[str, str] = {}
+    in_file_order = sorted(entries, key=lambda e: (e.source.path, e.source.line))
+    for kind in ("ids", "titles", "aliases", "file_names"):
+        for entry in in_file_order:
+            if kind == "file_names" and per_file[entry.source.path] != 1:
+                continue
+            page = paths[entry.id]
+            for key in getattr(refs[entry.id], kind):
+                targets.setdefault(key, page)
+    return targets
+
+
+def is_image(target: str) -> bool:
+    """Whether a wikilink embed names an image (shown as one) rather than a note (shown inline)."""
+    return target.rpartition(".")[2].lower() in IMAGE_EXTS if "." in target else False
+
+
+def _file_names(path: str) -> list[str]:
+    stem = posixpath.splitext(path)[0]
+    return [stem, posixpath.basename(stem)]
+
+
+def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
+    """Group entries by tag key (case, spaces, `-`, `_` aside); a tag inside another (`a/b`) is listed on `a` too.
+
+    Each term gets a readable path (`tags/a/b/` for `a/b`), unique among its siblings, and the
+    spelling most entries use as its label; returns the taxonomy and {tag key: path}.
+    """
+    ids: dict[str, list[str]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for entry in entries:
+        keys: dict[str, None] = {}
+        for tag in entry.tags:
+            key = tag_key(tag)
+            if not key:
+                continue
+            levels = [p for p in tag.strip().lstrip("#").split("/") if tag_key(p)]
+            for n, inner in enumerate(with_ancestors(key), 1):
+                keys[inner] = None
+                spellings[inner]["/".join(p.strip() for p in levels[:n])] += 1
+        for key in keys:
+            ids[key].append(entry.id)
+    label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
+    paths: dict[str, str] = {}
+    taken: set[str] = set()
+    next_n: dict[str, int] = {}
+    # Parents first, so a child's path continues its parent's (tags/a/b/ under tags/a/).
+    for key in sorted(ids, key=lambda k: (k.count("/"), slugify(k), k)):
+        parent = key.rpartition("/")[0]
+        base = (paths[parent] if parent else tag_path("")[:-1]) + _tag_slug(key.rpartition("/")[2])
+        slug, n = base, next_n.get(base, 2)  # counted on per base: a thousand tags of one slug count up once
+        if slug in taken:
+            slug = f"{base}-{n}"
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        next_n[base] = n + 1 if slug != base else n
+        taken.add(slug)
+        paths[key] = slug + "/"
+    children: dict[str, list[str]] = defaultdict(list)
+    for key in ids:
+        if "/" in key:
+            children[key.rpartition("/")[0]].append(key)
+
+    def order(key: str):
+        return (-len(ids[key]), label[key].casefold(), key)
+
+    built: dict[str, Term] = {}
+    for key in sorted(ids, key=lambda k: -k.count("/")):  # children before their parents
+        kids = tuple(built[c] for c in sorted(children.get(key, ()), key=order))
+        built[key] = Term(key, label[key], paths[key], tuple(ids[key]), kids)
+    terms = tuple(built[k] for k in sorted(ids, key=order))
+    return Taxonomy("tags", terms), paths
+
+
+def _tag_slug(level: str) -> str:
+    slug = slugify(level, limit=60)
+    # `page` would share tags/a/page/2/ with the pagination of tags/a/.
+    return f"{slug}-tag" if slug in RESERVED else slug
+
+
+def _years(entries: list[Entry]) -> Taxonomy:
+    groups: dict[int, list[str]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.date.year].append(entry.id)
+    return Taxonomy("years", tuple(Term(f"{y:04d}", f"{y:04d}", year_path(y), tuple(groups[y]))
+                                   for y in sorted(groups, reverse=True)))
+
+
+def _months(entries: list[Entry]) -> Taxonomy:
+    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.date.year, entry.date.month)].append(entry.id)
+    return Taxonomy("months", tuple(Term(f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}", month_path(y, m), tuple(groups[y, m]))
+                                    for y, m in sorted(groups, reverse=True)))
+
+
+def _types(entries: list[Entry]) -> Taxonomy:
+    groups: dict[EntryType, list[str]] = {t: [] for t in EntryType}
+    for entry in entries:
+        groups[entry.type].append(entry.id)
+    return Taxonomy("types", tuple(Term(t.value, t.value, type_path(t), tuple(groups[t])) for t in EntryType))
+
+
+def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[str, str],
+               refs: Mapping[str, Refs]) -> dict[str, tuple[str, ...]]:
+    """Who links to whom: by wikilink, by a relative link to a note file, or by an entry's URL."""
+    by_path = {v: k for k, v in paths.items()}
+    by_file: dict[str, str] = {}
+    for entry in entries:
+        by_file.setdefault(entry.source.path, entry.id)
+    by_url = {_norm_url(e.url): e.id for e in entries if e.url}
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        found = refs[entry.id]
+        linked = [by_path[targets[key]] for key in found.wikilinks if key in targets]
+        linked += [by_file[note] for note in found.notes if note in by_file]
+        if by_url:
+            linked += [by_url[u] for u in found.urls if u in by_url]
+        for target in dict.fromkeys(linked):
+            if target != entry.id:
+                incoming[target].append(entry.id)
+    return {k: tuple(v) for k, v in incoming.items()}
+
+
+def _norm_url(url: str) -> str:
+    return url.split("#")[0].rstrip("/").removeprefix("https://").removeprefix("http://").casefold()
+
+
+def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:
+    """Return up to n of the newest entries, stated dates first, in their date order.
+
+    A note whose date is only a guess (file time, first commit, a date in prose) fills the list
+    only when too few dated ones exist, so a freshly cloned folder of undated notes never pushes
+    the real news off the home page and the feeds.
+    """
+    chosen = [i for i, e in enumerate(entries) if not e.date_inferred][:n]
+    if len(chosen) < n:
+        chosen += [i for i, e in enumerate(entries) if e.date_inferred][: n - len(chosen)]
+    return tuple(entries[i] for i in sorted(chosen))
