@@ -151,8 +151,9 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
             engine.stamps = sources.stamps
             lap("update")
             write_manifest(writer.stage_cache(MANIFEST), engine.digests)
-            write_history(writer.stage_cache(HISTORY).parent, engine.moved)
-            writer.stage_cache(ENGINE_STATE).write_bytes(state_bytes(engine, sources.settings))
+            history = writer.stage_cache(HISTORY)
+            write_history(history.parent, engine.moved)
+            writer.stage_cache(ENGINE_STATE).write_bytes(state_bytes(engine, sources.settings, history))
             lap("state")
             writer.commit()
         except BaseException:

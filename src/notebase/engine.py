@@ -126,16 +126,29 @@ def _pickler(file) -> pickle.Pickler:
     return pickler
 
 
-def state_bytes(live, settings: str) -> bytes:
-    """The pickled state of a LiveSite, stamped with the version, settings and output folder it holds for."""
+def _history_stamp(path: Path) -> tuple[int, int] | None:
+    """The page history the state goes with: one lost or edited means the redirects a fresh build makes."""
+    try:
+        st = os.stat(path)
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return None
+
+
+def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
+    """The pickled state of a LiveSite, stamped with the version, settings, output folder and page history
+    (at `history`, written already; the cache's by default) it holds for."""
     import io
+
+    from notebase.redirects import HISTORY
 
     state = {name: getattr(live, name) for name in FIELDS}
     state["final"] = list(live.final.values())
     state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
     state["shape"] = live.memo.get("shape")
     state["digests_memo"] = list(live.digests_memo.values())
-    head = (STATE_FORMAT, __version__, settings, str(live.config.output_path))
+    head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
+            _history_stamp(history or live.config.cache_path / HISTORY))
     buffer = io.BytesIO()
     was = gc.isenabled()
     gc.disable()  # pickling makes no garbage; a collection would walk the whole state
@@ -165,7 +178,9 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     finally:
         if was:
             gc.enable()
-    if head != (STATE_FORMAT, __version__, settings, str(config.output_path)):
+    from notebase.redirects import HISTORY
+
+    if head != (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY)):
         return None
     live = LiveSite(config, jobs)
     for name in FIELDS:
