@@ -129,7 +129,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report), None
     engine = load_state(config, sources.settings, jobs) if intact else None
     if engine is not None:
-        lap("state")
+        lap("load state")
         return _update(config, engine, sources, index, lap, timings), engine
     return _full(config, sources, state, jobs, progress, index, lap, timings)
 
@@ -154,7 +154,7 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
             history = writer.stage_cache(HISTORY)
             write_history(history.parent, engine.moved)
             writer.stage_cache(ENGINE_STATE).write_bytes(state_bytes(engine, sources.settings, history))
-            lap("state")
+            lap("save state")
             writer.commit()
         except BaseException:
             writer.abort()
