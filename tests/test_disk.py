@@ -117,8 +117,8 @@ def test_a_full_disk_is_a_clear_message_and_keeps_the_site_and_index(tmp_path):
                                          for p in (root / "site" / "tips").rglob("index.html"))
 
 
-def _build_as_user(root: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--root", root, "build"])
+def _build_as_user(root: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--root", root, "build", *args])
     return result.exit_code, result.output + "".join(
         __import__("traceback").format_exception(result.exception) if result.exception and
         not isinstance(result.exception, SystemExit) else [])
@@ -136,8 +136,10 @@ def test_an_unwritable_output_folder_is_a_clear_message(tmp_path):
         site = _tree_digest(root / "site")
         note = root / TIP
         note.write_text(note.read_text(encoding="utf-8") + "\n바뀐 문단 changed.\n", encoding="utf-8")
-        root.chmod(0o555)  # the new site is staged beside the old one: that folder is not writable
-        code, output = run_unprivileged(_build_as_user, str(root))
+        # A full build stages the new site beside the old one: that folder is not writable. (An
+        # incremental one stages in .notebase/ and replaces files inside site/, which it can.)
+        root.chmod(0o555)
+        code, output = run_unprivileged(_build_as_user, str(root), "--force")
         assert code == 1 and "Traceback" not in output
         assert f"cannot write in {root.resolve()}/: permission denied" in output
         assert f"chmod u+w {root.resolve()}/" in output and "the previous site is unchanged" in output

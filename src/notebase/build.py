@@ -2,12 +2,14 @@
 
 When nothing that shapes the site changed since the last build (the files under the notes
 folder, the templates, the settings, notebase itself) and the site is still there, the build
-stops after one walk and reports the previous build's problems again.
+stops after one walk and reports the previous build's problems again. When only files under the
+notes folder changed, the build state the last build kept (engine.py) re-reads those files and
+rewrites only the output files they change. Otherwise, and with `force`, everything is built
+from scratch and swapped in whole.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -15,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from notebase import __version__
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
-from notebase.load.files import scan
+from notebase.site.engine import Sources, scan_sources, walk_tree
 from notebase.unwritable import writing
 from notebase.render.urls import page_of
 
@@ -68,55 +69,9 @@ def _replaceable(out: Path) -> bool:
 
 
 def scan_inputs(config: Config) -> tuple[str, list[str]]:
-    """Digest what a site is made from (files under notes, templates, settings, version); list the notes' files.
-
-    One walk serves both: the digest decides whether anything must be built, the list lets
-    images and embeds be resolved without touching the disk again.
-    """
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")
-                                       and not k.endswith("_path")))).encode())
-    from notebase.render.templates import template_dirs
-
-    skip = {str(config.output_path), str(config.cache_path)}
-    notes_files: list[str] = []
-    h.update(str(config.notes_path).encode())
-    for rel, path in scan(config).files:  # only what may be read: links leading outside are left out
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8", "surrogatepass"))
-        notes_files.append(rel)
-    for folder in template_dirs(config):
-        h.update(str(folder).encode())
-        for rel, size, mtime in _tree(str(folder), skip):
-            h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
-    for name in ("notebase.yaml", "notebase.yml", ".gitignore"):  # .gitignore: it can leave notes out
-        try:
-            st = os.stat(config.root / name)
-            h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
-        except OSError:
-            pass
-    return h.hexdigest(), notes_files
-
-
-def _tree(folder: str, skip: set[str], prefix: str = ""):
-    try:
-        items = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for item in items:
-        if item.name.startswith(".") or item.path in skip:
-            continue
-        if item.is_dir(follow_symlinks=False):
-            yield from _tree(item.path, skip, prefix + item.name + "/")
-        else:
-            try:
-                st = item.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            yield prefix + item.name, st.st_size, st.st_mtime_ns
+    """Digest what a site is made from (files under notes, templates, settings, version); list the notes' files."""
+    sources = scan_sources(config)
+    return sources.fingerprint, list(sources.stamps)
 
 
 def _read_state(config: Config) -> dict:
@@ -128,39 +83,100 @@ def _read_state(config: Config) -> dict:
 
 
 def _site_intact(config: Config, files: int) -> bool:
-    count = sum(1 for _ in _tree(str(config.output_path), set()))
+    count = sum(1 for _ in walk_tree(str(config.output_path), set()))
     return config.output_path.is_dir() and count == files
 
 
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
           index: bool = True, force: bool = False) -> BuildReport:
     """Build the site into the output folder (atomically) and bring the search index up to date."""
+    return build_live(config, jobs=jobs, progress=progress, index=index, force=force)[0]
+
+
+def build_live(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+               index: bool = True, force: bool = False):
+    """Build as `build` does; also return the engine (a live.LiveSite) holding the site, unless nothing changed."""
     from notebase.crash import exclusive
+    from notebase.site.engine import roll_forward
     from notebase.search.index import tidy
     from notebase.site.writer import tidy_output
 
     check_output(config)
     # One build at a time: the lock dies with a killed build, whose staging folder is then removed.
     with writing(config.root, config.cache_path, "nothing was changed"), exclusive(config.cache_path / LOCK):
+        roll_forward(config.output_path, config.cache_path)  # an update killed halfway is finished first
         tidy_output(config.output_path)
         tidy(config)
         return _build(config, jobs, progress, index, force)
 
 
-def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool) -> BuildReport:
+def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool):
+    from notebase.site.engine import load_state
+
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
     def lap(name: str) -> None:
         timings[name] = round(time.perf_counter() - started - sum(timings.values()), 3)
 
-    fingerprint, notes_files = scan_inputs(config)
+    sources = scan_sources(config)
     state = _read_state(config)
-    if not force and state.get("fingerprint") == fingerprint and _site_intact(config, state.get("files", -1)):
+    intact = not force and _site_intact(config, state.get("files", -1))
+    if intact and state.get("fingerprint") == sources.fingerprint:
         index_report = _update_index(config, None) if index and not _index_present(config) else None
         lap("check")
         problems = tuple(Problem(**{**p, "severity": Severity(p["severity"])}) for p in state.get("problems", []))
-        return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report)
+        return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report), None
+    engine = load_state(config, sources.settings, jobs) if intact else None
+    if engine is not None:
+        lap("load state")
+        return _update(config, engine, sources, index, lap, timings), engine
+    return _full(config, sources, state, jobs, progress, index, lap, timings)
+
+
+def _update(config: Config, engine, sources: Sources, index: bool, lap, timings: dict[str, float]) -> BuildReport:
+    """Bring the site in step through the engine: re-read changed files, rewrite the files they change."""
+    from notebase.site.emitters.feeds import relative_links_warning
+    from notebase.site.engine import STATE as ENGINE_STATE
+    from notebase.site.engine import JournalWriter, changed_files, state_bytes
+    from notebase.site.redirects import HISTORY, write_history
+    from notebase.site.topic_filters import topic_warnings
+    from notebase.site.writer import MANIFEST, write_manifest
+
+    changed = changed_files(config, engine.stamps, sources.stamps)
+    with writing(config.root, config.output_path, "the previous site is unchanged"):
+        writer = JournalWriter(config, engine.digests)
+        try:
+            update = engine.update(changed, writer, sources.tree)
+            engine.stamps = sources.stamps
+            lap("update")
+            write_manifest(writer.stage_cache(MANIFEST), engine.digests)
+            history = writer.stage_cache(HISTORY)
+            write_history(history.parent, engine.moved)
+            writer.stage_cache(ENGINE_STATE).write_bytes(state_bytes(engine, sources.settings, history))
+            lap("save state")
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    problems = [*engine.problems(), *relative_links_warning(config), *topic_warnings(config)]
+    index_report = None
+    if index:
+        index_report = _update_index(config, None, dict(engine.site.topic_of))
+        problems += index_report.problems
+        lap("search index")
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
+    with writing(config.root, config.cache_path, "the site and index are built; the next build checks them again"):
+        save_state(config, sources.fingerprint, len(engine.site.entries), len(engine.digests), problems)
+    return BuildReport(len(engine.site.entries), len(engine.digests), len(update.written) + len(update.removed),
+                       tuple(problems), False, timings, index_report)
+
+
+def _full(config: Config, sources: Sources, state: dict, jobs: int | None, progress: Progress | None, index: bool,
+          lap, timings: dict[str, float]):
+    """Build everything from scratch, swap the new site in whole, and keep the engine's state."""
+    from notebase.site.engine import STATE as ENGINE_STATE
+    from notebase.site.engine import adopt, save_engine
 
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.lint import lint
@@ -171,10 +187,13 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     from notebase.site.topic_filters import topic_warnings
     from notebase.site.writer import MANIFEST, Writer
 
+    (config.cache_path / ENGINE_STATE).unlink(missing_ok=True)  # it describes the site this build replaces
     loaded = load(config, jobs)
     lap("load")
-    site = assemble(loaded.entries, config, notes_files)
-    moved = plan_site(site, *read_history(config.cache_path))
+    memo: dict = {}
+    digests_memo: dict = {}
+    site = assemble(loaded.entries, config, list(sources.stamps), memo=memo)
+    moved = plan_site(site, *read_history(config.cache_path), digests_memo)
     site = replace(site, redirects=moved.targets)
     # Rendering reports the links itself.
     linted = lint(site, links=False) + relative_links_warning(config) + topic_warnings(config) + list(moved.problems)
@@ -185,17 +204,14 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         (config.cache_path / MANIFEST).unlink(missing_ok=True)
     writer = Writer(config.output_path, config.cache_path)
     with writing(config.root, config.output_path, "the previous site is unchanged"):
-        problems = _write_site(config, site, env, writer, loaded, linted, jobs, progress, lap)
-    entry_count, file_count, rewritten = len(site.entries), len(writer.written), writer.rewritten
-    topics = dict(site.topic_of)  # decided once: the index takes the site's
-    if index:
-        # The index needs each entry's plain text, not its body: dropping bodies and the site and
-        # handing the freed pages back before indexing lowers the index stage's peak at 10,000 notes
-        # from ~435 to ~365 MB, below the site stages' own peak (~450 MB, in search data).
-        del site, env, writer
-        loaded = _lean(loaded)
-        _release_memory()
-    index_report = _update_index(config, loaded, topics) if index else None  # its own CannotWrite names the index
+        rendered, search = _write_site(config, site, env, writer, jobs, progress, lap)
+    problems = list(loaded.problems) + linted + rendered
+    engine = adopt(config, jobs, loaded, site, sources, memo, moved, digests_memo, search, dict(writer.written),
+                   rendered, env)
+    lap("engine")
+    file_count, rewritten = len(writer.written), writer.rewritten
+    del writer
+    index_report = _update_index(config, loaded, dict(site.topic_of)) if index else None  # its own CannotWrite names the index
     if index_report is not None:
         known = set(problems)  # a set: a list per problem was quadratic in 5,000 warnings
         problems += [p for p in index_report.problems if p not in known]
@@ -203,29 +219,31 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
         write_history(config.cache_path, moved)
-        save_state(config, fingerprint, entry_count, file_count, problems)
-    return BuildReport(entry_count, file_count, rewritten, tuple(problems), False, timings, index_report)
+        save_engine(engine, sources.settings)
+        save_state(config, sources.fingerprint, len(site.entries), file_count, problems)
+    lap("state")
+    return BuildReport(len(site.entries), file_count, rewritten, tuple(problems), False, timings, index_report), engine
 
 
-def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem], jobs: int | None,
-                progress: Progress | None, lap: Callable[[str], None]) -> list[Problem]:
-    """Stage every page, feed and asset and swap them in; return the problems rendering found."""
+def _write_site(config: Config, site, env, writer, jobs: int | None, progress: Progress | None,
+                lap: Callable[[str], None]) -> tuple[list[Problem], object]:
+    """Stage every page, feed and asset and swap them in; return the problems rendering found and the search data."""
     from notebase.site.emitters.assets import emit_assets
     from notebase.site.emitters.feeds import emit_feeds, emit_sitemap
     from notebase.site.emitters.listings import emit_listings
     from notebase.site.emitters.pages import emit_entry_pages
-    from notebase.site.emitters.search_data import iter_search_files
+    from notebase.site.emitters.search_live import LiveSearchData
     from notebase.site.emitters.topic_data import emit_topic_data
     from notebase.site.redirects import redirect_files
 
     writer.start()
     try:
-        problems = list(loaded.problems) + linted
-        problems += emit_entry_pages(site, env, writer, jobs, progress)
+        problems = emit_entry_pages(site, env, writer, jobs, progress)
         lap("entry pages")
         emit_listings(site, env, writer)
         lap("listings")
-        for rel, data in iter_search_files(site.entries, config, jobs):
+        search = LiveSearchData(config, jobs)  # kept by the engine, which patches it after an edit
+        for rel, data in search.update(site.entries)[0].items():
             writer.write(rel, data)
         emit_topic_data(site, writer)
         lap("search data")
@@ -242,28 +260,7 @@ def _write_site(config: Config, site, env, writer, loaded, linted: list[Problem]
     except BaseException:
         writer.abort()
         raise
-    return problems
-
-
-def _lean(loaded):
-    """Return the load result with entry bodies and sections emptied, which the index does not read."""
-    from dataclasses import replace
-
-    entries = tuple(replace(e, body="", **({"sections": ()} if hasattr(e, "sections") else {}))
-                    for e in loaded.entries)
-    return replace(loaded, entries=entries, loads=tuple(replace(f, entries=()) for f in loaded.loads))
-
-
-def _release_memory() -> None:
-    """Collect garbage and give freed heap pages back to the system (glibc only)."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    return problems, search
 
 
 def _index_present(config: Config) -> bool:
@@ -279,7 +276,7 @@ def _update_index(config: Config, loaded, topics=None):
 
 
 def save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
-    """Record what the site was built from, so a later build with nothing changed can skip the work."""
+    """Record what the no-change check compares (the fingerprint) and what it reports again."""
     path: Path = config.cache_path / STATE
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),

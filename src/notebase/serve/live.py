@@ -22,9 +22,9 @@ from notebase.errors import Problem, once_each
 from notebase.serve.live_plan import plan_pages
 from notebase.load.loader import FileLoad, file_id_keys, load_some, unique_ids
 from notebase.model import Entry
-from notebase.load.files import scan, walk
+from notebase.load.files import Tree, scan, walk
 from notebase.render.urls import page_of
-from notebase.site.writer import MANIFEST, digest, read_manifest, safe_join, write_manifest
+from notebase.site.writer import MANIFEST, digest, safe_join, write_manifest
 
 # Files a live update never deletes: the theme's assets and copied images (the next build tidies them).
 KEPT = ("static/", "media/")
@@ -102,39 +102,26 @@ class LiveSite:
         self.tree_problems: tuple[Problem, ...] = ()  # folders not read, links not followed
         self.moved = None  # the last redirects.Redirects: redirect pages and the page history
         self.digests_memo: dict = {}  # each entry's body digest, for recognising renamed notes
+        self.stamps: dict[str, tuple[int, int]] = {}  # (size, mtime) of every file under notes, as last read
+        self.load_problems: list[Problem] = []
+        self.env = None
 
     # -- starting -------------------------------------------------------------------------------
 
     def start(self) -> Update:
-        """Build the whole site as `notebase build` does, then hold everything in memory."""
-        from notebase.build import build
-        from notebase.site.emitters.search_live import LiveSearchData
-        from notebase.render.templates import make_env
+        """Build the site as `notebase build` does (incrementally when a build state is kept), and hold it."""
+        from notebase.build import build_live
 
         started = time.perf_counter()
-        report = build(self.config, jobs=self.jobs, index=False)
-        self.where = self._rescan()  # notes-relative path -> path of every note
-        self.loads = {f.rel: f for f in load_some([Path(p) for p in self.where.values()], self.config, self.jobs)}
-        self.keys = {rel: _id_keys(f) for rel, f in self.loads.items()}
-        self.final = {}
-        self.moved = None  # read again from what the build just saved
-        self.env = make_env(self.config)
-        self.digests = read_manifest(self.config.cache_path / MANIFEST)
-        entries, load_problems = self._entries()
-        self.site = self._assemble(entries)
-        self.search = LiveSearchData(self.config, self.jobs)
-        self.search.update(self.site.entries)
-        from notebase.site.lint import lint
+        from notebase.site.engine import load_state, scan_sources
 
-        # What rendering found is the build's report less what loading and the lint find, which
-        # are worked out afresh on every update.
-        known = {(p.path, p.line, p.message) for p in [*load_problems, *lint(self.site, links=False), *self.moved.problems]}
-        self.render_problems = {}
-        for p in report.problems:
-            if (p.path, p.line, p.message) not in known:
-                self.render_problems.setdefault(p.path, []).append(p)
-        self.page_keys = plan_pages(self.site, None, self.env, None, {}, render=False)[0]
-        self.load_problems = load_problems
+        report, engine = build_live(self.config, jobs=self.jobs, index=False)
+        if engine is None:  # nothing changed since the last build: its state holds the site
+            engine = load_state(self.config, scan_sources(self.config).settings, self.jobs)
+        if engine is None:
+            report, engine = build_live(self.config, jobs=self.jobs, index=False, force=True)
+        self.__dict__.update({k: v for k, v in vars(engine).items() if k not in ("config", "jobs")})
+        self.search.jobs = self.jobs
         # Everything loaded so far lives as long as the server: the collector need not scan it again.
         gc.collect()
         gc.freeze()
@@ -142,8 +129,12 @@ class LiveSite:
 
     # -- updating -------------------------------------------------------------------------------
 
-    def update(self, changed: set[Path]) -> Update:
-        """Bring the site in step after `changed` files (absolute paths) were written or deleted."""
+    def update(self, changed: set[Path], writer=None, tree: Tree | None = None) -> Update:
+        """Bring the site in step after `changed` files (absolute paths) were written or deleted.
+
+        `writer` (a LiveWriter by default) receives the files; `tree`, a walk of the notes folder
+        made since the change, saves walking it again.
+        """
         started = time.perf_counter()
         root = self.config.root.resolve()
         if any(_is_setting(path, root, self.config) for path in changed):
@@ -152,7 +143,10 @@ class LiveSite:
         # The link itself, not where it leads: a link made to a file outside must be seen (and refused).
         named = {p.parent.resolve() / p.name for p in changed}
         rels = {p.relative_to(notes).as_posix() for p in named if _inside(p, notes)}
-        if all(rel in self.where and os.path.isfile(self.where[rel]) for rel in rels):
+        if tree is not None:
+            current, rescanned = self._rescan(tree), True
+            self.where = current
+        elif all(rel in self.where and os.path.isfile(self.where[rel]) for rel in rels):
             current, rescanned = self.where, False  # only known notes were edited: nothing came or went
         else:
             current, rescanned = self._rescan(), True
@@ -178,7 +172,9 @@ class LiveSite:
         self.site = self._assemble(entries)
         for rel in reread | gone:
             self.render_problems.pop(rel, None)
-        written, removed = self._write(old)
+        # An image a page shows was copied into media/: a changed one is copied again, a deleted one goes.
+        media = sorted(rel for rel in rels - current.keys() - gone if f"media/{rel}" in self.digests)
+        written, removed = self._write(old, writer or LiveWriter(self.config.output_path, self.digests), media)
         return Update(tuple(written), tuple(removed), self._problems(), time.perf_counter() - started,
                       len(self.site.entries))
 
@@ -197,9 +193,9 @@ class LiveSite:
                 changed.add(Path(current[rel]))
         return changed
 
-    def _rescan(self) -> dict[str, str]:
-        """Walk the notes folder again: keep its files and problems, return its notes."""
-        tree = scan(self.config)
+    def _rescan(self, tree: Tree | None = None) -> dict[str, str]:
+        """Walk the notes folder again (unless given the walk): keep its files and problems, return its notes."""
+        tree = tree or scan(self.config)
         self.files = {rel for rel, _ in tree.files}
         self.tree_problems = tree.problems
         return dict(tree.notes)
@@ -237,14 +233,22 @@ class LiveSite:
         self.moved = plan_site(site, history, generation, self.digests_memo)
         return replace(site, redirects=self.moved.targets)
 
-    def _write(self, old) -> tuple[list[str], list[str]]:
-        writer = LiveWriter(self.config.output_path, self.digests)
+    def _write(self, old, writer, media: list[str]) -> tuple[list[str], list[str]]:
+        from notebase.load.sandbox import read_inside
+
+        gone_media = []
+        for rel in media:
+            try:
+                writer.write(f"media/{rel}", read_inside(self.config.notes_path, self.config.notes_path / rel))
+            except OSError:  # gone, or no longer readable: a full build would not copy it either
+                gone_media.append(f"media/{rel}")
         keys, problems = plan_pages(self.site, old, self.env, writer, self.page_keys)
         self.render_problems.update(problems)
         files, gone = self.search.update(self.site.entries)
         for rel, data in files.items():
             writer.write(rel, data)
-        removed = sorted({rel for rel in self.page_keys if rel not in keys} | (set(gone) - files.keys()))
+        removed = sorted({rel for rel in self.page_keys if rel not in keys} | (set(gone) - files.keys())
+                         | {rel for rel in gone_media if rel not in writer.written})
         for rel in removed:
             writer.remove(rel)
         self.page_keys = keys
@@ -265,14 +269,22 @@ class LiveSite:
     # -- after the browser reloaded ---------------------------------------------------------------
 
     def save(self, problems: tuple[Problem, ...]) -> None:
-        """Record the site as it now is, so a later `notebase build` finds nothing to redo."""
-        from notebase.build import save_state, scan_inputs
+        """Record the site as it now is (the build state too), so a later `notebase build` redoes nothing."""
+        from notebase.build import save_state
+        from notebase.site.engine import save_engine, scan_sources
         from notebase.site.redirects import write_history
 
+        sources = scan_sources(self.config)
+        # A note edited or added since the last update is left for the next build to find: notes
+        # keep the stamp they were read with, and a note not read yet has none.
+        notes = dict(sources.tree.notes)
+        self.stamps = {rel: self.loads[rel].stamp[:2] if rel in self.loads else value
+                       for rel, value in sources.stamps.items() if rel in self.loads or rel not in notes}
         write_manifest(self.config.cache_path / MANIFEST, self.digests)
         write_history(self.config.cache_path, self.moved)
-        save_state(self.config, scan_inputs(self.config)[0], len(self.site.entries), len(self.digests),
-                    list(problems))
+        save_engine(self, sources.settings)
+        save_state(self.config, sources.fingerprint if self.stamps == sources.stamps else "", len(self.site.entries),
+                   len(self.digests), list(problems))
 
 
 def _id_keys(f: FileLoad) -> tuple:

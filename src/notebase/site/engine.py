@@ -1,0 +1,330 @@
+"""The build state kept in `.notebase/`, so `notebase build` after an edit does what `serve` does.
+
+A `LiveSite` (live.py) is the engine: it holds every file's entries, the assembled Site, a key of
+everything each output file shows and the browser search data. `save_state` pickles it after a
+build or a live update; `load_state` gives it back to the next build, which stamps the files under
+the notes folder, hands the changed ones to `LiveSite.update` and writes only the files whose key
+changed. The state is our own cache, never shared: any failure to read it means "no state", and
+the build starts from scratch.
+
+An incremental build never leaves a half site. Its files, and the cache files that describe the
+new site (the state, the manifest, the page history), are staged in `.notebase/journal/`; a plan
+listing them is written last, by one rename. Only then are they moved into place. A build killed
+before the plan exists leaves the old site and state (the staging is thrown away); one killed
+after is finished by `roll_forward`, which every build runs first.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import gc
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from notebase import __version__
+from notebase.config import Config
+from notebase.load.files import Tree, scan
+from notebase.site.writer import digest, safe_join
+
+STATE = "engine.pickle"
+JOURNAL = "journal"
+PLAN = "plan.json"
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Sources:
+    """One walk of what a site is made from: its fingerprints and every file's stamp."""
+
+    fingerprint: str  # everything: settings, templates, every file under the notes folder
+    settings: str  # everything but the notes folder's files: a change here rebuilds from scratch
+    tree: Tree
+    stamps: dict[str, tuple[int, int]]  # notes-relative path -> (size, mtime) of every file
+
+
+def scan_sources(config: Config) -> Sources:
+    """Walk the notes folder and the templates once; stamp every file; digest the settings and the whole."""
+    from notebase.render.templates import template_dirs
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")
+                                       and not k.endswith("_path")))).encode())
+    h.update(str(config.notes_path).encode())
+    skip = {str(config.output_path), str(config.cache_path)}
+    for folder in template_dirs(config):
+        h.update(str(folder).encode())
+        for rel, size, mtime in walk_tree(str(folder), skip):
+            h.update(f"{rel}\x1f{size}\x1f{mtime}\x1e".encode("utf-8", "surrogatepass"))
+    for name in ("notebase.yaml", "notebase.yml", ".gitignore"):  # .gitignore: it can leave notes out
+        try:
+            st = os.stat(config.root / name)
+            h.update(f"{name}{st.st_size}{st.st_mtime_ns}".encode())
+        except OSError:
+            pass
+    settings = h.hexdigest()
+    tree = scan(config)  # only what may be read: links leading outside are left out
+    stamps: dict[str, tuple[int, int]] = {}
+    for rel, path in tree.files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamps[rel] = (st.st_size, st.st_mtime_ns)
+        h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8", "surrogatepass"))
+    return Sources(h.hexdigest(), settings, tree, stamps)
+
+
+def walk_tree(folder: str, skip: set[str], prefix: str = ""):
+    """Yield (relative path, size, mtime) of every file under `folder`, hidden ones and `skip` left out."""
+    try:
+        items = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for item in items:
+        if item.name.startswith(".") or item.path in skip:
+            continue
+        if item.is_dir(follow_symlinks=False):
+            yield from walk_tree(item.path, skip, prefix + item.name + "/")
+        else:
+            try:
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            yield prefix + item.name, st.st_size, st.st_mtime_ns
+
+
+def changed_files(config: Config, before: dict[str, tuple[int, int]], now: dict[str, tuple[int, int]]) -> set[Path]:
+    """The files under the notes folder written, added or deleted between two stampings."""
+    notes = config.notes_path
+    return {notes / rel for rel in before.keys() | now.keys() if before.get(rel) != now.get(rel)}
+
+
+# -- the state ------------------------------------------------------------------------------------
+
+# Fields of a LiveSite kept as they are; the memos keyed by id() are kept as lists and keyed again.
+FIELDS = ("loads", "keys", "page_keys", "render_problems", "digests", "site", "search", "ids", "where", "files",
+          "tree_problems", "moved", "load_problems", "stamps")
+
+
+def read_only(mapping: dict) -> MappingProxyType:
+    """Wrap a mapping read-only again (what a pickled Site's mappings are loaded through)."""
+    return MappingProxyType(mapping)
+
+
+def _pickler(file) -> pickle.Pickler:
+    """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load)."""
+    pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+    table = copyreg.dispatch_table.copy()
+    table[MappingProxyType] = lambda m: (read_only, (dict(m),))
+    pickler.dispatch_table = table
+    return pickler
+
+
+def _history_stamp(path: Path) -> tuple[int, int] | None:
+    """The page history the state goes with: one lost or edited means the redirects a fresh build makes."""
+    try:
+        st = os.stat(path)
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return None
+
+
+def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
+    """The pickled state of a LiveSite, stamped with the version, settings, output folder and page history
+    (at `history`, written already; the cache's by default) it holds for."""
+    import io
+
+    from notebase.site.redirects import HISTORY
+
+    state = {name: getattr(live, name) for name in FIELDS}
+    state["final"] = list(live.final.values())
+    state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
+    state["shape"] = live.memo.get("shape")
+    state["digests_memo"] = list(live.digests_memo.values())
+    head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
+            _history_stamp(history or live.config.cache_path / HISTORY))
+    buffer = io.BytesIO()
+    was = gc.isenabled()
+    gc.disable()  # pickling makes no garbage; a collection would walk the whole state
+    try:
+        _pickler(buffer).dump((head, state))
+    finally:
+        if was:
+            gc.enable()
+    return buffer.getvalue()
+
+
+def load_state(config: Config, settings: str, jobs: int | None = None):
+    """Return the LiveSite the last build or update left, or None when there is none for these settings."""
+    from notebase.serve.live import LiveSite
+    from notebase.render.templates import make_env
+    from notebase.site.topics import vocabulary
+
+    if not config.output_path.is_dir():
+        return None
+    was = gc.isenabled()
+    gc.disable()  # unpickling makes no garbage; collections while it runs would cost seconds
+    try:
+        with open(config.cache_path / STATE, "rb") as file:
+            head, state = pickle.load(file)
+    except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short) means a full build
+        return None
+    finally:
+        if was:
+            gc.enable()
+    from notebase.site.redirects import HISTORY
+
+    if head != (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY)):
+        return None
+    live = LiveSite(config, jobs)
+    for name in FIELDS:
+        setattr(live, name, state[name])
+    live.final = {id(pair[0]): pair for pair in state["final"]}
+    vocab = vocabulary(config)
+    live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
+    if state["shape"] is not None:
+        live.memo["shape"] = state["shape"]
+    live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
+    live.search.config = config
+    live.env = make_env(config)
+    gc.freeze()  # what was loaded lives as long as the process: the collector need not walk it again
+    return live
+
+
+def adopt(config: Config, jobs: int | None, loaded, site, sources: Sources, memo: dict, moved, digests_memo: dict,
+          search, digests: dict[str, str], rendered: list, env):
+    """Return the LiveSite of a site just built in full from these parts, nothing computed twice."""
+    from notebase.serve.live import LiveSite
+    from notebase.serve.live_plan import plan_pages
+    from notebase.load.loader import file_id_keys, unique_ids
+
+    live = LiveSite(config, jobs)
+    live.loads = {f.rel: f for f in loaded.loads}
+    live.keys = {rel: file_id_keys(f) for rel, f in live.loads.items()}
+    raws = [e for f in loaded.loads for e in f.entries]
+    live.final = {id(raw): (raw, entry) for raw, entry in zip(raws, loaded.entries)}
+    keys = [k for rel in live.loads for k in live.keys[rel]]
+    live.ids = (keys, *unique_ids(keys))
+    live.where = dict(sources.tree.notes)
+    live.files = {rel for rel, _ in sources.tree.files}
+    live.tree_problems = sources.tree.problems
+    live.load_problems = list(loaded.problems)
+    live.stamps = sources.stamps
+    live.site, live.search, live.memo, live.digests_memo, live.moved = site, search, memo, digests_memo, moved
+    live.env, live.digests = env, digests
+    for problem in rendered:
+        live.render_problems.setdefault(problem.path, []).append(problem)
+    live.page_keys = plan_pages(site, None, env, None, {}, render=False)[0]
+    return live
+
+
+def save_engine(live, settings: str) -> None:
+    """Write the LiveSite's state into the cache folder (replacing the old one in one rename)."""
+    path = live.config.cache_path / STATE
+    tmp = path.with_name(f"{STATE}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(state_bytes(live, settings))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# -- the journal ----------------------------------------------------------------------------------
+
+class JournalWriter:
+    """Stages one update's files under `.notebase/journal/`; `commit` moves them into the site."""
+
+    def __init__(self, config: Config, digests: dict[str, str]):
+        self.output = config.output_path
+        self.cache = config.cache_path
+        self.folder = config.cache_path / JOURNAL
+        self.digests = digests  # path -> content digest of every file in the output folder (updated as staged)
+        self.written: dict[str, str] = {}  # this update's files (the pages emitter reads it)
+        self.changed: list[str] = []  # files whose content changed or that are new
+        self.removed: list[str] = []
+        self.cache_files: list[str] = []
+        shutil.rmtree(self.folder, ignore_errors=True)  # what a build killed before its plan left
+        (self.folder / "files").mkdir(parents=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Stage one file unless the site already holds exactly `data`."""
+        key = digest(data)
+        self.written[rel] = key
+        if self.digests.get(rel) == key:
+            return
+        target = safe_join(self.folder / "files", rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.digests[rel] = key
+        if rel in self.removed:
+            self.removed.remove(rel)
+        self.changed.append(rel)
+
+    def remove(self, rel: str) -> None:
+        """Record that a file is no longer produced."""
+        safe_join(self.output, rel)  # refused now, not halfway through the move
+        self.digests.pop(rel, None)
+        self.removed.append(rel)
+
+    def stage_cache(self, name: str) -> Path:
+        """Return where to stage a file of the cache folder that describes the new site."""
+        (self.folder / "cache").mkdir(exist_ok=True)
+        self.cache_files.append(name)
+        return self.folder / "cache" / name
+
+    def commit(self) -> None:
+        """Write the plan (the moment the update counts as done), then move everything into place."""
+        plan = {"write": self.changed, "remove": self.removed, "cache": self.cache_files}
+        tmp = self.folder / f"{PLAN}.tmp"
+        with open(tmp, "w", encoding="utf-8") as file:
+            json.dump(plan, file, ensure_ascii=False)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, self.folder / PLAN)
+        roll_forward(self.output, self.cache)
+
+    def abort(self) -> None:
+        """Throw the staged files away; the site and the state stay as they were."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def roll_forward(output: Path, cache: Path) -> bool:
+    """Finish an update whose plan was written; throw away one whose plan was not. True if one was finished."""
+    folder = cache / JOURNAL
+    try:
+        plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    except (OSError, ValueError):
+        # A plan is written whole before it is renamed into place: unreadable means a damaged disk.
+        # The site may be half moved: forget the state, so the next build starts from scratch.
+        (cache / STATE).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    for rel in plan["write"]:  # a file moved already is no longer staged: moving again is harmless
+        staged = safe_join(folder / "files", rel)
+        if staged.exists():
+            target = safe_join(output, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for rel in plan["remove"]:
+        target = safe_join(output, rel)
+        try:
+            target.unlink()
+            target.parent.rmdir()  # only when left empty
+        except OSError:
+            pass
+    for name in plan["cache"]:
+        staged = folder / "cache" / name
+        if staged.exists():
+            os.replace(staged, cache / name)
+    shutil.rmtree(folder, ignore_errors=True)
+    return True

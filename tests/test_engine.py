@@ -1,0 +1,268 @@
+"""`notebase build` after an edit goes through the kept build state and still equals a fresh build.
+
+Each case builds a small knowledge base through the CLI, edits it on disk, builds again (the
+incremental path: only changed files are read, only changed pages written), then builds the same
+notes from scratch with `--force` in another folder and compares every output file byte for byte.
+A `notebase build` killed at random moments leaves the old or the new site, and the next build
+finishes the job. The search index answers as a rebuilt one does.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from notebase.cli import cli
+from notebase.site.engine import JOURNAL, STATE
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
+
+NOTES = {
+    "papers/bert.md": "---\ntitle: BERT 요약\ntype: paper\ndate: 2024-03-02\ntags: [nlp, 사전학습]\n---\n\n"
+                      "# 목적\n\n양방향 인코더를 사전학습한다. [[transformer-notes]]를 참고.\n\n![그림](fig.png)\n",
+    "papers/vit.md": "---\ntitle: Vision Transformer\ntype: paper\ndate: 2024-02-10\ntags: [vision]\n---\n\n"
+                     "Patches of an image become tokens. See [[BERT 요약]].\n",
+    "papers/fig.png": PNG,
+    "tips/transformer-notes.md": "---\ntitle: Transformer notes\ndate: 2023-11-05\ntags: [nlp]\n---\n\n"
+                                 "Attention weighs every token against every other.\n\n```python\nprint('qkv')\n```\n",
+    "tips/git-팁.md": "---\ntitle: git 팁\ndate: 2023-08-01\ntags: [git]\n---\n\n`git bisect`로 회귀를 찾는다.\n",
+    "logs/kcc.md": "---\ntitle: KCC 2024 참관기\ntype: conference\ndate: 2024-06-20\n---\n\n키노트와 포스터 세션.\n",
+    "feeds/blog.xml": """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Our lab blog</title><link>https://lab.example.org/</link>
+<description>notes</description>
+<item><title>배치 크기 실험</title><link>https://lab.example.org/batch/</link>
+<pubDate>Thu, 09 Mar 2023 18:00:00 +0900</pubDate><guid>https://lab.example.org/batch/</guid>
+<description>&lt;p&gt;큰 배치가 도움이 된다.&lt;/p&gt;</description></item>
+<item><title>Dropout under shift</title><link>https://lab.example.org/dropout/</link>
+<pubDate>Wed, 21 Jun 2023 09:15:00 +0900</pubDate><guid>https://lab.example.org/dropout/</guid>
+<description>&lt;p&gt;Ensembles hold up better.&lt;/p&gt;</description></item>
+</channel></rss>
+""",
+    "feeds/blog.yaml": "tags: [lab-blog]\n",
+}
+CONFIG = "title: Engine test\nbase_url: https://example.org/kb/\n"
+
+
+def _write(root: Path, rel: str, content: str | bytes | None) -> None:
+    path = root / rel
+    if content is None:
+        path.unlink()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    # The stamp is size and mtime: an edit within the clock's grain must still count.
+    later = time.time_ns() + 5_000_000_000
+    os.utime(path, ns=(later, later))
+
+
+def make_kb(root: Path) -> Path:
+    """Write the knowledge base under root and return root."""
+    for rel, content in NOTES.items():
+        _write(root, f"notes/{rel}", content)
+    (root / "notebase.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def run_build(root: Path, *args: str):
+    """Build through the CLI; return the result."""
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", *args])
+    assert result.exit_code in (0, 1), result.output + repr(result.exception)
+    return result
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def fresh_build(root: Path, where: Path) -> dict[str, bytes]:
+    """Build a copy of root's notes, settings, templates and page history from scratch; return its files."""
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(root / "notes", where / "notes")  # copy2 keeps mtimes: the same inferred dates
+    for name in ("notebase.yaml", "templates"):
+        if (root / name).is_file():
+            shutil.copy2(root / name, where / name)
+        elif (root / name).is_dir():
+            shutil.copytree(root / name, where / name)
+    (where / ".notebase").mkdir()
+    shutil.copy2(root / ".notebase" / "urls.json", where / ".notebase" / "urls.json")  # the same redirects
+    run_build(where, "--force")
+    return files(where / "site")
+
+
+def assert_same(got: dict[str, bytes], want: dict[str, bytes]) -> None:
+    """The same files with the same bytes."""
+    assert sorted(set(want) - set(got)) == []
+    assert sorted(set(got) - set(want)) == []
+    assert sorted(f for f in want if got[f] != want[f]) == []
+
+
+def _text(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
+
+
+EDITS = {
+    "body": lambda r: _write(r, "notes/tips/git-팁.md", _text(r, "notes/tips/git-팁.md") + "\n한 문단 더: `git log -S`.\n"),
+    "retitle": lambda r: _write(r, "notes/tips/transformer-notes.md",
+                                _text(r, "notes/tips/transformer-notes.md").replace("Transformer notes", "어텐션 정리")),
+    "date move": lambda r: _write(r, "notes/papers/vit.md",
+                                  _text(r, "notes/papers/vit.md").replace("2024-02-10", "2022-01-15")),
+    "add": lambda r: _write(r, "notes/tips/new-tip.md",
+                            "---\ntitle: A new tip\ndate: 2024-07-01\ntags: [git, nlp]\n---\n\nLinks [[git 팁]].\n"),
+    "delete": lambda r: _write(r, "notes/logs/kcc.md", None),
+    "rename": lambda r: os.replace(r / "notes/tips/git-팁.md", r / "notes/tips/git-tips.md"),
+    "image": lambda r: _write(r, "notes/papers/fig.png", PNG + b"\x00"),
+    "image gone": lambda r: _write(r, "notes/papers/fig.png", None),
+    "template": lambda r: _write(r, "templates/tip.html",
+                                 '{% extends "default:tip.html" %}{% block title %}팁: {{ super() }}{% endblock %}'),
+    "config": lambda r: _write(r, "notebase.yaml", CONFIG.replace("Engine test", "엔진 시험")),
+    "feed sidecar": lambda r: _write(r, "notes/feeds/blog.yaml", "tags: [lab-blog, 피드]\n"),
+    "feed": lambda r: _write(r, "notes/feeds/blog.xml", NOTES["feeds/blog.xml"].replace("Ensembles hold", "Ensembles often hold")),
+}
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A knowledge base built once through the CLI."""
+    root = make_kb(tmp_path / "kb")
+    run_build(root)
+    assert (root / ".notebase" / STATE).is_file()
+    return root
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_an_incremental_build_equals_a_fresh_one(built, tmp_path, kind):
+    EDITS[kind](built)
+    result = run_build(built)
+    if kind not in ("template", "config"):  # those rebuild everything, as they must
+        assert "changed" in result.output and "built site/" in result.output
+        changed = int(result.output.split(" changed")[0].rsplit(", ", 1)[1])
+        assert 0 < changed < len(files(built / "site")) // 2, result.output
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+    assert not (built / ".notebase" / JOURNAL).exists()
+    again = run_build(built)
+    assert "up to date" in again.output
+
+
+def test_edits_in_a_row_stay_equal_to_a_fresh_build(built, tmp_path):
+    for kind in ("add", "body", "retitle", "rename", "date move", "delete", "feed sidecar"):
+        EDITS[kind](built)
+        run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+def test_a_body_edit_reads_one_file_and_rewrites_few(built):
+    before = files(built / "site")
+    EDITS["body"](built)
+    result = run_build(built)
+    after = files(built / "site")
+    changed = sorted(f for f in after if before.get(f) != after[f])
+    assert any(f.endswith("index.html") and "git" in f for f in changed), changed
+    assert not any(f.startswith(("papers/", "tips/transformer")) for f in changed), changed  # unrelated pages
+    assert set(after) == set(before)
+    assert "search index updated: 0 added, 1 changed, 0 removed" in result.output
+
+
+def test_a_damaged_state_means_a_full_build(built, tmp_path):
+    (built / ".notebase" / STATE).write_bytes(b"not a pickle")
+    EDITS["body"](built)
+    result = run_build(built)
+    assert result.exit_code == 0, result.output
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+def test_the_index_answers_as_a_rebuilt_one(built, tmp_path):
+    from notebase.config import load_config
+    from notebase.search.engine import search
+
+    for kind in ("add", "retitle", "delete", "body"):
+        EDITS[kind](built)
+        run_build(built)
+    ref = tmp_path / "ref"
+    fresh_build(built, ref)
+    for query in ("git", "어텐션", "image tokens", "배치", "tip"):
+        got = search(load_config(built), query, refresh=False)[0]
+        want = search(load_config(ref), query, refresh=False)[0]
+        assert [(h.id, h.title) for h in got.hits] == [(h.id, h.title) for h in want.hits], query
+        assert got.total == want.total
+
+
+def test_serve_and_build_share_the_state(built, tmp_path):
+    from notebase.config import load_config
+    from notebase.serve.live import LiveSite
+
+    live = LiveSite(load_config(built), jobs=1)
+    live.start()  # from the kept state: nothing is built again
+    EDITS["add"](built)
+    live.update({built / "notes/tips/new-tip.md"})
+    live.save(live.problems())
+    result = run_build(built)
+    assert "up to date" in result.output  # serve recorded what it did
+    EDITS["body"](built)
+    run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+KILLED_BUILD = """
+import sys
+from notebase.build import build
+from notebase.config import load_config
+build(load_config(sys.argv[1]), jobs=1)
+"""
+
+
+def test_a_killed_build_leaves_the_old_or_the_new_site(built, tmp_path):
+    old = files(built / "site")
+    EDITS["add"](built)
+    EDITS["retitle"](built)
+    new = fresh_build(built, tmp_path / "ref")
+    rng = random.Random(16)
+    outcomes = set()
+    for attempt in range(5):
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(built)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        site = files(built / "site")
+        journal = (built / ".notebase" / JOURNAL / "plan.json").exists()
+        if site == new:
+            outcomes.add("new")
+            break
+        # Either nothing was moved yet, or a plan is written that the next build finishes.
+        assert site == old or journal
+        outcomes.add("journal" if journal else "old")
+    run_build(built)
+    assert_same(files(built / "site"), new)
+    assert not (built / ".notebase" / JOURNAL).exists()
+
+
+def test_a_plan_left_behind_is_rolled_forward(built, tmp_path):
+    """A build killed between its plan and its last move: the next build finishes moving, then goes on."""
+    from notebase.config import load_config
+    from notebase.site import engine
+
+    EDITS["retitle"](built)
+    real = engine.roll_forward
+    engine.roll_forward = lambda output, cache: False  # the plan is written, nothing is moved
+    try:
+        run_build(built)
+    finally:
+        engine.roll_forward = real
+    assert (built / ".notebase" / JOURNAL / "plan.json").exists()
+    assert load_config(built)  # the settings are untouched
+    run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
