@@ -90,16 +90,16 @@ class Postings:
 
 
 class Scorer:
-    """Scores term groups over one open Whoosh searcher; cheap to keep for many queries."""
+    """Scores term groups over one open Whoosh reader; cheap to keep for many queries."""
 
-    def __init__(self, searcher, field_boosts: dict[str, float], vocabulary=None):
-        self.searcher = searcher
+    def __init__(self, reader, field_boosts: dict[str, float], vocabulary=None):
+        self.reader = reader
         self.vocabulary = vocabulary  # a vocabulary.Vocabulary, for lone syllables and typos
         self.fields = field_boosts
-        self.count = searcher.doc_count_all()
-        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.count = reader.doc_count_all()
+        self.leaves = list(reader.leaf_readers())
         self.offsets = [offset for _, offset in self.leaves]
-        self.average = {f: searcher.field_length(f) / (self.count or 1) for f in field_boosts}
+        self.average = {f: reader.field_length(f) / (self.count or 1) for f in field_boosts}
         self._norms: dict[str, list[float | None]] = {f: [None] * self.count for f in field_boosts}
         self._columns: dict[str, list] = {}
         self._readers: dict[str, object] = {}
@@ -117,10 +117,10 @@ class Scorer:
         """Return a sortable field's values by document number: a list when many are wanted."""
         if wanted < 200:
             if name not in self._readers:  # a column reader derives its offsets in Python: keep it
-                self._readers[name] = self.searcher.reader().column_reader(name)
+                self._readers[name] = self.reader.column_reader(name)
             return self._readers[name]
         if name not in self._columns:
-            self._columns[name] = list(self.searcher.reader().column_reader(name))
+            self._columns[name] = list(self.reader.column_reader(name))
         return self._columns[name]
 
     def dated(self, start: str, end: str) -> set[int]:

@@ -70,17 +70,24 @@ class Searcher:
     def __init__(self, path: Path, glossary: Glossary, coord_floor: float = COORD_FLOOR):
         self.coord_floor = coord_floor
         self._ix = whoosh_index.open_dir(str(path), INDEX_NAME)
-        self._searcher = self._ix.searcher()
+        # A reader, not a Whoosh searcher: the scoring reads postings itself, and a searcher would
+        # import Whoosh's query language (a cold `notebase search` pays for every import).
+        self._reader = self._ix.reader()
         self._vocabulary = Vocabulary(Path(path))
         self._scorer = self._new_scorer()
         self.glossary = glossary
 
+    @property
+    def reader(self):
+        """The open Whoosh reader the hits come from (tests compare with Whoosh's own queries)."""
+        return self._reader
+
     def _new_scorer(self) -> Scorer:
-        return Scorer(self._searcher, FIELD_BOOSTS, self._vocabulary)
+        return Scorer(self._reader, FIELD_BOOSTS, self._vocabulary)
 
     def close(self) -> None:
         """Release the index files."""
-        self._searcher.close()
+        self._reader.close()
         self._ix.close()
 
     def __enter__(self) -> Searcher:
@@ -90,24 +97,24 @@ class Searcher:
         self.close()
 
     def _refresh(self) -> None:
-        if self._searcher.reader().segments() is None:
-            # Whoosh cannot refresh a searcher over an index without segments (no entries): reopen it.
-            self._searcher.close()
-            self._searcher = self._ix.searcher()
-            self._vocabulary = Vocabulary(self._vocabulary.folder.parent)
-            self._scorer = self._new_scorer()
+        if self._reader.segments() is None:
+            # A reader over an index without segments (no entries) cannot be reused: open a new one.
+            self._reader.close()
+            self._reader = self._ix.reader()
+        elif self._ix.latest_generation() != self._reader.generation():
+            # An update committed since: a new reader, sharing the unchanged segments' readers (as
+            # Whoosh's own Searcher.refresh does, the old one is left to them).
+            self._reader = self._ix.reader(reuse=self._reader)
+        else:
             return
-        fresh = self._searcher.refresh()
-        if fresh is not self._searcher:
-            self._searcher = fresh
-            self._vocabulary = Vocabulary(self._vocabulary.folder.parent)  # an update may have added terms
-            self._scorer = self._new_scorer()
+        self._vocabulary = Vocabulary(self._vocabulary.folder.parent)  # an update may have added terms
+        self._scorer = self._new_scorer()
 
     def search(self, query: Query, limit: int = 10) -> Results:
         """Return the best `limit` hits of a parsed query."""
         started = time.perf_counter()
         self._refresh()
-        reader = self._searcher.reader()
+        reader = self._reader
         plan = build_plan(query.positive, self.glossary, self._scorer)
         groups, weights = plan.groups, tuple(plan.slot_weights)
         keep = self._keep(query)
@@ -293,7 +300,7 @@ class Searcher:
         return keep
 
     def _hit(self, doc: int, score: float, filled: dict[int, float], plan) -> Hit:
-        fields = self._searcher.stored_fields(doc)
+        fields = self._reader.stored_fields(doc)
         snippet, spans = make_snippet(fields.get("body", ""), plan.wanted)
         title = fields.get("title", "")
         used = tuple(dict.fromkeys(f"{typed} → {synonym}" for typed, synonym, _, marker in plan.alternatives
