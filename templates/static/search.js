@@ -18,7 +18,7 @@
   var DIGIT = {};
   for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charCodeAt(d)] = d;
 
-  /** Numbers written by search_data._enc: 5 bits a character, all but a number's last marked +32. */
+  /** Numbers written by search_data.encode_number: 5 bits a character, all but a number's last marked +32. */
   function decode(text) {
     var out = [], acc = 0;
     for (var i = 0; i < text.length; i++) {

@@ -20,7 +20,7 @@ Chromium will not `fetch` a file:// URL, so every file is a script that hands it
 
 Documents are numbered newest first, then by id, so a lower number wins a tie, as in the CLI.
 Text chunks are picked by a hash of the entry id, so editing one note rewrites one chunk.
-Numbers are written with `_enc` (5 bits a character, see search.js `decode`) to keep shards small.
+Numbers are written with `encode_number` (5 bits a character, see search.js `decode`) to keep shards small.
 
 `LiveSearchData` (search_live.py, importable from here) keeps this data in memory for `notebase
 serve` and, after an edit, returns only the files whose bytes changed.
@@ -75,28 +75,29 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
     """Yield the browser search data file by file (site path, content), so a large site never holds it all."""
     docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id))
     fields = [to_document(e) for e in docs]
-    lengths, postings = _index([(f["head"], f["body"]) for f in fields], jobs)
-    shards = _shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
+    lengths, postings = index_texts([(f["head"], f["body"]) for f in fields], jobs)
+    shards = shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
     by_shard: list[dict[str, list[str]]] = [{} for _ in range(shards)]
     for term in list(postings):
         by_shard[fnv1a(term) & (shards - 1)][term] = postings.pop(term)
     vocab = vocab_shards([t for shard in by_shard for t in shard])
     chunk_of, chunks = _chunks(docs, fields)
-    tags = _tags(docs)
-    where = [_enc(c) + _enc(r) for c, r in chunk_of]
-    yield _file("docs.js", "docs", "", _columns(docs, [_lens(h, b) for h, b in lengths], where))
-    yield _file("manifest.js", "manifest", "", _manifest(docs, config, lengths, shards, len(chunks), tags, len(vocab)))
-    yield _file("tags.js", "tags", "", _tag_docs(tags, _Codes()))
+    tags = tag_index(docs)
+    where = [encode_number(c) + encode_number(r) for c, r in chunk_of]
+    yield data_file("docs.js", "docs", "", doc_columns(docs, [length_code(h, b) for h, b in lengths], where))
+    yield data_file("manifest.js", "manifest", "", manifest_data(docs, config, lengths, shards, len(chunks), tags, len(vocab)))
+    yield data_file("tags.js", "tags", "", tag_docs(tags, Codes()))
     for n in range(shards):
         shard, by_shard[n] = by_shard[n], {}
-        yield _file(f"terms/{n}.js", "terms", n, shard)
+        yield data_file(f"terms/{n}.js", "terms", n, shard)
     for n, members in enumerate(chunks):
-        yield _file(f"text/{n}.js", "text", n, [_text_row(docs[d], fields[d]) for d in members])
+        yield data_file(f"text/{n}.js", "text", n, [text_row(docs[d], fields[d]) for d in members])
     for n, keys in enumerate(vocab):
-        yield _file(f"vocab/{n}.js", "vocab", n, keys)
+        yield data_file(f"vocab/{n}.js", "vocab", n, keys)
 
 
-def _file(rel: str, kind: str, key, data) -> tuple[str, bytes]:
+def data_file(rel: str, kind: str, key, data) -> tuple[str, bytes]:
+    """Return (site path, bytes) of one search data script: `kind` and `key` name what it holds."""
     return FOLDER + rel, _script(kind, key, data).encode("utf-8", "backslashreplace")
 
 
@@ -133,13 +134,13 @@ def vocab_shards(words) -> list[dict[str, list[str]]]:
     """Return the vocabulary files' data: {key: sorted terms} per shard, as vocabulary.py files them."""
     keys = group(words)
     size = sum(vocab_size(k, v) for k, v in keys.items())
-    shards: list[dict[str, list[str]]] = [{} for _ in range(_shard_count(size, VOCAB_BYTES))]
+    shards: list[dict[str, list[str]]] = [{} for _ in range(shard_count(size, VOCAB_BYTES))]
     for key in sorted(keys):
         shards[fnv1a(key) & (len(shards) - 1)][key] = sorted(keys[key])
     return shards
 
 
-def _enc(value: int) -> str:
+def encode_number(value: int) -> str:
     """A number in 5-bit digits, most significant first; every digit but the last is marked +32."""
     digits = [ALPHABET[value & 31]]
     value >>= 5
@@ -149,24 +150,24 @@ def _enc(value: int) -> str:
     return "".join(reversed(digits))
 
 
-class _Codes(list):
-    """`_enc` of 0, 1, 2... precomputed, so encoding a posting list is one C-level map."""
+class Codes(list):
+    """`encode_number` of 0, 1, 2... precomputed, so encoding a posting list is one C-level map."""
 
-    def upto(self, n: int) -> _Codes:
-        self.extend(_enc(v) for v in range(len(self), n + 1))
+    def upto(self, n: int) -> Codes:
+        self.extend(encode_number(v) for v in range(len(self), n + 1))
         return self
 
 
-def _enc_docs(docs: list[int], codes: _Codes | None = None) -> str:
+def _enc_docs(docs: list[int], codes: Codes | None = None) -> str:
     """Document numbers (ascending) as the gaps from the previous one, the first from -1."""
-    codes = (_Codes() if codes is None else codes).upto(docs[-1] + 1 if docs else 0)
+    codes = (Codes() if codes is None else codes).upto(docs[-1] + 1 if docs else 0)
     return "".join(map(codes.__getitem__, map(sub, docs, [-1] + docs[:-1])))
 
 
 _TEXTS: list[tuple[str, str]] = []  # (head, body) of every document, inherited by forked workers
 
 
-def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[int, int]], dict[str, list[str]]]:
+def index_texts(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[int, int]], dict[str, list[str]]]:
     """Return each document's field lengths in tokens and {term: [head docs, head tfs, body docs, body tfs]}.
 
     Tokenizing is most of the work, so large sites split the documents between forked processes;
@@ -179,7 +180,7 @@ def _index(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[i
     step = max(1, -(-len(texts) // (parts * 8)))
     ranges = [(start, min(len(texts), start + step)) for start in range(0, len(texts), step)]
     mine, theirs = (ranges[:len(ranges) // parts], ranges[len(ranges) // parts:]) if parts > 1 else (ranges, [])
-    codes = _Codes().upto(len(texts) + 1)
+    codes = Codes().upto(len(texts) + 1)
     lengths: list[tuple[int, int]] = []
     merged: dict[str, list] = {}
 
@@ -239,7 +240,7 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
                 top = max(top, max(found.values()))
                 # [doc, tf, doc, tf, ...] per term, appended at C level: this runs once per posting.
                 deque(map(extend, map(gets[f], found), zip(repeat(doc), found.values())), maxlen=0)
-    codes = _Codes().upto(max(stop, top) + 1)
+    codes = Codes().upto(max(stop, top) + 1)
     get = codes.__getitem__
     out: dict[str, list] = {}
     for f, lists in enumerate(inverted):
@@ -253,7 +254,7 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
     return lengths, out
 
 
-def _shard_count(total: int, target: int) -> int:
+def shard_count(total: int, target: int) -> int:
     """The power of two that brings files nearest `target` bytes, so a hash picks one with a mask."""
     count = 1
     while total / count > target:
@@ -264,7 +265,7 @@ def _shard_count(total: int, target: int) -> int:
 def _chunks(docs: list[Entry], fields: list[dict]) -> tuple[list[tuple[int, int]], list[list[int]]]:
     """Assign each document to a text chunk by the hash of its id; return (chunk, row) per doc and rows."""
     size = sum(len(f["body"]) + len(f["head"]) + 200 for f in fields)
-    count = _shard_count(size, CHUNK_CHARS)
+    count = shard_count(size, CHUNK_CHARS)
     chunks: list[list[int]] = [[] for _ in range(count)]
     for doc in sorted(range(len(docs)), key=lambda d: docs[d].id):
         chunks[fnv1a(docs[doc].id) & (count - 1)].append(doc)
@@ -275,19 +276,19 @@ def _chunks(docs: list[Entry], fields: list[dict]) -> tuple[list[tuple[int, int]
     return where, chunks
 
 
-def _text_row(entry: Entry, doc: dict) -> list:
+def text_row(entry: Entry, doc: dict) -> list:
     """What a hit shows and what a phrase is checked against; order documented in search.js."""
     return [entry.id, entry.title, entry.type.value, doc["date"], list(entry.tags), entry.lang,
             entry_path(entry.id, entry.type), doc["head"], doc["body"]]
 
 
-def _lens(head: int, body: int) -> str:
+def length_code(head: int, body: int) -> str:
     """A document's field lengths in tokens as docs.js stores them: Whoosh's length bytes in hex."""
     return f"{length_to_byte(head) or 0:02x}{length_to_byte(body) or 0:02x}"
 
 
-def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
-    """The per-document columns every query reads (a few bytes a document), from `_lens` and chunk codes."""
+def doc_columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
+    """The per-document columns every query reads (a few bytes a document), from `length_code` and chunk codes."""
     types = [t.value for t in EntryType]
     langs = sorted({e.lang for e in docs})
     type_code = {t: str(n) for n, t in enumerate(types)}
@@ -295,7 +296,7 @@ def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
     ordinals = [e.date.toordinal() for e in docs]
     # Newest first, so each date is a non-negative step back from the one before.
     steps = list(map(sub, ordinals[:1] + ordinals, ordinals))
-    step_code = {step: _enc(step) for step in set(steps)}
+    step_code = {step: encode_number(step) for step in set(steps)}
     return {
         "lens": "".join(lens),
         "types": types,
@@ -308,7 +309,7 @@ def _columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
     }
 
 
-def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
+def tag_index(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
     """Tags as the index and the site's tag pages key them (`tags.tag_key`, nested tags in their parents).
 
     {key: (label, docs)}: the label is the spelling most entries use, as on the tag's page.
@@ -321,13 +322,14 @@ def _tags(docs: list[Entry]) -> dict[str, tuple[str, list[int]]]:
             for term in sorted(taxonomy.terms, key=lambda t: t.key)}
 
 
-def _tag_docs(tags: dict[str, tuple[str, list[int]]], codes: _Codes) -> dict[str, str]:
+def tag_docs(tags: dict[str, tuple[str, list[int]]], codes: Codes) -> dict[str, str]:
     """tags.js: each tag's documents, encoded."""
     return {key: _enc_docs(ids, codes) for key, (_, ids) in tags.items()}
 
 
-def _manifest(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
-              tags: dict[str, tuple[str, list[int]]], vocab: int) -> dict:
+def manifest_data(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
+                  tags: dict[str, tuple[str, list[int]]], vocab: int) -> dict:
+    """manifest.js: what the browser needs before any shard (counts, averages, glossary, shard sizes)."""
     glossary = load_glossary(config.glossary)
     concepts = [list(c) for c in glossary.concepts if c]
     words = {word: list(others) for word, others in glossary.words.items()}

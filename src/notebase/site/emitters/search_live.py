@@ -63,12 +63,12 @@ def _key(entry: Entry) -> tuple[int, str]:
 
 
 def _row(entry: Entry) -> list:
-    return sd._text_row(entry, to_document(entry))
+    return sd.text_row(entry, to_document(entry))
 
 
 def _doc(entry: Entry, row: list, counts) -> _Doc:
     lengths = (sum(counts[0].values()), sum(counts[1].values()))
-    return _Doc(entry, row, lengths, sd._lens(*lengths))
+    return _Doc(entry, row, lengths, sd.length_code(*lengths))
 
 
 def _counts(row: list):
@@ -114,8 +114,8 @@ class LiveSearchData:
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
         ordered = sorted(current.values(), key=_key)
         rows = [_row(e) for e in ordered]
-        lengths, postings = sd._index([(row[7], row[8]) for row in rows], self.jobs)
-        self._docs = {e.id: _Doc(e, row, length, sd._lens(*length)) for e, row, length in zip(ordered, rows, lengths)}
+        lengths, postings = sd.index_texts([(row[7], row[8]) for row in rows], self.jobs)
+        self._docs = {e.id: _Doc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
         del rows, lengths
         self._keys = [_key(e) for e in ordered]
         self._digits = Digits()
@@ -127,7 +127,7 @@ class LiveSearchData:
         self._vocab_count = 0  # every shard is written again
         self._text_size = sum(d.size for d in self._docs.values())
         self._rechunk()
-        self._tags = sd._tags(ordered)
+        self._tags = sd.tag_index(ordered)
         self._terms = terms
         return self._emit(set(range(len(self._members))), tags=True)
 
@@ -178,13 +178,13 @@ class LiveSearchData:
             counts = _counts(row)
             terms.change(bisect_left(keys, old.key), before[entry.id], counts)
             docs[entry.id] = _doc(entry, row, counts)
-        if sd._shard_count(terms.size, sd.SHARD_BYTES) != len(terms.shards):
+        if sd.shard_count(terms.size, sd.SHARD_BYTES) != len(terms.shards):
             terms.reshard()
 
         chunks = self._move_rows(removed, [e.id for e, _ in added], moved + edited)
         retagged = removed or added or moved or any(row[4] != old.row[4] for old, _, row in edited)
         if retagged:
-            self._tags = sd._tags([docs[i].entry for _, i in keys])
+            self._tags = sd.tag_index([docs[i].entry for _, i in keys])
         return self._emit(chunks, tags=bool(retagged))
 
     def _move_rows(self, removed: list[_Doc], added: list[str], changed: list[tuple]) -> set[int]:
@@ -203,12 +203,12 @@ class LiveSearchData:
         for old, entry, _ in changed:
             self._text_size += self._docs[entry.id].size - old.size
             dirty.add(self._chunk(entry.id))
-        if sd._shard_count(self._text_size, sd.CHUNK_CHARS) != len(members):
+        if sd.shard_count(self._text_size, sd.CHUNK_CHARS) != len(members):
             self._rechunk()
             return set(range(len(self._members)))
         for n in dirty:
-            code = sd._enc(n)
-            self._where.update((i, code + sd._enc(r)) for r, i in enumerate(members[n]))
+            code = sd.encode_number(n)
+            self._where.update((i, code + sd.encode_number(r)) for r, i in enumerate(members[n]))
         return dirty
 
     def _chunk(self, doc_id: str) -> int:
@@ -216,11 +216,11 @@ class LiveSearchData:
 
     def _rechunk(self) -> None:
         """Deal every document to the text chunks as search_data does: by id hash, rows in id order."""
-        count = sd._shard_count(self._text_size, sd.CHUNK_CHARS)
+        count = sd.shard_count(self._text_size, sd.CHUNK_CHARS)
         self._members = [[] for _ in range(count)]
         for i in sorted(self._docs):
             self._members[sd.fnv1a(i) & (count - 1)].append(i)
-        self._where = {i: sd._enc(n) + sd._enc(r) for n, ids in enumerate(self._members) for r, i in enumerate(ids)}
+        self._where = {i: sd.encode_number(n) + sd.encode_number(r) for n, ids in enumerate(self._members) for r, i in enumerate(ids)}
 
     def _emit(self, chunks: set[int], tags: bool) -> tuple[dict[str, bytes], set[str]]:
         """Write docs.js and manifest.js, tags.js if asked, and the dirty shards and chunks; keep what differs."""
@@ -237,20 +237,20 @@ class LiveSearchData:
                 files[rel] = data
 
         vocab = self._vocab_files(terms)
-        columns = sd._columns(entries, [d.lens for d in ordered], [self._where[e.id] for e in entries])
-        keep(*sd._file("docs.js", "docs", "", columns))
-        keep(*sd._file("manifest.js", "manifest", "", sd._manifest(
+        columns = sd.doc_columns(entries, [d.lens for d in ordered], [self._where[e.id] for e in entries])
+        keep(*sd.data_file("docs.js", "docs", "", columns))
+        keep(*sd.data_file("manifest.js", "manifest", "", sd.manifest_data(
             entries, self.config, [d.lengths for d in ordered], len(terms.shards), len(self._members), self._tags,
             self._vocab_count)))
         for n, data in vocab.items():
-            keep(*sd._file(f"vocab/{n}.js", "vocab", n, data))
+            keep(*sd.data_file(f"vocab/{n}.js", "vocab", n, data))
         if tags:
-            keep(*sd._file("tags.js", "tags", "", sd._tag_docs(self._tags, self._digits.codes)))
+            keep(*sd.data_file("tags.js", "tags", "", sd.tag_docs(self._tags, self._digits.codes)))
         for n in sorted(terms.dirty):
             keep(*terms.shard_file(n))
         terms.dirty = set()
         for n in sorted(chunks):
-            keep(*sd._file(f"text/{n}.js", "text", n, [self._docs[i].row for i in self._members[n]]))
+            keep(*sd.data_file(f"text/{n}.js", "text", n, [self._docs[i].row for i in self._members[n]]))
         names = {sd.FOLDER + name for name in ("docs.js", "manifest.js", "tags.js")}
         names.update(f"{sd.FOLDER}terms/{n}.js" for n in range(len(terms.shards)))
         names.update(f"{sd.FOLDER}text/{n}.js" for n in range(len(self._members)))
@@ -275,7 +275,7 @@ class LiveSearchData:
                     self._vocab.pop(key, None)
                 self._vocab_dirty.add(key)
         terms.appeared, terms.vanished = set(), set()
-        count = sd._shard_count(self._vocab_size, sd.VOCAB_BYTES)
+        count = sd.shard_count(self._vocab_size, sd.VOCAB_BYTES)
         dirty = set(range(count)) if count != self._vocab_count else {fnv1a(k) & (count - 1) for k in self._vocab_dirty}
         self._vocab_count, self._vocab_dirty = count, set()
         out: dict[int, dict[str, list[str]]] = {n: {} for n in dirty}

@@ -1,7 +1,7 @@
 """Every term's posting lists as search_data writes them, patched in place as documents come and go.
 
 search_data encodes a posting list as the gaps between document numbers and the term frequencies,
-each number in `_enc` digits. Kept that way (the bytes a shard file needs anyway), a list is
+each number in `encode_number` digits. Kept that way (the bytes a shard file needs anyway), a list is
 patched where it changes and the rest copied:
 
 - a document added to, removed from or changed in a list: one or two numbers change;
@@ -26,7 +26,7 @@ from notebase.site.emitters import search_data as sd
 
 LABEL_SPAN = 1 << 31  # labels are spread over half of [-LABEL_SPAN, LABEL_SPAN) when they are given
 _INT32 = range(-(1 << 31), 1 << 31)  # what the arrays hold
-_CODE = re.compile(r"[g-z0-9_-]*[A-Za-f]")  # one `_enc` number: marked digits, then its last digit
+_CODE = re.compile(r"[g-z0-9_-]*[A-Za-f]")  # one `encode_number` number: marked digits, then its last digit
 # Skipping n numbers in one C-level match, for a few n, forwards and in the reversed text.
 _FORWARD = [(n, re.compile(rf"(?:[g-z0-9_-]*[A-Za-f]){{{n}}}")) for n in (256, 64, 16, 4, 1)]
 _BACKWARD = [(n, re.compile(rf"(?:[A-Za-f][g-z0-9_-]*){{{n}}}")) for n in (256, 64, 16, 4, 1)]
@@ -50,7 +50,7 @@ class Digits:
     """`_enc` of 0, 1, 2... with their widths in characters, grown on demand, and the way back."""
 
     def __init__(self) -> None:
-        self.codes = sd._Codes()
+        self.codes = sd.Codes()
         self.widths: list[int] = []
         self.values = _Values()
 
@@ -99,7 +99,7 @@ class Postings:
 
     def reshard(self) -> None:
         """Spread the terms over as many shards as their size asks for; every shard is then dirty."""
-        count = sd._shard_count(self.size, sd.SHARD_BYTES)
+        count = sd.shard_count(self.size, sd.SHARD_BYTES)
         self.shards = [{} for _ in range(count)]
         for term, record in self.records.items():
             self.shards[record[HASH] & (count - 1)][term] = record
@@ -107,7 +107,7 @@ class Postings:
 
     def shard_file(self, n: int) -> tuple[str, bytes]:
         """Return shard n's file as search_data writes it."""
-        return sd._file(f"terms/{n}.js", "terms", n, {t: [r[1], r[2], r[4], r[5]] for t, r in self.shards[n].items()})
+        return sd.data_file(f"terms/{n}.js", "terms", n, {t: [r[1], r[2], r[4], r[5]] for t, r in self.shards[n].items()})
 
     def insert(self, doc: int, counts) -> None:
         """Add a document numbered `doc` (the ones from there on move up) with its (head, body) term counts."""
