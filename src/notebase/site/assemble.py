@@ -77,7 +77,14 @@ class Site:
 
     def tag_pages(self, tag: str) -> tuple[str, ...]:
         """Return the pages a tag's entries are listed on: its own and those of the tags it sits inside."""
-        return tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+        found = self._tag_pages.get(tag)
+        if found is None:  # asked once per tag of every entry when pages are compared: worked out once a tag
+            found = self._tag_pages[tag] = tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+        return found
+
+    @functools.cached_property
+    def _tag_pages(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def topic(self, key: str) -> Term:
         """Return the term of a topic key (its label and page)."""

@@ -174,10 +174,14 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
         with open(config.cache_path / STATE, "rb") as file:
             head, state = pickle.load(file)
     except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short) means a full build
-        return None
-    finally:
         if was:
             gc.enable()
+        return None
+    # What was loaded lives as long as the process: the collector need not walk it again (each
+    # collection would otherwise walk 10,000 entries: building the vocabulary cost seconds so).
+    gc.freeze()
+    if was:
+        gc.enable()
     from notebase.site.redirects import HISTORY
 
     if head != (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY)):
@@ -193,7 +197,6 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
     live.search.config = config
     live.env = make_env(config)
-    gc.freeze()  # what was loaded lives as long as the process: the collector need not walk it again
     return live
 
 
