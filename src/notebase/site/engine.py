@@ -35,7 +35,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the graph memo kept in parts
 
 
 @dataclass(frozen=True)
