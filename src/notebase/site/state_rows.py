@@ -13,7 +13,9 @@ state names are dropped by the next save. A row that cannot be read means no sta
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import pickle
 import sqlite3
 from pathlib import Path
@@ -29,7 +31,8 @@ def entry_ref(key: tuple[int, int]):
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     # A cache: a crash of the process loses nothing committed; a lost row after a power cut means a full build.
-    db.execute("PRAGMA journal_mode=WAL")
+    # A rollback journal, not WAL: reading then writes nothing, so a build on a full disk still loads the state.
+    db.execute("PRAGMA journal_mode=DELETE")
     db.execute("PRAGMA synchronous=OFF")
     db.execute("CREATE TABLE IF NOT EXISTS rows (key INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL)")
     return db
@@ -56,6 +59,17 @@ def save_rows(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, 
     Returns the rows now (rel -> (key, objects)) and where each object is (id -> (key, position)).
     Rows neither `kept` nor now named are dropped: nothing can name them any more.
     """
+    try:
+        return _save(cache, groups, kept, pickler)
+    except sqlite3.OperationalError as exc:
+        # What the build says of any write that failed (a full disk, a read-only folder), not a traceback.
+        text = str(exc)
+        code = errno.ENOSPC if "full" in text else errno.EROFS if "readonly" in text else errno.EACCES
+        raise OSError(code, os.strerror(code), str(cache / ROWS)) from exc
+
+
+def _save(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tuple]],
+          pickler) -> tuple[dict[str, tuple[int, tuple]], dict[int, tuple[int, int]]]:
     db = _connect(cache / ROWS)
     try:
         now: dict[str, tuple[int, tuple]] = {}
@@ -82,7 +96,7 @@ def save_rows(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, 
 
 def load_rows(cache: Path, keys: dict[str, int]) -> dict[int, tuple]:
     """Return the objects of the rows the state names (key -> objects); raise LookupError when one is missing."""
-    db = sqlite3.connect(cache / ROWS)
+    db = sqlite3.connect(f"{(cache / ROWS).resolve().as_uri()}?mode=ro", uri=True)
     try:
         wanted = set(keys.values())
         rows = {key: pickle.loads(data) for key, data in db.execute("SELECT key, data FROM rows") if key in wanted}
