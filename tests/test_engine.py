@@ -224,6 +224,20 @@ def test_a_lost_row_means_a_full_build(built, tmp_path):
     assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
 
 
+def test_the_vocabulary_is_kept_and_a_damaged_one_is_built_again(built, tmp_path):
+    from notebase.config import load_config
+    from notebase.site.vocab_cache import VOCABULARY, read_vocabulary, vocabulary_key
+
+    path = built / ".notebase" / VOCABULARY
+    found, vocab = read_vocabulary(path.parent, vocabulary_key(load_config(built)))
+    assert found and vocab.topics_of is not None
+    path.write_bytes(b"\x80\x05 cut short")
+    EDITS["retitle"](built)
+    run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+    assert read_vocabulary(path.parent, vocabulary_key(load_config(built)))[0]  # written again
+
+
 def test_the_index_answers_as_a_rebuilt_one(built, tmp_path):
     from notebase.config import load_config
     from notebase.search.engine import search
