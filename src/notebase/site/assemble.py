@@ -28,7 +28,7 @@ from notebase.site.redirects import alias_names
 from notebase.slug import slugify
 from notebase.site.tags import tag_key, with_ancestors
 from notebase.site.taxonomy import Taxonomy, Term
-from notebase.site.topics import settings_of, vocabulary
+from notebase.site.topics import vocabulary
 from notebase.render.urls import RESERVED, entry_path, month_path, tag_path, type_path, year_path
 
 __all__ = ["Related", "Site", "Taxonomy", "Term", "assemble"]
@@ -159,7 +159,7 @@ def _collector_paused():
 def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:
     ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
-    vocab = _vocabulary(config, memo)
+    vocab = vocabulary(config)
     refs, readings = _all_refs(ordered, memo, vocab)
     # Everything but the entries themselves follows from these; an edit that changes none of them
     # (a typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is
@@ -189,18 +189,6 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
         memo["shape"] = (shape, graph, topic_of, topics, profiles, related)
     return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), related=related,
                 **graph, **topics)
-
-
-def _vocabulary(config: Config, memo: dict | None):
-    """The vocabulary of these settings: the memo's (a build state's, loaded rather than built) when it has one."""
-    settings = settings_of(config)
-    kept = memo.get("vocab") if memo is not None else None
-    if kept is not None and kept[0] == settings:
-        return kept[1]
-    vocab = vocabulary(config)
-    if memo is not None:
-        memo["vocab"] = (settings, vocab)
-    return vocab
 
 
 def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs]) -> dict:
@@ -266,10 +254,11 @@ def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str,
         fresh[id(entry)] = (entry, refs, reading, vocab)
         found[entry.id] = refs
         readings[entry.id] = reading
-    kept = {name: memo[name] for name in ("shape", "vocab") if name in memo}
+    shape = memo.get("shape")
     memo.clear()
     memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
-    memo.update(kept)
+    if shape is not None:
+        memo["shape"] = shape
     return found, readings
 
 

@@ -151,16 +151,14 @@ def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
 
     from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
 
-    kept = live.memo.get("vocab")
-    if kept is not None and kept[1] is not None:
-        keep_vocabulary(live.config.cache_path, vocabulary_key(live.config), kept[1])
+    keep_vocabulary(live.config, vocabulary_key(live.config))
     was = gc.isenabled()
     gc.disable()  # pickling makes no garbage; a collection would walk the whole state
     try:
         live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, _pickler)
         state = {name: getattr(live, name) for name in FIELDS}
         state["final"] = list(live.final.values())
-        state["memo"] = [value[:3] for key, value in live.memo.items() if key not in ("shape", "vocab")]
+        state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
         state["shape"] = live.memo.get("shape")
         state["digests_memo"] = list(live.digests_memo.values())
         head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
@@ -187,7 +185,7 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     from notebase.render.templates import make_env
     from notebase.site.redirects import HISTORY
     from notebase.site.state_rows import StateUnpickler, load_rows
-    from notebase.site.topics import settings_of, vocabulary
+    from notebase.site.topics import adopt_vocabulary, settings_of, vocabulary
     from notebase.site.vocab_cache import read_vocabulary, vocabulary_key
 
     if not config.output_path.is_dir():
@@ -216,10 +214,10 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     live.rows = {rel: (key, rows[key]) for rel, key in keys.items()}
     live.final = {id(pair[0]): pair for pair in state["final"]}
     found, vocab = read_vocabulary(config.cache_path, vocabulary_key(config))
-    if not found:
-        vocab = vocabulary(config)
+    if found and vocab is not None:
+        adopt_vocabulary(settings_of(config), vocab)
+    vocab = vocabulary(config)
     live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
-    live.memo["vocab"] = (settings_of(config), vocab)
     if state["shape"] is not None:
         live.memo["shape"] = state["shape"]
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}

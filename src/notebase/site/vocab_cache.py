@@ -42,15 +42,21 @@ def read_vocabulary(cache: Path, key: tuple):
         return False, None
 
 
-def keep_vocabulary(cache: Path, key: tuple, vocab) -> None:
+def keep_vocabulary(config, key: tuple) -> None:
     """Write the vocabulary for `key` unless the file holds it already (replaced in one rename)."""
+    from notebase.site.topics import vocabulary
+
+    path = config.cache_path / VOCABULARY
     try:
-        with open(cache / VOCABULARY, "rb") as file:
+        with open(path, "rb") as file:
             if pickle.load(file) == key:
                 return
     except Exception:  # noqa: BLE001 - none yet, or unreadable: written anew
         pass
-    path = cache / VOCABULARY
+    vocab = vocabulary(config)
+    if vocab is None:  # topics are off
+        path.unlink(missing_ok=True)
+        return
     tmp = path.with_name(f"{VOCABULARY}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as file:
