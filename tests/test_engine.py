@@ -184,6 +184,60 @@ def test_a_damaged_state_means_a_full_build(built, tmp_path):
     assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
 
 
+def _rows(root: Path) -> set[int]:
+    import sqlite3
+
+    from notebase.site.state_rows import ROWS
+
+    db = sqlite3.connect(root / ".notebase" / ROWS)
+    try:
+        return {key for (key,) in db.execute("SELECT key FROM rows")}
+    finally:
+        db.close()
+
+
+def test_a_body_edit_rewrites_one_row_of_the_state(built):
+    first = _rows(built)
+    assert len(first) == len([n for n in NOTES if n.endswith((".md", ".xml"))])  # one row per note file
+    EDITS["body"](built)
+    run_build(built)
+    second = _rows(built)
+    assert len(second - first) == 1  # the edited file's row, written anew
+    EDITS["body"](built)
+    run_build(built)
+    # The row the last state named stays until a newer state is in place; older ones are dropped.
+    assert len(_rows(built) - second) == 1 and len(second - _rows(built)) <= 1
+
+
+def test_a_lost_row_means_a_full_build(built, tmp_path):
+    import sqlite3
+
+    from notebase.site.state_rows import ROWS
+
+    db = sqlite3.connect(built / ".notebase" / ROWS)
+    db.execute("DELETE FROM rows WHERE key = (SELECT min(key) FROM rows)")
+    db.commit()
+    db.close()
+    EDITS["body"](built)
+    result = run_build(built)
+    assert result.exit_code == 0, result.output
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+def test_the_vocabulary_is_kept_and_a_damaged_one_is_built_again(built, tmp_path):
+    from notebase.config import load_config
+    from notebase.site.vocab_cache import VOCABULARY, read_vocabulary, vocabulary_key
+
+    path = built / ".notebase" / VOCABULARY
+    found, vocab = read_vocabulary(path.parent, vocabulary_key(load_config(built)))
+    assert found and vocab.topics_of is not None
+    path.write_bytes(b"\x80\x05 cut short")
+    EDITS["retitle"](built)
+    run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+    assert read_vocabulary(path.parent, vocabulary_key(load_config(built)))[0]  # written again
+
+
 def test_the_index_answers_as_a_rebuilt_one(built, tmp_path):
     from notebase.config import load_config
     from notebase.search.engine import search

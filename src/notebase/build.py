@@ -19,7 +19,7 @@ from pathlib import Path
 
 from notebase.config import Config
 from notebase.errors import ConfigError, Problem, Severity
-from notebase.site.engine import Sources, scan_sources, walk_tree
+from notebase.site.engine import Sources, count_files, scan_sources
 from notebase.unwritable import writing
 from notebase.render.urls import page_of
 
@@ -83,8 +83,7 @@ def _read_state(config: Config) -> dict:
 
 
 def _site_intact(config: Config, files: int) -> bool:
-    count = sum(1 for _ in walk_tree(str(config.output_path), set()))
-    return config.output_path.is_dir() and count == files
+    return config.output_path.is_dir() and count_files(str(config.output_path)) == files
 
 
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,

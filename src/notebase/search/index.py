@@ -177,14 +177,14 @@ def _documents(config: Config, topics: Mapping[str, tuple[str, ...]] | None):
     """
     from notebase.site.topics import topics_of, vocabulary
 
-    vocab = vocabulary(config)
     seen: dict[int, tuple] = {}
 
     def topics_for(entry) -> tuple[str, ...]:
         found = seen.get(id(entry))
         if found is None or found[0] is not entry:
             given = topics.get(entry.id) if topics is not None else None
-            found = (entry, given if given is not None else topics_of(entry, vocab))
+            # The vocabulary only when a topic must be decided here: a build hands every entry's over.
+            found = (entry, given if given is not None else topics_of(entry, vocabulary(config)))
             seen[id(entry)] = found
         return found[1]
 

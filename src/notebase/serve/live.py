@@ -105,6 +105,7 @@ class LiveSite:
         self.stamps: dict[str, tuple[int, int]] = {}  # (size, mtime) of every file under notes, as last read
         self.load_problems: list[Problem] = []
         self.env = None
+        self.rows: dict[str, tuple[int, tuple]] = {}  # the engine state's rows by source file (state_rows.py)
 
     # -- starting -------------------------------------------------------------------------------
 

@@ -77,7 +77,14 @@ class Site:
 
     def tag_pages(self, tag: str) -> tuple[str, ...]:
         """Return the pages a tag's entries are listed on: its own and those of the tags it sits inside."""
-        return tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+        found = self._tag_pages.get(tag)
+        if found is None:  # asked once per tag of every entry when pages are compared: worked out once a tag
+            found = self._tag_pages[tag] = tuple(self.tag_paths[k] for k in with_ancestors(tag_key(tag)))
+        return found
+
+    @functools.cached_property
+    def _tag_pages(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def topic(self, key: str) -> Term:
         """Return the term of a topic key (its label and page)."""
@@ -152,24 +159,40 @@ def _collector_paused():
 def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:
     ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
-    refs, readings = _all_refs(ordered, memo, vocabulary(config))
+    vocab = vocabulary(config)
+    refs, readings = _all_refs(ordered, memo, vocab)
     # Everything but the entries themselves follows from these; an edit that changes none of them
-    # (a typo in the body of a note, say) reuses the previous graph and taxonomies.
-    shape = tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id], readings[e.id],
-                   getattr(e, "paper_title", None), getattr(e, "paper_links", None)) for e in ordered)
+    # (a typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is
+    # kept apart: a body edit that changes only an entry's words redoes the related entries alone.
+    shape = (config, tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id],
+                            getattr(e, "paper_title", None), getattr(e, "paper_links", None)) for e in ordered))
+    topic_of = tuple(readings[e.id][0] for e in ordered)
+    profiles = tuple(readings[e.id][1] for e in ordered)
     kept = memo.get("shape") if memo is not None else None
-    if kept is not None and kept[0] == (config, shape):
-        graph = kept[1]
+    if kept is None or kept[0] != shape:
+        kept = None
+        graph = _graph(ordered, config, refs)
     else:
-        graph = _graph(ordered, config, refs, readings)
+        graph = kept[1]
+    if kept is None or kept[2] != topic_of:
+        kept = None
+        found = {e.id: topics for e, topics in zip(ordered, topic_of)}
+        topics = dict(topic_of=_freeze(found), topics=topic_taxonomy(ordered, found, vocab, config.language))
+    else:
+        topics = kept[3]
+    if kept is None or kept[4] != profiles:
+        related = _freeze(related_entries(ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles,
+                                          graph["same_paper"]))
+    else:
+        related = kept[5]
     if memo is not None:
-        memo["shape"] = ((config, shape), graph)
-    return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), **graph)
+        memo["shape"] = (shape, graph, topic_of, topics, profiles, related)
+    return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), related=related,
+                **graph, **topics)
 
 
-def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs],
-           readings: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> dict:
-    """Everything of the Site that follows from the entries' shapes: paths, taxonomies, links, related."""
+def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs]) -> dict:
+    """What of the Site follows from the entries' names, links, tags and dates: paths, taxonomies, links."""
     paths = {e.id: entry_path(e.id, e.type) for e in ordered}
     targets = link_targets(ordered, paths, refs)
     tags, tag_paths = tag_taxonomy(ordered)
@@ -178,14 +201,11 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs],
     for target, sources in backlinks.items():
         for source in sources:
             links[source].append(target)
-    topic_of = {e.id: readings[e.id][0] for e in ordered}
-    topics = topic_taxonomy(ordered, topic_of, vocabulary(config), config.language)
     papers, same_paper = group_papers(ordered)
-    related = related_entries(ordered, tags, topics, topic_of, [readings[e.id][1] for e in ordered], same_paper)
     return dict(
         paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
         months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
-        backlinks=_freeze(backlinks), related=_freeze(related), topics=topics, topic_of=_freeze(topic_of),
+        backlinks=_freeze(backlinks),
         folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()),
         links=_freeze({k: tuple(v) for k, v in links.items()}), same_paper=_freeze(same_paper), papers=papers,
         paper_of=_freeze({i: paper for paper in papers for i in paper.ids}))

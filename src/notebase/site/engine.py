@@ -35,7 +35,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 1
+STATE_FORMAT = 3  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py)
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,23 @@ def walk_tree(folder: str, skip: set[str], prefix: str = ""):
             yield prefix + item.name, st.st_size, st.st_mtime_ns
 
 
+def count_files(folder: str) -> int:
+    """How many files `walk_tree` would yield under `folder`: no sorting, no stat (the no-change check's cost)."""
+    count = 0
+    try:
+        items = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for item in items:
+        if item.name.startswith("."):
+            continue
+        if item.is_dir(follow_symlinks=False):
+            count += count_files(item.path)
+        else:
+            count += 1
+    return count
+
+
 def changed_files(config: Config, before: dict[str, tuple[int, int]], now: dict[str, tuple[int, int]]) -> set[Path]:
     """The files under the notes folder written, added or deleted between two stampings."""
     notes = config.notes_path
@@ -137,23 +154,42 @@ def _history_stamp(path: Path) -> tuple[int, int] | None:
 
 def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
     """The pickled state of a LiveSite, stamped with the version, settings, output folder and page history
-    (at `history`, written already; the cache's by default) it holds for."""
+    (at `history`, written already; the cache's by default) it holds for.
+
+    The entries and search documents go into rows by source file first (state_rows.py), only
+    those of changed files written again; the state names them by row.
+    """
     import io
 
+    from notebase.model import ENTRY_CLASSES, Entry
+    from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.redirects import HISTORY
+    from notebase.site.state_rows import entry_ref, group, save_rows
 
-    state = {name: getattr(live, name) for name in FIELDS}
-    state["final"] = list(live.final.values())
-    state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
-    state["shape"] = live.memo.get("shape")
-    state["digests_memo"] = list(live.digests_memo.values())
-    head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
-            _history_stamp(history or live.config.cache_path / HISTORY))
-    buffer = io.BytesIO()
+    from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
+
+    keep_vocabulary(live.config, vocabulary_key(live.config))
     was = gc.isenabled()
     gc.disable()  # pickling makes no garbage; a collection would walk the whole state
     try:
-        _pickler(buffer).dump((head, state))
+        live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, _pickler)
+        state = {name: getattr(live, name) for name in FIELDS}
+        state["final"] = list(live.final.values())
+        state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
+        state["shape"] = live.memo.get("shape")
+        state["digests_memo"] = list(live.digests_memo.values())
+        head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
+                _history_stamp(history or live.config.cache_path / HISTORY))
+
+        def ref(obj):
+            found = where.get(id(obj))
+            return (entry_ref, (found,)) if found is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+        buffer = io.BytesIO()
+        pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), buffer, pickle.HIGHEST_PROTOCOL)
+        pickler = _pickler(buffer)
+        pickler.dispatch_table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, ref))
+        pickler.dump(state)
     finally:
         if was:
             gc.enable()
@@ -164,28 +200,39 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     """Return the LiveSite the last build or update left, or None when there is none for these settings."""
     from notebase.serve.live import LiveSite
     from notebase.render.templates import make_env
-    from notebase.site.topics import vocabulary
+    from notebase.site.redirects import HISTORY
+    from notebase.site.state_rows import StateUnpickler, load_rows
+    from notebase.site.topics import adopt_vocabulary, settings_of, vocabulary
+    from notebase.site.vocab_cache import read_vocabulary, vocabulary_key
 
     if not config.output_path.is_dir():
         return None
+    expected = (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY))
     was = gc.isenabled()
     gc.disable()  # unpickling makes no garbage; collections while it runs would cost seconds
     try:
         with open(config.cache_path / STATE, "rb") as file:
-            head, state = pickle.load(file)
-    except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short) means a full build
+            head, keys = pickle.load(file)
+            if head != expected:
+                return None
+            rows = load_rows(config.cache_path, keys)
+            state = StateUnpickler(file, rows).load()
+    except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short, a row lost) means a full build
         return None
     finally:
+        # What was loaded lives as long as the process: the collector need not walk it again (each
+        # collection would otherwise walk 10,000 entries: building the vocabulary cost seconds so).
+        gc.freeze()
         if was:
             gc.enable()
-    from notebase.site.redirects import HISTORY
-
-    if head != (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY)):
-        return None
     live = LiveSite(config, jobs)
     for name in FIELDS:
         setattr(live, name, state[name])
+    live.rows = {rel: (key, rows[key]) for rel, key in keys.items()}
     live.final = {id(pair[0]): pair for pair in state["final"]}
+    found, vocab = read_vocabulary(config.cache_path, vocabulary_key(config))
+    if found and vocab is not None:
+        adopt_vocabulary(settings_of(config), vocab)
     vocab = vocabulary(config)
     live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
     if state["shape"] is not None:
@@ -193,7 +240,6 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
     live.search.config = config
     live.env = make_env(config)
-    gc.freeze()  # what was loaded lives as long as the process: the collector need not walk it again
     return live
 
 

@@ -9,11 +9,13 @@ templates/static/search-query.js) the site's search, so they all agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Separators inside a tag: the same characters, spelled out, in search-query.js.
 _SEPARATORS = re.compile("[ \t\n\r\f\v\u00a0\u3000_,\\-]+")
 
 
+@lru_cache(maxsize=1 << 16)  # a site spells a few hundred tags a hundred thousand times: keyed once each
 def tag_key(tag: str) -> str:
     """Return the key a tag is known by: lowercase, separators as one `-`, `/` between levels."""
     text = _SEPARATORS.sub("-", tag.strip().lstrip("#").lower())

@@ -325,9 +325,20 @@ def build_vocabulary(settings: TopicSettings) -> Vocabulary | None:
     return Vocabulary(glossary, [*not_topics, *settings.stop])
 
 
+def adopt_vocabulary(settings: TopicSettings, vocab: Vocabulary) -> None:
+    """Take a vocabulary built earlier for these settings (a build state's: vocab_cache.py) instead of building it."""
+    _ADOPTED.clear()  # one at a time: as build_vocabulary's own cache, this lives as long as the process
+    _ADOPTED[settings] = vocab
+
+
+_ADOPTED: dict[TopicSettings, Vocabulary] = {}
+
+
 def vocabulary(config) -> Vocabulary | None:
     """Return the topic vocabulary of a knowledge base, or None when its notebase.yaml says `topics: false`."""
-    return build_vocabulary(settings_of(config))
+    settings = settings_of(config)
+    adopted = _ADOPTED.get(settings)
+    return adopted if adopted is not None else build_vocabulary(settings)
 
 
 def topics_of(entry: Entry, vocab: Vocabulary | None) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ REBUILD_SHARE = 4  # a quarter of the notes changed
 
 
 @dataclass(frozen=True, slots=True)
-class _Doc:
+class SearchDoc:
     """What is kept of one document between updates."""
 
     entry: Entry
@@ -66,9 +66,9 @@ def _row(entry: Entry) -> list:
     return sd.text_row(entry, to_document(entry))
 
 
-def _doc(entry: Entry, row: list, counts) -> _Doc:
+def _doc(entry: Entry, row: list, counts) -> SearchDoc:
     lengths = (sum(counts[0].values()), sum(counts[1].values()))
-    return _Doc(entry, row, lengths, sd.length_code(*lengths))
+    return SearchDoc(entry, row, lengths, sd.length_code(*lengths))
 
 
 def _counts(row: list):
@@ -78,11 +78,15 @@ def _counts(row: list):
 class LiveSearchData:
     """The browser search data kept in memory between rebuilds, so an edit re-tokenizes only what changed."""
 
+    def documents(self) -> list[SearchDoc]:
+        """Return what is kept of each document (the engine's state stores them by source file)."""
+        return list(self._docs.values())
+
     def __init__(self, config: Config, jobs: int | None = None):
         # jobs as for search_files: the first update (and a rebuild) forks tokenizing processes
         # unless it is 1, which a process already running threads may prefer.
         self.config, self.jobs = config, jobs
-        self._docs: dict[str, _Doc] = {}
+        self._docs: dict[str, SearchDoc] = {}
         self._keys: list[tuple[int, str]] = []  # every document's sort key, in document order
         self._terms: Postings | None = None  # None before the first update and after a failed one
         self._digits = Digits()
@@ -115,7 +119,7 @@ class LiveSearchData:
         ordered = sorted(current.values(), key=_key)
         rows = [_row(e) for e in ordered]
         lengths, postings = sd.index_texts([(row[7], row[8]) for row in rows], self.jobs)
-        self._docs = {e.id: _Doc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
+        self._docs = {e.id: SearchDoc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
         del rows, lengths
         self._keys = [_key(e) for e in ordered]
         self._digits = Digits()
@@ -187,7 +191,7 @@ class LiveSearchData:
             self._tags = sd.tag_index([docs[i].entry for _, i in keys])
         return self._emit(chunks, tags=bool(retagged))
 
-    def _move_rows(self, removed: list[_Doc], added: list[str], changed: list[tuple]) -> set[int]:
+    def _move_rows(self, removed: list[SearchDoc], added: list[str], changed: list[tuple]) -> set[int]:
         """Update the text chunks' members; return the chunks to write again."""
         members, dirty = self._members, set()
         for d in removed:
