@@ -11,7 +11,6 @@ from scratch and swapped in whole.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,6 +21,7 @@ from notebase.errors import ConfigError, Problem, Severity
 from notebase.site.engine import Sources, count_files, scan_sources
 from notebase.unwritable import writing
 from notebase.render.urls import page_of
+from notebase.site.writer import write_json
 
 STATE = "site-state.json"
 LOCK = "build.lock"
@@ -276,14 +276,6 @@ def _update_index(config: Config, loaded, topics=None):
 
 def save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
     """Record what the no-change check compares (the fingerprint) and what it reports again."""
-    path: Path = config.cache_path / STATE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"fingerprint": fingerprint, "entries": entries, "files": files, "output": str(config.output_path),
-             "problems": [p.as_dict() for p in problems]}
-    tmp = path.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_json(config.cache_path / STATE, {"fingerprint": fingerprint, "entries": entries, "files": files,
+                                           "output": str(config.output_path),
+                                           "problems": [p.as_dict() for p in problems]})

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from notebase.errors import Problem, Severity
 from notebase.model import Entry
 from notebase.slug import slugify
 from notebase.render.urls import RESERVED, TYPE_DIRS, output_file, relative
+from notebase.site.writer import write_json
 
 HISTORY = "urls.json"
 HISTORY_FORMAT = 1
@@ -114,17 +114,9 @@ def read_history(cache: Path) -> tuple[dict[str, PageRecord], int]:
 
 def write_history(cache: Path, redirects: Redirects) -> None:
     """Remember the pages for the next build (written to a temporary file, then renamed)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / HISTORY
-    tmp = path.with_suffix(".tmp")
-    data = {"format": HISTORY_FORMAT, "generation": redirects.generation,
-            "pages": [dict(vars(r)) for r in redirects.history]}  # asdict copies deeply: 10,000 records cost 0.25 s
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_json(cache / HISTORY, {"format": HISTORY_FORMAT, "generation": redirects.generation,
+                                 # asdict copies deeply: 10,000 records cost 0.25 s
+                                 "pages": [dict(vars(r)) for r in redirects.history]})
 
 
 def alias_values(entry: Entry) -> list[str]:

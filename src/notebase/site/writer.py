@@ -131,6 +131,18 @@ def read_manifest(path: Path) -> dict[str, str]:
         return {}
 
 
+def write_json(path: Path, data) -> None:
+    """Write `data` as JSON to `path` atomically: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a half-written file would hold on to the last of a full disk
+        raise
+
+
 def write_manifest(path: Path, digests: dict[str, str]) -> None:
     """Record every site file's digest, replacing the file atomically."""
     os.replace(stage_manifest(path, digests), path)
