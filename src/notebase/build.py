@@ -97,7 +97,7 @@ def build_live(config: Config, *, jobs: int | None = None, progress: Progress | 
     """Build as `build` does; also return the engine (a live.LiveSite) holding the site, unless nothing changed."""
     from notebase.crash import exclusive
     from notebase.site.engine import roll_forward
-    from notebase.search.index import tidy
+    from notebase.search.place import tidy
     from notebase.site.writer import tidy_output
 
     check_output(config)
@@ -263,7 +263,7 @@ def _write_site(config: Config, site, env, writer, jobs: int | None, progress: P
 
 
 def _index_present(config: Config) -> bool:
-    from notebase.search.index import STAMPS, index_path
+    from notebase.search.place import STAMPS, index_path
 
     return (index_path(config) / STAMPS).is_file()
 

@@ -13,26 +13,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 
 from notebase.config import Config
 from notebase.render.labels import labels
+from notebase.render.theme import template_dirs, theme_dir
 from notebase.render.urls import absolute, relative, root_prefix
 
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
-
-
-def theme_dir() -> Path:
-    """Return the default theme: packaged beside the code in a wheel, else the clone's templates/."""
-    packaged = Path(__file__).parents[1] / "theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Return the folders templates are looked up in, the user's first."""
-    user = config.root / "templates"
-    theme = theme_dir()
-    dirs = [user] if user.is_dir() and user.resolve() != theme.resolve() else []
-    return dirs + [theme]
 
 
 def make_env(config: Config) -> Environment:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from notebase.config import Config
-from notebase.crash import remove_leftovers
 from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.load.files import fingerprint, stamp, walk
+from notebase.search.place import STAMPS, index_path, tidy  # noqa: F401 - public here too
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
 from notebase.search.vocabulary import write_vocabulary
 from notebase.site.writer import exchange
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from notebase.load.loader import LoadResult
 
 SNAPSHOT = "snapshot.json"
-STAMPS = "stamps.json"
 REBUILD_ASKED = "from scratch, as asked"
 
 
@@ -62,17 +61,6 @@ class IndexLocked(NotebaseError):
 
 class IndexUnwritable(IndexLocked):
     """The index folder cannot be written (disk full, no permission, read-only); the index is unchanged."""
-
-
-def index_path(config: Config) -> Path:
-    """Return the folder of the search index."""
-    return config.cache_path / "index"
-
-
-def tidy(config: Config) -> None:
-    """Remove the half-built and swapped-out index folders of killed runs (not those of runs going on)."""
-    path = index_path(config)
-    remove_leftovers(path.parent, (f"{path.name}.new-", f"{path.name}.old-"))
 
 
 def read_snapshot(path: Path) -> tuple[Snapshot | None, str]:

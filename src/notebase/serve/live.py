@@ -298,7 +298,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _is_setting(path: Path, root: Path, config: Config) -> bool:
     """Whether a change to `path` can change every page: the settings file or a template."""
-    from notebase.render.templates import template_dirs
+    from notebase.render.theme import template_dirs
 
     path = path.resolve()
     if path.parent == root and path.name in ("notebase.yaml", "notebase.yml"):

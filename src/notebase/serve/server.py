@@ -51,7 +51,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
     import watchfiles
 
     from notebase.serve.live import LiveSite
-    from notebase.render.templates import template_dirs
+    from notebase.render.theme import template_dirs
     from notebase.search.index import update as update_index
 
     stopping = stopping or threading.Event()

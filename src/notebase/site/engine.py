@@ -50,7 +50,7 @@ class Sources:
 
 def scan_sources(config: Config) -> Sources:
     """Walk the notes folder and the templates once; stamp every file; digest the settings and the whole."""
-    from notebase.render.templates import template_dirs
+    from notebase.render.theme import template_dirs
 
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, sorted((k, repr(v)) for k, v in vars(config).items() if not k.startswith("_")

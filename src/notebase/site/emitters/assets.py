@@ -6,7 +6,7 @@ from pathlib import Path
 
 from notebase.config import Config
 from notebase.render.markup import pygments_css
-from notebase.render.templates import template_dirs
+from notebase.render.theme import template_dirs
 from notebase.site.writer import Writer
 
 
