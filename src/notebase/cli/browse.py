@@ -122,7 +122,8 @@ def tag_counts(entries: Iterable[Entry], type_: EntryType | None = None, config:
 
     # The site's own merging (case folded, most used spelling as the label) and its tag-page paths:
     # `notebase tags` must show what the site shows, so it calls the same code.
-    from notebase.site.assemble import published, tag_taxonomy
+    from notebase.site.assemble import published
+    from notebase.site.taxonomy import tag_taxonomy
     from notebase.site.tags import tag_key
 
     shown = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import heapq
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -20,16 +19,15 @@ from types import MappingProxyType
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.render.markup import IMAGE_EXTS, wikilink_key
-from notebase.model import Entry, EntryType
+from notebase.model import Entry
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
 from notebase.site.related import Related, related_entries
 from notebase.site.redirects import alias_names
-from notebase.slug import slugify
 from notebase.site.tags import tag_key, with_ancestors
-from notebase.site.taxonomy import Taxonomy, Term
+from notebase.site.taxonomy import Taxonomy, Term, month_taxonomy, tag_taxonomy, type_taxonomy, year_taxonomy
 from notebase.site.topics import vocabulary
-from notebase.render.urls import RESERVED, entry_path, month_path, tag_path, type_path, year_path
+from notebase.render.urls import entry_path
 
 __all__ = ["Related", "Site", "Taxonomy", "Term", "assemble"]
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>]+?\.md)(?:#[^)\s]*)?>?\s*(?:\"[^\"]*\")?\)")
@@ -203,8 +201,8 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs]) -> di
             links[source].append(target)
     papers, same_paper = group_papers(ordered)
     return dict(
-        paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=_years(ordered),
-        months=_months(ordered), types=_types(ordered), tag_paths=_freeze(tag_paths),
+        paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=year_taxonomy(ordered),
+        months=month_taxonomy(ordered), types=type_taxonomy(ordered), tag_paths=_freeze(tag_paths),
         backlinks=_freeze(backlinks),
         folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()),
         links=_freeze({k: tuple(v) for k, v in links.items()}), same_paper=_freeze(same_paper), papers=papers,
@@ -290,88 +288,6 @@ def is_image(target: str) -> bool:
 def _file_names(path: str) -> list[str]:
     stem = posixpath.splitext(path)[0]
     return [stem, posixpath.basename(stem)]
-
-
-def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
-    """Group entries by tag key (case, spaces, `-`, `_` aside); a tag inside another (`a/b`) is listed on `a` too.
-
-    Each term gets a readable path (`tags/a/b/` for `a/b`), unique among its siblings, and the
-    spelling most entries use as its label; returns the taxonomy and {tag key: path}.
-    """
-    ids: dict[str, list[str]] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for entry in entries:
-        keys: dict[str, None] = {}
-        for tag in entry.tags:
-            key = tag_key(tag)
-            if not key:
-                continue
-            levels = [p for p in tag.strip().lstrip("#").split("/") if tag_key(p)]
-            for n, inner in enumerate(with_ancestors(key), 1):
-                keys[inner] = None
-                spellings[inner]["/".join(p.strip() for p in levels[:n])] += 1
-        for key in keys:
-            ids[key].append(entry.id)
-    label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
-    paths: dict[str, str] = {}
-    taken: set[str] = set()
-    next_n: dict[str, int] = {}
-    # Parents first, so a child's path continues its parent's (tags/a/b/ under tags/a/).
-    for key in sorted(ids, key=lambda k: (k.count("/"), slugify(k), k)):
-        parent = key.rpartition("/")[0]
-        base = (paths[parent] if parent else tag_path("")[:-1]) + _tag_slug(key.rpartition("/")[2])
-        slug, n = base, next_n.get(base, 2)  # counted on per base: a thousand tags of one slug count up once
-        if slug in taken:
-            slug = f"{base}-{n}"
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        next_n[base] = n + 1 if slug != base else n
-        taken.add(slug)
-        paths[key] = slug + "/"
-    children: dict[str, list[str]] = defaultdict(list)
-    for key in ids:
-        if "/" in key:
-            children[key.rpartition("/")[0]].append(key)
-
-    def order(key: str):
-        return (-len(ids[key]), label[key].casefold(), key)
-
-    built: dict[str, Term] = {}
-    for key in sorted(ids, key=lambda k: -k.count("/")):  # children before their parents
-        kids = tuple(built[c] for c in sorted(children.get(key, ()), key=order))
-        built[key] = Term(key, label[key], paths[key], tuple(ids[key]), kids)
-    terms = tuple(built[k] for k in sorted(ids, key=order))
-    return Taxonomy("tags", terms), paths
-
-
-def _tag_slug(level: str) -> str:
-    slug = slugify(level, limit=60)
-    # `page` would share tags/a/page/2/ with the pagination of tags/a/.
-    return f"{slug}-tag" if slug in RESERVED else slug
-
-
-def _years(entries: list[Entry]) -> Taxonomy:
-    groups: dict[int, list[str]] = defaultdict(list)
-    for entry in entries:
-        groups[entry.date.year].append(entry.id)
-    return Taxonomy("years", tuple(Term(f"{y:04d}", f"{y:04d}", year_path(y), tuple(groups[y]))
-                                   for y in sorted(groups, reverse=True)))
-
-
-def _months(entries: list[Entry]) -> Taxonomy:
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for entry in entries:
-        groups[(entry.date.year, entry.date.month)].append(entry.id)
-    return Taxonomy("months", tuple(Term(f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}", month_path(y, m), tuple(groups[y, m]))
-                                    for y, m in sorted(groups, reverse=True)))
-
-
-def _types(entries: list[Entry]) -> Taxonomy:
-    groups: dict[EntryType, list[str]] = {t: [] for t in EntryType}
-    for entry in entries:
-        groups[entry.type].append(entry.id)
-    return Taxonomy("types", tuple(Term(t.value, t.value, type_path(t), tuple(groups[t])) for t in EntryType))
 
 
 def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[str, str],
