@@ -104,3 +104,21 @@ def url_key(url: str) -> str:
     last = last.rsplit(".", 1)[0] if last.endswith((".html", ".htm", ".php", ".aspx", ".jsp", ".asp")) else last
     last = "" if last.casefold() in FOLDER_PAGES else last
     return f"{last} {query[:60]}".strip()
+
+
+def first_free(base: str, taken, counters: dict, key=None) -> str:
+    """Return `base`, else the first of `base-2`, `base-3`… that is not `taken`.
+
+    `counters` remembers, per `key` (the base by default), the number to try next, so a thousand
+    equal bases count up once in all rather than each from 2 (quadratic).
+    """
+    key = base if key is None else key
+    n = counters.get(key, 2)
+    name = base
+    if taken(name):
+        name = f"{base}-{n}"
+        while taken(name):
+            n += 1
+            name = f"{base}-{n}"
+        counters[key] = n + 1
+    return name

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from notebase.model import Entry
-from notebase.slug import slugify
+from notebase.slug import first_free, slugify
 from notebase.site.taxonomy import Taxonomy, Term
 from notebase.site.topics import Vocabulary
 from notebase.render.urls import folder_path, topic_path
@@ -67,14 +67,7 @@ def folder_taxonomy(entries: Sequence[Entry]) -> Taxonomy:
         parent, _, name = key.rpartition("/")
         base = slugify(name, limit=60)
         above = slugs.get(parent, [])
-        # Counted on per folder and name: a thousand folders of one slug count up once.
-        slug, n = base, next_n.get((parent, base), 2)
-        if folder_path(above + [slug]) in taken:
-            slug = f"{base}-{n}"
-        while folder_path(above + [slug]) in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        next_n[(parent, base)] = n + 1 if slug != base else n
+        slug = first_free(base, lambda s: folder_path(above + [s]) in taken, next_n, (parent, base))
         slugs[key] = above + [slug]
         paths[key] = folder_path(slugs[key])
         taken.add(paths[key])

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from notebase.model import Entry, EntryType
-from notebase.slug import slugify
+from notebase.slug import first_free, slugify
 
 MIN_TITLE = 10  # characters of a normalised title that say which paper it is ("Attention" alone does not)
 PER_PAGE = 100  # papers on one page of the papers index
@@ -85,16 +85,9 @@ def group_papers(entries: Sequence[Entry]) -> tuple[tuple[Paper, ...], dict[str,
                 same[i] = tuple(o for o in head if o != i)[:SAME_PAPER_SHOWN]
     papers.sort(key=lambda p: (_sort_key(p[0]), p[1]))
     listed, taken = [], set()
-    next_k: dict[str, int] = {}  # per base, the number to try next: a thousand papers of one slug count up once
+    counters: dict[str, int] = {}
     for n, (title, ids) in enumerate(papers):
-        base = slugify(title, limit=60)
-        anchor, k = base, next_k.get(base, 2)
-        if anchor in taken:
-            anchor = f"{base}-{k}"
-        while anchor in taken:
-            k += 1
-            anchor = f"{base}-{k}"
-        next_k[base] = k + 1 if anchor != base else k
+        anchor = first_free(slugify(title, limit=60), taken.__contains__, counters)
         taken.add(anchor)
         listed.append(Paper(title, ids, "p-" + anchor, n // PER_PAGE + 1))
     return tuple(listed), same

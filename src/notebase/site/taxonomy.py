@@ -12,7 +12,7 @@ from functools import cached_property
 from notebase.model import Entry, EntryType
 from notebase.render.urls import RESERVED, month_path, tag_path, type_path, year_path
 from notebase.site.tags import tag_key, with_ancestors
-from notebase.slug import slugify
+from notebase.slug import first_free, slugify
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,7 @@ def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
     for key in sorted(ids, key=lambda k: (k.count("/"), slugify(k), k)):
         parent = key.rpartition("/")[0]
         base = (paths[parent] if parent else tag_path("")[:-1]) + tag_slug(key.rpartition("/")[2])
-        slug, n = base, next_n.get(base, 2)  # counted on per base: a thousand tags of one slug count up once
-        if slug in taken:
-            slug = f"{base}-{n}"
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        next_n[base] = n + 1 if slug != base else n
+        slug = first_free(base, taken.__contains__, next_n)
         taken.add(slug)
         paths[key] = slug + "/"
     children: dict[str, list[str]] = defaultdict(list)
