@@ -137,7 +137,7 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
     """Bring the site in step through the engine: re-read changed files, rewrite the files they change."""
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.engine import STATE as ENGINE_STATE
-    from notebase.site.engine import JournalWriter, changed_files, state_bytes
+    from notebase.site.engine import JournalWriter, changed_files, write_state
     from notebase.site.redirects import HISTORY, write_history
     from notebase.site.topic_filters import topic_warnings
     from notebase.site.writer import MANIFEST, write_manifest
@@ -152,7 +152,8 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
             write_manifest(writer.stage_cache(MANIFEST), engine.digests)
             history = writer.stage_cache(HISTORY)
             write_history(history.parent, engine.moved)
-            writer.stage_cache(ENGINE_STATE).write_bytes(state_bytes(engine, sources.settings, history))
+            with open(writer.stage_cache(ENGINE_STATE), "wb") as file:
+                write_state(engine, sources.settings, file, history)
             lap("save state")
             writer.commit()
         except BaseException:

@@ -152,15 +152,16 @@ def _history_stamp(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
-    """The pickled state of a LiveSite, stamped with the version, settings, output folder and page history
-    (at `history`, written already; the cache's by default) it holds for.
+def write_state(live, settings: str, file, history: Path | None = None) -> None:
+    """Pickle a LiveSite's state into `file` (open for writing bytes), stamped with the version, settings,
+    output folder and page history (at `history`, written already; the cache's by default) it holds for.
+
+    Written straight to the file: a 10,000-note state held as bytes first (twice, with BytesIO's
+    copy) was the cold build's peak of memory.
 
     The entries and search documents go into rows by source file first (state_rows.py), only
     those of changed files written again; the state names them by row.
     """
-    import io
-
     from notebase.model import ENTRY_CLASSES, Entry
     from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.redirects import HISTORY
@@ -185,15 +186,13 @@ def state_bytes(live, settings: str, history: Path | None = None) -> bytes:
             found = where.get(id(obj))
             return (entry_ref, (found,)) if found is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
-        buffer = io.BytesIO()
-        pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), buffer, pickle.HIGHEST_PROTOCOL)
-        pickler = _pickler(buffer)
+        pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
+        pickler = _pickler(file)
         pickler.dispatch_table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, ref))
         pickler.dump(state)
     finally:
         if was:
             gc.enable()
-    return buffer.getvalue()
 
 
 def load_state(config: Config, settings: str, jobs: int | None = None):
@@ -275,7 +274,8 @@ def save_engine(live, settings: str) -> None:
     path = live.config.cache_path / STATE
     tmp = path.with_name(f"{STATE}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(state_bytes(live, settings))
+        with open(tmp, "wb") as file:
+            write_state(live, settings, file)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
