@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from notebase.config import Config
+from notebase.atomic import replaced
 from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.load.files import fingerprint, stamp, walk
@@ -268,13 +269,8 @@ def _write_snapshot(path: Path, snapshot: Snapshot) -> None:
     for name, text in ((SNAPSHOT, snapshot.to_json()),
                        (STAMPS, json.dumps({"fingerprint": snapshot.fingerprint,
                                             "stamps": stamps_digest(snapshot.stamps.items())}))):
-        tmp = path / f"{name}.{os.getpid()}.tmp"
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path / name)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a half-written file would take the last of a full disk
-            raise
+        with replaced(path / name, "w") as file:
+            file.write(text)
 
 
 def is_fresh(config: Config) -> bool:

@@ -16,9 +16,10 @@ since every lookup then reads the term's postings.
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from pathlib import Path
+
+from notebase.atomic import replaced
 
 FOLDER = "vocabulary"
 SHARDS = 16
@@ -132,10 +133,5 @@ def write_vocabulary(index: Path, ix) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replaced(path, "w") as file:
+        file.write(text)

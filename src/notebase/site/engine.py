@@ -29,6 +29,7 @@ from types import MappingProxyType
 
 from notebase import __version__
 from notebase.config import Config
+from notebase.atomic import replaced
 from notebase.load.files import Tree, scan
 from notebase.site.writer import digest, safe_join
 
@@ -271,15 +272,8 @@ def adopt(config: Config, jobs: int | None, loaded, site, sources: Sources, memo
 
 def save_engine(live, settings: str) -> None:
     """Write the LiveSite's state into the cache folder (replacing the old one in one rename)."""
-    path = live.config.cache_path / STATE
-    tmp = path.with_name(f"{STATE}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as file:
-            write_state(live, settings, file)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replaced(live.config.cache_path / STATE) as file:
+        write_state(live, settings, file)
 
 
 # -- the journal ----------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from notebase import __version__
 
+from notebase.atomic import replaced
+
 VOCABULARY = "vocabulary.pickle"
 
 
@@ -57,12 +59,6 @@ def keep_vocabulary(config, key: tuple) -> None:
     if vocab is None:  # topics are off
         path.unlink(missing_ok=True)
         return
-    tmp = path.with_name(f"{VOCABULARY}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as file:
-            pickle.dump(key, file, pickle.HIGHEST_PROTOCOL)
-            pickle.dump(vocab, file, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replaced(path) as file:
+        pickle.dump(key, file, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(vocab, file, pickle.HIGHEST_PROTOCOL)

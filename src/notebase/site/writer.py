@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from notebase.atomic import replaced
 
 MANIFEST = "site-manifest.json"
 
@@ -134,13 +135,8 @@ def read_manifest(path: Path) -> dict[str, str]:
 def write_json(path: Path, data) -> None:
     """Write `data` as JSON to `path` atomically: a temporary file beside it, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a half-written file would hold on to the last of a full disk
-        raise
+    with replaced(path, "w") as file:
+        json.dump(data, file, ensure_ascii=False)
 
 
 def write_manifest(path: Path, digests: dict[str, str]) -> None:
