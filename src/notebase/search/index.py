@@ -25,7 +25,7 @@ from notebase.atomic import replaced
 from notebase.unwritable import cannot_write, is_write_error
 from notebase.errors import NotebaseError, Problem, Severity
 from notebase.load.files import fingerprint, stamp, walk
-from notebase.search.place import STAMPS, index_path, tidy  # noqa: F401 - public here too
+from notebase.search.place import STAMPS, index_path, tidy
 from notebase.search.schema import INDEX_NAME, SCHEMA_VERSION, digest, make_schema, to_document
 from notebase.search.vocabulary import write_vocabulary
 from notebase.site.writer import exchange
