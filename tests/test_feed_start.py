@@ -37,3 +37,23 @@ def test_doctypes_are_blanked_keeping_lines():
     assert strip_doctypes("<rss/>") == ("<rss/>", False)
     unclosed = "<!DOCTYPE [" * 20000  # no subset end anywhere: looked for once, not once per DOCTYPE
     assert strip_doctypes(unclosed) == (unclosed, False)
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_feed_of_more_items_than_the_bound_is_read_to_the_bound_with_a_warning(kind):
+    from notebase.errors import Severity
+    from notebase.load.readers.feed import MAX_ITEMS, read_feed
+
+    tag = "item" if kind == "rss" else "entry"
+    items = "".join(f"<{tag}>\n<title>소식 {n}</title><link>https://example.org/{n}</link></{tag}>\n"
+                    for n in range(MAX_ITEMS + 5))
+    if kind == "rss":
+        xml = f"<rss version=\"2.0\"><channel><title>모음</title>\n{items}</channel></rss>\n"
+    else:
+        xml = f"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>모음</title>\n{items}</feed>\n"
+    notes, problems = read_feed("news.xml", xml, 0.0, {})
+    assert [n.hints["title"] for n in notes] == [f"소식 {n}" for n in range(MAX_ITEMS)]
+    assert notes[-1].line == 2 + 2 * (MAX_ITEMS - 1)  # lines as written, not as cut
+    warning, = problems
+    assert (warning.line, warning.severity) == (2 + 2 * MAX_ITEMS, Severity.WARNING)
+    assert f"{MAX_ITEMS + 5:,} items" in warning.message

@@ -297,3 +297,19 @@ def test_whole_file_note_keeps_byline():
     assert notes[0].hints["byline_date"] == "2023년 11월 24일"
     assert "목록 보기" not in notes[0].body
     assert notes[0].body.split("\n")[4] == "본문입니다."
+
+
+def test_a_log_of_more_items_than_the_bound_is_kept_as_one_page_with_a_warning():
+    from notebase.errors import Severity
+    from notebase.load.readers.markdown import MAX_ITEMS
+
+    first = dt.date(2021, 1, 1)
+    days = "".join(f"## {first + dt.timedelta(n)}\n\n오늘 배운 것 {n}.\n\n" for n in range(MAX_ITEMS + 1))
+    notes, problems = read_markdown("til.md", "---\ntags: [til]\n---\n" + days, 0.0)
+    assert len(notes) == 1 and "오늘 배운 것 1000." in notes[0].body and "오늘 배운 것 0." in notes[0].body
+    warning, = problems
+    assert (warning.path, warning.line, warning.severity) == ("til.md", 4, Severity.WARNING)
+    assert f"{MAX_ITEMS + 1:,} log items" in warning.message and "split" in warning.hint
+    # At the bound itself, the log still splits.
+    notes, problems = read_markdown("til.md", days.rsplit("## ", 1)[0], 0.0)
+    assert len(notes) == MAX_ITEMS and not problems

@@ -21,6 +21,7 @@ _DOCTYPE_STOP = re.compile(r"[\[>]")
 # feedparser's lenient parser; the digits are bounded so int() never sees a huge number.
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));|&#(?:[xX][0-9a-fA-F]{9,}|[0-9]{11,});")
 _ITEM_TAG = re.compile(r"<(?:item|entry)[\s>]")
+MAX_ITEMS = 1_000  # items read from one feed: each is a page (markdown logs have the same bound)
 
 
 class _Finder:
@@ -177,6 +178,11 @@ def read_feed(rel: str, text: str, mtime: float, settings: dict[str, Any],
                                 "feed has a character reference to no valid character; shown as �",
                                 "write the character itself, or a reference below &#x110000; "
                                 "that is not a surrogate (&#xD800;-&#xDFFF;)"))
+    xml, cut = _first_items(xml)
+    if cut:
+        problems.append(Problem(rel, offset + xml.count("\n", 0, cut[0]) + 1, f"feed has {cut[1]:,} items, more than "
+                                f"{MAX_ITEMS:,}: the first {MAX_ITEMS:,} were read",
+                                "split the feed, or keep only its newest items", Severity.WARNING))
     try:
         parsed = feedparser.parse(('<?xml version="1.0" encoding="utf-8"?>' + xml).encode("utf-8", "replace"),
                                   sanitize_html=True, resolve_relative_uris=False)
@@ -211,6 +217,24 @@ def read_feed(rel: str, text: str, mtime: float, settings: dict[str, Any],
         line = item_lines[n] if n < len(item_lines) else offset + 1
         notes.append(_note(rel, line, n, item, channel, channel_date, settings, mtime, problems))
     return notes, problems
+
+
+def _first_items(xml: str) -> tuple[str, tuple[int, int] | None]:
+    """Cut a feed to its first MAX_ITEMS items; say where the cut is and how many items there were.
+
+    Each item is a page and a search document, and the feed parser's sanitiser is slow: a
+    1 MB feed of 5,000 tiny items would take seconds to read and render.
+    """
+    starts = [m.start() for m in _ITEM_TAG.finditer(xml)]
+    if len(starts) <= MAX_ITEMS:
+        return xml, None
+    cut = starts[MAX_ITEMS]
+    close = max(xml.rfind("</item>"), xml.rfind("</entry>"))
+    if close < cut:  # items not closed where expected: keep the rest, the lenient parser copes
+        return xml, None
+    rest = xml[close + len("</entry>") if xml.startswith("</entry>", close) else close + len("</item>"):]
+    # The items kept come before the cut, so the lines they are reported at do not move.
+    return xml[:cut] + rest, (cut, len(starts))
 
 
 def _note(rel, line, n, item, channel, channel_date, settings, mtime, problems) -> RawNote:
