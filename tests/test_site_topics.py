@@ -115,6 +115,32 @@ def test_related_entries_give_their_reason(built):
     assert again.related == site.related  # deterministic
 
 
+def test_the_number_of_related_entries_is_a_setting_and_zero_turns_them_off(built, tmp_path):
+    from dataclasses import replace
+
+    from notebase.errors import ConfigError
+
+    out, site = built
+    entries = load(site.config).entries
+    two = assemble(entries, replace(site.config, related=2))
+    assert {len(r) for r in two.related.values()} <= {1, 2} and max(map(len, two.related.values())) == 2
+    # The two are the best two of the five, in the same order.
+    assert all(r == site.related[i][:len(r)] for i, r in two.related.items())
+    off = assemble(entries, replace(site.config, related=0))
+    assert not off.related and off.topic_of == site.topic_of  # topics are read as before
+    (tmp_path / "notebase.yaml").write_text("related: 0\n", encoding="utf-8")
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    config = load_config(tmp_path)
+    build(config, index=False)
+    moco = next(e for e in off.entries if e.source.path == "papers/moco.md")
+    assert '<section class="related"' not in html(config.output_path, off.paths[moco.id])
+    (tmp_path / "notebase.yaml").write_text("title: 노트\nrelated: 21\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    problem, = caught.value.problems
+    assert (problem.line, problem.message) == (2, "related: 21 is out of range")
+
+
 def test_summaries_of_one_paper_link_to_each_other_and_the_papers_index(built):
     out, site = built
     ids = {e.source.path: e.id for e in site.entries}

@@ -13,6 +13,7 @@ from notebase.errors import ConfigError, Problem
 _KIND = {str: "a string", int: "a whole number", list: "a list", dict: "a mapping", bool: "true/false",
          float: "a number"}
 CONFIG_NAMES = ("notebase.yaml", "notebase.yml")
+MOST_RELATED = 20  # related entries a page may show (`related:`)
 
 # name, default, accepted types, help
 OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
@@ -36,6 +37,7 @@ OPTIONS: tuple[tuple[str, Any, tuple[type, ...], str], ...] = (
     ("topics", True, (bool,), "find each entry's concept topics (pages, feeds, topic: search); false: none"),
     ("topics_add", (), (list,), "more topic concepts: ['상태 공간 모델 = state space model', 'mamba', ...]"),
     ("topics_stop", (), (list,), "concepts that are never topics, by any of their terms: ['transformer', ...]"),
+    ("related", 5, (int,), "related entries shown on each entry's page (shared tags, topics, rare words); 0: none"),
     ("folders", True, (bool,), "offer the notes' folders as categories, a page per folder; false turns them off"),
 )
 
@@ -64,6 +66,7 @@ class Config:
     topics: bool = True
     topics_add: tuple = ()  # each item 'a = b', one term, or a list of synonymous terms
     topics_stop: tuple[str, ...] = ()
+    related: int = 5
     folders: bool = True
 
     @cached_property
@@ -152,6 +155,9 @@ def _validate(data: dict, text: str, name: str) -> dict[str, Any]:
         if not [t for t in terms if str(t).strip()]:
             problems.append(Problem(name, lines.get("topics_add", 1), f"topics_add: cannot read {item!r}",
                                     "write each concept as a term, or 'term = synonym', e.g. 'mamba = 맘바'"))
+    if not 0 <= values.get("related", 5) <= MOST_RELATED:
+        problems.append(Problem(name, lines.get("related", 1), f"related: {values['related']} is out of range",
+                                f"write a number from 0 (no related entries) to {MOST_RELATED}"))
     for item in values.get("topics_stop", ()):
         if not isinstance(item, str) or not item.strip():
             problems.append(Problem(name, lines.get("topics_stop", 1), f"topics_stop: cannot read {item!r}",

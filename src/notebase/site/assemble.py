@@ -158,7 +158,7 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
     by_id = {e.id: e for e in ordered}
     vocab = vocabulary(config)
-    refs, readings = _all_refs(ordered, memo, vocab)
+    refs, readings = _all_refs(ordered, memo, vocab, bool(config.related))
     # Everything but the entries themselves follows from these; an edit that changes none of them
     # (a typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is
     # kept apart: a body edit that changes only an entry's words redoes the related entries alone.
@@ -178,9 +178,11 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
         topics = dict(topic_of=_freeze(found), topics=topic_taxonomy(ordered, found, vocab, config.language))
     else:
         topics = kept[3]
-    if kept is None or kept[4] != profiles:
+    if not config.related:
+        related = _freeze({})
+    elif kept is None or kept[4] != profiles:
         related = _freeze(related_entries(ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles,
-                                          graph["same_paper"]))
+                                          graph["same_paper"], config.related))
     else:
         related = kept[5]
     if memo is not None:
@@ -238,14 +240,17 @@ def refs_of(entry: Entry) -> Refs:
                 notes, urls, keys(alias_names(entry)) if entry.extra else ())
 
 
-def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str, Refs], dict[str, tuple]]:
+def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tuple[dict[str, Refs], dict[str, tuple]]:
     if memo is None:
-        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries), read_entries(entries, vocab)))
+        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries),
+                                                             read_entries(entries, vocab, words=words)))
+    if memo.get("words", True) != words:  # readings kept without words (or with them) do not serve
+        memo.clear()
     found: dict[str, Refs] = {}
     readings: dict[str, tuple] = {}
     fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
     unread = [e for e in entries if not ((kept := memo.get(id(e))) is not None and kept[0] is e and kept[3] is vocab)]
-    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab))}
+    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab, words=words))}
     for entry in entries:
         kept = memo.get(id(entry))
         refs, reading = read[id(entry)] if id(entry) in read else (kept[1], kept[2])
@@ -257,6 +262,8 @@ def _all_refs(entries: list[Entry], memo: dict | None, vocab) -> tuple[dict[str,
     memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
     if shape is not None:
         memo["shape"] = shape
+    if not words:
+        memo["words"] = False
     return found, readings
 
 

@@ -177,7 +177,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
         live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, _pickler)
         state = {name: getattr(live, name) for name in FIELDS}
         state["final"] = list(live.final.values())
-        state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
+        state["memo"] = [value[:3] for key, value in live.memo.items() if isinstance(key, int)]
         state["shape"] = live.memo.get("shape")
         state["digests_memo"] = list(live.digests_memo.values())
         head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
@@ -237,6 +237,8 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
     if state["shape"] is not None:
         live.memo["shape"] = state["shape"]
+    if not config.related:
+        live.memo["words"] = False  # the readings were kept without words
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
     live.search.config = config
     live.env = make_env(config)

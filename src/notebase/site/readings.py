@@ -33,12 +33,12 @@ Reading = tuple[tuple[str, ...], tuple[str, ...]]  # topic keys, best first; the
 _FORKED: tuple | None = None  # (entries, vocabulary) inherited by forked workers
 
 
-def read_entry(entry: Entry, vocab: Vocabulary | None) -> Reading:
-    """Return an entry's topic keys and the words of its first lines (for related entries by text)."""
+def read_entry(entry: Entry, vocab: Vocabulary | None, words: bool = True) -> Reading:
+    """Return an entry's topic keys and (unless not asked for) the words of its first lines, for related entries."""
     if vocab is None:
-        return (), profile(tokens(entry.text[:SCANNED]))
-    topics, words = vocab.read(entry)
-    return topics, profile(words)
+        return (), profile(tokens(entry.text[:SCANNED])) if words else ()
+    topics, read = vocab.read(entry)
+    return topics, profile(read) if words else ()
 
 
 def kept_limit(entries: int) -> int:
@@ -46,8 +46,9 @@ def kept_limit(entries: int) -> int:
     return 4 * telling_limit(entries)
 
 
-def _chunk(entries: Sequence[Entry], vocab: Vocabulary | None, start: int, stop: int) -> list[Reading]:
-    readings = [read_entry(entries[n], vocab) for n in range(start, stop)]
+def _chunk(entries: Sequence[Entry], vocab: Vocabulary | None, start: int, stop: int,
+           words: bool = True) -> list[Reading]:
+    readings = [read_entry(entries[n], vocab, words) for n in range(start, stop)]
     limit = kept_limit(len(entries))
     common = Counter(chain.from_iterable(words for _, words in readings))
     frequent = {word for word, n in common.items() if n > limit}
@@ -57,25 +58,28 @@ def _chunk(entries: Sequence[Entry], vocab: Vocabulary | None, start: int, stop:
 
 
 def _forked_chunk(start: int, stop: int) -> list[Reading]:
-    entries, vocab = _FORKED
-    return _chunk(entries, vocab, start, stop)
+    entries, vocab, words = _FORKED
+    return _chunk(entries, vocab, start, stop, words)
 
 
-def read_entries(entries: Sequence[Entry], vocab: Vocabulary | None, jobs: int | None = None) -> list[Reading]:
-    """Return every entry's reading, in order."""
+def read_entries(entries: Sequence[Entry], vocab: Vocabulary | None, jobs: int | None = None,
+                 words: bool = True) -> list[Reading]:
+    """Return every entry's reading, in order; without `words` (no related entries) only the topics."""
     global _FORKED
     count = len(entries)
+    if vocab is None and not words:
+        return [((), ())] * count
     bounds = [(a, min(a + CHUNK, count)) for a in range(0, count, CHUNK)]
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if jobs < 2 or count < PARALLEL or len(bounds) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [r for a, b in bounds for r in _chunk(entries, vocab, a, b)]
-    _FORKED = (entries, vocab)
+        return [r for a, b in bounds for r in _chunk(entries, vocab, a, b, words)]
+    _FORKED = (entries, vocab, words)
     gc.freeze()  # the children's collector then leaves the shared pages alone
     try:
         # This process reads every jobs-th chunk, the workers the others, so all finish about together.
         with worker_pool(min(jobs - 1, len(bounds) - 1), "fork") as pool:
             futures = {n: pool.submit(_forked_chunk, *bounds[n]) for n in range(len(bounds)) if n % jobs}
-            parts = {n: _chunk(entries, vocab, *bounds[n]) for n in range(len(bounds)) if not n % jobs}
+            parts = {n: _chunk(entries, vocab, *bounds[n], words) for n in range(len(bounds)) if not n % jobs}
             for n, future in futures.items():
                 # Words come back as new strings: interned again, the entries share them.
                 parts[n] = [(topics, tuple(map(sys.intern, words))) for topics, words in future.result()]

@@ -28,7 +28,7 @@ from notebase.model import Entry
 from notebase.site.tags import tag_key, with_ancestors
 from notebase.site.taxonomy import Taxonomy
 
-RELATED = 5  # related entries shown on a page
+RELATED = 5  # related entries shown on a page, unless notebase.yaml says `related:`
 GROUP_LIMIT = 300  # a tag or topic on more entries than this only fills up, never ranks
 SMALL = 30  # a tag or topic on at most this many entries counts one more
 PROFILE_WORDS = 250  # words at the start of an entry's text its rare words are chosen from
@@ -81,8 +81,9 @@ def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter) -> list[tuple[s
 
 def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
                     topic_of: Mapping[str, tuple[str, ...]], profiles: Sequence[tuple[str, ...]],
-                    skip: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, tuple[Related, ...]]:
-    """Return up to RELATED related entries per entry id, with reasons; `skip` lists ids not to offer (same paper).
+                    skip: Mapping[str, tuple[str, ...]] | None = None, most: int = RELATED
+                    ) -> dict[str, tuple[Related, ...]]:
+    """Return up to `most` related entries per entry id, with reasons; `skip` lists ids not to offer (same paper).
 
     `profiles` are the entries' words (`profile`), in the order of `entries`.
     """
@@ -112,11 +113,11 @@ def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
         for i in drop:
             scores.pop(i, None)
         # Best first; ties in the order the lists met them (newest first within each), so always the same.
-        best = [i for i, _ in scores.most_common(RELATED)]
-        if len(best) < RELATED and groups:
+        best = [i for i, _ in scores.most_common(most)]
+        if len(best) < most and groups:
             _, members, _ = max(groups, key=lambda g: (len(g[1]) > 1, -len(g[1])))
             taken = set(best) | drop
-            best += [i for i in _first(members, taken, RELATED - len(best))]
+            best += [i for i in _first(members, taken, most - len(best))]
         if not best:
             needy.append((n, best, drop))
         else:
@@ -126,7 +127,7 @@ def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
     shared = _common_words(profiles, df, needy)
     for n, best, drop in needy:
         scores = shared.get(n, {})
-        best += heapq.nlargest(RELATED - len(best), (i for i in scores if i not in drop and i not in best),
+        best += heapq.nlargest(most - len(best), (i for i in scores if i not in drop and i not in best),
                                key=lambda i: (scores[i], -i))
         if best:
             found = tuple(_reason(entries, n, i, own_tags, own_topics, words) for i in best)
