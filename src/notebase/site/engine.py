@@ -202,8 +202,8 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     from notebase.render.templates import make_env
     from notebase.site.redirects import HISTORY
     from notebase.site.state_rows import StateUnpickler, load_rows
-    from notebase.site.topics import adopt_vocabulary, settings_of, vocabulary
-    from notebase.site.vocab_cache import read_vocabulary, vocabulary_key
+    from notebase.site.topics import vocabulary
+    from notebase.site.vocab_cache import adopt_kept_vocabulary
 
     if not config.output_path.is_dir():
         return None
@@ -230,9 +230,7 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
         setattr(live, name, state[name])
     live.rows = {rel: (key, rows[key]) for rel, key in keys.items()}
     live.final = {id(pair[0]): pair for pair in state["final"]}
-    found, vocab = read_vocabulary(config.cache_path, vocabulary_key(config))
-    if found and vocab is not None:
-        adopt_vocabulary(settings_of(config), vocab)
+    adopt_kept_vocabulary(config)
     vocab = vocabulary(config)
     live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
     if state["shape"] is not None:

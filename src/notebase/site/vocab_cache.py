@@ -44,6 +44,15 @@ def read_vocabulary(cache: Path, key: tuple):
         return False, None
 
 
+def adopt_kept_vocabulary(config) -> None:
+    """Make the vocabulary kept in the cache folder the one this process uses, when it was kept for these settings."""
+    from notebase.site.topics import adopt_vocabulary, settings_of
+
+    found, vocab = read_vocabulary(config.cache_path, vocabulary_key(config))
+    if found and vocab is not None:
+        adopt_vocabulary(settings_of(config), vocab)
+
+
 def keep_vocabulary(config, key: tuple) -> None:
     """Write the vocabulary for `key` unless the file holds it already (replaced in one rename)."""
     from notebase.site.topics import vocabulary
