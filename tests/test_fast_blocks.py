@@ -20,7 +20,7 @@ SHARED = Path("/work/shared")
 # Lines that may (or only seem to) start a block, each tried after a paragraph line and before another.
 STARTS = [
     "- b", "* b", "+ b", "-", "- ", "-b", "1. b", "2. b", "1) b", "2) b", "1.", "1.b", "0. b", "10. b",
-    "1234567890. b", "> b", ">", ">b", "```", "~~~", "``` py", "```a`b", "``", "# b", "#", "#b", "###### b",
+    "123456789. b", "1234567890. b", "1.5 b", "2024.01.05", "1\t. b", "1.\tb", "7)", "> b", ">", ">b", "```", "~~~", "``` py", "```a`b", "``", "# b", "#", "#b", "###### b",
     "####### b", "---", "***", "___", "- - -", "* * *", "--", "===", "= =", "=", "==a", "<div>",
     "<div class=\"highlight\"><pre>", "<pre>", "</pre>", "<!-- c -->", "<span>x</span>", "</div>", "<?php",
     "<a", "| a | b |", "|---|---|", "a | b", "|-", ":-:", "- | -", "[^1]: 각주", "[^1]:", "[^ x]: y",
@@ -121,6 +121,9 @@ def test_the_instance_uses_the_fast_rules_and_knows_every_terminator():
     known = set(known_starts())
     rules = {r.name: r.fn for r in md.block.ruler.__rules__}
     assert [name for name in terminator_names(md) if rules[name] not in known] == []
+    from markdown_it.rules_block import list_block
+
+    assert [rule for rule, firsts in known_starts().items() if set(firsts) & set("0123456789")] == [list_block]
 
 
 @pytest.mark.parametrize("text", TRICKY)

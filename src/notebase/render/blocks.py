@@ -12,19 +12,25 @@ tests/test_fast_blocks.py renders real notes and tricky snippets both ways and c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 Rule = Callable[..., bool]
 _ANY = None  # a rule of unknown shape: offered every line
 _NEXT_LINE = ""  # the table rule: offered a line when the line after it may be a delimiter row
 _TABLE_DELIMITER = "|-:"  # what a table's delimiter row starts with (markdown_it/rules_block/table.py)
+_DIGITS = "0123456789"
+# An ordered list item's marker (list.py's skipOrderedListMarker): at most 9 digits, `.` or `)`, then a
+# space, a tab or the line's end. A line of prose or dates that starts with a digit has none.
+_ORDERED_MARKER = re.compile(r"[0-9]{1,9}[.)](?:[ \t]|$)", re.MULTILINE)
 
 
 def known_starts() -> dict[Rule, str]:
     """The terminator rules this module knows, each with the characters a line it matches starts with.
 
     Each string is read off the rule's own first test of `state.src[bMarks + tShift]`: a rule that
-    returns False for every other first character can be left uncalled.
+    returns False for every other first character can be left uncalled. A digit wakes a rule only
+    when an ordered-list marker starts there (`_ORDERED_MARKER`): only the list rule starts with one.
     """
     from markdown_it import rules_block
     from mdit_py_plugins.footnote.index import footnote_def
@@ -60,7 +66,10 @@ class _Plan:
 def _terminates(state, line: int, end_line: int, plan: _Plan) -> bool:
     """True when a terminator rule matches `line`, as markdown-it's loop over all of them would find."""
     src, b_marks, t_shift, e_marks = state.src, state.bMarks, state.tShift, state.eMarks
-    first = src[b_marks[line] + t_shift[line]]
+    start = b_marks[line] + t_shift[line]
+    first = src[start]
+    if first in _DIGITS and not _ORDERED_MARKER.match(src, start, e_marks[line]):
+        first = "a"  # a digit wakes only the list rule, and only at an ordered-list marker
     table = False
     if plan.table and line + 1 < end_line:
         pos = b_marks[line + 1] + t_shift[line + 1]
