@@ -50,8 +50,8 @@ def known_starts() -> dict[Rule, str]:
     }
 
 
-class _Plan:
-    """How to offer a line to a ruler's terminators: which first characters wake which rules."""
+class Plan:
+    """How to offer a line to one chain of terminators: which first characters wake which rules."""
 
     __slots__ = ("rules", "firsts", "starts", "table", "every_line")
 
@@ -63,11 +63,11 @@ class _Plan:
         self.every_line = _ANY in self.firsts
 
 
-def _terminates(state, line: int, end_line: int, plan: _Plan) -> bool:
-    """True when a terminator rule matches `line`, as markdown-it's loop over all of them would find."""
+def terminates(state, line: int, end_line: int, plan: Plan) -> bool:
+    """True when a rule of the plan's chain matches `line` (silently), as a loop over all of them finds."""
     src, b_marks, t_shift, e_marks = state.src, state.bMarks, state.tShift, state.eMarks
     start = b_marks[line] + t_shift[line]
-    first = src[start]
+    first = src[start] if start < e_marks[line] else "\n"  # an empty line wakes no known rule
     if first in _DIGITS and not _ORDERED_MARKER.match(src, start, e_marks[line]):
         first = "a"  # a digit wakes only the list rule, and only at an ordered-list marker
     table = False
@@ -83,6 +83,22 @@ def _terminates(state, line: int, end_line: int, plan: _Plan) -> bool:
     return False
 
 
+class Plans:
+    """One Plan per chain of a MarkdownIt instance's block ruler, remade when the ruler changes."""
+
+    def __init__(self, known: dict[Rule, str] | None = None) -> None:
+        self.known = known_starts() if known is None else dict(known)
+        self.plans: dict[str, Plan] = {}
+
+    def plan(self, state, chain: str) -> Plan:
+        """The plan for the rules that may end a block of kind `chain` ("paragraph", "blockquote"...)."""
+        rules = state.md.block.ruler.getRules(chain)
+        plan = self.plans.get(chain)
+        if plan is None or plan.rules is not rules:
+            plan = self.plans[chain] = Plan(rules, self.known)
+        return plan
+
+
 def _setext_level(state, line: int) -> int:
     """1 or 2 when `line` underlines a setext heading (`===` or `---`), as lheading tests it; else 0."""
     pos, end = state.bMarks[line] + state.tShift[line], state.eMarks[line]
@@ -95,21 +111,14 @@ def _setext_level(state, line: int) -> int:
 
 
 class FastBlocks:
-    """The fast `paragraph` and `lheading` rules of one MarkdownIt instance (each caches its plan)."""
+    """The fast `paragraph` and `lheading` rules of one MarkdownIt instance."""
 
-    def __init__(self, known: dict[Rule, str] | None = None) -> None:
-        self.known = known_starts() if known is None else known
-        self.plan: _Plan | None = None
-
-    def _plan(self, state) -> _Plan:
-        rules = state.md.block.ruler.getRules("paragraph")
-        if self.plan is None or self.plan.rules is not rules:
-            self.plan = _Plan(rules, self.known)
-        return self.plan
+    def __init__(self, plans: Plans) -> None:
+        self.plans = plans
 
     def _scan(self, state, line: int, end_line: int, setext: bool) -> tuple[int, int]:
         """The line a paragraph from `line - 1` ends before, and the setext level when one ends it."""
-        plan = self._plan(state)
+        plan = self.plans.plan(state, "paragraph")
         b_marks, t_shift, e_marks, s_count = state.bMarks, state.tShift, state.eMarks, state.sCount
         indent = state.blkIndent
         while line < end_line:
@@ -126,7 +135,7 @@ class FastBlocks:
             if count < 0:
                 line += 1  # markdown-it's blockquote quirk: that rule has seen this line
                 continue
-            if _terminates(state, line, end_line, plan):
+            if terminates(state, line, end_line, plan):
                 break
             line += 1
         return line, 0
@@ -176,10 +185,16 @@ class FastBlocks:
 
 
 def use_fast_blocks(md, known: dict[Rule, str] | None = None) -> None:
-    """Put the fast paragraph and lheading rules in place of markdown-it's on this instance only."""
-    fast = FastBlocks(known)
-    md.block.ruler.at("paragraph", fast.paragraph)
-    md.block.ruler.at("lheading", fast.lheading)
+    """Put the fast paragraph, lheading and table rules in place of markdown-it's on this instance only."""
+    from notebase.render.tables import FastTable
+
+    plans = Plans(known)
+    fast, table = FastBlocks(plans), FastTable(plans).table
+    plans.known[table] = _NEXT_LINE  # it tells a table as markdown-it's table rule does
+    for name, rule in (("paragraph", fast.paragraph), ("lheading", fast.lheading), ("table", table)):
+        # `at` sets the chains a rule ends (its "alt") anew: keep the ones the replaced rule had.
+        alt = next(list(r.alt) for r in md.block.ruler.__rules__ if r.name == name)
+        md.block.ruler.at(name, rule, {"alt": alt})
 
 
 def terminator_names(md) -> Sequence[str]:

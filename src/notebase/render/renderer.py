@@ -14,6 +14,7 @@ from notebase.model import Entry
 from notebase.render.blocks import use_fast_blocks
 from notebase.render.cjk import cjk_friendly_plugin
 from notebase.render.context import Context, Heading, context, inline_line
+from notebase.render.fast_inline import use_fast_inline
 from notebase.render.embed import Embeds, embed, fill, footnotes_apart
 from notebase.render.highlight import highlight_code
 from notebase.render.math import math_html, stands_alone
@@ -33,8 +34,8 @@ def markdown():
     return build_markdown()
 
 
-def build_markdown(*, fast_blocks: bool = True):
-    """Build a markdown-it instance with notebase's rules (markdown-it's own paragraph rules if not fast_blocks)."""
+def build_markdown(*, fast: bool = True):
+    """Build a markdown-it instance with notebase's rules (with markdown-it's own rules only, if not fast)."""
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
     from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -73,8 +74,9 @@ def build_markdown(*, fast_blocks: bool = True):
     md.inline.ruler.before("emphasis", "mark", mark_rule)
     md.core.ruler.before("inline", "callout", callout_rule)
     md.core.ruler.before("inline", "dense_inline", dense_inline_rule)
-    if fast_blocks:  # same tokens, far fewer rule calls (render/blocks.py); tests compare both ways
+    if fast:  # the same tokens with far fewer rule calls (blocks.py, fast_inline.py); tests compare both ways
         use_fast_blocks(md)
+        use_fast_inline(md)
     rules = md.add_render_rule
     rules("heading_open", _render_heading_open)
     rules("link_open", _render_link_open)
