@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from email.utils import parsedate_to_datetime
 
@@ -86,6 +87,8 @@ def find_date(text: str) -> dt.date | None:
     """Return the first real date written anywhere in text, or None."""
     best: tuple[int, dt.date] | None = None
     for pattern in (NUMERIC, ENGLISH):
+        if best is not None and best[0] == 0:
+            break  # no date can start before the first character
         for m in pattern.finditer(text):
             try:
                 found = _make(int(m["y"]), int(m["m"]), int(m["d"]), m[0]) if pattern is NUMERIC \
@@ -110,7 +113,12 @@ def date_only_line(line: str) -> dt.date | None:
     """Return the date when a line holds a date and nothing else (a TIL log's item marker)."""
     if len(line) > 80 or not DATE_LINE.match(line):
         return None
-    return find_date(line)
+    return _line_date(line)
+
+
+# A log's date lines are read several times (to tell the split, then to cut the items) and many
+# repeat: the last few thousand are remembered (a line is at most 80 characters, a date is immutable).
+_line_date = functools.lru_cache(maxsize=4096)(find_date)
 
 
 # YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, YYYYMMDD-title.

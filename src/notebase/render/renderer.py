@@ -21,6 +21,7 @@ from notebase.render.math import math_html, stands_alone
 from notebase.render.rules import (bounded_footnote_ref, callout_rule, dense_inline_rule, html_pre_rule,
                                    linkify_rule, mark_rule, wikilink_rule)
 from notebase.render.sanitize import clean, mark
+from notebase.render.tables import render_token
 from notebase.slug import slugify
 
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
@@ -58,7 +59,10 @@ def build_markdown(*, fast: bool = True):
                     out.append(self.renderToken(tokens, i, options, env))
             return "".join(out)
 
-    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
+    class LeanRenderer(Renderer):
+        renderToken = render_token  # noqa: N815 -- markdown-it's name
+
+    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=LeanRenderer if fast else Renderer)
     md.enable(["table", "strikethrough"])
     # Bare URLs with a scheme become links, never file names (`README.md`, `setup.py` have TLDs).
     md.linkify.set({"fuzzy_link": False}).add("//", None)  # `http\://x` and `a//b` stay text
@@ -77,6 +81,9 @@ def build_markdown(*, fast: bool = True):
     if fast:  # the same tokens with far fewer rule calls (blocks.py, fast_inline.py); tests compare both ways
         use_fast_blocks(md)
         use_fast_inline(md)
+        # A task list item starts `[ ]` or `[x]`: a body with no `[` has none to look for.
+        tasklists = next(rule.fn for rule in md.core.ruler.__rules__ if rule.name == "github-tasklists")
+        md.core.ruler.at("github-tasklists", lambda state: "[" in state.src and tasklists(state))
     rules = md.add_render_rule
     rules("heading_open", _render_heading_open)
     rules("link_open", _render_link_open)

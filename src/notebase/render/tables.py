@@ -126,3 +126,29 @@ class FastTable:
         if tbody_lines is not None:
             tbody_lines[1] = next_line
         return next_line
+
+
+def render_token(self, tokens, idx: int, options, env) -> str:
+    """markdown-it's RendererHTML.renderToken, the same string with less work for a tag with no attributes.
+
+    A table of 50,000 rows renders 300,000 such tags (`<tr>`, `</td>`...): the attribute list built
+    and escaped for each was a third of the time.
+    """
+    token = tokens[idx]
+    if token.hidden:
+        return ""
+    nesting = token.nesting
+    # A newline between a hidden paragraph (tight list) and the block tag after it.
+    result = "\n" if token.block and nesting != -1 and idx and tokens[idx - 1].hidden else ""
+    result += ("</" if nesting == -1 else "<") + token.tag
+    if token.attrs:
+        result += self.renderAttrs(token)
+    if nesting == 0 and options["xhtmlOut"]:
+        result += " /"
+    need_lf = token.block
+    if need_lf and nesting == 1 and idx + 1 < len(tokens):
+        following = tokens[idx + 1]
+        # No newline inside a block that holds inline content, nor between `<li></li>`.
+        if following.type == "inline" or following.hidden or (following.nesting == -1 and following.tag == token.tag):
+            need_lf = False
+    return result + (">\n" if need_lf else ">")
