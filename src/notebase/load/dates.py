@@ -111,14 +111,17 @@ DATE_LINE = re.compile(
 
 def date_only_line(line: str) -> dt.date | None:
     """Return the date when a line holds a date and nothing else (a TIL log's item marker)."""
-    if len(line) > 80 or not DATE_LINE.match(line):
+    # Every date written has a year 19xx or 20xx: most lines are settled without the pattern.
+    if len(line) > 80 or ("20" not in line and "19" not in line):
         return None
-    return _line_date(line)
+    return _date_only(line)
 
 
-# A log's date lines are read several times (to tell the split, then to cut the items) and many
-# repeat: the last few thousand are remembered (a line is at most 80 characters, a date is immutable).
-_line_date = functools.lru_cache(maxsize=4096)(find_date)
+# A log's lines are read several times (to tell how to split it, then to cut its items) and date
+# lines repeat: the last few thousand short lines are remembered (a date is immutable).
+@functools.lru_cache(maxsize=8192)
+def _date_only(line: str) -> dt.date | None:
+    return find_date(line) if DATE_LINE.match(line) else None
 
 
 # YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, YYYYMMDD-title.
