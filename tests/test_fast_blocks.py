@@ -20,7 +20,8 @@ SHARED = Path("/work/shared")
 # Lines that may (or only seem to) start a block, each tried after a paragraph line and before another.
 STARTS = [
     "- b", "* b", "+ b", "-", "- ", "-b", "1. b", "2. b", "1) b", "2) b", "1.", "1.b", "0. b", "10. b",
-    "123456789. b", "1234567890. b", "1.5 b", "2024.01.05", "1\t. b", "1.\tb", "7)", "> b", ">", ">b", "```", "~~~", "``` py", "```a`b", "``", "# b", "#", "#b", "###### b",
+    "123456789. b", "1234567890. b", "1.5 b", "2024.01.05", "1\t. b", "1.\tb", "7)", "> b", ">", ">b", "```",
+    "~~~", "``` py", "```a`b", "``", "# b", "#", "#b", "###### b",
     "####### b", "---", "***", "___", "- - -", "* * *", "--", "===", "= =", "=", "==a", "<div>",
     "<div class=\"highlight\"><pre>", "<pre>", "</pre>", "<!-- c -->", "<span>x</span>", "</div>", "<?php",
     "<a", "| a | b |", "|---|---|", "a | b", "|-", ":-:", "- | -", "[^1]: 각주", "[^1]:", "[^ x]: y",
@@ -41,6 +42,14 @@ CONTAINERS = [
     lambda a, b, c: f"  {a}\n {b}\n   {c}\n",
     lambda a, b, c: f"- > {a}\n  > {b}\n  {c}\n",
 ]
+# A table's delimiter rows and body rows, each body tried before each other (render/tables.py).
+DELIMITERS = ["|---|---|", "|:--|--:|", "|:-:|---|", "--|--", "| --- | :---: |", "|---|"]
+ROWS = ["| 1 | 2 |", "| 1 |", "| 1 | 2 | 3 |", "1 | 2", "| a \\| b | c |", "|  |  |", "| `x|y` | z |", "",
+        "> q", "- l", "1. n", "# h", "```", "    code", "  | indented |", "| **b** | _i_ |", "a", "|", "||",
+        "| 한 | 글 |", "<div>", "---", "[^1]: x", "| a\\ | b |"]
+# Plain lines with spaces and tabs around their breaks (render/fast_inline.py: soft and hard breaks).
+TAILS = ["", " ", "  ", "   ", "\t", " \t", "\t ", "\\"]
+HEADS = ["", " ", "\t", "  ", " \t "]
 TRICKY = [
     "문단 첫 줄\n둘째 줄\n- 목록\n",
     "paragraph\n1. one\n2. two\n",
@@ -52,6 +61,7 @@ TRICKY = [
     "front\n---\ntitle: x\n---\nbody\n",
     "para\n    indented lazy\n```\ncode\n```\n",
     "para\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "| 가 | b | c |\n|:-:|--:|:--|\n| 1 | 2 | 3 |\n| 4 | 5 |\n| 6 | 7 | 8 | 9 |\n",
     "para | x\n|---|---|\n",
     "> para\n> | a |\n> |---|\n",
     "- para\n  | a |\n  |---|\n",
@@ -135,6 +145,19 @@ def test_every_block_start_after_a_paragraph_line_in_every_container():
     for container in CONTAINERS:
         for middle, last in itertools.product(STARTS, LASTS):
             _tokens_same(container("첫 줄 text", middle, last))
+
+
+def test_tables_with_every_kind_of_row():
+    for delimiter, container in itertools.product(DELIMITERS, CONTAINERS[:3]):
+        for first, second in itertools.product(ROWS, repeat=2):
+            _tokens_same(container("| h1 | h2 |", delimiter, f"{first}\n{second}"))
+
+
+def test_plain_lines_with_spaces_and_tabs_at_their_breaks():
+    for tail, head in itertools.product(TAILS, HEADS):
+        for text in (f"x{tail}\n{head}y\nz", f"# 제목{tail}\n{head}y", f"| a{tail} |\n|---|\n|{head}b{tail}|",
+                     f"- a{tail}\n{head}  b", f"> 인용{tail}\n>{head}둘째"):
+            _assert_same(text)
 
 
 def test_the_repository_notes():
