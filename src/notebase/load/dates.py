@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from email.utils import parsedate_to_datetime
 
@@ -86,6 +87,8 @@ def find_date(text: str) -> dt.date | None:
     """Return the first real date written anywhere in text, or None."""
     best: tuple[int, dt.date] | None = None
     for pattern in (NUMERIC, ENGLISH):
+        if best is not None and best[0] == 0:
+            break  # no date can start before the first character
         for m in pattern.finditer(text):
             try:
                 found = _make(int(m["y"]), int(m["m"]), int(m["d"]), m[0]) if pattern is NUMERIC \
@@ -108,9 +111,17 @@ DATE_LINE = re.compile(
 
 def date_only_line(line: str) -> dt.date | None:
     """Return the date when a line holds a date and nothing else (a TIL log's item marker)."""
-    if len(line) > 80 or not DATE_LINE.match(line):
+    # Every date written has a year 19xx or 20xx: most lines are settled without the pattern.
+    if len(line) > 80 or ("20" not in line and "19" not in line):
         return None
-    return find_date(line)
+    return _date_only(line)
+
+
+# A log's lines are read several times (to tell how to split it, then to cut its items) and date
+# lines repeat: the last few thousand short lines are remembered (a date is immutable).
+@functools.lru_cache(maxsize=8192)
+def _date_only(line: str) -> dt.date | None:
+    return find_date(line) if DATE_LINE.match(line) else None
 
 
 # YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, YYYYMMDD-title.

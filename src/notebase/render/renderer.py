@@ -11,14 +11,17 @@ import re
 from html import escape
 
 from notebase.model import Entry
+from notebase.render.blocks import use_fast_blocks
 from notebase.render.cjk import cjk_friendly_plugin
 from notebase.render.context import Context, Heading, context, inline_line
+from notebase.render.fast_inline import use_fast_inline
 from notebase.render.embed import Embeds, embed, fill, footnotes_apart
 from notebase.render.highlight import highlight_code
 from notebase.render.math import math_html, stands_alone
 from notebase.render.rules import (bounded_footnote_ref, callout_rule, dense_inline_rule, html_pre_rule,
                                    linkify_rule, mark_rule, wikilink_rule)
 from notebase.render.sanitize import clean, mark
+from notebase.render.tables import render_token
 from notebase.slug import slugify
 
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
@@ -29,6 +32,11 @@ _SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
 @functools.cache
 def markdown():
     """Return the markdown-it instance every body is rendered with, built on first use."""
+    return build_markdown()
+
+
+def build_markdown(*, fast: bool = True):
+    """Build a markdown-it instance with notebase's rules (with markdown-it's own rules only, if not fast)."""
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
     from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -51,7 +59,10 @@ def markdown():
                     out.append(self.renderToken(tokens, i, options, env))
             return "".join(out)
 
-    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=Renderer)
+    class LeanRenderer(Renderer):
+        renderToken = render_token  # noqa: N815 -- markdown-it's name
+
+    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=LeanRenderer if fast else Renderer)
     md.enable(["table", "strikethrough"])
     # Bare URLs with a scheme become links, never file names (`README.md`, `setup.py` have TLDs).
     md.linkify.set({"fuzzy_link": False}).add("//", None)  # `http\://x` and `a//b` stay text
@@ -67,6 +78,12 @@ def markdown():
     md.inline.ruler.before("emphasis", "mark", mark_rule)
     md.core.ruler.before("inline", "callout", callout_rule)
     md.core.ruler.before("inline", "dense_inline", dense_inline_rule)
+    if fast:  # the same tokens with far fewer rule calls (blocks.py, fast_inline.py); tests compare both ways
+        use_fast_blocks(md)
+        use_fast_inline(md)
+        # A task list item starts `[ ]` or `[x]`: a body with no `[` has none to look for.
+        tasklists = next(rule.fn for rule in md.core.ruler.__rules__ if rule.name == "github-tasklists")
+        md.core.ruler.at("github-tasklists", lambda state: "[" in state.src and tasklists(state))
     rules = md.add_render_rule
     rules("heading_open", _render_heading_open)
     rules("link_open", _render_link_open)
