@@ -7,11 +7,10 @@ sanitiser and the highlight cache are built lazily once per process.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from notebase.collector import paused
 from notebase.errors import Problem
 from notebase.model import Entry
 from notebase.render.context import RESERVED_IDS, Context, Heading, context, wikilink_key
@@ -46,7 +45,7 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
     given, maps entry pages to entries: `![[note]]` then shows that note inline (render/embed.py).
     """
     ctx = context(body, source_path, first_line, page_path, targets, files, body_format)
-    with collector_paused():
+    with paused():
         if body_format == "html":
             fragment = body
         else:
@@ -62,22 +61,7 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
 
 def parse(ctx: Context) -> list:
     """The markdown-it tokens of a body prepared by `context` (for checks that do not render)."""
-    with collector_paused():
+    with paused():
         return markdown().parse(ctx.body, {"nb": ctx})
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a body is parsed and rendered.
-
-    markdown-it makes a few objects per line and per table cell and no reference cycles; the
-    collections they set off walk every object alive, which was two thirds of parsing a table of
-    50,000 rows (1.6 s of 2.4 s). Whatever garbage there is is collected once it is back on.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

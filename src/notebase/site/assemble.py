@@ -7,15 +7,14 @@ ids, not copies; every mapping is read-only once assembled.
 from __future__ import annotations
 
 import functools
-import gc
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from notebase.collector import paused
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.render.markup import IMAGE_EXTS, wikilink_key
@@ -137,21 +136,10 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
     `memo`, when a caller keeps one between calls (as `notebase serve` does), holds what each entry
     names and links to and its topics, so an unchanged entry is not scanned again.
     """
-    with _collector_paused():
+    with paused():
         return _assemble(entries, config, files, memo)
 
 
-@contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector: assembling makes many small objects and no cycles, and each
-    collection it would set off walks every entry of a large site (10,000 notes: seconds, many times)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from notebase import __version__
 from notebase.config import Config
 from notebase.atomic import replaced
+from notebase.collector import paused
 from notebase.load.files import Tree, scan
 from notebase.site.writer import digest, safe_join
 
@@ -171,9 +172,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
 
     keep_vocabulary(live.config, vocabulary_key(live.config))
-    was = gc.isenabled()
-    gc.disable()  # pickling makes no garbage; a collection would walk the whole state
-    try:
+    with paused():  # pickling makes no garbage; a collection would walk the whole state
         live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, _pickler)
         state = {name: getattr(live, name) for name in FIELDS}
         state["final"] = list(live.final.values())
@@ -191,9 +190,6 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
         pickler = _pickler(file)
         pickler.dispatch_table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, ref))
         pickler.dump(state)
-    finally:
-        if was:
-            gc.enable()
 
 
 def load_state(config: Config, settings: str, jobs: int | None = None):
