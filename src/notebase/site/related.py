@@ -182,6 +182,8 @@ def _reason(entries: Sequence[Entry], a: int, b: int, own_tags, own_topics, word
     """Why entry b is related to entry a: shared tags (keys) first, then topics (keys), then words."""
     if own_tags[a] and own_tags[b]:
         tags = [k for k in own_tags[a] if k in own_tags[b]]
+        if len(tags) == 1 or tags and not any("/" in k for k in tags):  # no tag inside another: all of them
+            return Related(entries[b].id, TAG, tuple(tags))
         if tags:  # the most specific: `a/b` rather than the `a` it sits in
             return Related(entries[b].id, TAG, tuple(k for k in tags if not any(o.startswith(k + "/") for o in tags)))
     if own_topics[a] and own_topics[b]:
