@@ -153,3 +153,36 @@ def test_save_lets_the_next_build_find_nothing_to_do(live):
     live.save(update.problems)
     report = build(live.config, index=False)
     assert report.up_to_date
+
+
+def test_an_edit_that_keeps_every_name_and_word_rewrites_the_pages_that_show_the_entry(live, tmp_path):
+    from notebase.serve.live_plan import stale_entries
+
+    edit(live, "notes/tips/embeds-bisect.md", "---\ntitle: 임베드한 노트\n---\n앞 문단.\n\n![[git-bisect]]\n")
+    edit(live, "notes/tips/links-bisect.md", "---\ntitle: 링크한 노트\n---\n[[git-bisect]] 참고.\n")
+    before = (live.config.root / TIP).read_text(encoding="utf-8")
+    assert "." in before
+    old = live.site
+    # Full stops become exclamation marks: the same words, topics and related entries, new text.
+    update = edit(live, TIP, before.replace(".", "!"))
+    stale = stale_entries(live.site, old)
+    assert stale is not None  # nothing but the entry changed: only pages showing it were looked at
+    tip, host, linker = (next(e.id for e in live.site.entries if e.source.path == p)
+                         for p in ("tips/git-bisect.md", "tips/embeds-bisect.md", "tips/links-bisect.md"))
+    assert {tip, host, linker} <= stale and len(stale) < len(live.site.entries) // 2
+    assert TIP_PAGE in update.written and "tips/embeds-bisect/index.html" in update.written
+    assert "!" in (live.config.output_path / "tips/embeds-bisect/index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_note_renamed_after_an_edit_of_its_text_alone_is_still_found_by_its_text(live, tmp_path):
+    tip = live.config.root / TIP
+    edit(live, TIP, tip.read_text(encoding="utf-8").replace(".", "!"))  # no page moves: the plan stands
+    moved = live.config.root / "notes/bisect-moved.md"
+    os.rename(tip, moved)
+    update = live.update({tip, moved})
+    # Found by the edited text's digest (the file name and folder both changed): the old page redirects.
+    assert "tips/git-bisect/" in update.pages
+    page = (live.config.output_path / TIP_PAGE).read_text("utf-8")
+    assert 'content="0; url=../bisect-moved/"' in page
+    assert_same_as_full_build(live, tmp_path)

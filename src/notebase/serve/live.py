@@ -170,7 +170,7 @@ class LiveSite:
             self._rescan()  # an image or folder came or went
         old = self.site
         entries, self.load_problems = self._entries()
-        self.site = self._assemble(entries)
+        self.site = self._assemble(entries, old)
         for rel in reread | gone:
             self.render_problems.pop(rel, None)
         # An image a page shows was copied into media/: a changed one is copied again, a deleted one goes.
@@ -222,11 +222,15 @@ class LiveSite:
                           key=lambda p: (p.path, p.line))
         return entries, problems
 
-    def _assemble(self, entries: list[Entry]):
-        from notebase.site.redirects import plan_site, read_history
+    def _assemble(self, entries: list[Entry], old=None):
+        from notebase.site.redirects import plan_site, read_history, replan_bodies
         from notebase.site.assemble import assemble
 
         site = assemble(entries, self.config, self.files, memo=self.memo)
+        kept = replan_bodies(self.moved, site, old, self.digests_memo) if self.moved is not None else None
+        if kept is not None:  # no page moved: the plan stands, with the edited bodies' digests
+            self.moved = kept
+            return replace(site, redirects=kept.targets)
         if self.moved is None:
             history, generation = read_history(self.config.cache_path)
         else:  # this session's own history: a page renamed twice sends both old addresses on

@@ -88,6 +88,41 @@ def freeze(value):
     return value
 
 
+# What an entry page shows besides entries: when assemble kept every one of these (the same objects:
+# an edit changed no name, link, tag, date, topic or related entry), only pages showing a changed
+# entry can change.
+_SHAPE = ("paths", "targets", "tag_paths", "tags", "backlinks", "links", "related", "same_paper", "paper_of",
+          "topic_of", "topics")
+
+
+def stale_entries(site: Site, old: Site | None) -> set[str] | None:
+    """The ids of the entries whose page may show something new since `old`; None when any page may.
+
+    A changed entry is shown on its own page, its neighbours', the pages it links to or embeds
+    (their backlinks) and that link to or embed it (at every level of embedding), the pages that
+    list it as related, and the other summaries of its paper.
+    """
+    if old is None or len(site.entries) != len(old.entries) or site.files != old.files:
+        return None
+    if any(getattr(site, name) is not getattr(old, name) for name in _SHAPE):
+        return None
+    entries, count = site.entries, len(site.entries)
+    changed = [n for n, (new, was) in enumerate(zip(entries, old.entries)) if new is not was]
+    ids = {entries[m].id for n in changed for m in (n - 1, n, n + 1) if 0 <= m < count}
+    changed_ids = {entries[n].id for n in changed}
+    level, linking = changed_ids, set(changed_ids)
+    for _ in range(MAX_DEPTH + 1):  # pages linking to a changed entry, or embedding one at any level
+        level = {i for x in level for i in site.backlinks.get(x, ())} - linking
+        linking |= level
+    ids |= linking
+    for x in changed_ids:
+        ids.update(site.links.get(x, ()))
+        ids.update(site.same_paper.get(x, ()))
+    if changed_ids:
+        ids.update(i for i, related in site.related.items() if any(r.id in changed_ids for r in related))
+    return ids
+
+
 def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
     """Link target names whose page changed, and note files that came or went, since `old`."""
     if old is None:
@@ -119,10 +154,12 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     """
     keys: dict[str, tuple] = {}
     names, files = _links_moved(site, old)
+    stale = stale_entries(site, old)
     dirty: set[str] = set()
     for index, entry in enumerate(site.entries):
         rel = output_file(site.paths[entry.id])
-        key = entry_key(site, entry, index)
+        kept = previous.get(rel) if stale is not None and entry.id not in stale else None
+        key = kept if kept is not None else entry_key(site, entry, index)  # kept: nothing it shows changed
         keys[rel] = key
         if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files)):
             dirty.add(entry.source.path)
