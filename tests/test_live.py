@@ -186,3 +186,24 @@ def test_a_note_renamed_after_an_edit_of_its_text_alone_is_still_found_by_its_te
     page = (live.config.output_path / TIP_PAGE).read_text("utf-8")
     assert 'content="0; url=../bisect-moved/"' in page
     assert_same_as_full_build(live, tmp_path)
+
+
+def test_new_words_in_one_note_rerank_its_kin_and_rewrite_their_pages(live, tmp_path):
+    from notebase.serve.live_plan import stale_entries
+
+    edit(live, "notes/tips/zebra-a.md", "---\ntitle: 얼룩말 하나\n---\nquagga zebroid 이야기.\n")
+    edit(live, "notes/tips/zebra-b.md", "---\ntitle: 얼룩말 둘\n---\nokapi giraffid 이야기.\n")
+    old = live.site
+    a = next(e.id for e in old.entries if e.source.path == "tips/zebra-a.md")
+    tip = next(e.id for e in old.entries if e.source.path == "tips/git-bisect.md")
+    assert tip not in {r.id for r in old.related.get(a, ())}
+    before = (live.config.root / TIP).read_text(encoding="utf-8")
+    update = edit(live, TIP, before + "\nquagga zebroid 비유.\n")  # now it shares two rare words with zebra-a
+    assert stale_entries(live.site, old) is not None  # no name, tag or topic changed
+    assert tip in {r.id for r in live.site.related[a]}
+    assert "tips/zebra-a/index.html" in update.written
+    assert_same_as_full_build(live, tmp_path)
+    update = edit(live, TIP, before)  # the words go again: zebra-a's page no longer lists the tip
+    assert tip not in {r.id for r in live.site.related.get(a, ())}
+    assert "tips/zebra-a/index.html" in update.written
+    assert_same_as_full_build(live, tmp_path)

@@ -115,6 +115,35 @@ def test_related_entries_give_their_reason(built):
     assert again.related == site.related  # deterministic
 
 
+@pytest.mark.parametrize("kin", ["tags and topics", "words alone"])
+def test_ranking_again_after_words_change_gives_what_ranking_afresh_gives(built, kin):
+    import random
+
+    from notebase.site.related import rank, rerank
+    from notebase.site.taxonomy import Taxonomy
+
+    out, site = built
+    entries = site.entries
+    if kin == "words alone":  # no tag or topic fills the lists up: rare words and the needy decide
+        args = (Taxonomy("tags", ()), Taxonomy("topics", ()), {})
+    else:
+        args = (site.tags, site.topics, site.topic_of)
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(150)]  # a word is in a few entries: counts cross the rare-word bound
+    profiles = [tuple(rng.sample(vocabulary, rng.randint(0, 12))) for _ in entries]
+    related, ranking = rank(entries, *args, profiles, site.same_paper)
+    for _ in range(60):  # chained: each re-ranking starts from the last
+        for n in rng.sample(range(len(entries)), rng.choice((1, 1, 2, 5))):
+            profiles[n] = tuple(rng.sample(vocabulary, rng.randint(0, 12)))
+        related, ranking = rerank(ranking, entries, profiles)
+        fresh, again = rank(entries, *args, profiles, site.same_paper)
+        assert related == fresh and list(related) == list(fresh)
+        assert (ranking.words, ranking.postings, ranking.needy, +ranking.df) == (again.words, again.postings,
+                                                                               again.needy, +again.df)
+    reasons = {r.reason for rs in related.values() for r in rs}
+    assert "text" in reasons and (kin == "words alone" or "tag" in reasons)
+
+
 def test_the_number_of_related_entries_is_a_setting_and_zero_turns_them_off(built, tmp_path):
     from dataclasses import replace
 

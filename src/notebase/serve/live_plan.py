@@ -88,10 +88,10 @@ def freeze(value):
     return value
 
 
-# What an entry page shows besides entries: when assemble kept every one of these (the same objects:
-# an edit changed no name, link, tag, date, topic or related entry), only pages showing a changed
-# entry can change.
-_SHAPE = ("paths", "targets", "tag_paths", "tags", "backlinks", "links", "related", "same_paper", "paper_of",
+# What an entry page shows besides entries and related entries: when assemble kept every one of
+# these (the same objects: an edit changed no name, link, tag, date or topic), only pages showing a
+# changed entry, or whose related entries changed, can change.
+_SHAPE = ("paths", "targets", "tag_paths", "tags", "backlinks", "links", "same_paper", "paper_of",
           "topic_of", "topics")
 
 
@@ -100,7 +100,7 @@ def stale_entries(site: Site, old: Site | None) -> set[str] | None:
 
     A changed entry is shown on its own page, its neighbours', the pages it links to or embeds
     (their backlinks) and that link to or embed it (at every level of embedding), the pages that
-    list it as related, and the other summaries of its paper.
+    list it as related, and the other summaries of its paper; and a page shows its related entries.
     """
     if old is None or len(site.entries) != len(old.entries) or site.files != old.files:
         return None
@@ -120,6 +120,8 @@ def stale_entries(site: Site, old: Site | None) -> set[str] | None:
         ids.update(site.same_paper.get(x, ()))
     if changed_ids:
         ids.update(i for i, related in site.related.items() if any(r.id in changed_ids for r in related))
+    if site.related is not old.related:  # new words in an entry re-ranked its kin
+        ids.update(i for i in site.related.keys() | old.related.keys() if site.related.get(i) != old.related.get(i))
     return ids
 
 

@@ -21,7 +21,7 @@ from notebase.render.markup import IMAGE_EXTS, wikilink_key
 from notebase.model import Entry
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
-from notebase.site.related import Related, related_entries
+from notebase.site.related import Related, rank, rerank
 from notebase.site.redirects import alias_names
 from notebase.site.tags import tag_key, with_ancestors
 from notebase.site.taxonomy import Taxonomy, Term, month_taxonomy, tag_taxonomy, type_taxonomy, year_taxonomy
@@ -166,15 +166,20 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
         topics = dict(topic_of=_freeze(found), topics=topic_taxonomy(ordered, found, vocab, config.language))
     else:
         topics = kept[3]
+    ranking = None
     if not config.related:
         related = _freeze({})
-    elif kept is None or kept[4] != profiles:
-        related = _freeze(related_entries(ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles,
-                                          graph["same_paper"], config.related))
+    elif kept is not None and kept[4] == profiles:
+        related, ranking = kept[5], kept[6]
+    elif kept is not None and kept[6] is not None:  # names, tags and topics as they were: new words re-rank their kin
+        found, ranking = rerank(kept[6], ordered, profiles)
+        related = _freeze(found)
     else:
-        related = kept[5]
+        found, ranking = rank(ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles,
+                              graph["same_paper"], config.related)
+        related = _freeze(found)
     if memo is not None:
-        memo["shape"] = (shape, graph, topic_of, topics, profiles, related)
+        memo["shape"] = (shape, graph, topic_of, topics, profiles, related, ranking)
     return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), related=related,
                 **graph, **topics)
 

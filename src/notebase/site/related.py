@@ -18,7 +18,6 @@ import heapq
 import math
 import string
 import sys
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -63,9 +62,12 @@ def telling_limit(entries: int) -> int:
     return max(5, min(50, entries // 200))
 
 
-def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter) -> list[tuple[str, ...]]:
-    """Return, per entry, its rarest words that another entry uses too (at most RARE_WORDS, rarest first)."""
-    most = telling_limit(len(profiles))
+def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter, most: int | None = None) -> list[tuple[str, ...]]:
+    """Return, per entry, its rarest words that another entry uses too (at most RARE_WORDS, rarest first).
+
+    A word is rare in at most `most` entries (`telling_limit` of the profiles' count by default).
+    """
+    most = telling_limit(len(profiles)) if most is None else most
     telling = {word for word, n in df.items() if 1 < n <= most}
     count = df.__getitem__
     chosen = []
@@ -87,48 +89,135 @@ def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
 
     `profiles` are the entries' words (`profile`), in the order of `entries`.
     """
+    return rank(entries, tags, topics, topic_of, profiles, skip, most)[0]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What the related entries were chosen from, kept so that new words in a few entries re-rank only their kin."""
+
+    profiles: tuple[tuple[str, ...], ...]
+    df: Counter  # in how many profiles each word is
+    words: tuple[tuple[str, ...], ...]  # each entry's rare words (rare_words)
+    postings: Mapping[str, list[int]]  # rare word -> the entries it is a rare word of, in order
+    groups: tuple  # index, tag members, topic members, own tags, own topics, skip, most: fixed by names and tags
+    ranked: Mapping[int, tuple[Related, ...]]  # by entry number; an entry ranked to nothing is not here
+    needy: frozenset[int]  # entries ranked to nothing, matched by every word they share
+
+
+def rank(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: Mapping[str, tuple[str, ...]],
+         profiles: Sequence[tuple[str, ...]], skip: Mapping[str, tuple[str, ...]] | None = None,
+         most: int = RELATED) -> tuple[dict[str, tuple[Related, ...]], Ranking]:
+    """Return the related entries by id (as `related_entries`) and the Ranking they came from."""
     index = {e.id: n for n, e in enumerate(entries)}
     df = Counter(chain.from_iterable(profiles))
     words = rare_words(profiles, df)
-    tag_members = {t.key: [index[i] for i in t.ids] for t in tags.terms}
-    topic_members = {t.key: [index[i] for i in t.ids] for t in topics.terms}
-    own_tags = [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries]
-    own_topics = [topic_of.get(e.id, ()) for e in entries]
+    groups = (index, {t.key: [index[i] for i in t.ids] for t in tags.terms},
+              {t.key: [index[i] for i in t.ids] for t in topics.terms},
+              [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries],
+              [topic_of.get(e.id, ()) for e in entries], skip or {}, most)
     postings: dict[str, list[int]] = {}
     for n, chosen in enumerate(words):
         for word in chosen:
             postings.setdefault(word, []).append(n)
-    related: dict[str, tuple[Related, ...]] = {}
-    needy: list[tuple[int, list[int], set[int]]] = []
-    for n, entry in enumerate(entries):
-        groups = [(key, tag_members[key], 3) for key in own_tags[n] if key in tag_members]
-        groups += [(key, topic_members[key], 2) for key in own_topics[n] if key in topic_members]
-        lists = []
-        for _, members, weight in groups:
-            if 1 < len(members) <= GROUP_LIMIT:
-                lists += [members] * (weight + (len(members) <= SMALL))
-        lists += [postings[w] for w in words[n] if len(postings[w]) > 1]
-        scores = Counter(chain.from_iterable(lists))
-        drop = {n} | {index[i] for i in (skip or {}).get(entry.id, ()) if i in index}
-        for i in drop:
-            scores.pop(i, None)
-        # Best first; ties in the order the lists met them (newest first within each), so always the same.
-        best = [i for i, _ in scores.most_common(most)]
-        if len(best) < most and groups:
-            _, members, _ = max(groups, key=lambda g: (len(g[1]) > 1, -len(g[1])))
-            taken = set(best) | drop
-            best += [i for i in _first(members, taken, most - len(best))]
-        if not best:
-            needy.append((n, best, drop))
+    ranked = {}
+    for n in range(len(entries)):
+        found = _rank_entry(entries, n, words, postings, groups)
+        if found:
+            ranked[n] = found
+    ranking = Ranking(tuple(profiles), df, tuple(words), postings, groups, ranked,
+                      frozenset(n for n in range(len(entries)) if n not in ranked))
+    return _results(entries, ranking), ranking
+
+
+def rerank(before: Ranking, entries: Sequence[Entry], profiles: Sequence[tuple[str, ...]]
+           ) -> tuple[dict[str, tuple[Related, ...]], Ranking]:
+    """Rank again after some entries' words changed (names, tags, topics and order as `before` had them).
+
+    Exactly what `rank` would give: a word whose count changed changes the rare words of the
+    entries that have it while it is rare (at most `telling_limit` of them); an entry is ranked
+    again when its rare words or the entries sharing one of them changed; the needy all are.
+    """
+    changed = [n for n, (a, b) in enumerate(zip(profiles, before.profiles)) if a != b]
+    df = before.df.copy()
+    moved: set[str] = set()
+    for n in changed:
+        old, new = set(before.profiles[n]), set(profiles[n])
+        df.subtract(old - new)
+        df.update(new - old)
+        moved |= old ^ new
+    for word in moved:
+        if df[word] <= 0:
+            del df[word]
+    most = telling_limit(len(profiles))
+    telling = {w for w in moved if 1 < before.df.get(w, 0) <= most or 1 < df.get(w, 0) <= most}
+    reread = set(changed) | {n for n, p in enumerate(profiles) if not telling.isdisjoint(p)} if telling else set(changed)
+    words = list(before.words)
+    postings = dict(before.postings)
+    touched: set[str] = set()
+    for n, chosen in zip(sorted(reread), rare_words([profiles[n] for n in sorted(reread)], df, most)):
+        if chosen == words[n]:
+            continue
+        for word in set(words[n]) - set(chosen):
+            postings[word] = [m for m in postings[word] if m != n]
+            if not postings[word]:
+                del postings[word]
+        for word in set(chosen) - set(words[n]):
+            postings[word] = sorted([*postings.get(word, ()), n])
+        touched |= set(words[n]) ^ set(chosen)
+        words[n] = chosen
+    again = reread | {m for w in touched for m in chain(before.postings.get(w, ()), postings.get(w, ()))}
+    ranked = dict(before.ranked)
+    needy = set(before.needy)
+    for n in again:
+        found = _rank_entry(entries, n, words, postings, before.groups)
+        if found:
+            ranked[n] = found
+            needy.discard(n)
         else:
-            related[entry.id] = tuple(_reason(entries, n, i, own_tags, own_topics, words) for i in best)
+            ranked.pop(n, None)
+            needy.add(n)
+    ranking = Ranking(tuple(profiles), df, tuple(words), postings, before.groups, ranked, frozenset(needy))
+    return _results(entries, ranking), ranking
+
+
+def _rank_entry(entries: Sequence[Entry], n: int, words, postings, groups) -> tuple[Related, ...]:
+    """Entry n's related entries by shared tags, topics and rare words (with the fill-up); () if none."""
+    index, tag_members, topic_members, own_tags, own_topics, skip, most = groups
+    entry = entries[n]
+    kin = [(key, tag_members[key], 3) for key in own_tags[n] if key in tag_members]
+    kin += [(key, topic_members[key], 2) for key in own_topics[n] if key in topic_members]
+    lists = []
+    for _, members, weight in kin:
+        if 1 < len(members) <= GROUP_LIMIT:
+            lists += [members] * (weight + (len(members) <= SMALL))
+    lists += [postings[w] for w in words[n] if len(postings[w]) > 1]
+    scores = Counter(chain.from_iterable(lists))
+    drop = {n} | {index[i] for i in skip.get(entry.id, ()) if i in index}
+    for i in drop:
+        scores.pop(i, None)
+    # Best first; ties in the order the lists met them (newest first within each), so always the same.
+    best = [i for i, _ in scores.most_common(most)]
+    if len(best) < most and kin:
+        _, members, _ = max(kin, key=lambda g: (len(g[1]) > 1, -len(g[1])))
+        taken = set(best) | drop
+        best += [i for i in _first(members, taken, most - len(best))]
+    return tuple(_reason(entries, n, i, own_tags, own_topics, words) for i in best)
+
+
+def _results(entries: Sequence[Entry], ranking: Ranking) -> dict[str, tuple[Related, ...]]:
+    """The related entries by id: the ranked in order, then the needy, matched by every word they share."""
+    index, _, _, own_tags, own_topics, skip, most = ranking.groups
+    profiles, df, words = ranking.profiles, ranking.df, ranking.words
+    related = {entries[n].id: found for n, found in sorted(ranking.ranked.items())}
+    needy = sorted(ranking.needy)
     # Entries with none yet (nothing rare in common with anyone, no tag or topic shared) look at
     # every word they share, rarer ones counting more: a note of a few lines still meets its kin.
     shared = _common_words(profiles, df, needy)
-    for n, best, drop in needy:
+    for n in needy:
+        drop = {n} | {index[i] for i in skip.get(entries[n].id, ()) if i in index}
         scores = shared.get(n, {})
-        best += heapq.nlargest(most - len(best), (i for i in scores if i not in drop and i not in best),
-                               key=lambda i: (scores[i], -i))
+        best = heapq.nlargest(most, (i for i in scores if i not in drop), key=lambda i: (scores[i], -i))
         if best:
             found = tuple(_reason(entries, n, i, own_tags, own_topics, words) for i in best)
             related[entries[n].id] = tuple(r if r.reason != TEXT or r.shared else
@@ -137,9 +226,9 @@ def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
     return related
 
 
-def _common_words(profiles: Sequence[tuple[str, ...]], df: Counter, needy: list) -> dict[int, dict[int, float]]:
+def _common_words(profiles: Sequence[tuple[str, ...]], df: Counter, needy: list[int]) -> dict[int, dict[int, float]]:
     """For each entry in need, every other entry sharing a word with it, scored by the words' rarity."""
-    wanted = set().union(*(profiles[n] for n, _, _ in needy)) if needy else set()
+    wanted = set().union(*(profiles[n] for n in needy)) if needy else set()
     # A word in more than GROUP_LIMIT entries says little and would make each needy entry score
     # every entry (5,000 feed items sharing "item" were 16 million scores, quadratic).
     wanted = {w for w in wanted if 1 < df[w] <= GROUP_LIMIT}
@@ -151,7 +240,7 @@ def _common_words(profiles: Sequence[tuple[str, ...]], df: Counter, needy: list)
             postings.setdefault(word, []).append(m)
     total = len(profiles)
     found = {}
-    for n, _, _ in needy:
+    for n in needy:
         scores: dict[int, float] = {}
         for word in profiles[n]:
             if word in postings:
