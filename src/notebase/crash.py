@@ -28,6 +28,9 @@ def die_with_parent(parent: int) -> None:
     A worker of a killed build otherwise waits forever on a pipe that nobody writes to. Linux
     kills it itself (PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid.
     """
+    # Forked from `notebase serve`, which turns SIGTERM into Ctrl-C to save its state first: a worker
+    # is stopped by it at once, as any process.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     watched_by_kernel = False
     if sys.platform.startswith("linux"):
         try:

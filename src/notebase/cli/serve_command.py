@@ -54,10 +54,18 @@ class _Reporter:
 @root_option
 def serve_command(port: int, host: str) -> None:
     """Build the site, serve it, rebuild what each edit changes and reload open pages."""
+    import signal
+
     from notebase.serve.server import serve
 
+    # Stopped by a service manager (SIGTERM) as by Ctrl-C: the server saves what it holds first.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         serve(load_settings(), host=host, port=port, report=_Reporter())
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     sys.exit(0)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

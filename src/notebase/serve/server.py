@@ -25,6 +25,7 @@ from notebase.unwritable import cannot_write, is_write_error
 __all__ = ["Event", "PortInUse", "serve"]
 
 SHOWN_PROBLEMS = 20
+SAVE_AFTER = 2.0  # seconds without edits after which the build state is saved
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
     watcher = watchfiles.watch(*watched, stop_event=stopping, step=30, rust_timeout=500, yield_on_timeout=True,
                                watch_filter=partial(_wanted, ignored))
 
+    unsaved: list[tuple] = []  # the problems of an update whose state is not saved yet
+
     def apply(changed: set[Path]) -> None:
         try:
             update = live.update(changed)
@@ -83,13 +86,21 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
                 exc = cannot_write(exc, config.root, config.output_path, "pages not rewritten are served as they were")
             report(Event("failed", exc))
             http.publish({"reload": False, "problems": [f"notebase: the update failed: {exc}"]})
+            unsaved.clear()  # what is held may be half updated: never saved, the next build redoes it
             return
         errors = [p for p in update.problems if p.severity is Severity.ERROR]
         http.publish({"reload": True, "full": update.full, "pages": list(update.pages), "problems": _shown(errors)})
         problems = live.problems()
         report(Event("updated", (update, problems)))
         _index(config, report, update_index)
-        live.save(problems)
+        # Saving the state (for the next `notebase build`) pickles the whole site: at 10,000 notes
+        # a second that would delay the next edit. It waits until the notes rest, or the server stops.
+        unsaved[:] = [(problems, time.monotonic())]
+
+    def save_if_resting(now: float | None = None) -> None:
+        if unsaved and (now is None or now - unsaved[0][1] >= SAVE_AFTER):
+            problems, _ = unsaved.pop()
+            live.save(problems)
 
     try:
         # The first step starts watching; edits made while the site was being built are caught up.
@@ -104,9 +115,15 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
             stamps = now
             if changed:
                 apply(changed)
+            else:  # the watcher's time-out: nothing changed for a while
+                save_if_resting(time.monotonic())
     finally:
         stopping.set()
         http.stop()
+        try:
+            save_if_resting()  # stopped with an update unsaved: the next build need not redo it
+        except Exception as exc:  # noqa: BLE001 - stopping anyway; the next build redoes what it must
+            report(Event("failed", exc))
 
 
 def _index(config: Config, report: Callable[[Event], None], update_index) -> None:
