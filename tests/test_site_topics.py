@@ -234,6 +234,12 @@ def test_hostile_titles_stay_text_in_the_graphs(tmp_path):
     assert any(t.startswith("<script>alert(1)</script>") for t in titles)  # as text
     assert any(t.startswith("</svg><img src=x onerror=alert(1)>") for t in titles)
     assert live_content(config.output_path) == []
+    # The related lists (made in Python, not by the template) show the titles as text too.
+    page = next(p for p in (config.output_path / "tips").glob("*/index.html") if "onerror=alert(1)&gt;</a>" not in
+                p.read_text(encoding="utf-8").split('<section class="related"', 1)[1])
+    related = page.read_text(encoding="utf-8").split('<section class="related"', 1)[1].split("</section>", 1)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;</a>" in related
+    assert '같은 태그: <a href="../../tags/x/">#x</a>' in related
 
 
 SEEDS = SHARED / "seeds"
