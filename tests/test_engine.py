@@ -320,3 +320,27 @@ def test_a_plan_left_behind_is_rolled_forward(built, tmp_path):
     assert load_config(built)  # the settings are untouched
     run_build(built)
     assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+def test_the_state_pickles_long_texts_without_keeping_utf8_copies_of_them(tmp_path):
+    """Pickling a non-ASCII str makes CPython keep its UTF-8 form inside it (170 MB at 10,000 notes)."""
+    import io
+    import pickle
+
+    from notebase.config import load_config as config_of
+    from notebase.load.loader import load
+    from notebase.site.engine import state_pickler
+
+    (tmp_path / "notes").mkdir()
+    body = "대조 학습은 같은 이미지의 두 view를 가깝게 당긴다. " * 200
+    (tmp_path / "notes" / "note.md").write_text(f"---\ntitle: 긴 노트\n---\n{body}\n", encoding="utf-8")
+    entry, = load(config_of(tmp_path)).entries
+    sizes = {name: sys.getsizeof(getattr(entry, name)) for name in ("body", "text")}
+    buffer = io.BytesIO()
+    state_pickler(buffer).dump([entry, entry])
+    assert {name: sys.getsizeof(getattr(entry, name)) for name in sizes} == sizes  # no UTF-8 copy kept
+    again = pickle.loads(buffer.getvalue())
+    assert again == [entry, entry] and again[0] is again[1] and type(again[0]) is type(entry)
+    plain = io.BytesIO()
+    pickle.dump(entry, plain)  # what pickle does by itself: the copy the state avoids
+    assert sys.getsizeof(entry.body) > sizes["body"]

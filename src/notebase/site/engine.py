@@ -136,11 +136,17 @@ def read_only(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)
 
 
-def _pickler(file) -> pickle.Pickler:
-    """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load)."""
+def state_pickler(file) -> pickle.Pickler:
+    """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load),
+    and entries and search documents with their long texts as bytes (state_rows.packed)."""
+    from notebase.model import ENTRY_CLASSES, Entry
+    from notebase.site.emitters.search_live import SearchDoc
+    from notebase.site.state_rows import Packer
+
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     table = copyreg.dispatch_table.copy()
     table[MappingProxyType] = lambda m: (read_only, (dict(m),))
+    table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, Packer()))
     pickler.dispatch_table = table
     return pickler
 
@@ -167,13 +173,13 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     from notebase.model import ENTRY_CLASSES, Entry
     from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.redirects import HISTORY
-    from notebase.site.state_rows import entry_ref, group, save_rows
+    from notebase.site.state_rows import Packer, entry_ref, group, save_rows
 
     from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
 
     keep_vocabulary(live.config, vocabulary_key(live.config))
     with paused():  # pickling makes no garbage; a collection would walk the whole state
-        live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, _pickler)
+        live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, state_pickler)
         state = {name: getattr(live, name) for name in FIELDS}
         state["final"] = list(live.final.values())
         state["memo"] = [value[:3] for key, value in live.memo.items() if isinstance(key, int)]
@@ -184,10 +190,12 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
 
         def ref(obj):
             found = where.get(id(obj))
-            return (entry_ref, (found,)) if found is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+            return (entry_ref, (found,)) if found is not None else packed(obj)
+
+        packed = Packer()
 
         pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
-        pickler = _pickler(file)
+        pickler = state_pickler(file)
         pickler.dispatch_table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, ref))
         pickler.dump(state)
 

@@ -18,9 +18,59 @@ import io
 import os
 import pickle
 import sqlite3
+from dataclasses import fields
 from pathlib import Path
 
 ROWS = "engine-rows.sqlite"
+
+
+# Pickling a str that is not ASCII keeps a UTF-8 copy of it inside the str for the rest of the
+# process (CPython caches what PyUnicode_AsUTF8 makes): pickling the rows of 10,000 Korean notes kept
+# 170 MB of such copies, the cold build's peak. Long texts are pickled as bytes encoded here instead.
+LONG = 64  # characters from which a text is pickled as bytes
+
+
+class Packer:
+    """Reduces dataclasses (entries, search documents) with their long texts as UTF-8 bytes (see LONG).
+
+    Each str is encoded once per packer, so a text two objects share (an entry's and its search
+    document's) is pickled once, as before. One packer serves one pickler. (A class, not a closure:
+    a recursive closure is a reference cycle, kept while the collector is paused.)
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple] = {}
+
+    def __call__(self, obj):
+        state = vars(obj) if hasattr(obj, "__dict__") else {f.name: getattr(obj, f.name) for f in fields(obj)}
+        return unpacked, (type(obj), {name: self.bare(value) for name, value in state.items()})
+
+    def bare(self, value):
+        """A long non-ASCII str as (str, its UTF-8 bytes); a list item by item; anything else as it is."""
+        if type(value) is str and len(value) >= LONG and not value.isascii():
+            found = self.seen.get(id(value))
+            if found is None or found[1] is not value:
+                found = self.seen[id(value)] = ((str, value.encode("utf-8", "surrogatepass")), value)
+            return found[0]
+        if type(value) is list:  # a search document's text row
+            return [self.bare(v) for v in value]
+        return value
+
+
+def _dressed(value):
+    if type(value) is tuple and len(value) == 2 and value[0] is str:
+        return value[1].decode("utf-8", "surrogatepass")
+    if type(value) is list:
+        return [_dressed(v) for v in value]
+    return value
+
+
+def unpacked(cls, state: dict):
+    """Rebuild what a packer reduced, without running __init__ (as pickle does)."""
+    obj = cls.__new__(cls)
+    for name, value in state.items():
+        object.__setattr__(obj, name, _dressed(value))
+    return obj
 
 
 def entry_ref(key: tuple[int, int]):
