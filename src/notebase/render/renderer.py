@@ -108,7 +108,8 @@ def _nested(ctx: Context):
             inner = context(body, entry.source.path, first, ctx.page_path, ctx.targets, ctx.files)
             inner.ids, inner.next_n, inner.embeds = ctx.ids, ctx.next_n, embeds
             fragment = footnotes_apart(markdown().render(inner.body, {"nb": inner}), prefix)
-        html = fill(clean(fragment, inner.rewrite), embeds.slots)
+        own_tags = entry.body_format != "html" and "<" not in inner.body  # as markup.render tells it
+        html = fill(clean(fragment, inner.rewrite, own_tags=own_tags), embeds.slots)
         ctx.images.update(inner.images)  # copied for this page too; its problems are its own page's
         return html, tuple(inner.images)
     return run
