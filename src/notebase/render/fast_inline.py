@@ -12,6 +12,8 @@ tests/test_fast_blocks.py compares both ways.
 
 from __future__ import annotations
 
+from notebase.render.tokens import token_maker
+
 
 def _plain_ready(md) -> bool:
     """True when markdown-it's own text and newline rules are all that can fire on plain text."""
@@ -27,10 +29,13 @@ def _plain_ready(md) -> bool:
 def plain_tokens(content: str, terminators) -> list | None:
     """The inline tokens of `content` when it holds no inline markup (none of `terminators` but a line
     break), as markdown-it's text and newline rules make them: text, softbreak or hardbreak; else None."""
-    from markdown_it.token import Token
-
-    if terminators.search(content.replace("\n", "") if "\n" in content else content):
+    if "\n" not in content:  # one line (a table cell, a heading): one text token, or none
+        if terminators.search(content):
+            return None
+        return [token_maker()("text", "", 0, content=content)] if content else []
+    if terminators.search(content.replace("\n", "")):
         return None
+    token = token_maker()
     lines = content.split("\n")
     tokens: list = []
     pending = lines[0]
@@ -44,11 +49,11 @@ def plain_tokens(content: str, terminators) -> list | None:
             else:
                 pending = pending[:-1]
         if pending:
-            tokens.append(Token("text", "", 0, content=pending))
-        tokens.append(Token(kind, "br", 0))
+            tokens.append(token("text", "", 0, content=pending))
+        tokens.append(token(kind, "br", 0))
         pending = line.lstrip(" \t")
     if pending:
-        tokens.append(Token("text", "", 0, content=pending))
+        tokens.append(token("text", "", 0, content=pending))
     return tokens
 
 

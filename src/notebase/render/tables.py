@@ -11,6 +11,7 @@ tests/test_fast_blocks.py compares both ways.
 from __future__ import annotations
 
 from notebase.render.blocks import Plans, terminates
+from notebase.render.tokens import token_maker
 
 
 def _aligns(delimiter_row: str) -> list[str]:
@@ -86,8 +87,8 @@ class FastTable:
               max_autocompleted: int, escaped_split) -> int:
         """Push the body rows' tokens; return the line after the table."""
         from markdown_it.common.utils import mdTrim
-        from markdown_it.token import Token
 
+        token = token_maker()
         src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
         tokens, styles = state.tokens, [{"style": "text-align:" + a} if a else None for a in aligns]
         autocompleted = 0
@@ -111,17 +112,17 @@ class FastTable:
             if tbody_lines is None:
                 state.push("tbody_open", "tbody", 1).map = tbody_lines = [start_line + 2, 0]
             level, line_map = state.level, [next_line, next_line + 1]
-            tokens.append(Token("tr_open", "tr", 1, map=line_map, level=level, block=True))
+            tokens.append(token("tr_open", "tr", 1, None, line_map, level, None, "", True))
             for i in range(column_count):
                 # A dict of its own per cell: rendering pops the style from the token's attrs.
                 style = styles[i]
-                tokens.append(Token("td_open", "td", 1, attrs=dict(style) if style else {}, level=level + 1,
-                                    block=True))
+                attrs = dict(style) if style else None
+                tokens.append(token("td_open", "td", 1, attrs, None, level + 1, None, "", True))
                 cell = columns[i] if i < len(columns) else ""
-                tokens.append(Token("inline", "", 0, map=[next_line, next_line + 1], level=level + 2, children=[],
-                                    content=mdTrim(cell) if cell else "", block=True))
-                tokens.append(Token("td_close", "td", -1, level=level + 1, block=True))
-            tokens.append(Token("tr_close", "tr", -1, level=level, block=True))
+                tokens.append(token("inline", "", 0, None, [next_line, next_line + 1], level + 2, [],
+                                    mdTrim(cell) if cell else "", True))
+                tokens.append(token("td_close", "td", -1, None, None, level + 1, None, "", True))
+            tokens.append(token("tr_close", "tr", -1, None, None, level, None, "", True))
             next_line += 1
         if tbody_lines is not None:
             tbody_lines[1] = next_line
