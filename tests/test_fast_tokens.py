@@ -34,3 +34,38 @@ def test_equal_to_the_constructor(args, kwargs):
         made.attrs["x"] = "1"
         assert token_maker()(*args, **kwargs).attrs.get("x") is None
     assert made.meta is not token_maker()(*args, **kwargs).meta
+
+
+def test_render_plain_writes_what_render_inline_writes():
+    """render/fast_inline.py's `render_plain` against markdown-it's `renderInline`, with and without `breaks`."""
+    from markdown_it import MarkdownIt
+
+    from notebase.render.context import context
+    from notebase.render.fast_inline import plain_breaks, render_plain
+    from notebase.render.renderer import markdown
+
+    texts = [f"a{tail}\n{head}b & \"d\" > e\n끝{tail}" for tail in ("", " ", "  ", "\\", "\t") for head in ("", " ", "\t")]
+    texts += ["| 셀 & x | y |\n|---|---|\n| <z> | \"q\" |\n", "# 제목 & <t>\n", "한 줄\n", "x  \ny\\\nz\n"]
+    checked = 0
+    for md in (markdown(), MarkdownIt("commonmark", {"breaks": True}), MarkdownIt("commonmark", {"xhtmlOut": False})):
+        breaks = plain_breaks(md.renderer, md.options)
+        assert breaks is not None
+        for text in texts:
+            env = {"nb": context(text, "notes/a.md", 1, "a/index.html", {}, None)}
+            for token in md.parse(text, env):
+                if token.type == "inline" and token.children:
+                    plain = render_plain(token.children, breaks)
+                    if plain is not None:
+                        checked += 1
+                        assert plain == md.renderer.renderInline(token.children, md.options, env), text
+    assert checked > 50
+
+
+def test_render_plain_steps_aside_for_other_rules():
+    from markdown_it import MarkdownIt
+
+    from notebase.render.fast_inline import plain_breaks
+
+    md = MarkdownIt("commonmark")
+    md.add_render_rule("softbreak", lambda self, tokens, idx, options, env: " ")
+    assert plain_breaks(md.renderer, md.options) is None

@@ -78,3 +78,35 @@ def fast_inline_rule(state) -> None:
 def use_fast_inline(md) -> None:
     """Put the plain-text short cut in place of markdown-it's core `inline` rule on this instance only."""
     md.core.ruler.at("inline", fast_inline_rule)
+
+
+def plain_breaks(renderer, options) -> dict[str, str] | None:
+    """What markdown-it's renderer writes for a soft and a hard break, when its text and break rules are
+    its own (so `render_plain` may stand in for `renderInline` on plain tokens); else None."""
+    from markdown_it.renderer import RendererHTML
+
+    rules = renderer.rules
+    if any(getattr(rules.get(name), "__func__", None) is not getattr(RendererHTML, name)
+           for name in ("text", "softbreak", "hardbreak")):
+        return None
+    hard = "<br />\n" if options.xhtmlOut else "<br>\n"
+    return {"softbreak": hard if options.breaks else "\n", "hardbreak": hard}
+
+
+def render_plain(children: list, breaks: dict[str, str]) -> str | None:
+    """The HTML markdown-it's `renderInline` makes of text, softbreak and hardbreak tokens; None for any other."""
+    from markdown_it.common.utils import escapeHtml
+
+    if len(children) == 1:  # a table cell, a heading, a one-line paragraph
+        child = children[0]
+        return escapeHtml(child.content) if child.type == "text" else breaks.get(child.type)
+    one_escape = True  # only text and breaks written "\n": escaping the whole at once is the same
+    for child in children:
+        if child.type != "text":
+            br = breaks.get(child.type)
+            if br is None:
+                return None
+            one_escape = one_escape and br == "\n"
+    if one_escape:
+        return escapeHtml("".join(c.content if c.type == "text" else "\n" for c in children))
+    return "".join(escapeHtml(c.content) if c.type == "text" else breaks[c.type] for c in children)

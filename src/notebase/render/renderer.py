@@ -14,7 +14,7 @@ from notebase.model import Entry
 from notebase.render.blocks import use_fast_blocks
 from notebase.render.cjk import cjk_friendly_plugin
 from notebase.render.context import Context, Heading, context, inline_line
-from notebase.render.fast_inline import use_fast_inline
+from notebase.render.fast_inline import plain_breaks, render_plain, use_fast_inline
 from notebase.render.embed import Embeds, embed, fill, footnotes_apart
 from notebase.render.highlight import highlight_code
 from notebase.render.math import math_html, stands_alone
@@ -48,11 +48,13 @@ def build_markdown(*, fast: bool = True):
         def render(self, tokens, options, env):
             # As RendererHTML.render, but remembers each block's line for problems raised inline.
             ctx, out = env["nb"], []
+            breaks = plain_breaks(self, options)
             for i, token in enumerate(tokens):
                 if token.type == "inline":
                     if token.children:
                         ctx.line = token.map[0] if token.map else ctx.line
-                        out.append(self.renderInline(token.children, options, env))
+                        html = render_plain(token.children, breaks) if breaks is not None else None
+                        out.append(self.renderInline(token.children, options, env) if html is None else html)
                 elif token.type in self.rules:
                     out.append(self.rules[token.type](tokens, i, options, env))
                 else:
