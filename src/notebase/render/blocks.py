@@ -115,26 +115,44 @@ class FastBlocks:
 
     def __init__(self, plans: Plans) -> None:
         self.plans = plans
+        # Where the last `lheading` that found no underline saw its paragraph end: (state, start line,
+        # end line, tokens then, indent, next line). The `paragraph` rule, tried next on the same line,
+        # ends there too (the same scan but for the underline test, with parentType "paragraph" in
+        # both), so a paragraph of 300,000 lines is scanned once, not twice.
+        self.unlined: tuple | None = None
 
     def _scan(self, state, line: int, end_line: int, setext: bool) -> tuple[int, int]:
         """The line a paragraph from `line - 1` ends before, and the setext level when one ends it."""
         plan = self.plans.plan(state, "paragraph")
-        b_marks, t_shift, e_marks, s_count = state.bMarks, state.tShift, state.eMarks, state.sCount
+        src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
         indent = state.blkIndent
+        # A line whose first character wakes no rule of the plan (nor a digit, which may start a list), with
+        # no delimiter row after it for the table rule, is no terminator: `terminates` is not called for it.
+        quiet = None if plan.every_line else frozenset(plan.starts | set(_DIGITS))
         while line < end_line:
             count = s_count[line]
-            if b_marks[line] + t_shift[line] >= e_marks[line]:
+            start = b_marks[line] + t_shift[line]
+            if start >= e_marks[line]:
                 break  # an empty line
             if count - indent > 3:
                 line += 1  # would be indented code, but after a paragraph it is lazy continuation
                 continue
-            if setext and count >= indent:
+            if setext and count >= indent and src[start] in "-=":
                 level = _setext_level(state, line)
                 if level:
                     return line, level
             if count < 0:
                 line += 1  # markdown-it's blockquote quirk: that rule has seen this line
                 continue
+            if quiet is not None and src[start] not in quiet:
+                after = line + 1
+                if not plan.table or after >= end_line:
+                    line += 1
+                    continue
+                pos = b_marks[after] + t_shift[after]
+                if pos >= e_marks[after] or src[pos] not in _TABLE_DELIMITER:
+                    line += 1
+                    continue
             if terminates(state, line, end_line, plan):
                 break
             line += 1
@@ -145,7 +163,12 @@ class FastBlocks:
         from markdown_it.common.utils import mdTrim
 
         old_parent, state.parentType = state.parentType, "paragraph"
-        next_line, _ = self._scan(state, start_line + 1, state.lineMax, False)
+        unlined, self.unlined = self.unlined, None
+        if unlined is not None and unlined[0] is state and unlined[1:5] == (
+                start_line, state.lineMax, len(state.tokens), state.blkIndent):
+            next_line = unlined[5]
+        else:
+            next_line, _ = self._scan(state, start_line + 1, state.lineMax, False)
         content = mdTrim(state.getLines(start_line, next_line, state.blkIndent, False))
         state.line = next_line
         token = state.push("paragraph_open", "p", 1)
@@ -167,6 +190,7 @@ class FastBlocks:
         old_parent, state.parentType = state.parentType, "paragraph"
         next_line, level = self._scan(state, start_line + 1, end_line, True)
         if not level:
+            self.unlined = (state, start_line, end_line, len(state.tokens), state.blkIndent, next_line)
             return False  # markdown-it leaves parentType as "paragraph" here too; paragraph resets it
         marker = "=" if level == 1 else "-"
         content = mdTrim(state.getLines(start_line, next_line, state.blkIndent, False))

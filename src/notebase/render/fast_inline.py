@@ -61,6 +61,7 @@ def fast_inline_rule(state) -> None:
     """Core rule: parse every inline token's content, plain text by the short cut (markdown-it's `inline`)."""
     md = state.md
     terminators = md.inline.terminator_re if _plain_ready(md) else None
+    made: dict[int, list] = {}  # id(inline token) -> the children list the short cut filled
     for token in state.tokens:
         if token.type != "inline":
             continue
@@ -71,13 +72,45 @@ def fast_inline_rule(state) -> None:
             plain = plain_tokens(token.content, terminators)
             if plain is not None:
                 token.children.extend(plain)
+                made[id(token)] = token.children  # kept alive here, so `is` below never meets a reused id
                 continue
         md.inline.parse(token.content, md, state.env, token.children)
+    try:
+        state.plain_children = made
+    except AttributeError:  # a state with slots: text_join then joins every token, as markdown-it does
+        pass
+
+
+class _Tokens:
+    """What markdown-it's text_join reads of a core state: its tokens."""
+
+    def __init__(self, tokens: list) -> None:
+        self.tokens = tokens
+
+
+def fast_text_join(state) -> None:
+    """Core rule: markdown-it's `text_join`, skipping the inline tokens `fast_inline_rule` filled that no rule
+    has given new children since: their text, softbreak and hardbreak tokens have no `text_special` and
+    no two texts side by side, so text_join would leave them as they are."""
+    from markdown_it.rules_core.text_join import text_join
+
+    made = getattr(state, "plain_children", None)
+    if not made:
+        text_join(state)
+        return
+    rest = [t for t in state.tokens if t.type == "inline" and made.get(id(t)) is not t.children]
+    state.plain_children = None
+    if rest:
+        text_join(_Tokens(rest))
 
 
 def use_fast_inline(md) -> None:
     """Put the plain-text short cut in place of markdown-it's core `inline` rule on this instance only."""
+    from markdown_it.rules_core.text_join import text_join
+
     md.core.ruler.at("inline", fast_inline_rule)
+    if any(rule.name == "text_join" and rule.fn is text_join for rule in md.core.ruler.__rules__):
+        md.core.ruler.at("text_join", fast_text_join)
 
 
 def plain_breaks(renderer, options) -> dict[str, str] | None:
