@@ -69,3 +69,28 @@ def test_render_plain_steps_aside_for_other_rules():
     md = MarkdownIt("commonmark")
     md.add_render_rule("softbreak", lambda self, tokens, idx, options, env: " ")
     assert plain_breaks(md.renderer, md.options) is None
+
+
+def test_block_tokenize_offers_a_rule_of_unknown_shape_every_block():
+    """render/blocks.py's block_tokenize: known rules only on lines they may match, unknown ones on every block."""
+    from markdown_it import MarkdownIt
+
+    from notebase.render.blocks import use_fast_blocks
+    from notebase.render.renderer import markdown
+
+    assert "tokenize" in vars(markdown().block)  # the notebase instance uses it
+    def with_spy(seen: list[int]):
+        def spy(state, start_line, end_line, silent):
+            seen.append(start_line)
+            return False
+        md = MarkdownIt("commonmark").enable("table")
+        md.block.ruler.before("reference", "spy", spy)  # after table, fence, quote, hr and list; before the rest
+        return md
+
+    text = "문단 a\n\n# 제목\n\n- 목록\n\n| a |\n|---|\n| b |\n\n> 인용\n> 둘째\n\n[x]: /url\n"
+    fast_seen: list[int] = []
+    own_seen: list[int] = []
+    md = with_spy(fast_seen)
+    use_fast_blocks(md)
+    assert md.render(text) == with_spy(own_seen).render(text)
+    assert fast_seen == own_seen and {0, 2, 13} <= set(fast_seen)  # a paragraph, a heading, a reference
