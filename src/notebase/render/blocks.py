@@ -54,7 +54,7 @@ def known_starts() -> dict[Rule, str]:
 class Plan:
     """How to offer a line to one chain of terminators: which first characters wake which rules."""
 
-    __slots__ = ("rules", "firsts", "starts", "table", "every_line", "by_first")
+    __slots__ = ("rules", "firsts", "starts", "table", "every_line", "by_first", "quiet")
 
     def __init__(self, rules: list[Rule], known: dict[Rule, str]) -> None:
         self.rules = rules  # the ruler's own (cached) list: a new list means the ruler changed
@@ -63,6 +63,9 @@ class Plan:
         self.table = _NEXT_LINE in self.firsts
         self.every_line = _ANY in self.firsts
         self.by_first: dict[tuple[str, bool], tuple[Rule, ...]] = {}
+        # A line whose first character is none of these (a digit may start a list) wakes no rule of the
+        # plan but the table rule, which looks at the next line: `terminates` need not be called for it.
+        self.quiet = None if self.every_line else frozenset(self.starts | set(_DIGITS))
 
     def woken(self, first: str, table: bool) -> tuple[Rule, ...]:
         """The rules, in order, that a line starting with `first` may match (`table`: a delimiter row follows)."""
@@ -179,9 +182,7 @@ class FastBlocks:
         plan = self.plans.plan(state, "paragraph")
         src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
         indent = state.blkIndent
-        # A line whose first character wakes no rule of the plan (nor a digit, which may start a list), with
-        # no delimiter row after it for the table rule, is no terminator: `terminates` is not called for it.
-        quiet = None if plan.every_line else frozenset(plan.starts | set(_DIGITS))
+        quiet = plan.quiet
         while line < end_line:
             count = s_count[line]
             start = b_marks[line] + t_shift[line]

@@ -94,8 +94,13 @@ class FastTable:
         autocompleted = 0
         tbody_lines: list[int] | None = None
         next_line = start_line + 2
+        quiet = plan.quiet if not plan.table else None  # a row starting `|` wakes no rule of a quote's chain
         while next_line < end_line:
-            if s_count[next_line] < state.blkIndent or terminates(state, next_line, end_line, plan):
+            if s_count[next_line] < state.blkIndent:
+                break
+            start = b_marks[next_line] + t_shift[next_line]
+            if (quiet is None or (start < e_marks[next_line] and src[start] in quiet)) and terminates(
+                    state, next_line, end_line, plan):
                 break
             text = mdTrim(src[b_marks[next_line] + t_shift[next_line]:e_marks[next_line]])
             if not text or state.is_code_block(next_line):
