@@ -42,3 +42,34 @@ def test_h1_found_as_before():
         assert infer_title(lines, "note", "") == expected, (indent, line, after)
         checked += 1
     assert checked > 100
+
+
+HTML = [
+    "<div><div><p>본문 &amp; text</p></div></div>", "<DIV>대문자</DIV><Br>줄", "<p>a<br>b<br/>c</p>",
+    "<script>var a = '<div>x</div>';</script>뒤", "<style>p > a { }</style><p>보임</p>",
+    "<title>제목 <b>굵게</b></title>본문", "<textarea><div>글</div></textarea>끝", "<noscript><p>no</p></noscript>",
+    "<div class=\"x\">속성</div><div >공백</div></div >", "<img alt=\"그림 설명\"><img>", "<!-- <div> --><div>c</div>",
+    "<![CDATA[x]]><div>d</div>", "<![if x]><div>e</div>", "<ul><li>하나<li>둘</ul>", "<div>" * 300 + "깊음" + "</div>" * 300,
+    "<pre>  코드\n  줄</pre>", "a < b > c &lt;d&gt;", "<div>열림", "</div>닫힘만", "<h1>머리</h1><table><tr><td>칸</td></tr></table>",
+    "<svg><title>t</title><div>s</div></svg>", "<x-y>사용자 태그</x-y>", "<a1>숫자</a1><1>아님</1>",
+]
+
+
+def test_html_to_text_as_htmlparser_reads_it():
+    """render/plaintext.py's bare-tag short cut against HTMLParser's own start and end tag methods."""
+    from html.parser import HTMLParser
+
+    from notebase.render import plaintext
+
+    class Own(plaintext.TextParser):  # the parser under test, without the short cut
+        parse_starttag = HTMLParser.parse_starttag
+        parse_endtag = HTMLParser.parse_endtag
+
+    def text(parser_cls, markup):
+        parser = parser_cls()
+        parser.feed(markup)
+        parser.close()
+        return parser.parts
+
+    for markup in HTML + ["".join(HTML)]:
+        assert text(plaintext.TextParser, markup) == text(Own, markup), markup
