@@ -141,6 +141,8 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
         if st.startswith("$$"):
             in_math = st == "$$" or not st.endswith("$$")
             continue
+        if st[:1] not in ("#", "<"):
+            continue  # neither an ATX heading nor an HTML <h1> (each starts so once its indent is gone)
         m = atx_heading(line)
         if m:
             if m[0] == 1 and heading_text(m[1]):

@@ -47,13 +47,14 @@ def known_starts() -> dict[Rule, str]:
         html_pre_rule: "<",
         rules_block.html_block: "<",
         rules_block.heading: "#",
+        rules_block.reference: "[",  # not a terminator: known for block_tokenize
     }
 
 
 class Plan:
     """How to offer a line to one chain of terminators: which first characters wake which rules."""
 
-    __slots__ = ("rules", "firsts", "starts", "table", "every_line")
+    __slots__ = ("rules", "firsts", "starts", "table", "every_line", "by_first", "quiet")
 
     def __init__(self, rules: list[Rule], known: dict[Rule, str]) -> None:
         self.rules = rules  # the ruler's own (cached) list: a new list means the ruler changed
@@ -61,10 +62,24 @@ class Plan:
         self.starts = frozenset("".join(f for f in self.firsts if f))
         self.table = _NEXT_LINE in self.firsts
         self.every_line = _ANY in self.firsts
+        self.by_first: dict[tuple[str, bool], tuple[Rule, ...]] = {}
+        # A line whose first character is none of these (a digit may start a list) wakes no rule of the
+        # plan but the table rule, which looks at the next line: `terminates` need not be called for it.
+        self.quiet = None if self.every_line else frozenset(self.starts | set(_DIGITS))
+
+    def woken(self, first: str, table: bool) -> tuple[Rule, ...]:
+        """The rules, in order, that a line starting with `first` may match (`table`: a delimiter row follows)."""
+        key = (first, table)
+        rules = self.by_first.get(key)
+        if rules is None:
+            rules = self.by_first[key] = tuple(
+                rule for rule, firsts in zip(self.rules, self.firsts)
+                if firsts is _ANY or (table if firsts == _NEXT_LINE else first in firsts))
+        return rules
 
 
-def terminates(state, line: int, end_line: int, plan: Plan) -> bool:
-    """True when a rule of the plan's chain matches `line` (silently), as a loop over all of them finds."""
+def _first(state, line: int, end_line: int, plan: Plan) -> tuple[str, bool]:
+    """The first character of `line` as the known rules see it, and whether a table's delimiter row follows."""
     src, b_marks, t_shift, e_marks = state.src, state.bMarks, state.tShift, state.eMarks
     start = b_marks[line] + t_shift[line]
     first = src[start] if start < e_marks[line] else "\n"  # an empty line wakes no known rule
@@ -74,13 +89,54 @@ def terminates(state, line: int, end_line: int, plan: Plan) -> bool:
     if plan.table and line + 1 < end_line:
         pos = b_marks[line + 1] + t_shift[line + 1]
         table = pos < e_marks[line + 1] and src[pos] in _TABLE_DELIMITER
+    return first, table
+
+
+def terminates(state, line: int, end_line: int, plan: Plan) -> bool:
+    """True when a rule of the plan's chain matches `line` (silently), as a loop over all of them finds."""
+    first, table = _first(state, line, end_line, plan)
     if not (table or plan.every_line or first in plan.starts):
         return False
-    for rule, firsts in zip(plan.rules, plan.firsts):
-        if firsts is _ANY or (table if firsts == _NEXT_LINE else first in firsts):
-            if rule(state, line, end_line, True):
-                return True
-    return False
+    return any(rule(state, line, end_line, True) for rule in plan.woken(first, table))
+
+
+def block_tokenize(plans: Plans):
+    """markdown-it's ParserBlock.tokenize, offering each block's first line only to the rules it may wake.
+
+    The loop is markdown-it's (parser_block.py), rule for rule: a rule skipped here is one whose first
+    test of the line's first character fails, before it changes anything. Twenty thousand two-line
+    paragraphs were 280,000 rule calls, each with a debug log; rules of unknown shape are always called.
+    """
+    def tokenize(state, start_line: int, end_line: int) -> None:
+        plan = plans.plan(state, "")
+        max_nesting = state.md.options.maxNesting
+        has_empty_lines = False
+        line = start_line
+        while line < end_line:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= end_line or state.sCount[line] < state.blkIndent:
+                break  # the end, or the end of a nested call (a quote, a list item)
+            if state.level >= max_nesting:
+                state.line = end_line
+                break
+            ok = False
+            for rule in plan.woken(*_first(state, line, end_line, plan)):
+                ok = rule(state, line, end_line, False)
+                if ok:
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            if not ok:
+                raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty_lines
+            line = state.line
+            if line - 1 < end_line and state.isEmpty(line - 1):
+                has_empty_lines = True  # a paragraph may "eat" one newline after it in nested lists
+            if line < end_line and state.isEmpty(line):
+                has_empty_lines = True
+                line += 1
+                state.line = line
+    return tokenize
 
 
 class Plans:
@@ -115,26 +171,42 @@ class FastBlocks:
 
     def __init__(self, plans: Plans) -> None:
         self.plans = plans
+        # Where the last `lheading` that found no underline saw its paragraph end: (state, start line,
+        # end line, tokens then, indent, next line). The `paragraph` rule, tried next on the same line,
+        # ends there too (the same scan but for the underline test, with parentType "paragraph" in
+        # both), so a paragraph of 300,000 lines is scanned once, not twice.
+        self.unlined: tuple | None = None
 
     def _scan(self, state, line: int, end_line: int, setext: bool) -> tuple[int, int]:
         """The line a paragraph from `line - 1` ends before, and the setext level when one ends it."""
         plan = self.plans.plan(state, "paragraph")
-        b_marks, t_shift, e_marks, s_count = state.bMarks, state.tShift, state.eMarks, state.sCount
+        src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
         indent = state.blkIndent
+        quiet = plan.quiet
         while line < end_line:
             count = s_count[line]
-            if b_marks[line] + t_shift[line] >= e_marks[line]:
+            start = b_marks[line] + t_shift[line]
+            if start >= e_marks[line]:
                 break  # an empty line
             if count - indent > 3:
                 line += 1  # would be indented code, but after a paragraph it is lazy continuation
                 continue
-            if setext and count >= indent:
+            if setext and count >= indent and src[start] in "-=":
                 level = _setext_level(state, line)
                 if level:
                     return line, level
             if count < 0:
                 line += 1  # markdown-it's blockquote quirk: that rule has seen this line
                 continue
+            if quiet is not None and src[start] not in quiet:
+                after = line + 1
+                if not plan.table or after >= end_line:
+                    line += 1
+                    continue
+                pos = b_marks[after] + t_shift[after]
+                if pos >= e_marks[after] or src[pos] not in _TABLE_DELIMITER:
+                    line += 1
+                    continue
             if terminates(state, line, end_line, plan):
                 break
             line += 1
@@ -145,7 +217,12 @@ class FastBlocks:
         from markdown_it.common.utils import mdTrim
 
         old_parent, state.parentType = state.parentType, "paragraph"
-        next_line, _ = self._scan(state, start_line + 1, state.lineMax, False)
+        unlined, self.unlined = self.unlined, None
+        if unlined is not None and unlined[0] is state and unlined[1:5] == (
+                start_line, state.lineMax, len(state.tokens), state.blkIndent):
+            next_line = unlined[5]
+        else:
+            next_line, _ = self._scan(state, start_line + 1, state.lineMax, False)
         content = mdTrim(state.getLines(start_line, next_line, state.blkIndent, False))
         state.line = next_line
         token = state.push("paragraph_open", "p", 1)
@@ -167,6 +244,7 @@ class FastBlocks:
         old_parent, state.parentType = state.parentType, "paragraph"
         next_line, level = self._scan(state, start_line + 1, end_line, True)
         if not level:
+            self.unlined = (state, start_line, end_line, len(state.tokens), state.blkIndent, next_line)
             return False  # markdown-it leaves parentType as "paragraph" here too; paragraph resets it
         marker = "=" if level == 1 else "-"
         content = mdTrim(state.getLines(start_line, next_line, state.blkIndent, False))
@@ -195,6 +273,10 @@ def use_fast_blocks(md, known: dict[Rule, str] | None = None) -> None:
         # `at` sets the chains a rule ends (its "alt") anew: keep the ones the replaced rule had.
         alt = next(list(r.alt) for r in md.block.ruler.__rules__ if r.name == name)
         md.block.ruler.at(name, rule, {"alt": alt})
+    from markdown_it.parser_block import ParserBlock
+
+    if type(md.block).tokenize is ParserBlock.tokenize:  # this instance's block parser only, never the class
+        md.block.tokenize = block_tokenize(plans)
 
 
 def terminator_names(md) -> Sequence[str]:

@@ -51,7 +51,8 @@ def render(body: str, body_format: str, *, source_path: str, first_line: int, pa
         else:
             ctx.embeds = Embeds(notes, (page_path,)) if notes is not None else None
             fragment = markdown().render(ctx.body, {"nb": ctx})
-        html = clean(fragment, ctx.rewrite)
+        # A markdown body with no `<` has no raw HTML: every tag is the renderer's own.
+        html = clean(fragment, ctx.rewrite, own_tags=body_format != "html" and "<" not in ctx.body)
     if ctx.embeds is not None and ctx.embeds.slots:
         html = fill(html, ctx.embeds.slots)
         ctx.problems += [p for p in ctx.embeds.problems if p not in ctx.problems]

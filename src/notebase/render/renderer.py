@@ -14,14 +14,14 @@ from notebase.model import Entry
 from notebase.render.blocks import use_fast_blocks
 from notebase.render.cjk import cjk_friendly_plugin
 from notebase.render.context import Context, Heading, context, inline_line
-from notebase.render.fast_inline import use_fast_inline
+from notebase.render.fast_inline import plain_breaks, render_plain, use_fast_inline
 from notebase.render.embed import Embeds, embed, fill, footnotes_apart
 from notebase.render.highlight import highlight_code
 from notebase.render.math import math_html, stands_alone
 from notebase.render.rules import (bounded_footnote_ref, callout_rule, dense_inline_rule, html_pre_rule,
                                    linkify_rule, mark_rule, wikilink_rule)
 from notebase.render.sanitize import clean, mark
-from notebase.render.tables import render_token
+from notebase.render.tables import render_row, render_token
 from notebase.slug import slugify
 
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico"})
@@ -45,22 +45,37 @@ def build_markdown(*, fast: bool = True):
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     class Renderer(RendererHTML):
+        rows = None  # the table-row short cut, LeanRenderer's (render_row's signature)
+
         def render(self, tokens, options, env):
             # As RendererHTML.render, but remembers each block's line for problems raised inline.
             ctx, out = env["nb"], []
-            for i, token in enumerate(tokens):
+            breaks = plain_breaks(self, options)
+            rules = self.rules
+            rows = self.rows if breaks is not None and _rows_own(rules) else None
+            i, count = 0, len(tokens)
+            while i < count:
+                token = tokens[i]
                 if token.type == "inline":
                     if token.children:
                         ctx.line = token.map[0] if token.map else ctx.line
-                        out.append(self.renderInline(token.children, options, env))
-                elif token.type in self.rules:
-                    out.append(self.rules[token.type](tokens, i, options, env))
+                        html = render_plain(token.children, breaks) if breaks is not None else None
+                        out.append(self.renderInline(token.children, options, env) if html is None else html)
+                elif token.type == "tr_open" and rows is not None and (done := rows(
+                        tokens, i, ctx, breaks, lambda children: self.renderInline(children, options, env))):
+                    out.append(done[0])
+                    i = done[1]
+                    continue
+                elif token.type in rules:
+                    out.append(rules[token.type](tokens, i, options, env))
                 else:
                     out.append(self.renderToken(tokens, i, options, env))
+                i += 1
             return "".join(out)
 
     class LeanRenderer(Renderer):
         renderToken = render_token  # noqa: N815 -- markdown-it's name
+        rows = staticmethod(render_row)
 
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=LeanRenderer if fast else Renderer)
     md.enable(["table", "strikethrough"])
@@ -99,6 +114,13 @@ def build_markdown(*, fast: bool = True):
     return md
 
 
+def _rows_own(rules) -> bool:
+    """True when a table row's tokens render as render_row writes them: by renderToken, `td_open` by
+    `_render_cell_open`."""
+    return (not any(name in rules for name in ("tr_open", "tr_close", "td_close"))
+            and getattr(rules.get("td_open"), "__func__", None) is _render_cell_open)
+
+
 def _nested(ctx: Context):
     """How an embedded note renders inside `ctx`'s page: its own links and images, the page's ids."""
     def run(entry: Entry, body: str, first: int, embeds: Embeds, prefix: str) -> tuple[str, tuple[str, ...]]:
@@ -108,7 +130,8 @@ def _nested(ctx: Context):
             inner = context(body, entry.source.path, first, ctx.page_path, ctx.targets, ctx.files)
             inner.ids, inner.next_n, inner.embeds = ctx.ids, ctx.next_n, embeds
             fragment = footnotes_apart(markdown().render(inner.body, {"nb": inner}), prefix)
-        html = fill(clean(fragment, inner.rewrite), embeds.slots)
+        own_tags = entry.body_format != "html" and "<" not in inner.body  # as markup.render tells it
+        html = fill(clean(fragment, inner.rewrite, own_tags=own_tags), embeds.slots)
         ctx.images.update(inner.images)  # copied for this page too; its problems are its own page's
         return html, tuple(inner.images)
     return run

@@ -80,6 +80,8 @@ def dense_inline_rule(state) -> None:
     markdown-it-py spends 10-20 µs per bracket, star or backtick it tries to pair, so a paragraph of
     a million `[` (a megabyte) took 20 s; no note written by hand comes near the limit.
     """
+    if len(state.src) <= MARKUP_LIMIT or sum(state.src.count(ch) for ch in _MARKUP_CHARS) <= MARKUP_LIMIT:
+        return  # no paragraph holds more than the whole body (a table of 50,000 rows: 400,000 tokens not looked at)
     for token in state.tokens:
         if token.type != "inline" or len(token.content) <= MARKUP_LIMIT:
             continue
@@ -209,6 +211,8 @@ def linkify_rule(state) -> None:
     from markdown_it.token import Token
 
     md = state.md
+    if not _MAY_LINK.search(state.src):
+        return  # each paragraph's text is the body's, line by line: none has a scheme or an `@` either
     for block in state.tokens:
         if (block.type != "inline" or not block.children or not _MAY_LINK.search(block.content)
                 or not md.linkify.pretest(block.content)):

@@ -11,6 +11,7 @@ tests/test_fast_blocks.py compares both ways.
 from __future__ import annotations
 
 from notebase.render.blocks import Plans, terminates
+from notebase.render.tokens import token_maker
 
 
 def _aligns(delimiter_row: str) -> list[str]:
@@ -86,15 +87,20 @@ class FastTable:
               max_autocompleted: int, escaped_split) -> int:
         """Push the body rows' tokens; return the line after the table."""
         from markdown_it.common.utils import mdTrim
-        from markdown_it.token import Token
 
+        token = token_maker()
         src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
         tokens, styles = state.tokens, [{"style": "text-align:" + a} if a else None for a in aligns]
         autocompleted = 0
         tbody_lines: list[int] | None = None
         next_line = start_line + 2
+        quiet = plan.quiet if not plan.table else None  # a row starting `|` wakes no rule of a quote's chain
         while next_line < end_line:
-            if s_count[next_line] < state.blkIndent or terminates(state, next_line, end_line, plan):
+            if s_count[next_line] < state.blkIndent:
+                break
+            start = b_marks[next_line] + t_shift[next_line]
+            if (quiet is None or (start < e_marks[next_line] and src[start] in quiet)) and terminates(
+                    state, next_line, end_line, plan):
                 break
             text = mdTrim(src[b_marks[next_line] + t_shift[next_line]:e_marks[next_line]])
             if not text or state.is_code_block(next_line):
@@ -111,17 +117,17 @@ class FastTable:
             if tbody_lines is None:
                 state.push("tbody_open", "tbody", 1).map = tbody_lines = [start_line + 2, 0]
             level, line_map = state.level, [next_line, next_line + 1]
-            tokens.append(Token("tr_open", "tr", 1, map=line_map, level=level, block=True))
+            tokens.append(token("tr_open", "tr", 1, None, line_map, level, None, "", True))
             for i in range(column_count):
                 # A dict of its own per cell: rendering pops the style from the token's attrs.
                 style = styles[i]
-                tokens.append(Token("td_open", "td", 1, attrs=dict(style) if style else {}, level=level + 1,
-                                    block=True))
+                attrs = dict(style) if style else None
+                tokens.append(token("td_open", "td", 1, attrs, None, level + 1, None, "", True))
                 cell = columns[i] if i < len(columns) else ""
-                tokens.append(Token("inline", "", 0, map=[next_line, next_line + 1], level=level + 2, children=[],
-                                    content=mdTrim(cell) if cell else "", block=True))
-                tokens.append(Token("td_close", "td", -1, level=level + 1, block=True))
-            tokens.append(Token("tr_close", "tr", -1, level=level, block=True))
+                tokens.append(token("inline", "", 0, None, [next_line, next_line + 1], level + 2, [],
+                                    mdTrim(cell) if cell else "", True))
+                tokens.append(token("td_close", "td", -1, None, None, level + 1, None, "", True))
+            tokens.append(token("tr_close", "tr", -1, None, None, level, None, "", True))
             next_line += 1
         if tbody_lines is not None:
             tbody_lines[1] = next_line
@@ -152,3 +158,50 @@ def render_token(self, tokens, idx: int, options, env) -> str:
         if following.type == "inline" or following.hidden or (following.nesting == -1 and following.tag == token.tag):
             need_lf = False
     return result + (">\n" if need_lf else ">")
+
+
+def _plain_cell(open_, cell, close) -> bool:
+    """True for `<td>`, inline, `</td>` tokens that render_token writes as `<td>` ... `</td>\n`."""
+    return (open_.type == "td_open" and open_.tag == "td" and not open_.attrs and not open_.hidden
+            and cell.type == "inline" and close.type == "td_close" and close.tag == "td" and not close.attrs
+            and not close.hidden)
+
+
+def render_row(tokens, i: int, ctx, breaks: dict[str, str], render_inline) -> tuple[str, int] | None:
+    """A body row from its `tr_open` at `i`, as the renderer's loop writes it token by token, and the index
+    after its `tr_close`; None (nothing done) when a token of it has attributes or is hidden.
+
+    A table of 50,000 rows is 400,000 tokens, each a call in that loop: here a row is a few string joins.
+    Cells of plain text go through `render_plain`, others through `render_inline(children)`, with
+    `ctx.line` set for each as the loop sets it.
+    """
+    from markdown_it.common.utils import escapeHtml
+
+    from notebase.render.fast_inline import render_plain
+
+    row = tokens[i]
+    if row.tag != "tr" or row.attrs or row.hidden or (i and tokens[i - 1].hidden):
+        return None
+    end, n = i + 1, len(tokens)
+    while end + 2 < n and tokens[end].type == "td_open":
+        if not _plain_cell(tokens[end], tokens[end + 1], tokens[end + 2]):
+            return None
+        end += 3
+    close = tokens[end] if end < n else None
+    if end == i + 1 or close is None or close.type != "tr_close" or close.tag != "tr" or close.attrs or close.hidden:
+        return None
+    parts = ["<tr>\n"]
+    for j in range(i + 2, end, 3):
+        children = tokens[j].children
+        html = ""
+        if children:
+            ctx.line = tokens[j].map[0] if tokens[j].map else ctx.line
+            if len(children) == 1 and children[0].type == "text":  # most cells: render_plain's first case
+                html = escapeHtml(children[0].content)
+            else:
+                html = render_plain(children, breaks)
+                if html is None:
+                    html = render_inline(children)
+        parts += ("<td>", html, "</td>\n")
+    parts.append("</tr>\n")
+    return "".join(parts), end + 1
