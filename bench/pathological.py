@@ -155,6 +155,7 @@ FAMILIES: dict[str, tuple[Callable[[int], Files], tuple[int, int, int]]] = {
     "yaml-deep": (lambda n: {"case.md": ("---\na: " + "[" * n + "]" * n + "\n---\nbody\n").encode()},
                   (60, 600, 6_000)),
     "entities": (lambda n: _md("&amp;" * n + "\n"), (2_000, 20_000, 200_000)),
+    "html-amps": (lambda n: _md("<div>\n" + "a & b &amp; " * n + "\n</div>\n"), (2_000, 20_000, 80_000)),
     "atom-feed": (atom_feed, (500, 2_000, 5_000)),
     "long-title": (lambda n: {"case.md": ("---\ntitle: " + "\U00020000" * n + "\n---\nx\n").encode()},
                    (90, 1_000, 10_000)),

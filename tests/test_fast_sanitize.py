@@ -126,3 +126,38 @@ def test_the_shared_notes(name):
         text = path.read_text(encoding="utf-8", errors="replace")
         _assert_same(text)
         _assert_same(text.replace("<", "‹"))
+
+
+RAW_HTML = [
+    '<div>a & b &amp; c && d &lt;e&gt; &#38; &#x26; &copy; &copyx & ; &</div>',
+    '<p>텍스트 & 한글 &amp; 영어</p><a href="https://example.com/?a=1&amp;b=2&c=3" title="t & t">링크 & link</a>',
+    '<code>a && b</code><pre>if (a & b) { x &= 1; }</pre><!-- a & b --><span>&</span>',
+    '<textarea>a & b &amp;</textarea><title>t & t</title><script>if (a && b) {}</script>x & y',
+    '<img src="x.png?a=1&amp;b=2" alt="a & b"> trailing & text &',
+    '<table><tr><td>a & b</td><td>&amp;&amp;</td></tr></table>\n& at a line start\nend &',
+    '<a title="a > b & c">x & y</a>',  # a `>` inside an attribute: the one place the stand-in may differ
+]
+
+
+@pytest.mark.parametrize("fragment", RAW_HTML[:-1])
+def test_raw_html_with_many_ampersands_is_cleaned_as_the_full_path_cleans_it(fragment, monkeypatch):
+    from notebase.render import sanitize
+
+    seen: list[list] = [[], []]
+
+    def rewrite(n):  # what the renderer's link rewriting is asked: the attribute values as written
+        return lambda tag, attr, value: seen[n].append((tag, attr, value)) or value
+
+    full = clean(fragment * 3, rewrite(0))
+    monkeypatch.setattr(sanitize, "MANY_AMPS", 1)  # every fragment takes the stand-in
+    assert clean(fragment * 3, rewrite(1)) == full
+    assert seen[1] == seen[0]
+
+
+def test_an_attribute_with_a_gt_before_an_ampersand_stays_escaped_and_inert(monkeypatch):
+    from notebase.render import sanitize
+
+    monkeypatch.setattr(sanitize, "MANY_AMPS", 1)
+    html = clean(RAW_HTML[-1] + '<a href="javascript:alert(1)" onclick="x()">&</a>')
+    assert "javascript:" not in html and "onclick" not in html and "\ue000" not in html
+    assert "x &amp; y" in html and "&amp;</a>" in html

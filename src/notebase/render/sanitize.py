@@ -257,6 +257,24 @@ def depth_bound(fragment: str) -> int:
 # html5ever takes time quadratic in the `&`s of one text node (200,000 `&amp;` in a paragraph: 1.2 s).
 # A character of the Private Use Area stands in for `&amp;` while the cleaner runs (see `clean`).
 _AMP, _STAND_IN = "&amp;", "\ue000"
+MANY_AMPS = 5_000  # `&`s from which raw HTML's text has them stood in too
+# In text between tags: `&amp;`, or a `&` no reference can start with (a space, a line's end, the end).
+_TEXT_AMP = re.compile(r"&amp;|&(?=[\s<]|$)")
+
+
+def _stood_in(fragment: str) -> str:
+    """Raw HTML with the plain `&`s of its text (not inside a tag) as the stand-in: linear, one pass.
+
+    Only for fragments with MANY_AMPS or more: the cleaner's output is the same (a `&` it would
+    escape as `&amp;` comes back as `&amp;`), except in an attribute holding a `>` before a `&`,
+    which is then shown with `&amp;` where the cleaner would have kept it.
+    """
+    parts = fragment.split("<")
+    out = [_TEXT_AMP.sub(_STAND_IN, parts[0])]
+    for part in parts[1:]:
+        tag, close, text = part.partition(">")
+        out.append(tag + close + _TEXT_AMP.sub(_STAND_IN, text) if close else part)
+    return "<".join(out)
 
 
 def clean(fragment: str, rewrite: Rewrite | None = None, *, own_tags: bool = False) -> str:
@@ -271,9 +289,10 @@ def clean(fragment: str, rewrite: Rewrite | None = None, *, own_tags: bool = Fal
     fragment = lazy_images(fragment)
     if not own_tags or depth_bound(fragment) > MAX_DEPTH:
         fragment = limit_depth(fragment)
-    stand_in = own_tags and _AMP in fragment and _STAND_IN not in fragment
+    stand_in = _AMP in fragment and _STAND_IN not in fragment if own_tags else (
+        fragment.count("&") >= MANY_AMPS and _STAND_IN not in fragment)
     if stand_in:
-        fragment = fragment.replace(_AMP, _STAND_IN)
+        fragment = fragment.replace(_AMP, _STAND_IN) if own_tags else _stood_in(fragment)
     token = _handler.set(rewrite)
     try:
         html = _cleaner().clean(fragment)

@@ -7,7 +7,6 @@ knowledge-base root, and can still extend the original as `default:entry.html`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
