@@ -9,7 +9,7 @@ from typing import Any
 
 from notebase.load.dates import DateError, parse_date
 from notebase.errors import Problem, Severity
-from notebase.load.readers.raw import RawNote
+from notebase.load.readers.raw import MAX_ITEMS, RawNote
 
 _ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b")
 _SPACE = re.compile(r"\s*")
@@ -21,7 +21,6 @@ _DOCTYPE_STOP = re.compile(r"[\[>]")
 # feedparser's lenient parser; the digits are bounded so int() never sees a huge number.
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));|&#(?:[xX][0-9a-fA-F]{9,}|[0-9]{11,});")
 _ITEM_TAG = re.compile(r"<(?:item|entry)[\s>]")
-MAX_ITEMS = 1_000  # items read from one feed: each is a page (markdown logs have the same bound)
 
 
 class _Finder:
@@ -222,17 +221,16 @@ def read_feed(rel: str, text: str, mtime: float, settings: dict[str, Any],
 def _first_items(xml: str) -> tuple[str, tuple[int, int] | None]:
     """Cut a feed to its first MAX_ITEMS items; say where the cut is and how many items there were.
 
-    Each item is a page and a search document, and the feed parser's sanitiser is slow: a
-    1 MB feed of 5,000 tiny items would take seconds to read and render.
+    (Cut before the feed parser, whose sanitiser is slow: 5,000 tiny items took seconds.)
     """
     starts = [m.start() for m in _ITEM_TAG.finditer(xml)]
     if len(starts) <= MAX_ITEMS:
         return xml, None
     cut = starts[MAX_ITEMS]
-    close = max(xml.rfind("</item>"), xml.rfind("</entry>"))
-    if close < cut:  # items not closed where expected: keep the rest, the lenient parser copes
+    end = max(xml.rfind("</item>") + len("</item>"), xml.rfind("</entry>") + len("</entry>"))
+    if end < cut:  # items not closed where expected: keep the rest, the lenient parser copes
         return xml, None
-    rest = xml[close + len("</entry>") if xml.startswith("</entry>", close) else close + len("</item>"):]
+    rest = xml[end:]
     # The items kept come before the cut, so the lines they are reported at do not move.
     return xml[:cut] + rest, (cut, len(starts))
 

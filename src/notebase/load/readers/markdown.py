@@ -10,7 +10,7 @@ from notebase.errors import Problem, Severity
 from notebase.load.readers import split as splitter
 from notebase.load.readers.frontmatter import split_front_matter
 from notebase.load.readers.properties import take_properties
-from notebase.load.readers.raw import RawNote
+from notebase.load.readers.raw import MAX_ITEMS, RawNote
 from notebase.slug import strip_hash
 
 
@@ -27,9 +27,6 @@ def series_name(preamble: list[str], path: PurePosixPath, stated) -> str:
         return name
     name = title_from_stem(strip_hash(path.stem))
     return name if any(ch.isalpha() for ch in name) else ""
-
-
-MAX_ITEMS = 1_000  # items one file may split into; more is kept as one page (with a warning)
 
 
 def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], list[Problem]]:
@@ -60,8 +57,7 @@ def read_markdown(rel: str, text: str, mtime: float) -> tuple[list[RawNote], lis
         mode = "none" if named else splitter.detect(lines)
     preamble, items = splitter.split(lines, mode) if mode != "none" else (lines, [])
     if len(items) > MAX_ITEMS:
-        # Each item is a page, a feed item and a search document: 60,000 one-line items in 600 KB
-        # would make a site of gigabytes. Kept whole, the file is still one readable page.
+        # Kept whole, the file is still one readable page (see MAX_ITEMS).
         problems.append(Problem(rel, fm.body_line + items[0].start, f"{len(items):,} log items, more than "
                                 f"{MAX_ITEMS:,}: kept as one page", "split the file (by year, say) or set 'split: none'",
                                 Severity.WARNING))

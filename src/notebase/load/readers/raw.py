@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Entries one file may give (log items, digest papers, feed items): each is a page and a search
+# document, so 60,000 one-line items in 600 KB would make a site of gigabytes. Past it, a log is
+# kept as one page and a feed read to its first items, each with a warning.
+MAX_ITEMS = 1_000
+
 
 @dataclass(frozen=True)
 class RawNote:
