@@ -76,9 +76,10 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
     watcher = watchfiles.watch(*watched, stop_event=stopping, step=30, rust_timeout=500, yield_on_timeout=True,
                                watch_filter=partial(_wanted, ignored))
 
-    unsaved: list[tuple] = []  # the problems of an update whose state is not saved yet
+    unsaved: tuple | None = None  # (problems, when) of an update whose state is not saved yet
 
     def apply(changed: set[Path]) -> None:
+        nonlocal unsaved
         try:
             update = live.update(changed)
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server; it is reported
@@ -86,7 +87,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
                 exc = cannot_write(exc, config.root, config.output_path, "pages not rewritten are served as they were")
             report(Event("failed", exc))
             http.publish({"reload": False, "problems": [f"notebase: the update failed: {exc}"]})
-            unsaved.clear()  # what is held may be half updated: never saved, the next build redoes it
+            unsaved = None  # what is held may be half updated: never saved, the next build redoes it
             return
         errors = [p for p in update.problems if p.severity is Severity.ERROR]
         http.publish({"reload": True, "full": update.full, "pages": list(update.pages), "problems": _shown(errors)})
@@ -95,11 +96,12 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, report: 
         _index(config, report, update_index)
         # Saving the state (for the next `notebase build`) pickles the whole site: at 10,000 notes
         # a second that would delay the next edit. It waits until the notes rest, or the server stops.
-        unsaved[:] = [(problems, time.monotonic())]
+        unsaved = (problems, time.monotonic())
 
     def save_if_resting(now: float | None = None) -> None:
-        if unsaved and (now is None or now - unsaved[0][1] >= SAVE_AFTER):
-            problems, _ = unsaved.pop()
+        nonlocal unsaved
+        if unsaved is not None and (now is None or now - unsaved[1] >= SAVE_AFTER):
+            problems, unsaved = unsaved[0], None
             live.save(problems)
 
     try:

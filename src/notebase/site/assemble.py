@@ -237,8 +237,6 @@ def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tu
     if memo is None:
         return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries),
                                                              read_entries(entries, vocab, words=words)))
-    if memo.get("words", True) != words:  # readings kept without words (or with them) do not serve
-        memo.clear()
     found: dict[str, Refs] = {}
     readings: dict[str, tuple] = {}
     fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
@@ -255,8 +253,6 @@ def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tu
     memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
     if shape is not None:
         memo["shape"] = shape
-    if not words:
-        memo["words"] = False
     return found, readings
 
 

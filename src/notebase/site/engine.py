@@ -239,8 +239,6 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
     if state["shape"] is not None:
         live.memo["shape"] = state["shape"]
-    if not config.related:
-        live.memo["words"] = False  # the readings were kept without words
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
     live.search.config = config
     live.env = make_env(config)
