@@ -138,7 +138,7 @@ def read_only(mapping: dict) -> MappingProxyType:
 
 def state_pickler(file) -> pickle.Pickler:
     """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load),
-    and entries and search documents with their long texts as bytes (state_rows.packed)."""
+    and entries and search documents with their long texts as bytes (state_rows.Packer)."""
     from notebase.model import ENTRY_CLASSES, Entry
     from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.state_rows import Packer
@@ -182,17 +182,17 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
         live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, state_pickler)
         state = {name: getattr(live, name) for name in FIELDS}
         state["final"] = list(live.final.values())
-        state["memo"] = [value[:3] for key, value in live.memo.items() if isinstance(key, int)]
+        state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
         state["shape"] = live.memo.get("shape")
         state["digests_memo"] = list(live.digests_memo.values())
         head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
                 _history_stamp(history or live.config.cache_path / HISTORY))
 
+        packed = Packer()
+
         def ref(obj):
             found = where.get(id(obj))
             return (entry_ref, (found,)) if found is not None else packed(obj)
-
-        packed = Packer()
 
         pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
         pickler = state_pickler(file)
