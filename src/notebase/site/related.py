@@ -81,17 +81,6 @@ def rare_words(profiles: Sequence[tuple[str, ...]], df: Counter, most: int | Non
     return chosen
 
 
-def related_entries(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
-                    topic_of: Mapping[str, tuple[str, ...]], profiles: Sequence[tuple[str, ...]],
-                    skip: Mapping[str, tuple[str, ...]] | None = None, most: int = RELATED
-                    ) -> dict[str, tuple[Related, ...]]:
-    """Return up to `most` related entries per entry id, with reasons; `skip` lists ids not to offer (same paper).
-
-    `profiles` are the entries' words (`profile`), in the order of `entries`.
-    """
-    return rank(entries, tags, topics, topic_of, profiles, skip, most)[0]
-
-
 @dataclass(frozen=True)
 class Ranking:
     """What the related entries were chosen from, kept so that new words in a few entries re-rank only their kin."""
@@ -108,7 +97,11 @@ class Ranking:
 def rank(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: Mapping[str, tuple[str, ...]],
          profiles: Sequence[tuple[str, ...]], skip: Mapping[str, tuple[str, ...]] | None = None,
          most: int = RELATED) -> tuple[dict[str, tuple[Related, ...]], Ranking]:
-    """Return the related entries by id (as `related_entries`) and the Ranking they came from."""
+    """Return up to `most` related entries per entry id, with reasons, and the Ranking they came from.
+
+    `profiles` are the entries' words (`profile`), in the order of `entries`; `skip` lists ids not
+    to offer (other summaries of the same paper).
+    """
     index = {e.id: n for n, e in enumerate(entries)}
     df = Counter(chain.from_iterable(profiles))
     words = rare_words(profiles, df)
