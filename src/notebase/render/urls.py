@@ -8,6 +8,7 @@ the sitemap and 404.html (served at any depth) need absolute URLs, which come fr
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from notebase.model import EntryType
@@ -74,16 +75,34 @@ def page_of(rel: str) -> str:
 def relative(from_path: str, to_path: str) -> str:
     """Return an href from the page at `from_path` to `to_path`, percent-encoded, never absolute."""
     # Site paths are already normal (no '.', '..' or '//'), so the common folders are found by
-    # comparing parts: posixpath.relpath would make both absolute first, at every link of every page.
-    here = output_file(from_path).split("/")[:-1]
-    target = output_file(to_path).split("/")
-    shared = 0
-    while shared < len(here) and shared < len(target) - 1 and here[shared] == target[shared]:
+    # comparing parts: posixpath.relpath would make both absolute first. Pages make hundreds of
+    # thousands of links, most to the same few pages (tags, topics, listings): their split and quoted
+    # paths are kept, a few thousand of them (a cache of every page's cost tens of MB per process).
+    here = _folders(from_path)
+    target = _parts(to_path)
+    shared, most = 0, min(len(here), len(target) - 1)
+    while shared < most and here[shared] == target[shared]:
         shared += 1
-    rel = "../" * (len(here) - shared) + "/".join(target[shared:])
-    if to_path == "" or to_path.endswith("/"):
-        rel = rel[: -len("index.html")] or "./"
-    return quote(rel, safe=_SAFE)
+    return "../" * (len(here) - shared) + _tail(to_path, shared) or "./"
+
+
+@lru_cache(maxsize=1024)
+def _folders(path: str) -> tuple[str, ...]:
+    return tuple(output_file(path).split("/")[:-1])
+
+
+@lru_cache(maxsize=8192)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(output_file(path).split("/"))
+
+
+@lru_cache(maxsize=8192)
+def _tail(path: str, shared: int) -> str:
+    """The quoted part of `path` after its first `shared` folders (a folder page's index.html left off)."""
+    tail = "/".join(_parts(path)[shared:])
+    if path == "" or path.endswith("/"):
+        tail = tail[: -len("index.html")]
+    return quote(tail, safe=_SAFE)
 
 
 def root_prefix(from_path: str) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 from concurrent.futures import as_completed
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -165,14 +166,19 @@ def related_list(items: list[RelatedItem], words: dict[str, str]) -> Markup:
     parts = []
     for item in items:
         day = item.entry.date.isoformat()
-        parts.append(f'<li><a href="{escape(item.href)}">{escape(item.entry.title)}</a> '
-                     f'<time datetime="{day}">{day}</time>\n        <span class="reason reason-{escape(item.reason)}">'
-                     f'{escape(words["reason_" + item.reason])}')
+        parts.append(f'<li><a href="{escape(item.href)}">{escape(item.entry.title)}</a> <time datetime="{day}">{day}'
+                     f'</time>\n        <span class="reason reason-{item.reason}">{escape(words["reason_" + item.reason])}')
         if item.shared:
-            parts.append(": " + ", ".join(f'<a href="{escape(href)}">{escape(label)}</a>' if href
-                                          else f"<q>{escape(label)}</q>" for label, href in item.shared))
+            parts.append(": " + ", ".join(f'<a href="{escape(href)}">{_escaped(label)}</a>' if href
+                                          else f"<q>{_escaped(label)}</q>" for label, href in item.shared))
         parts.append("</span></li>")
     return Markup("".join(parts))
+
+
+@lru_cache(maxsize=1024)
+def _escaped(label: str) -> str:
+    """A shared tag's or topic's name, escaped: the same few are shown on thousands of pages."""
+    return str(escape(label))
 
 
 def paper_index_link(site: Site, entry_id: str) -> tuple[str, str] | None:
