@@ -11,7 +11,9 @@ the largest single-process RSS; the peak PSS within each stage of the build is l
 
 CPU seconds (the build and its workers) are printed beside the wall time: steadier on a busy
 machine. `--setting 'topics: false' --setting 'related: 0'` measures what topics and related
-entries cost, against a run without settings.
+entries cost, against a run without settings. `--compare 'related: 0' --runs 7` does that in one
+run: cold builds with and without the setting, alternating (this machine's speed drifts by 10-20%
+over minutes), then the medians and minimums of both and what the difference costs.
 """
 
 from __future__ import annotations
@@ -121,6 +123,8 @@ def main() -> None:
     parser.add_argument("--with-index", action="store_true", help="include the search index (built from scratch)")
     parser.add_argument("--setting", action="append", default=[], metavar="'KEY: VALUE'",
                         help="a notebase.yaml line for these builds, e.g. 'topics: false' (repeatable)")
+    parser.add_argument("--compare", action="append", default=[], metavar="'KEY: VALUE'",
+                        help="alternate cold builds with and without these lines (repeatable)")
     args = parser.parse_args()
     root = knowledge_base(args)
     settings = root / "notebase.yaml"
@@ -128,20 +132,48 @@ def main() -> None:
     if args.setting:
         settings.write_text("".join(f"{line}\n" for line in args.setting), encoding="utf-8")
     try:
-        _measure(root, args)
+        _compare(root, args) if args.compare else _measure(root, args)
     finally:
         settings.unlink(missing_ok=True)
+
+
+def _cold(root: Path, index: bool) -> dict:
+    shutil.rmtree(root / "site", ignore_errors=True)
+    for name in ("site-state.json", "site-manifest.json", "engine.pickle"):
+        (root / ".notebase" / name).unlink(missing_ok=True)
+    if index:
+        shutil.rmtree(root / ".notebase" / "index", ignore_errors=True)
+    return run_build(root, index)
+
+
+def _compare(root: Path, args: argparse.Namespace) -> None:
+    """Cold builds as set (`--setting`) and with `--compare`'s lines too, alternating; report what they cost."""
+    import statistics
+
+    base = "".join(f"{line}\n" for line in args.setting)
+    variants = {"as set": base, "compared": base + "".join(f"{line}\n" for line in args.compare)}
+    print(f"{args.count} notes, {os.cpu_count()} CPUs; compared: {'; '.join(args.compare)}")
+    found: dict[str, list[dict]] = {name: [] for name in variants}
+    for n in range(args.runs):
+        for name in variants if n % 2 == 0 else reversed(variants):
+            (root / "notebase.yaml").write_text(variants[name], encoding="utf-8")
+            found[name].append(r := _cold(root, args.with_index))
+            print(f"  {name:<9} {r['seconds']:6.2f} s ({r['cpu']:.2f} s CPU), peak {r['peak_pss_mb']:.0f} MB PSS")
+    figures = {}
+    for name, runs in found.items():
+        wall, cpu = [r["seconds"] for r in runs], [r["cpu"] for r in runs]
+        figures[name] = (statistics.median(wall), min(wall), statistics.median(cpu), min(cpu))
+        print(f"{name:<9} wall median {figures[name][0]:.2f} s, min {figures[name][1]:.2f}; CPU median "
+              f"{figures[name][2]:.2f} s, min {figures[name][3]:.2f}; peak {max(r['peak_pss_mb'] for r in runs):.0f} MB")
+    a, b = figures["as set"], figures["compared"]
+    print("as set costs, against compared: wall median {:+.1%}, min {:+.1%}; CPU median {:+.1%}, min {:+.1%}".format(
+        *(x / y - 1 for x, y in zip(a, b))))
 
 
 def _measure(root: Path, args: argparse.Namespace) -> None:
     print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs" + "".join(f"; {s}" for s in args.setting))
     for _ in range(args.runs):
-        shutil.rmtree(root / "site", ignore_errors=True)
-        (root / ".notebase" / "site-state.json").unlink(missing_ok=True)
-        (root / ".notebase" / "site-manifest.json").unlink(missing_ok=True)
-        if args.with_index:
-            shutil.rmtree(root / ".notebase" / "index", ignore_errors=True)
-        show("cold", run_build(root, args.with_index))
+        show("cold", _cold(root, args.with_index))
     show("nothing", run_build(root, args.with_index))
     note = sorted((root / "notes").rglob("*.md"))[len(list((root / "notes").rglob("*.md"))) // 2]
     original = note.read_text(encoding="utf-8")
