@@ -364,7 +364,7 @@ def test_quantised_lengths_are_whooshs(sample):
 
     docs = json_data(sample.data / "docs.js")
     manifest = json_data(sample.data / "manifest.js")
-    ordered = sorted(sample.entries, key=lambda e: (-e.date.toordinal(), e.id))
+    ordered = sorted(sample.entries, key=lambda e: (-e.date.toordinal(), e.id), reverse=True)  # numbered oldest first
     for n, entry in enumerate(ordered[:20]):
         body = len(terms(entry.text))
         assert manifest["lengthTable"][int(docs["lens"][4 * n + 2:4 * n + 4], 16)] == byte_to_length(length_to_byte(body))

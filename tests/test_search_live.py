@@ -194,6 +194,37 @@ def test_a_renumbering_update_is_patched_not_rebuilt(notes, monkeypatch):
     site.check()
 
 
+def test_the_newest_note_added_or_deleted_renumbers_nothing(notes, monkeypatch):
+    """Documents are numbered oldest first: a new newest note rewrites only the shards of its own terms."""
+    config, entries = notes
+    monkeypatch.setattr(search_data, "SHARD_BYTES", 3000)  # ~100 shards: a renumbering would show
+    site = Site(config, entries[:160])
+    site.update()
+    shards = sum(rel.startswith(FOLDER + "terms/") for rel in site.files)
+
+    def term_files(entry) -> set[str]:
+        doc = to_document(entry)
+        head, body = doc_terms(doc["head"], doc["body"])
+        return {FOLDER + f"terms/{fnv1a(t) & (shards - 1)}.js" for t in head.keys() | body.keys()}
+
+    newest = dataclasses.replace(entries[170], id="the-newest", date=dt.date(2031, 1, 1))
+    site.entries.append(newest)
+    changed, _ = site.update()
+    written = {rel for rel in changed if rel.startswith(FOLDER + "terms/")}
+    assert written and written <= term_files(newest)
+    site.check()
+    site.entries.remove(newest)
+    changed, _ = site.update()
+    assert {rel for rel in changed if rel.startswith(FOLDER + "terms/")} <= term_files(newest)
+    site.check()
+    # An old note, by contrast, renumbers every newer one: shards it has no term in change too.
+    oldest = dataclasses.replace(entries[171], id="the-oldest", date=dt.date(1990, 1, 1))
+    site.entries.append(oldest)
+    changed, _ = site.update()
+    assert {rel for rel in changed if rel.startswith(FOLDER + "terms/")} - term_files(oldest)
+    site.check()
+
+
 def test_many_changes_at_once_start_over_with_the_right_difference(notes, monkeypatch):
     config, entries = notes
     monkeypatch.setattr(search_live, "REBUILD_MOVES", 3)

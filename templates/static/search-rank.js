@@ -266,7 +266,8 @@
       info.set(d, v);
       return v.member;
     });
-    var order = function (a, b) { return info.get(b).score - info.get(a).score || a - b; };
+    // Ties newest first, as in the CLI: documents are numbered oldest first.
+    var order = function (a, b) { return info.get(b).score - info.get(a).score || b - a; };
     var settle = function (docs) {
       return self.check(docs).then(function () {
         docs.forEach(function (d) { info.set(d, self.value(d)); });

@@ -130,7 +130,7 @@
     this.langs = Uint8Array.from(columns.lang, function (ch) { return DIGIT[ch.charCodeAt(0)]; });
     var steps = decode(columns.dates), day = columns.first;
     this.dates = new Int32Array(n);
-    for (var i = 0; i < n; i++) { day -= steps[i]; this.dates[i] = day; }
+    for (var i = 0; i < n; i++) { day += steps[i]; this.dates[i] = day; }  // oldest first
     var where = decode(columns.where);
     this.chunkOf = new Int32Array(n);
     this.rowOf = new Int32Array(n);

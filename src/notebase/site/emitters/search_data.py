@@ -18,7 +18,9 @@ Chromium will not `fetch` a file:// URL, so every file is a script that hands it
                       the bigrams holding a syllable, the words of a first letter; loaded for a
                       lone-syllable query and a misspelt word
 
-Documents are numbered newest first, then by id, so a lower number wins a tie, as in the CLI.
+Documents are numbered oldest first (the exact reverse of the CLI's newest first, then by id), so
+a higher number wins a tie, as in the CLI, and a new note, usually the newest, takes the next number:
+adding or deleting it renumbers no other document, and changes no posting list it is not in.
 Text chunks are picked by a hash of the entry id, so editing one note rewrites one chunk.
 Numbers are written with `encode_number` (5 bits a character, see search.js `decode`) to keep shards small.
 
@@ -73,7 +75,7 @@ def search_files(entries: Sequence[Entry], config: Config, jobs: int | None = No
 
 def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield the browser search data file by file (site path, content), so a large site never holds it all."""
-    docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id))
+    docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id), reverse=True)  # oldest first
     fields = [to_document(e) for e in docs]
     lengths, postings = index_texts([(f["head"], f["body"]) for f in fields], jobs)
     shards = shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
@@ -294,8 +296,8 @@ def doc_columns(docs: list[Entry], lens: list[str], where: list[str]) -> dict:
     type_code = {t: str(n) for n, t in enumerate(types)}
     lang_code = {lang: ALPHABET[n] for n, lang in enumerate(langs)}
     ordinals = [e.date.toordinal() for e in docs]
-    # Newest first, so each date is a non-negative step back from the one before.
-    steps = list(map(sub, ordinals[:1] + ordinals, ordinals))
+    # Oldest first, so each date is a non-negative step on from the one before.
+    steps = list(map(sub, ordinals, ordinals[:1] + ordinals))
     step_code = {step: encode_number(step) for step in set(steps)}
     return {
         "lens": "".join(lens),

@@ -6,8 +6,10 @@ first call builds everything as a build does (tokenizing in forked processes); l
 tokenize only the entries whose indexed content changed (their old and new text) and patch:
 
 - terms/<n>.js: the posting lists of the terms whose counts changed, patched in place
-  (search_postings.py). An added, deleted or re-dated note renumbers every later document, which
-  changes one number in most posting lists: such an update rewrites most shards.
+  (search_postings.py). Documents are numbered oldest first: a note added as the newest takes the
+  next number and deleting the newest frees the last, renumbering nothing. An older note added,
+  deleted or re-dated renumbers every newer document, which changes one number in most posting
+  lists: such an update rewrites most shards.
 - text/<n>.js: the chunk of each changed note (a note's chunk is picked by a hash of its id).
 - docs.js, manifest.js, tags.js: small, rebuilt from per-document pieces kept here.
 - vocab/<n>.js: the shards whose keys gained or lost a term (a term's first or last posting).
@@ -59,7 +61,13 @@ class SearchDoc:
 
 
 def _key(entry: Entry) -> tuple[int, str]:
+    """Newest first, then by id: the CLI's order; documents are numbered in its reverse."""
     return -entry.date.toordinal(), entry.id
+
+
+def _number(keys: list[tuple[int, str]], key: tuple[int, str]) -> int:
+    """The number of the document at `key` in `keys` (newest first): documents are numbered oldest first."""
+    return len(keys) - 1 - bisect_left(keys, key)
 
 
 def _row(entry: Entry) -> list:
@@ -116,12 +124,12 @@ class LiveSearchData:
     def _rebuild(self, current: dict[str, Entry]) -> tuple[dict[str, bytes], set[str]]:
         """Compute everything, as search_files does, and keep what later updates patch."""
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
-        ordered = sorted(current.values(), key=_key)
+        ordered = sorted(current.values(), key=_key, reverse=True)  # numbered oldest first
         rows = [_row(e) for e in ordered]
         lengths, postings = sd.index_texts([(row[7], row[8]) for row in rows], self.jobs)
         self._docs = {e.id: SearchDoc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
         del rows, lengths
-        self._keys = [_key(e) for e in ordered]
+        self._keys = [_key(e) for e in reversed(ordered)]  # newest first, for bisect
         self._digits = Digits()
         self._digits.upto(len(ordered) + 1)
         terms = Postings(postings, self._digits, len(ordered))
@@ -158,29 +166,28 @@ class LiveSearchData:
 
         self._digits.upto(len(docs) + len(added) + 1)
         keys = self._keys
-        # Leaving places (deleted notes, old places of re-dated ones) highest number first, so each
-        # leaves the numbers below it alone; then arriving ones lowest first, so each lands on its
-        # final number.
+        # `keys` are newest first; a document's number counts from the other end (_number). Leaving
+        # places (deleted notes, old places of re-dated ones) highest number first, so each leaves
+        # the numbers below it alone; then arriving ones lowest first, so each lands on its final number.
         before = {old.entry.id: _counts(old.row) for old in removed + [m[0] for m in moved]}
         before.update((old.entry.id, _counts(old.row)) for old, _, row in edited if row[7:] != old.row[7:])
-        for q in sorted((bisect_left(keys, d.key) for d in removed + [m[0] for m in moved]), reverse=True):
-            terms.remove(q, before[keys[q][1]])
-            del keys[q]
+        for key in sorted(d.key for d in removed + [m[0] for m in moved]):
+            terms.remove(_number(keys, key), before[key[1]])
+            del keys[bisect_left(keys, key)]
         for d in removed:
             del docs[d.entry.id]
         arriving = [(e, row, _counts(row)) for e, row in added]
         arriving += [(e, row, before[e.id] if row[7:] == old.row[7:] else _counts(row)) for old, e, row in moved]
-        for entry, row, counts in sorted(arriving, key=lambda a: _key(a[0])):
-            p = bisect_left(keys, _key(entry))
-            keys.insert(p, _key(entry))
-            terms.insert(p, counts)
+        for entry, row, counts in sorted(arriving, key=lambda a: _key(a[0]), reverse=True):
+            insort(keys, _key(entry))
+            terms.insert(_number(keys, _key(entry)), counts)
             docs[entry.id] = _doc(entry, row, counts)
         for old, entry, row in edited:
             if row[7:] == old.row[7:]:  # type, language or path only
                 docs[entry.id] = replace(old, entry=entry, row=row)
                 continue
             counts = _counts(row)
-            terms.change(bisect_left(keys, old.key), before[entry.id], counts)
+            terms.change(_number(keys, old.key), before[entry.id], counts)
             docs[entry.id] = _doc(entry, row, counts)
         if sd.shard_count(terms.size, sd.SHARD_BYTES) != len(terms.shards):
             terms.reshard()
@@ -188,7 +195,7 @@ class LiveSearchData:
         chunks = self._move_rows(removed, [e.id for e, _ in added], moved + edited)
         retagged = removed or added or moved or any(row[4] != old.row[4] for old, _, row in edited)
         if retagged:
-            self._tags = sd.tag_index([docs[i].entry for _, i in keys])
+            self._tags = sd.tag_index([docs[i].entry for _, i in reversed(keys)])
         return self._emit(chunks, tags=bool(retagged))
 
     def _move_rows(self, removed: list[SearchDoc], added: list[str], changed: list[tuple]) -> set[int]:
@@ -229,7 +236,7 @@ class LiveSearchData:
     def _emit(self, chunks: set[int], tags: bool) -> tuple[dict[str, bytes], set[str]]:
         """Write docs.js and manifest.js, tags.js if asked, and the dirty shards and chunks; keep what differs."""
         terms = self._terms
-        ordered = [self._docs[i] for _, i in self._keys]
+        ordered = [self._docs[i] for _, i in reversed(self._keys)]
         entries = [d.entry for d in ordered]
         digests = dict(self._digests)  # committed at the end: a failure leaves what the caller has
         files: dict[str, bytes] = {}
