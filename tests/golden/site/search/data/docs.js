@@ -1,1 +1,1 @@
-NotebaseSearch.add("docs","",{"dates":"ASlA","first":739026,"lang":"BAB","langs":["en","ko"],"lens":"060b0a0c0f19","type":"210","types":["paper","conference","tip"],"where":"ABAAAC"});
+NotebaseSearch.add("docs","",{"dates":"AlAS","first":738848,"lang":"BAB","langs":["en","ko"],"lens":"0f190a0c060b","type":"012","types":["paper","conference","tip"],"where":"ACAAAB"});

@@ -1,1 +1,1 @@
-NotebaseSearch.add("tags","",{"git":"B","physics":"D","tools":"B","workshop":"C","정리":"D"});
+NotebaseSearch.add("tags","",{"git":"D","physics":"B","tools":"D","workshop":"C","정리":"B"});
