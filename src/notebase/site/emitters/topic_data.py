@@ -2,7 +2,7 @@
 
 The names every topic concept answers to (squashed, as `topics.name_forms` looks them up), the
 names of the concepts that are never topics (to say so), each topic's documents (numbered as
-search_data numbers them: the site's entries in order, newest first), and the topic keys.
+search_data numbers them: the site's entries oldest first), and the topic keys.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def topic_data(site: Site) -> dict:
     vocab = vocabulary(site.config)
     if vocab is None:
         return {"enabled": False, "keys": [], "names": {}, "never": [], "docs": {}}
-    index = {e.id: n for n, e in enumerate(site.entries)}
+    last = len(site.entries) - 1
+    index = {e.id: last - n for n, e in enumerate(site.entries)}  # site.entries are newest first
     return {
         "enabled": True,
         "keys": sorted(c.key for c in vocab.concepts),
