@@ -88,7 +88,7 @@ def relative(from_path: str, to_path: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _folders(path: str) -> tuple[str, ...]:
-    return tuple(output_file(path).split("/")[:-1])
+    return _parts(path)[:-1]
 
 
 @lru_cache(maxsize=8192)

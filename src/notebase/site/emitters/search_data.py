@@ -73,9 +73,14 @@ def search_files(entries: Sequence[Entry], config: Config, jobs: int | None = No
     return dict(iter_search_files(entries, config, jobs))
 
 
+def newest_first(entry: Entry) -> tuple[int, str]:
+    """The CLI's order of results that tie (newest first, then by id); documents are numbered in its reverse."""
+    return -entry.date.toordinal(), entry.id
+
+
 def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield the browser search data file by file (site path, content), so a large site never holds it all."""
-    docs = sorted(entries, key=lambda e: (-e.date.toordinal(), e.id), reverse=True)  # oldest first
+    docs = sorted(entries, key=newest_first, reverse=True)  # numbered oldest first
     fields = [to_document(e) for e in docs]
     lengths, postings = index_texts([(f["head"], f["body"]) for f in fields], jobs)
     shards = shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)

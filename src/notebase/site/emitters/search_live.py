@@ -52,17 +52,12 @@ class SearchDoc:
     @property
     def key(self) -> tuple[int, str]:
         """Where the document sorts: newest first, then by id."""
-        return _key(self.entry)
+        return sd.newest_first(self.entry)
 
     @property
     def size(self) -> int:
         """What search_data sizes text chunks by."""
         return len(self.row[7]) + len(self.row[8]) + 200
-
-
-def _key(entry: Entry) -> tuple[int, str]:
-    """Newest first, then by id: the CLI's order; documents are numbered in its reverse."""
-    return -entry.date.toordinal(), entry.id
 
 
 def _number(keys: list[tuple[int, str]], key: tuple[int, str]) -> int:
@@ -95,7 +90,7 @@ class LiveSearchData:
         # unless it is 1, which a process already running threads may prefer.
         self.config, self.jobs = config, jobs
         self._docs: dict[str, SearchDoc] = {}
-        self._keys: list[tuple[int, str]] = []  # every document's sort key, in document order
+        self._keys: list[tuple[int, str]] = []  # every document's newest_first key, newest first: the reverse of document order
         self._terms: Postings | None = None  # None before the first update and after a failed one
         self._digits = Digits()
         self._members: list[list[str]] = []  # the ids in each text chunk, sorted
@@ -124,12 +119,12 @@ class LiveSearchData:
     def _rebuild(self, current: dict[str, Entry]) -> tuple[dict[str, bytes], set[str]]:
         """Compute everything, as search_files does, and keep what later updates patch."""
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
-        ordered = sorted(current.values(), key=_key, reverse=True)  # numbered oldest first
+        ordered = sorted(current.values(), key=sd.newest_first, reverse=True)  # numbered oldest first
         rows = [_row(e) for e in ordered]
         lengths, postings = sd.index_texts([(row[7], row[8]) for row in rows], self.jobs)
         self._docs = {e.id: SearchDoc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
         del rows, lengths
-        self._keys = [_key(e) for e in reversed(ordered)]  # newest first, for bisect
+        self._keys = [sd.newest_first(e) for e in reversed(ordered)]  # newest first, for bisect
         self._digits = Digits()
         self._digits.upto(len(ordered) + 1)
         terms = Postings(postings, self._digits, len(ordered))
@@ -157,7 +152,7 @@ class LiveSearchData:
             if row == old.row:
                 docs[i] = replace(old, entry=entry, row=row)  # hold the new strings, so the old can go
             else:
-                (moved if _key(entry) != old.key else edited).append((old, entry, row))
+                (moved if sd.newest_first(entry) != old.key else edited).append((old, entry, row))
         if not (removed or added or moved or edited):
             return {}, set()
         tokenize = len(added) + 2 * len(moved) + 2 * len(edited)
@@ -178,9 +173,9 @@ class LiveSearchData:
             del docs[d.entry.id]
         arriving = [(e, row, _counts(row)) for e, row in added]
         arriving += [(e, row, before[e.id] if row[7:] == old.row[7:] else _counts(row)) for old, e, row in moved]
-        for entry, row, counts in sorted(arriving, key=lambda a: _key(a[0]), reverse=True):
-            insort(keys, _key(entry))
-            terms.insert(_number(keys, _key(entry)), counts)
+        for entry, row, counts in sorted(arriving, key=lambda a: sd.newest_first(a[0]), reverse=True):
+            insort(keys, sd.newest_first(entry))
+            terms.insert(_number(keys, sd.newest_first(entry)), counts)
             docs[entry.id] = _doc(entry, row, counts)
         for old, entry, row in edited:
             if row[7:] == old.row[7:]:  # type, language or path only

@@ -21,7 +21,7 @@ def topic_data(site: Site) -> dict:
     if vocab is None:
         return {"enabled": False, "keys": [], "names": {}, "never": [], "docs": {}}
     last = len(site.entries) - 1
-    index = {e.id: last - n for n, e in enumerate(site.entries)}  # site.entries are newest first
+    index = {e.id: last - n for n, e in enumerate(site.entries)}  # site.entries are in search_data.newest_first order
     return {
         "enabled": True,
         "keys": sorted(c.key for c in vocab.concepts),
