@@ -13,17 +13,22 @@ CPU seconds (the build and its workers) are printed beside the wall time: steadi
 machine. `--setting 'topics: false' --setting 'related: 0'` measures what topics and related
 entries cost, against a run without settings. `--compare 'related: 0' --runs 7` does that in one
 run: cold builds with and without the setting, alternating (this machine's speed drifts by 10-20%
-over minutes), then the medians and minimums of both and what the difference costs.
+over minutes), then the medians and minimums of both and what the difference costs. `--against REV`
+does the same against an older version of the code (git revision REV, checked out aside), both
+builds starting with no `.notebase/` at all: `--against 4c4ded9 --runs 5` measures the build
+against the code before topics and related entries (issue 14's "today").
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,13 +75,16 @@ def _memory(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run_build(root: Path, index: bool) -> dict:
-    """Build once in a child process; return its report plus peak memory."""
+def run_build(root: Path, index: bool, source: Path | None = None) -> dict:
+    """Build once in a child process (with the notebase of `source`, a checkout's src/, if given); return its report plus peak memory."""
     import resource
 
     code = RUN.format(index=index)
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH", "")]))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    child = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True, env=env)
     peak_rss = 0
     samples = []  # (wall clock, PSS in kB)
     while child.poll() is None:
@@ -125,6 +133,8 @@ def main() -> None:
                         help="a notebase.yaml line for these builds, e.g. 'topics: false' (repeatable)")
     parser.add_argument("--compare", action="append", default=[], metavar="'KEY: VALUE'",
                         help="alternate cold builds with and without these lines (repeatable)")
+    parser.add_argument("--against", metavar="REV",
+                        help="alternate cold builds of this code and of git revision REV (checked out aside)")
     args = parser.parse_args()
     root = knowledge_base(args)
     settings = root / "notebase.yaml"
@@ -132,32 +142,53 @@ def main() -> None:
     if args.setting:
         settings.write_text("".join(f"{line}\n" for line in args.setting), encoding="utf-8")
     try:
-        _compare(root, args) if args.compare else _measure(root, args)
+        if args.against:
+            with _checkout(args.against) as source:
+                _compare(root, args, source)
+        else:
+            _compare(root, args) if args.compare else _measure(root, args)
     finally:
         settings.unlink(missing_ok=True)
 
 
-def _cold(root: Path, index: bool) -> dict:
+@contextlib.contextmanager
+def _checkout(rev: str):
+    """Check git revision `rev` of this repository out into a temporary folder; yield its src/."""
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="notebase-against-") as folder:
+        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", "-q", folder, rev], check=True)
+        try:
+            yield Path(folder) / "src"
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", folder], check=False)
+
+
+def _cold(root: Path, index: bool, source: Path | None = None, wipe: bool = False) -> dict:
     shutil.rmtree(root / "site", ignore_errors=True)
+    if wipe:  # against another version: nothing either kept (its vocabulary, its URL history) is read
+        shutil.rmtree(root / ".notebase", ignore_errors=True)
     for name in ("site-state.json", "site-manifest.json", "engine.pickle"):
         (root / ".notebase" / name).unlink(missing_ok=True)
     if index:
         shutil.rmtree(root / ".notebase" / "index", ignore_errors=True)
-    return run_build(root, index)
+    return run_build(root, index, source)
 
 
-def _compare(root: Path, args: argparse.Namespace) -> None:
-    """Cold builds as set (`--setting`) and with `--compare`'s lines too, alternating; report what they cost."""
+def _compare(root: Path, args: argparse.Namespace, against: Path | None = None) -> None:
+    """Cold builds as set (`--setting`) and with `--compare`'s lines too, or by the code of `--against`,
+    alternating; report what they cost."""
     import statistics
 
     base = "".join(f"{line}\n" for line in args.setting)
-    variants = {"as set": base, "compared": base + "".join(f"{line}\n" for line in args.compare)}
-    print(f"{args.count} notes, {os.cpu_count()} CPUs; compared: {'; '.join(args.compare)}")
+    variants = {"as set": (base, None), "compared": (base + "".join(f"{line}\n" for line in args.compare), against)}
+    compared = "; ".join(args.compare + ([f"the code of {args.against}"] if against else []))
+    print(f"{args.count} notes, {os.cpu_count()} CPUs; compared: {compared}")
     found: dict[str, list[dict]] = {name: [] for name in variants}
     for n in range(args.runs):
         for name in variants if n % 2 == 0 else reversed(variants):
-            (root / "notebase.yaml").write_text(variants[name], encoding="utf-8")
-            found[name].append(r := _cold(root, args.with_index))
+            setting, source = variants[name]
+            (root / "notebase.yaml").write_text(setting, encoding="utf-8")
+            found[name].append(r := _cold(root, args.with_index, source, against is not None))
             print(f"  {name:<9} {r['seconds']:6.2f} s ({r['cpu']:.2f} s CPU), peak {r['peak_pss_mb']:.0f} MB PSS")
     figures = {}
     for name, runs in found.items():
