@@ -230,3 +230,38 @@ def test_the_seeds_build_into_a_complete_site(tmp_path):
         assert (tmp_path / "site" / f"{entry.type.value}s" / entry.id / "index.html").is_file(), entry.id
     assert broken_links(tmp_path / "site") == []
     assert live_content(tmp_path / "site") == []
+
+
+def test_pages_rendered_by_several_processes_equal_those_of_one(tmp_path, monkeypatch):
+    """Entry pages shared between a forked worker and this process (which writes the listings first,
+    then takes the shares no worker has started) give the very files one process gives."""
+    import time
+
+    import notebase.site.emitters.pages as pages
+
+    here, render_share, mine = os.getpid(), pages._render_share, []
+
+    def share(site, env, writer, start, stop):
+        if os.getpid() == here:
+            mine.append(start)
+        else:  # a slow worker: this process must take some shares
+            time.sleep(0.05)
+        return render_share(site, env, writer, start, stop)
+
+    monkeypatch.setattr(pages, "_render_share", share)
+    monkeypatch.setattr(pages, "PARALLEL_PAGES", 10)  # the sample notes are fewer than a real share
+    sites = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs{jobs}"
+        shutil.copytree(REPO / "notes", root / "notes")
+        mine.clear()
+        seen: list[tuple[str, int, int]] = []
+        report = build(load_config(root), jobs=jobs, progress=lambda stage, done, total: seen.append((stage, done, total)))
+        assert not report.errors
+        done = [d for stage, d, total in seen if stage == "pages"]
+        assert done == sorted(done) and done[-1] == report.entries  # every share counted once
+        sites[jobs] = {p.relative_to(root / "site").as_posix(): p.read_bytes()
+                       for p in (root / "site").rglob("*") if p.is_file()}
+    assert len(mine) > 1 and 0 not in mine  # this process took shares from the end, the worker the first
+    assert sites[1].keys() == sites[2].keys() and len(sites[1]) > 300
+    assert [rel for rel in sites[1] if sites[1][rel] != sites[2][rel]] == []

@@ -240,10 +240,9 @@ def _write_site(config: Config, site, env, writer, jobs: int | None, progress: P
 
     writer.start()
     try:
-        problems = emit_entry_pages(site, env, writer, jobs, progress)
-        lap("entry pages")
-        emit_listings(site, env, writer)
-        lap("listings")
+        # The listings are written by this process while the workers render entry pages.
+        problems = emit_entry_pages(site, env, writer, jobs, progress, alongside=lambda: emit_listings(site, env, writer))
+        lap("pages")
         search = LiveSearchData(config, jobs)  # kept by the engine, which patches it after an edit
         for rel, data in search.update(site.entries)[0].items():
             writer.write(rel, data)

@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,7 @@ from notebase.site.writer import Writer
 # would run its scripts with the site's origin.
 MEDIA_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico")
 PARALLEL_PAGES = 300  # below this, starting processes costs more than it saves
+SHARES = 12  # shares of the entry pages per process: small enough to even out, few enough to cost nothing
 _LANG = {"ko": "ko", "en": "en"}
 _CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")
 
@@ -278,15 +280,19 @@ def _worker(start: int, stop: int) -> PagesDone:
 
 
 def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | None = None,
-                     progress=None) -> list[Problem]:
+                     progress=None, alongside: Callable[[], None] | None = None) -> list[Problem]:
     """Write every entry's page (and copy the images it shows); return the problems rendering found.
 
     `progress(stage, done, total)`, when given, is called in this process as shares finish.
+    `alongside()`, when given, is other writing (the listings) this process does while the workers
+    render; it then renders the shares no worker has started.
     """
     global _FORKED
     count = len(site.entries)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if jobs < 2 or count < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        if alongside is not None:
+            alongside()
         done = [_render_share(site, env, writer, 0, count)]
         if progress:
             progress("pages", count, count)
@@ -296,18 +302,28 @@ def emit_entry_pages(site: Site, env: Environment, writer: Writer, jobs: int | N
         # write to every object's header and turn each shared page into a private copy.
         gc.freeze()
         try:
-            # This process renders a share too: a child's writes copy the pages it touches, so one
-            # child fewer is less memory, and the parent would otherwise sit idle.
-            mine = count // jobs
-            size = -(-(count - mine) // ((jobs - 1) * 4))  # small shares even out slow and fast entries
-            bounds = [(i, min(i + size, count)) for i in range(mine, count, size)]
+            # Small shares, taken by whoever is free: the workers from the start, this process (a
+            # child fewer is less memory, and it would otherwise sit idle) from the end once its
+            # own writing is done, so all finish together however long that took.
+            size = -(-count // (jobs * SHARES))
+            bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
+            done, finished = [], 0
             with worker_pool(jobs - 1, "fork") as pool:  # workers that die with this process
-                futures = {pool.submit(_worker, a, b): b - a for a, b in bounds}
-                done = [_render_share(site, env, writer, 0, mine)]
-                finished = mine
+                futures = {pool.submit(_worker, a, b): (a, b) for a, b in bounds}
+                if alongside is not None:
+                    alongside()
+                for future in reversed(list(futures)):
+                    if not future.cancel():  # a worker has it (they take shares in order): so all before it
+                        break
+                    a, b = futures.pop(future)
+                    done.append(_render_share(site, env, writer, a, b))
+                    finished += b - a
+                    if progress:
+                        progress("pages", finished, count)
                 for future in as_completed(futures):
                     done.append(future.result())
-                    finished += futures[future]
+                    a, b = futures[future]
+                    finished += b - a
                     if progress:
                         progress("pages", finished, count)
         finally:
