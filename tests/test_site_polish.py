@@ -81,6 +81,22 @@ def test_summaries_drop_headings_and_hashtags(tmp_path):
 
 # -- last updated --------------------------------------------------------------------------------------
 
+def test_the_sitemap_is_well_formed_xml_whatever_the_base_url_and_names(tmp_path):
+    """The sitemap is written as text: markup in the base URL or a name is escaped, every page is listed once."""
+    write_notes(tmp_path, {
+        "a <b> & c.md": "---\ntitle: A <b> & c\ntype: tip\ndate: 2024-01-01\n---\ntext\n",
+        "d.md": "---\ntitle: D\ntype: tip\ndate: 2024-01-02\ntags: [x&y]\n---\ntext\n",
+    })
+    base = "https://example.org/a&b<c>/"
+    assert run("--root", tmp_path, "build", "--base-url", base).exit_code == 0
+    site = tmp_path / "site"
+    locs = [u.findtext(f"{SITEMAP}loc") for u in ET.parse(site / "sitemap.xml").getroot()]
+    assert locs == sorted(set(locs)) and all(loc.startswith(base) for loc in locs)
+    pages = {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")}
+    assert len(locs) == len(pages) > 5
+    assert (site / "sitemap.xml").read_bytes().startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<urlset ")
+
+
 def test_lastmod_feeds_the_sitemap_atom_and_the_page(tmp_path):
     write_notes(tmp_path, {
         "a.md": "---\ntitle: Edited\ntype: tip\ndate: 2024-01-01\nlastmod: 2024-06-30\n---\ntext\n",

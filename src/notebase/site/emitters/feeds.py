@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from email.utils import format_datetime
+from xml.sax.saxutils import escape as xml_escape
 
 from notebase.config import Config
 from notebase.errors import Problem, Severity
@@ -143,10 +144,15 @@ def emit_sitemap(site: Site, writer: Writer, pages: list[str]) -> None:
     """Write sitemap.xml listing every HTML page written, with when each entry last changed."""
     base = site.config.base_url
     dates = {site.paths[e.id]: changed(e) for e in site.entries}
-    root = ET.Element("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    # Written as text, as ElementTree would indent it: a tree of 30,000 elements for 10,000 notes
+    # cost a quarter of a second, in every build and every served edit.
+    parts = ["<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""]
+    parts.append(">" if pages else " />\n")
     for path in sorted(pages):
-        node = _sub(root, "url")
-        _sub(node, "loc", absolute(base, path))
+        parts.append(f"\n  <url>\n    <loc>{xml_escape(clean(absolute(base, path)))}</loc>")
         if path in dates:
-            _sub(node, "lastmod", dates[path].isoformat())
-    writer.write("sitemap.xml", _bytes(root))
+            parts.append(f"\n    <lastmod>{dates[path].isoformat()}</lastmod>")
+        parts.append("\n  </url>")
+    if pages:
+        parts.append("\n</urlset>\n")
+    writer.write("sitemap.xml", "".join(parts).encode("utf-8"))
