@@ -118,6 +118,12 @@ def short_title(line: str, limit: int = 80) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"
 
 
+_SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
+# An H1 that only marks the note's state, before its real title.
+_STATUS = re.compile(r"[\[(]?\s{0,2}(?:미완(?:성)?|작성\s?중|초안|임시|wip|draft|todo|tbd|unfinished)\s{0,2}[\])]?",
+                     re.I)
+
+
 def is_meaningful(line: str) -> bool:
     """True for a line of content: not blank, a rule, a bare date, media or a bare URL."""
     s = line.strip()
@@ -141,10 +147,15 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
         if st.startswith("$$"):
             in_math = st == "$$" or not st.endswith("$$")
             continue
+        if i + 1 < len(masked) and setext_underline(masked[i + 1]) and (i == 0 or not masked[i - 1].strip()) \
+                and st and st[0] not in "#<-*+>|" and heading_text(st):
+            return heading_text(st), i  # `Title` underlined with `===`: an H1 too
         if st[:1] not in ("#", "<"):
             continue  # neither an ATX heading nor an HTML <h1> (each starts so once its indent is gone)
         m = atx_heading(line)
         if m:
+            if m[0] == 1 and _STATUS.fullmatch(heading_text(m[1])):
+                continue  # `# (미완)`, `# WIP`: a mark on the note, its title comes next
             if m[0] == 1 and heading_text(m[1]):
                 return heading_text(m[1]), i
             break  # an H2 before any H1: the note has no H1 title
@@ -165,6 +176,11 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
                 return text, i
             break
     return name, None
+
+
+def setext_underline(line: str) -> bool:
+    """True for the `===` line under a setext H1 (the line above it is the heading)."""
+    return bool(_SETEXT.fullmatch(line))
 
 
 def heading_text(text: str) -> str:

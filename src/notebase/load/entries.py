@@ -98,6 +98,7 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     is_html = raw.body_format == "html"
     lines = raw.body.split("\n")
     header_lines = list(lines)
+    title_line = ""  # the line the title was read from, when it leaves the body
     title = _text(meta.get("title")) or _text(props.get("title")) or hints.get("title")
     tag_source = raw.body if not is_html else ""  # read before a title line leaves the body
     if not title and not is_html:
@@ -107,7 +108,10 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
         if not title:
             title, at = classify.infer_title(lines, path.stem, path.parent.name)
             if at is not None:
+                title_line = lines[at]
                 lines[at] = ""
+                if at + 1 < len(lines) and classify.setext_underline(lines[at + 1]):
+                    lines[at + 1] = ""
     first_body_line = raw.line + hints.get("body_offset", 0)
     links = () if is_html else find_wikilinks("\n".join(lines), first_body_line)
     joined = "\n".join(lines)
@@ -120,7 +124,9 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     tags = entry_tags(ctx, tag_source, text)
     # Reading a body for its paper is the loader's dearest step: done only when the type is inferred
     # or the entry is a paper, which is never the case for a note stated to be a tip or a conference.
-    facts_of = functools.cache(lambda: paper_facts(body, is_html))
+    # A title line that links the paper (`# [Title](arxiv…) (EMNLP 2023)`) gives its own link and title.
+    linked_title = title_line if "](" in title_line or "://" in title_line else ""
+    facts_of = functools.cache(lambda: paper_facts(f"{linked_title}\n{body}" if linked_title else body, is_html))
     entry_type = _type(ctx, text, title, body, facts_of, tags)
     read = entry_type is EntryType.PAPER or facts_of.cache_info().currsize > 0
     facts = facts_of() if read else PaperFacts()
@@ -306,7 +312,7 @@ def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str
     if placed:
         return placed
     facts = facts_of()
-    if is_hub(ctx.raw.path, facts, text):
+    if is_hub(ctx.raw.path, facts, body):
         return EntryType.TIP  # an index of links or a table of contents
     has_code = "```" in body or "~~~" in body or "<pre" in body or "<code" in body
     if ctx.raw.body_format == "html":

@@ -35,6 +35,11 @@ _TITLE_WRAPPERS = (
     re.compile(r"(?<!\s)\s*+\((?:[^()\n]{0,40}\s)?(?:논문|paper)[^()\n]{0,20}\)\s*+$", re.I),
     re.compile(r"(?<!\s)\s*+[-–—:|]?\s*+(?:논문\s?)?(?:리뷰|요약|정리|설명)\s*+$"),
     re.compile(r"(?<!\s)\s*+[-–—:|]\s*+(?:paper\s)?(?:review|summary|notes?)\s*+$", re.I),
+    # `… Learners review`: a lowercase word after the title (a paper that is a review capitalises it).
+    re.compile(r"(?<=[\w)])(?<!\ba)(?<!\bA)(?<!\ban)(?<!\bAn)(?<!\bthe)(?<!\bThe)(?<!literature)(?<!systematic)\s++(?:paper\s)?"
+               r"(?:review|summary|notes)\s*+$"),
+    # `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)`: where and when it was published.
+    re.compile(r"\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)\s*+$"),
 )
 
 

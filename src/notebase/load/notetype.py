@@ -17,7 +17,7 @@ _PAPER_TITLE = ("논문", "paper")
 _REVIEW_TITLE = ("리뷰", "review", "요약", "summary")
 _LIST_TITLE = ("목록", "reading list", "awesome", "links", "모음", "list of")
 _PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "한줄요약", "contribution", "related work",
-                   "motivation", "abstract", "제안 방법", "proposed method")
+                   "motivation", "abstract", "제안 방법", "proposed method", "strengths", "weaknesses", "limitations")
 _CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
                "참관", "발표장", "conference", "symposium", "workshop", "poster session", "keynote", "booth",
                "summit", "세션들", "발표들", "여러 세션", "여러 발표", "발표자님", "부스")
@@ -27,10 +27,18 @@ _CONF_TITLE = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크
 _EVENT_PHRASES = ("에서 열린", "에 열린", "에서 개최", "에서 진행된", "참석했", "참석한", "다녀왔", "다녀온",
                   "held at", "held in", "attended", "took place")
 _TALK_MARKS = ("발표자료", "발표 자료", "발표영상", "발표 영상", "발표자", "연사", "speaker", "slides", "세션")
+# `- ⏰ 일시 : 2018. 09. 04`, `Where: COEX`: what an event's page states about it, as labelled lines.
+_EVENT_LABEL = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?[^\w\s]{0,4}[ \t]{0,2}"
+                          r"(일시|장소|주최|주관|행사명|when|where|host|hosted by|organi[sz]er|organi[sz]ed by|location)"
+                          r"(?:\*\*)?[ \t]{0,2}[:：]", re.M)
+# A line naming a talk's speaker: a log of several talks names several.
+_SPEAKER_LINE = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?(?:speakers?|presenters?|발표자|연사)(?:\*\*)?"
+                           r"[ \t]{0,2}[:：]", re.M)
 # A class, a meeting or a project log says so in its title; none of them is a conference.
 _NOT_EVENT_TITLE = re.compile(r"\d{1,2}\s?주차|\bweek\s?\d|lecture|강의|수업|lesson|chapter|\bsession\s?\d|"
                               r"세션\s?\d|meeting|회의|미팅|일지|\blog\b|template|템플릿|retro|회고")
-_TIP_WORDS = ("til", "tip", "팁", "명령어", "command", "설정", "단축키", "how to", "cli", "함수", "에러", "오류")
+_TIP_WORDS = ("팁", "명령어", "command", "설정", "단축키", "how to", "함수", "에러", "오류")
+_TIP_ABBREVIATIONS = re.compile(r"\b(?:til|tips?|cli)\b")  # whole words: `until`, `still`, `client` are none
 _PAPER_PLACES = {"paper", "papers", "paperreview", "paperreviews", "papersummary", "papersummaries", "논문",
                  "논문리뷰", "논문정리", "논문요약", "논문읽기", "readingpapers", "paperreading"}
 _CONF_PLACES = {"conference", "conferences", "학회", "학회후기", "컨퍼런스", "conferencelog", "conferencelogs",
@@ -50,12 +58,37 @@ def place_type(path: str, labels: tuple[str, ...] = ()) -> EntryType | None:
     return None
 
 
-def is_hub(path: str, facts: PaperFacts | None, text: str) -> bool:
-    """True for an index page: SUMMARY, a README or _index of links, a table of contents, a link list."""
+def is_hub(path: str, facts: PaperFacts | None, body: str) -> bool:
+    """True for an index page: SUMMARY, a README or _index of links, a table of contents, a link list.
+
+    A README or summary.md that links one paper of its own, or that is mostly prose, is a note (a
+    folder per paper, its review in README.md), not an index.
+    """
     stem = PurePosixPath(path).stem.lower()
     if stem in _HUB_STEMS:
-        return True
+        if facts is not None and facts.links and facts.cited <= 2:
+            return False
+        return _index_like(body)
     return facts is not None and facts.cited >= 6 and not facts.labelled
+
+
+def paper_shaped(title: str) -> bool:
+    """True for a title shaped as papers are: `PEGASUS: Pre-training with Extracted Gap-sentences for …`,
+    a one-word name, a colon, then four or more words, most of them capitalised."""
+    name, colon, rest = title.partition(":")
+    words = rest.split()
+    if not colon or not 2 <= len(name.strip()) <= 30 or " " in name.strip() or len(words) < 4:
+        return False
+    return sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)
+
+
+def _index_like(body: str) -> bool:
+    """True for a page of links, or of too little prose to be a note: what a README index holds."""
+    lines = [line for line in body.split("\n") if line.strip() and not line.lstrip().startswith(("#", "|", "---"))]
+    linked = sum(1 for line in lines if "](" in line or "[[" in line or "://" in line)
+    prose = sum(len(line.strip()) for line in lines if len(line.strip()) >= 20 and "](" not in line and "://" not in line
+                and not line.lstrip().startswith(("-", "*", "+")))
+    return linked >= 0.15 * len(lines) or prose < 1000
 
 
 def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False,
@@ -63,7 +96,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     """Choose paper, conference or tip from content signals when front matter is silent."""
     size = len(text)
     low = text[:4000].lower()  # the signals that matter sit near the top; keep long notes cheap
-    title = title.lower()
+    shown_title, title = title, title.lower()
     if facts is not None:
         paper = 6 * facts.labelled or 4 * bool(facts.links)
         paper += 3 * facts.self_reference
@@ -72,7 +105,8 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     paper += min(2, sum(low.count(w) for w in _PAPER_WORDS))
     paper += 2 * ("et al" in low[:1500])  # names the authors of the work it is about
     paper += min(3, sum(1 for w in _PAPER_SECTIONS if w in low))
-    paper += 4 * any(w in title for w in _PAPER_TITLE) or 2 * any(w in title for w in _REVIEW_TITLE)
+    paper += 4 * any(w in title for w in _PAPER_TITLE) or 2 * any(w in title for w in _REVIEW_TITLE) \
+        or 2 * paper_shaped(shown_title)
     not_event = _NOT_EVENT_TITLE.search(title) is not None
     labelled = facts is not None and facts.labelled
     if facts is not None and facts.cited >= 4 and not labelled and not facts.links:
@@ -85,9 +119,12 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference += 3 * any(w in low for w in _EVENT_PHRASES)
     conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
     conference += 5 * any(w in title for w in _CONF_TITLE)
+    conference += 4 * (len(set(_EVENT_LABEL.findall(low[:1500]))) >= 2)  # when and where it was held, by whom
+    conference += 5 * (len(_SPEAKER_LINE.findall(text[:20000].lower())) >= 3)  # several talks, each with its speaker
     if not_event:
         conference = min(conference, 3)
-    tip = 3 * has_code + 2 * dated_item + min(2, sum(1 for w in _TIP_WORDS if w in low))
+    tip_words = sum(1 for w in _TIP_WORDS if w in low) + len(set(_TIP_ABBREVIATIONS.findall(low)))
+    tip = 3 * has_code + 2 * dated_item + min(2, tip_words)
     tip += 2 * (size < 1200)
     # A paper or a conference needs real evidence (4 points); a note that has none is a tip.
     score, _, kind = max((paper, 2, EntryType.PAPER), (conference, 1, EntryType.CONFERENCE),

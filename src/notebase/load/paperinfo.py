@@ -46,7 +46,7 @@ _REFERENCES = re.compile(
     r"(?:추천|더 읽을|읽어볼)\s?(?:만한\s?)?(?:논문|글|자료|거리)들?)\s{0,2}(?:\*\*)?\s{0,2}:?\s*$", re.I)
 _HEADING = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s")
 _SELF = ("이 논문", "본 논문", "해당 논문", "논문에서는", "논문은", "저자들은", "저자는", "this paper",
-         "the paper", "the authors", "this work propose", "we propose", "논문을 소개", "논문 소개", "논문 리뷰",
+         "the paper", "the authors", "the author ", "this work propose", "we propose", "논문을 소개", "논문 소개", "논문 리뷰",
          "논문을 읽고", "논문에 대해", "논문을 정리", "paper review", "in this paper")
 _ET_AL = re.compile(r"(?P<name>[A-Z][A-Za-z\-'’]{1,30}(?:\s[A-Z][A-Za-z\-'’]{1,30}){0,2})\s{1,3}et\s{1,2}al\b")
 _KO_ET_AL = re.compile(r"(?<![가-힣])(?P<name>[가-힣]{2,4})\s{0,2}(?:외|등)\s{0,2}(?:\d{1,3}\s?인|\(\d{4}\))")
@@ -54,6 +54,9 @@ _GENERIC_TEXT = {"arxiv", "paper", "pdf", "link", "논문", "원문", "here", "�
                  "github", "project", "project page", "website", "링크", "paper link", "논문 링크"}
 
 
+# Link text that names where a paper is, not what it is called: `arXiv:2205.14135`, a DOI, `Rafailov et al., 2023`.
+_CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/|"
+                            r"\bet\s{1,2}al\.?,?\s{0,2}\(?(?:19|20)\d{2}\)?$", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
@@ -199,6 +202,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
             links.append(PaperLink("code", code.url))
         # A link's text names the paper when the line labels it, or when it reads like a title.
         if title is None and own.text and own.text.lower() not in _GENERIC_TEXT and "://" not in own.text \
+                and not _CITATION_TEXT.search(own.text) \
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
     low = "\n".join(lines[:200]).lower()

@@ -106,8 +106,9 @@ def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
         found = ()
     return {
         "event": str(meta.get("event") or event_name(title, when.year if when else None)),
-        "start": start or date,
-        "end": end or start or date,
+        # A date guessed from the file's time is no day the event was held on.
+        "start": start or when,
+        "end": end or start or when,
         "location": str(meta.get("location") or meta.get("place") or "") or extract.location(text),
         "talks": found,
     }

@@ -1,0 +1,130 @@
+"""Shapes found in real notes the loader was not developed on (held-out repos): each rule, with its limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from notebase.load.eventinfo import unwrap_paper_title
+from notebase.load.notetype import paper_shaped
+from notebase.model import EntryType
+from test_entries import one
+
+PROSE = "본 논문의 모델은 순환 연결로 이전 상태를 현재 계산에 반영해서 시간에 따른 구조를 학습한다고 설명한다. " * 4
+
+
+# --- a README or summary.md that is a note, not an index ---------------------------------------------
+
+def test_a_readme_holding_one_paper_s_review_is_that_paper():
+    body = "# Recurrent Structure in Sequences (CogSci 1990)\n\n## Abstract\n\n" + "\n\n".join([PROSE] * 5)
+    entry, _ = one(body, "nlp/recurrent/README.md")
+    assert entry.type is EntryType.PAPER
+    assert entry.paper_title == "Recurrent Structure in Sequences"  # the venue and year are no part of it
+
+
+def test_a_summary_md_that_links_its_paper_is_that_paper():
+    body = ("# Scene Parsing by Passing Messages\n\n[paper](https://openaccess.thecvf.com/content/x_paper.html)\n"
+            "[code]()\n\n---\n* Overview\n  * 물체 영역마다 관계를 추론하는 문제로 본다\n")
+    entry, _ = one(body, "graph/parsing/summary.md")
+    assert entry.type is EntryType.PAPER
+    assert entry.paper_links[0].url.startswith("https://openaccess.thecvf.com/")
+
+
+def test_a_readme_of_links_stays_an_index():
+    body = "# My notes\n\n" + "".join(f"- [Note {n}](notes/n{n}.md)\n" for n in range(12)) + "\nSee above.\n"
+    entry, _ = one(body, "README.md")
+    assert entry.type is EntryType.TIP
+
+
+# --- the paper a title line links, and what a link's text is not -------------------------------------
+
+def test_a_title_line_linking_the_paper_gives_its_link_and_title():
+    entry, _ = one("# [Benchmarking Made Up Errors in Models](https://arxiv.org/pdf/2305.00001) (EMNLP 2023)\n\n"
+                   "## Abstract\n\n" + PROSE, "halu.md")
+    assert entry.type is EntryType.PAPER
+    assert [link.url for link in entry.paper_links] == ["https://arxiv.org/abs/2305.00001"]
+    assert entry.paper_title == "Benchmarking Made Up Errors in Models"
+
+
+@pytest.mark.parametrize("text", ["arXiv:2205.00002", "Rafferty et al., 2023", "Kim et al. (2021)", "doi:10.1000/x1"])
+def test_a_link_naming_where_or_whose_the_paper_is_is_not_its_title(text):
+    entry, _ = one(f"---\ntitle: \"[논문리뷰] Preference Learning Without Rewards\"\n---\n- 원문: [{text}]"
+                   "(https://arxiv.org/abs/2205.00002)\n\n이 논문은 보상 모델 없이 선호를 학습한다.\n", "p.md")
+    assert entry.type is EntryType.PAPER
+    assert entry.paper_title == "Preference Learning Without Rewards"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("GPT3: Language Models are Few-Shot Learners review", "GPT3: Language Models are Few-Shot Learners"),
+    ("Compact Models: smaller and faster summary", "Compact Models: smaller and faster"),
+    ("Deep learning: a review", "Deep learning: a review"),  # a paper that is a review keeps the word
+    ("A Systematic Literature Review", "A Systematic Literature Review"),
+    ("Finding Structure in Time (CogSci 1990)", "Finding Structure in Time"),
+    ("Sparse Adapters (NeurIPS'22)", "Sparse Adapters"),
+    ("BERT (2018)", "BERT (2018)"),  # a year alone may be part of a name
+])
+def test_what_wraps_a_paper_title_in_a_post_title(title, expected):
+    assert unwrap_paper_title(title) == expected
+
+
+# --- titles --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mark", ["(미완)", "[WIP]", "작성중", "Draft"])
+def test_an_h1_that_marks_the_note_unfinished_is_not_its_title(mark):
+    entry, _ = one(f"# {mark}\n\n# Gap Sentences for Summaries\n\n## Overview\n\n- masked sentences\n", "g.md")
+    assert entry.title == "Gap Sentences for Summaries"
+
+
+def test_a_setext_h1_is_the_title_and_its_underline_leaves_the_body():
+    entry, _ = one("Learning to Rank Answers\n========================\n\nThe authors rank answers by votes.\n", "r.md")
+    assert entry.title == "Learning to Rank Answers"
+    assert "===" not in entry.body and entry.body.startswith("The authors")
+
+
+def test_a_setext_underline_after_a_list_or_inside_prose_is_no_title():
+    entry, _ = one("Some words first.\nmore words\n=====\n\ntext\n", "plain-note.md")
+    assert entry.title != "more words"
+
+
+# --- types -----------------------------------------------------------------------------------------------
+
+def test_a_paper_shaped_title_with_review_sections_is_a_paper():
+    entry, _ = one("# MaskSum: Pre-training with Extracted Gap-sentences for Abstractive Summaries\n\n"
+                   "## Overview\n\n- 문장을 가리고 다시 생성한다\n\n## Related Work\n\n- 논문 참조\n", "m.md")
+    assert entry.type is EntryType.PAPER
+
+
+@pytest.mark.parametrize(("title", "shaped"), [
+    ("PEGASUS: Pre-training with Extracted Gap-sentences for Abstractive Summarization", True),
+    ("Docker: how to make images small and fast", False),  # words a sentence writes in lowercase
+    ("Meeting notes: Friday", False),
+    ("Transformers", False),
+])
+def test_paper_shaped(title, shaped):
+    assert paper_shaped(title) is shaped
+
+
+def test_event_labels_make_a_short_page_a_conference_log():
+    entry, _ = one("# PyCon Korea 2018\n\n- ⏰ 일시 : 2018. 08. 17 (금)\n- ⛳ 장소 : 코엑스\n- 💁 주최 : 파이콘 준비위원회\n",
+                   "0817_pycon.md")
+    assert entry.type is EntryType.CONFERENCE
+    assert entry.start == dt.date(2018, 8, 17)
+
+
+def test_talks_each_with_a_speaker_make_a_conference_log():
+    talks = "".join(f"## Talk {n}: Small containers\n* speaker: Person {n}\n* notes about the talk\n\n" for n in range(4))
+    entry, _ = one("# normConf notes\n\n" + talks, "normconf-notes.md")
+    assert entry.type is EntryType.CONFERENCE
+
+
+def test_until_still_and_client_are_not_til_or_cli():
+    entry, _ = one("# A Review of Sparse Attention\n\n[paper](https://arxiv.org/abs/2101.00003)\n\n"
+                   "The authors still wait until the client asks. " * 3, "sparse.md")
+    assert entry.type is EntryType.PAPER
+
+
+def test_a_conference_dated_only_by_its_file_has_no_start_day():
+    entry, _ = one("# DevFest Seoul\n\n여러 세션을 들었다. 키노트와 부스가 좋았다. 컨퍼런스 후기.\n", "devfest.md", mtime=1.7e9)
+    assert entry.type is EntryType.CONFERENCE and entry.date_inferred
+    assert entry.start is None and entry.end is None
