@@ -128,3 +128,32 @@ def test_a_conference_dated_only_by_its_file_has_no_start_day():
     entry, _ = one("# DevFest Seoul\n\n여러 세션을 들었다. 키노트와 부스가 좋았다. 컨퍼런스 후기.\n", "devfest.md", mtime=1.7e9)
     assert entry.type is EntryType.CONFERENCE and entry.date_inferred
     assert entry.start is None and entry.end is None
+
+
+# --- file names, labels and lists ------------------------------------------------------------------------
+
+def test_a_two_digit_year_file_name_takes_its_century_from_the_folder():
+    entry, _ = one("# equals와 hashCode\n\n내용\n", "daily/2022_10/22-10-18 화 equals와 hashCode.md")
+    assert (entry.date, entry.date_source) == (dt.date(2022, 10, 18), "filename")
+    entry, _ = one("# 인터페이스\n\n내용\n", "daily/2022_10/22.10.19 인터페이스.md")
+    assert entry.date == dt.date(2022, 10, 19)
+    entry, _ = one("# no year folder\n\n내용\n", "daily/22-10-18 notes.md", mtime=1.7e9)
+    assert entry.date_inferred  # without a year to agree with, `22-10-18` could be anything
+
+
+def test_a_heading_that_is_the_file_name_with_a_colon_is_the_title():
+    entry, _ = one("## Wisp: Support for Intermittent Power\n\nThe author presents Wisp.\n",
+                   "Wisp Support for Intermittent Power.md")
+    assert entry.title == "Wisp: Support for Intermittent Power"
+
+
+def test_label_and_field_lines_are_not_titles():
+    entry, _ = one("Hot takes:\npersonal interest: 6/10\n\n" + "The authors propose a filter for prefetchers. " * 4,
+                   "perceptron-prefetch-filtering.md")
+    assert entry.title == "perceptron prefetch filtering"
+
+
+def test_a_note_of_nothing_but_paper_links_is_a_reading_list():
+    body = "".join(f"[A Study of Sensor Number {n}](https://arxiv.org/pdf/2208.1035{n}.pdf)\n\n" for n in range(4))
+    entry, _ = one("# Sensor papers\n\n" + body, "sensors.md")
+    assert entry.type is EntryType.TIP

@@ -118,6 +118,7 @@ def short_title(line: str, limit: int = 80) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"
 
 
+_FIELD_LINE = re.compile(r"\s{0,3}[^:：\n]{1,40}[:：](?:\s|$)")
 _SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
 # An H1 that only marks the note's state, before its real title.
 _STATUS = re.compile(r"[\[(]?\s{0,2}(?:미완(?:성)?|작성\s?중|초안|임시|wip|draft|todo|tbd|unfinished)\s{0,2}[\])]?",
@@ -158,6 +159,8 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
                 continue  # `# (미완)`, `# WIP`: a mark on the note, its title comes next
             if m[0] == 1 and heading_text(m[1]):
                 return heading_text(m[1]), i
+            if _letters(heading_text(m[1])) == _letters(title_from_stem(stem)):
+                return heading_text(m[1]), i  # the file's name as written, with the `:` a file name cannot hold
             break  # an H2 before any H1: the note has no H1 title
         h = _HTML_H1.match(line)
         if h and heading_text(h[1]):
@@ -170,12 +173,18 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     for i, line in enumerate(masked):
         if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
             continue
-        if is_meaningful(line) and not _TAG_LABEL.match(line):
+        # `Hot takes:`, `personal interest: 6/10`: labels and fields, not what the note is called.
+        if is_meaningful(line) and not _TAG_LABEL.match(line) and not _FIELD_LINE.match(line):
             text = without_hashtags(clean_inline(line))
             if len(text) <= 100:
                 return text, i
             break
     return name, None
+
+
+def _letters(text: str) -> str:
+    """Text's letters and digits only, casefolded: how a heading and a file name are compared."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def setext_underline(line: str) -> bool:

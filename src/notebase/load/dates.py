@@ -131,13 +131,25 @@ _FILE_DATE = re.compile(
 )
 
 
-def date_from_filename(stem: str) -> dt.date | None:
-    """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD` or `YYYYMMDD` file name starts with."""
+# `22-10-18 화 hashCode().md` in a `2022_10/` folder: a two-digit year the folder spells out.
+_SHORT_FILE_DATE = re.compile(r"^(?P<y>\d{2})(?P<s>[-.])(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?:[-_. ]|$)")
+_FOLDER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def date_from_filename(stem: str, folder: str = "") -> dt.date | None:
+    """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD` or `YYYYMMDD` file name starts with,
+    or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
     m = _FILE_DATE.match(stem)
-    if not m:
-        return None
+    if m:
+        year, month, day = m["y"], m["m"] or m["m2"], m["d"] or m["d2"]
+    else:
+        m = _SHORT_FILE_DATE.match(stem) if folder else None
+        year = next((y for y in _FOLDER_YEAR.findall(folder) if y[2:] == m["y"]), None) if m else None
+        if year is None:
+            return None
+        month, day = m["m"], m["d"]
     try:
-        return dt.date(int(m["y"]), int(m["m"] or m["m2"]), int(m["d"] or m["d2"]))
+        return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
 

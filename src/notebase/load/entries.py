@@ -226,7 +226,7 @@ def _date(ctx: _Ctx, lines: list[str], stem: str) -> tuple[dt.date, str]:
     if hints.get("date") is not None:
         return hints["date"], hints.get("date_source") or "text"
     if "item" not in hints:
-        found = date_from_filename(stem)
+        found = date_from_filename(stem, str(PurePosixPath(ctx.raw.path).parent))
         if found:
             return found, "filename"
     props = hints.get("properties") or {}

@@ -69,7 +69,15 @@ def is_hub(path: str, facts: PaperFacts | None, body: str) -> bool:
         if facts is not None and facts.links and facts.cited <= 2:
             return False
         return _index_like(body)
-    return facts is not None and facts.cited >= 6 and not facts.labelled
+    if facts is None or facts.labelled:
+        return False
+    return facts.cited >= 6 or facts.cited >= 2 and _only_links(body)
+
+
+def _only_links(body: str) -> bool:
+    """True when every line of a note but its headings holds a link: a reading list, however short."""
+    lines = [line for line in body.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    return bool(lines) and all("](" in line or "://" in line for line in lines)
 
 
 def paper_shaped(title: str) -> bool:

@@ -206,11 +206,12 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
     low = "\n".join(lines[:200]).lower()
+    stated = title is not None  # a Title:/논문: line; a link's own text names a paper, it labels none
     title = title or link_title
     quoted = _QUOTED.search(title) if title else None  # a citation: `Liu, H. et al. “DARTS: …” ICLR 2019`
     return PaperFacts(
         links=tuple(links), title=quoted[1].strip(" .,") if quoted else title, authors=_authors(authors_line, lines, own),
-        writer=writer, labelled=bool(own is not None and own.labelled) or title is not None,
+        writer=writer, labelled=bool(own is not None and own.labelled) or stated,
         cited=len(outside), self_reference=any(s in low for s in _SELF),
     )
 
