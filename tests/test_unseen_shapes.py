@@ -9,7 +9,7 @@ import pytest
 from notebase.load.eventinfo import unwrap_paper_title
 from notebase.load.notetype import paper_shaped
 from notebase.model import EntryType
-from test_entries import one
+from test_entries import entries_of, one
 
 PROSE = "본 논문의 모델은 순환 연결로 이전 상태를 현재 계산에 반영해서 시간에 따른 구조를 학습한다고 설명한다. " * 4
 
@@ -157,3 +157,35 @@ def test_a_note_of_nothing_but_paper_links_is_a_reading_list():
     body = "".join(f"[A Study of Sensor Number {n}](https://arxiv.org/pdf/2208.1035{n}.pdf)\n\n" for n in range(4))
     entry, _ = one("# Sensor papers\n\n" + body, "sensors.md")
     assert entry.type is EntryType.TIP
+
+
+# --- bibliography bullets --------------------------------------------------------------------------------
+
+CITED = [
+    ("Ana Lima and Bo Chen", "Joint Inference over Noisy Records", "AAAI 2007. http://example.org/a.pdf"),
+    ("Carl P. Olsen et al", "Markov Networks for Citations", "http://example.org/b.pdf"),
+    ("Dana Wu", "Integrating Logic with Probabilities, Science Reports, 2013", "http://example.org/c.pdf"),
+]
+
+
+def test_a_topic_page_of_cited_papers_gives_one_paper_each_with_authors_and_link():
+    body = "Logic\n=====\n\n" + "".join(f"* {a}. {t}. {rest}\n  - what I noted about it\n  - more notes\n\n"
+                                         for a, t, rest in CITED)
+    entries, _ = entries_of(body, "logic.md")
+    assert [e.paper_title for e in entries] == ["Joint Inference over Noisy Records", "Markov Networks for Citations",
+                                                "Integrating Logic with Probabilities"]
+    assert all(e.type is EntryType.PAPER for e in entries)
+    assert [e.authors[0] for e in entries] == ["Ana Lima", "Carl P. Olsen", "Dana Wu"]
+    assert entries[1].paper_links[0].url == "http://example.org/b.pdf"
+
+
+def test_a_page_of_one_cited_paper_is_that_paper():
+    entry, _ = one("Parsing\n=======\n\n* Ana Lima and Bo Chen. Accurate Parsing Without Words. ACL 2003 "
+                   "http://example.org/p.pdf\n  - notes\n", "parsing.md")
+    assert (entry.paper_title, entry.authors[:1]) == ("Accurate Parsing Without Words", ("Ana Lima",))
+
+
+def test_sentences_in_bullets_are_no_citations():
+    entries, _ = entries_of("# Setup\n\n" + "".join(f"- Install the tool. Then run step {n}. https://x.org/{n}\n"
+                                                    f"  - note\n" for n in range(4)), "setup.md")
+    assert len(entries) == 1 and entries[0].type is EntryType.TIP

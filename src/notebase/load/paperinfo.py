@@ -207,6 +207,10 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
             link_title = own.text
     low = "\n".join(lines[:200]).lower()
     stated = title is not None  # a Title:/논문: line; a link's own text names a paper, it labels none
+    cited_as = citation_parts(lines[own.line]) if own is not None else None  # `* A and B. Title. 2003 url`
+    if cited_as is not None:
+        link_title = link_title or cited_as[1]
+        authors_line = authors_line or cited_as[0]
     title = title or link_title
     quoted = _QUOTED.search(title) if title else None  # a citation: `Liu, H. et al. “DARTS: …” ICLR 2019`
     return PaperFacts(
@@ -225,6 +229,27 @@ def _own_link(papers: list[_Found], outside: int) -> _Found | None:
     if first is not None and (outside <= 2 or first.line < _HEAD):
         return first  # the only paper it links, or the one it links at the very top
     return None
+
+
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]{0,30}\.?|and|et|al\.?|&|van|von|de|der|den|da|di|le|la")
+_NAMES_END = re.compile(r"(?<![\s.][A-Z])\. ")
+_TRAILING_VENUE = re.compile(r"(?:,\s{0,3}[^,\n]{1,60})?,\s{0,3}(?:19|20)\d{2}$")
+
+
+def citation_parts(line: str) -> tuple[str, str] | None:
+    """Return (authors, title) of a bibliography-style bullet: `* A and B. Title. Venue 2003 http://…`."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3 or stripped[:2] not in ("* ", "- ", "+ ") or "://" not in line:
+        return None
+    m = _NAMES_END.search(stripped, 2)  # the first `. ` not after an initial (`Clinton P. McCully`)
+    names, rest = (stripped[2:m.start()], stripped[m.end():]) if m else ("", "")
+    words = names.replace(",", " ").split()
+    if not m or not 2 <= len(words) <= 16 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    title = rest.split(". ", 1)[0].split("://", 1)[0]
+    title = title.rsplit(" ", 1)[0] if title.endswith(("http", "https")) else title
+    title = _TRAILING_VENUE.sub("", title.strip(" ,.")).strip(" ,.")
+    return (names, title) if len(title.split()) >= 2 and len(title) >= 8 else None
 
 
 def split_names(value: str) -> tuple[str, ...]:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from notebase.load.classify import atx_heading, category_name, is_category_line
 from notebase.load.dates import date_only_line
 from notebase.load.extract import VENUES, is_korean_name
+from notebase.load.paperinfo import citation_parts
 from notebase.render.plaintext import mask_code
 from notebase.load.readers.digest_rows import digest_rows
 
-SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers", "rows")
+SPLIT_MODES = ("auto", "none", "date", "marker", "presenter", "heading", "papers", "rows", "citations")
 
 # Titles run to the end of the line and are stripped after: `(\S.*?)\s*$` retried its trailing
 # `\s*` at every position of a long line (a 20 KB `[S1]` line).
@@ -86,6 +87,8 @@ def detect(lines: list[str]) -> str:
         return "presenter"
     if len(_paper_sections(masked)) >= 3:
         return "papers"
+    if len(_citation_bullets(masked)) >= 3:
+        return "citations"
     if digest_rows(masked):
         return "rows"
     dates = sum(1 for line in masked if len(line) < 40 and date_only_line(line))
@@ -107,7 +110,7 @@ def split(lines: list[str], mode: str) -> tuple[list[str], list[Item]]:
     """Cut lines into a preamble and items by mode; a mode that finds nothing gives no items."""
     masked = mask_code("\n".join(lines)).split("\n")
     cutter = {"date": _by_date, "marker": _by_marker, "presenter": _by_presenter, "heading": _by_heading,
-              "papers": _by_paper_section, "rows": _by_row}
+              "papers": _by_paper_section, "rows": _by_row, "citations": _by_citation}
     if mode not in cutter:
         return lines, []
     items = cutter[mode](lines, masked)
@@ -175,6 +178,22 @@ def _by_paper_section(lines: list[str], masked: list[str]) -> list[Item]:
         title = paper_heading(_h2(masked[i])["title"])
         starts.append((i, {"title": title, "paper_title": title, "header_lines": 1, "type": "paper"}))
     return _cut(lines, starts)
+
+
+def _citation_bullets(masked: list[str]) -> list[tuple[int, str]]:
+    """The top-level bullets citing a paper (`* A and B. Title. Venue 2003 http://…`) with notes under them."""
+    found = []
+    for i, line in enumerate(masked[:-1]):
+        if line.startswith(("* ", "- ", "+ ")) and "://" in line and masked[i + 1][:1] in (" ", "\t") \
+                and (parts := citation_parts(line)) is not None:
+            found.append((i, parts[1]))
+    return found
+
+
+def _by_citation(lines: list[str], masked: list[str]) -> list[Item]:
+    # The citation stays as the item's first line: it holds the paper's link and its authors.
+    return _cut(lines, [(i, {"title": title, "paper_title": title, "type": "paper", "header_lines": 0})
+                        for i, title in _citation_bullets(masked)])
 
 
 def _by_row(lines: list[str], masked: list[str]) -> list[Item]:
