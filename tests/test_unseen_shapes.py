@@ -189,3 +189,32 @@ def test_sentences_in_bullets_are_no_citations():
     entries, _ = entries_of("# Setup\n\n" + "".join(f"- Install the tool. Then run step {n}. https://x.org/{n}\n"
                                                     f"  - note\n" for n in range(4)), "setup.md")
     assert len(entries) == 1 and entries[0].type is EntryType.TIP
+
+
+# --- headings as sections, dated headings, Obsidian author lines, reading guides ---------------------------
+
+def test_h1s_used_as_sections_leave_the_title_to_the_file_name():
+    entry, _ = one("# 들어가며\n\n글\n\n# 1. 도메인 나누기\n\n글\n\n# 정리\n\n글\n", "DDD 뭣이 중요한가.md")
+    assert entry.title == "DDD 뭣이 중요한가"
+
+
+def test_a_dated_h1_dates_the_note_and_the_next_line_names_it():
+    entry, _ = one("\n# November 13, 2017\n\n\"Data Science Pop-Up\"\n\n**A. Maps**\n\n- a talk on maps\n",
+                   "pop_up.md")
+    assert entry.title.strip('"') == "Data Science Pop-Up"
+    assert entry.date == dt.date(2017, 11, 13)
+
+
+def test_an_obsidian_line_of_linked_names_gives_the_authors():
+    entry, _ = one("## Computing Without Power\n#### [[Joan Van Der Berg]] [[Mark Hill]], 2016\n#### Summary\n"
+                   "The authors introduce a compiler pass. [paper](https://dl.acm.org/doi/10.1145/1234567)\n",
+                   "Computing Without Power.md")
+    assert entry.type is EntryType.PAPER
+    assert entry.authors == ("Joan Van Der Berg", "Mark Hill")
+
+
+def test_a_guide_to_several_papers_with_their_authors_is_no_paper():
+    guide = "".join(f"📜 Paper Number {n} on Diffusion\n저자/연도: Person {n}, et al. (2015)\n\n중요성: 기초\n\n"
+                    for n in range(4))
+    entry, _ = one("확산 모델을 이해하려면 이 논문들을 순서대로 읽으세요.\n\n" + guide, "Diffusion 논문 공부순서.md")
+    assert entry.type is EntryType.TIP

@@ -139,6 +139,9 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     `New to Logseq%3F`) is the title, as Obsidian and Logseq show it; else the first line of prose.
     """
     masked = mask_code("\n".join(lines)).split("\n")
+    # Three H1s or more are the note's sections (`# 1. …`, `# 정리`): a name a person wrote is its title.
+    if is_descriptive_stem(stem) and sum(1 for line in masked if line.startswith("# ")) >= 3:
+        return title_from_stem(stem), None
     in_math = False
     for i, line in enumerate(masked):
         st = line.strip()
@@ -155,8 +158,8 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
             continue  # neither an ATX heading nor an HTML <h1> (each starts so once its indent is gone)
         m = atx_heading(line)
         if m:
-            if m[0] == 1 and _STATUS.fullmatch(heading_text(m[1])):
-                continue  # `# (미완)`, `# WIP`: a mark on the note, its title comes next
+            if m[0] == 1 and (_STATUS.fullmatch(heading_text(m[1])) or DATE_LINE.match(heading_text(m[1]))):
+                continue  # `# (미완)`, `# WIP`, `# November 13, 2017`: a mark or a date, the title comes next
             if m[0] == 1 and heading_text(m[1]):
                 return heading_text(m[1]), i
             if _letters(heading_text(m[1])) == _letters(title_from_stem(stem)):
@@ -173,6 +176,8 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     for i, line in enumerate(masked):
         if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
             continue
+        if (m := atx_heading(line)) and DATE_LINE.match(heading_text(m[1])):
+            continue  # a dated heading dates the note; it names nothing
         # `Hot takes:`, `personal interest: 6/10`: labels and fields, not what the note is called.
         if is_meaningful(line) and not _TAG_LABEL.match(line) and not _FIELD_LINE.match(line):
             text = without_hashtags(clean_inline(line))

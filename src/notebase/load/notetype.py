@@ -31,6 +31,8 @@ _TALK_MARKS = ("발표자료", "발표 자료", "발표영상", "발표 영상",
 _EVENT_LABEL = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?[^\w\s]{0,4}[ \t]{0,2}"
                           r"(일시|장소|주최|주관|행사명|when|where|host|hosted by|organi[sz]er|organi[sz]ed by|location)"
                           r"(?:\*\*)?[ \t]{0,2}[:：]", re.M)
+# `저자/연도: A, et al. (2015)`, `Authors: …`: a line giving one paper's authors.
+_AUTHOR_LINE = re.compile(r"^[^\w\n]{0,6}(?:저자|authors?)(?:\s?/\s?(?:연도|year))?[ \t]{0,2}[:：]", re.M)
 # A line naming a talk's speaker: a log of several talks names several.
 _SPEAKER_LINE = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?(?:speakers?|presenters?|발표자|연사)(?:\*\*)?"
                            r"[ \t]{0,2}[:：]", re.M)
@@ -119,6 +121,8 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     labelled = facts is not None and facts.labelled
     if facts is not None and facts.cited >= 4 and not labelled and not facts.links:
         paper = min(paper, 3)  # an essay or reading list that cites many papers reviews none
+    if len(_AUTHOR_LINE.findall(low)) >= 3:
+        paper = min(paper, 3)  # several papers, each with its authors: a reading guide, linked or not
     if (not_event or any(w in title for w in _LIST_TITLE)) and not labelled:
         paper = min(paper, 3)  # a lecture, a meeting or a project log that mentions papers
     conf_hits = sum(1 for w in _CONF_WORDS if w in low)

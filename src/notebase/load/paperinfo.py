@@ -216,7 +216,8 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     return PaperFacts(
         links=tuple(links), title=quoted[1].strip(" .,") if quoted else title, authors=_authors(authors_line, lines, own),
         writer=writer, labelled=bool(own is not None and own.labelled) or stated,
-        cited=len(outside), self_reference=any(s in low for s in _SELF),
+        # `이 논문들은`: a note about several papers does not refer to one of its own.
+        cited=len(outside), self_reference=any(s in low.replace("논문들", "") for s in _SELF),
     )
 
 
@@ -260,9 +261,18 @@ def split_names(value: str) -> tuple[str, ...]:
     return tuple(p.strip(" .") for p in parts if p.strip(" .") and len(p.strip()) <= 60)
 
 
+# `#### [[Joel Van Der Woude]] [[Matthew Hicks]], 2016` under an Obsidian paper note's title.
+_WIKI_NAMES = re.compile(r"\s{0,3}(?:#{1,6}\s{1,3})?(?:\[\[[^\[\]|\n]{3,60}\]\][\s,]{0,3}){1,12}(?:(?:19|20)\d{2})?\s{0,3}")
+
+
 def _authors(line: str | None, lines: list[str], own: _Found | None) -> tuple[str, ...]:
     if line:
         return split_names(line)
+    for text in lines[:6]:
+        if "[[" in text and _WIKI_NAMES.fullmatch(text):
+            names = tuple(n.strip() for n in re.findall(r"\[\[([^\[\]|\n]{3,60})\]\]", text))
+            if all(len(n.split()) >= 2 and n.split()[0][:1].isupper() for n in names):
+                return names
     # `Devlin et al.` or `홍길동 등` counts only beside the paper's own link, where the note names its paper.
     if own is None:
         return ()
