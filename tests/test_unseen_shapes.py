@@ -218,3 +218,29 @@ def test_a_guide_to_several_papers_with_their_authors_is_no_paper():
                     for n in range(4))
     entry, _ = one("확산 모델을 이해하려면 이 논문들을 순서대로 읽으세요.\n\n" + guide, "Diffusion 논문 공부순서.md")
     assert entry.type is EntryType.TIP
+
+
+# --- fields that must hold what their label promises ---------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Feng Liu1* Shiwei Zhang2† Xiaofeng Wang1,3", ("Feng Liu", "Shiwei Zhang", "Xiaofeng Wang")),
+    ("Chenglin Yang1, Celong Liu2", ("Chenglin Yang", "Celong Liu")),
+    ("GPT4 Team", ("GPT4 Team",)),  # a digit inside a name is no affiliation mark
+])
+def test_affiliation_marks_end_author_names(value, expected):
+    from notebase.load.paperinfo import split_names
+
+    assert split_names(value) == expected
+
+
+def test_a_writer_label_holding_a_formula_or_a_date_names_nobody():
+    entry, _ = one("# Fast Exact Attention\n\n[paper](https://arxiv.org/abs/2205.14135)\n\n"
+                   "정리: 메모리 접근 횟수는 O(N²d²M⁻¹) 이다\n발표 : 2024년 12월 24일 arXiv\n", "fa.md")
+    assert entry.type is EntryType.PAPER and entry.presenter is None
+
+
+def test_hashtag_keywords_are_one_tag_each_and_linked_tags_lose_their_brackets():
+    entry, _ = one("# Energy Harvesting\n\nKeywords: #energy #embedded-systems #compilers\n\ntext\n", "e.md")
+    assert entry.tags == ("energy", "embedded-systems", "compilers")
+    entry, _ = one("# Energy Harvesting\n\nTags: [[area/embedded]], [[ml]]\n\ntext\n", "f.md")
+    assert entry.tags == ("area/embedded", "ml")

@@ -118,6 +118,7 @@ def short_title(line: str, limit: int = 80) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"
 
 
+_HASH_LIST = re.compile(r"(?:#[^\s#,]{1,60}\s{0,4}){2,40}")
 _FIELD_LINE = re.compile(r"\s{0,3}[^:：\n]{1,40}[:：](?:\s|$)")
 _SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
 # An H1 that only marks the note's state, before its real title.
@@ -290,7 +291,9 @@ def header_tags(lines: list[str], limit: int = 40) -> list[str]:
             continue
         rest = (m["rest"] or "").strip()
         if rest:
-            tags += [t.strip(" #") for t in re.split(r"[,，、]", rest) if t.strip(" #")]
+            # `#a #b #c` with no commas is three tags; `[[area/topic]]` names its page.
+            parts = re.split(r"[,，、]", rest) if not _HASH_LIST.fullmatch(rest) else rest.split()
+            tags += [t for t in (p.strip(" #").removeprefix("[[").removesuffix("]]").strip() for p in parts) if t]
         else:
             for later in head[i + 1:]:
                 b = _BULLET.match(later)

@@ -176,7 +176,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
                 title = value
         elif label in AUTHOR_LABELS and authors_line is None and not in_refs:
             authors_line = labelled[1]
-        elif label in WRITER_LABELS and writer is None and not in_refs:
+        elif label in WRITER_LABELS and writer is None and not in_refs and _names_a_person(_clean(labelled[1])):
             writer = _clean(labelled[1])[:80] or None
         if "://" not in line and ":" not in line:
             continue
@@ -253,9 +253,19 @@ def citation_parts(line: str) -> tuple[str, str] | None:
     return (names, title) if len(title.split()) >= 2 and len(title) >= 8 else None
 
 
+def _names_a_person(value: str) -> bool:
+    """True for a value a writer label can hold: a short name, no dates, counts or formulas (`정리: O(N²)`)."""
+    return 0 < len(value) <= 40 and len(value.split()) <= 5 and not any(ch.isdigit() or ch in "=^²()<>" for ch in value)
+
+
+# `Feng Liu1* Shiwei Zhang2† Xiaofeng Wang1,3`: affiliation marks end each name.
+_AFFILIATION_MARKS = re.compile(r"(?<=[a-z])[\d*†‡§¶]{1,4}(?:,[\d*†‡§¶]{1,4}){0,6}(?=\s|,|$)")
+
+
 def split_names(value: str) -> tuple[str, ...]:
     """Split an author list written with commas, semicolons, 'and' or '·', dropping et al. and affiliations."""
     value = _clean(_MD_LINK.sub(lambda m: m["text"], value))
+    value = _AFFILIATION_MARKS.sub(",", value)
     value = re.sub(r"\([^()]{0,120}\)|\bet\s{1,2}al\.?|\b외\s{0,2}\d{0,3}\s?(?:인|명)?|\s등$", "", value)
     parts = re.split(r"\s*(?:,|;|\band\b|&|·|、)\s*", value)
     return tuple(p.strip(" .") for p in parts if p.strip(" .") and len(p.strip()) <= 60)
