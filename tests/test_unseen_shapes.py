@@ -244,3 +244,9 @@ def test_hashtag_keywords_are_one_tag_each_and_linked_tags_lose_their_brackets()
     assert entry.tags == ("energy", "embedded-systems", "compilers")
     entry, _ = one("# Energy Harvesting\n\nTags: [[area/embedded]], [[ml]]\n\ntext\n", "f.md")
     assert entry.tags == ("area/embedded", "ml")
+
+
+def test_a_labelled_heading_names_the_paper():
+    entry, _ = one("# Reports for a reading society\n\n## Name of the thesis: Region Proposals in Real Time\n\n"
+                   "## Summary\n\n- anchors and shared features\n", "frcnn.md")
+    assert (entry.type, entry.paper_title) == (EntryType.PAPER, "Region Proposals in Real Time")

@@ -29,13 +29,14 @@ _MARKS = re.compile(r"\*\*|__|`|~~")
 
 # `**📄 제목:**`, `* Paper (DuPO):`, `논문 원문:`, `- Authors:`: a label, perhaps bold, with an emoji.
 _LABEL = re.compile(
-    r"^\s{0,6}(?:[-*+•>]\s{1,4}|\d{1,3}[.)]\s{1,3})?(?:\*\*|__)?\s{0,2}(?:[^\w\s]{1,4}\s{0,2})?(?:\*\*|__)?"
+    r"^\s{0,6}(?:[-*+•>]\s{1,4}|\d{1,3}[.)]\s{1,3}|#{1,6}\s{1,3})?(?:\*\*|__)?\s{0,2}(?:[^\w\s]{1,4}\s{0,2})?(?:\*\*|__)?"
     r"(?P<label>[A-Za-z가-힣][A-Za-z가-힣 ]{0,18}?)\s{0,2}(?:\([^)\n]{0,40}\))?\s{0,2}(?:\*\*|__)?\s{0,2}"
     r"[:：]\s{0,3}(?:\*\*|__)?\s{0,3}(?P<value>.{0,1500})$"
 )
 _PAPER_LABELS = {"paper", "papers", "논문", "논문 원문", "원문", "논문 링크", "paper link", "link", "links",
                  "arxiv", "source paper", "original paper", "reference paper", "pdf", "doi", "url"}
-TITLE_LABELS = {"title", "paper title", "제목", "논문 제목", "논문명", "논문"}
+TITLE_LABELS = {"title", "paper title", "제목", "논문 제목", "논문명", "논문", "name of the paper", "name of the thesis",
+                "paper name", "논문 이름"}
 AUTHOR_LABELS = {"author", "authors", "저자", "저자들", "authored by", "by"}
 WRITER_LABELS = {"작성자", "발표자", "리뷰어", "reviewer", "presenter", "written by", "writer", "정리",
                  "발제자", "발제", "발표"}
