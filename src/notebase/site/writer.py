@@ -136,7 +136,9 @@ def write_json(path: Path, data) -> None:
     """Write `data` as JSON to `path` atomically: a temporary file beside it, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with replaced(path, "w") as file:
-        json.dump(data, file, ensure_ascii=False)
+        # dumps, not dump: dump streams through json's pure-Python encoder, five times slower
+        # (the page history of 10,000 notes took a quarter of a second).
+        file.write(json.dumps(data, ensure_ascii=False))
 
 
 def write_manifest(path: Path, digests: dict[str, str]) -> None:
