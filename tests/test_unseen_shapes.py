@@ -250,3 +250,60 @@ def test_a_labelled_heading_names_the_paper():
     entry, _ = one("# Reports for a reading society\n\n## Name of the thesis: Region Proposals in Real Time\n\n"
                    "## Summary\n\n- anchors and shared features\n", "frcnn.md")
     assert (entry.type, entry.paper_title) == (EntryType.PAPER, "Region Proposals in Real Time")
+
+
+# --- dates in TIL names and headings, event folders and names, Zotero pages --------------------------------
+
+@pytest.mark.parametrize(("name", "body", "expected"), [
+    ("TIL20221018", "## 오늘 배운 것\n\n내용\n", dt.date(2022, 10, 18)),
+    ("2022 10 19 Webpack & Babel", "# Webpack\n\n내용\n", dt.date(2022, 10, 19)),
+    ("Memoir", "## TIL 2022 10 24\n\n이력서를 냈다\n", dt.date(2022, 10, 24)),
+])
+def test_til_dates_with_spaces_or_a_til_prefix(name, body, expected):
+    entry, _ = one(body, f"2022/10/{name}.md", mtime=1.7e9)
+    assert (entry.date, entry.date_inferred) == (expected, False)
+
+
+def test_a_number_with_spaces_in_prose_is_no_date():
+    entry, _ = one("# Numbers\n\nThe ids were 2022 10 18 and more text here.\n", "numbers.md", mtime=1.7e9)
+    assert entry.date_inferred
+
+
+def test_a_folder_named_for_an_event_and_its_year_makes_its_notes_that_event():
+    entry, _ = one("# 상태관리, 이제 이걸 하세요\n\n상태 관리 라이브러리 이야기\n", "2021-FEConf/상태관리.md")
+    assert (entry.type, entry.event) == (EntryType.CONFERENCE, "FEConf 2021")
+    entry, _ = one("# 정리\n\n내용\n", "2021-projects/notes.md")
+    assert entry.type is not EntryType.CONFERENCE  # a year beside any word is no event
+
+
+@pytest.mark.parametrize(("title", "event"), [
+    ("우아한 테크 세미나 - React Query", "우아한 테크 세미나"),
+    ("FEConf 2021 - Can I use Vue3", "FEConf 2021"),
+    ("FEConf 2020 OpenAPI로 타입 안전하게", "FEConf 2020"),
+    ("Droid Knights 2019", "Droid Knights 2019"),
+])
+def test_the_event_of_a_talk_s_title(title, event):
+    from notebase.load.eventinfo import event_name
+
+    assert event_name(title) == event
+
+
+def test_short_review_titles_and_zotero_pages_give_the_paper_title():
+    assert unwrap_paper_title("YOLO v1 Review") == "YOLO v1"
+    assert unwrap_paper_title("A Review") == "A Review"
+    entry, _ = one("original-title:: Move Beyond Trajectories\ntype:: [[journalArticle]]\n\n- [Sun et al. - 2021 - "
+                   "Move Beyond.pdf](https://arxiv.org/pdf/2108.00001.pdf)\n- 이 논문은 군중 속 주행을 다룬다\n",
+                   "pages/@sunMoveBeyond2021.md")
+    assert entry.paper_title == "Move Beyond Trajectories"
+
+
+@pytest.mark.parametrize("text", ["Link to the paper", "원문 링크 보기", "Sun et al. - 2021 - Move Beyond.pdf"])
+def test_link_text_that_only_points_is_no_paper_title(text):
+    entry, _ = one(f"# Lottery Tickets in Sparse Nets\n\n* [{text}](https://arxiv.org/abs/1803.03635)\n\n"
+                   "The authors find small subnetworks.\n", "lottery.md")
+    assert entry.paper_title == "Lottery Tickets in Sparse Nets"
+
+
+def test_a_logseq_namespace_page_is_titled_by_its_name():
+    entry, _ = one("- ![image.png](../assets/image_1.png)\n", "pages/DQN___Dueling.md")
+    assert entry.title == "DQN/Dueling"

@@ -177,8 +177,6 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     for i, line in enumerate(masked):
         if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
             continue
-        if (m := atx_heading(line)) and DATE_LINE.match(heading_text(m[1])):
-            continue  # a dated heading dates the note; it names nothing
         # `Hot takes:`, `personal interest: 6/10`: labels and fields, not what the note is called.
         if is_meaningful(line) and not _TAG_LABEL.match(line) and not _FIELD_LINE.match(line):
             text = without_hashtags(clean_inline(line))
@@ -224,6 +222,8 @@ def is_descriptive_stem(stem: str) -> bool:
     name = unquote(stem).strip()
     if not name or name.lower() in _GENERIC_STEMS or _UNTITLED.match(name):
         return False
+    if "___" in name:
+        return True  # a Logseq namespace page, `DQN___Dueling` for `DQN/Dueling`: named by its person
     if date_from_filename(name) is not None and not name.strip("0123456789-_. "):
         return True  # a daily note: `2023-09-12`
     # A slug (`kcc-2024-참관기`) was made by a tool; spaces, or Hangul written as is, by a person.

@@ -101,10 +101,13 @@ def find_date(text: str) -> dt.date | None:
     return best[1] if best else None
 
 
-# A date alone on a line, perhaps as a heading, in bold, or followed by its weekday.
+# `2022 10 18`: spaces between year, month and day, trusted only where a date stands alone.
+_SPACED = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2}) (?P<m>\d{2}) (?P<d>\d{2})(?!\d)")
+# A date alone on a line, perhaps as a heading, in bold, after `TIL`, or followed by its weekday.
 DATE_LINE = re.compile(
-    rf"^\s{{0,3}}(?:#{{1,6}}\s{{1,4}})?(?:\*\*)?(?:(?:{NUMERIC.pattern})\.?|(?:{ENGLISH.pattern})){_WEEKDAY}"
-    rf"(?:\*\*)?\s*$",
+    rf"^\s{{0,3}}(?:#{{1,6}}\s{{1,4}})?(?:\*\*)?(?:(?:til|daily|일지|일기)\s{{1,3}})?"
+    rf"(?:(?:{NUMERIC.pattern})\.?|(?:{ENGLISH.pattern})|(?<!\d)(?:19|20)\d{{2}} \d{{2}} \d{{2}}(?!\d))"
+    rf"{_WEEKDAY}(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
 
@@ -121,13 +124,22 @@ def date_only_line(line: str) -> dt.date | None:
 # lines repeat: the last few thousand short lines are remembered (a date is immutable).
 @functools.lru_cache(maxsize=8192)
 def _date_only(line: str) -> dt.date | None:
-    return find_date(line) if DATE_LINE.match(line) else None
+    if not DATE_LINE.match(line):
+        return None
+    found = find_date(line)
+    if found is None and (m := _SPACED.search(line)):
+        try:
+            found = _make(int(m["y"]), int(m["m"]), int(m["d"]), m[0])
+        except DateError:
+            return None
+    return found
 
 
-# YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, YYYYMMDD-title.
+# YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, `YYYY MM DD title`,
+# YYYYMMDD-title, and any of them after `TIL` or `daily` (`TIL20221018`).
 _FILE_DATE = re.compile(
-    r"^(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._])(?P<m>\d{2})(?P=s)(?P<d>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2}))"
-    r"(?:[-_. ]|$)"
+    r"^(?:(?:til|daily|log|일지|일기)[-_ ]?)?(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._ ])(?P<m>\d{2})(?P=s)(?P<d>\d{2})"
+    r"|(?P<m2>\d{2})(?P<d2>\d{2}))(?:[-_. ]|$)", re.I
 )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from notebase.load.dates import NUMERIC, DateError, parse_date
+from notebase.load.notetype import CONFERENCE_TITLE_WORDS
 
 # Words a trip report wraps around the event's name: `ICML 2014 후기`, `PLDI 2025 trip report`.
 # Each of these starts only where a run of spaces starts and takes runs whole: `\s*` retried inside
@@ -17,6 +18,7 @@ _TRIP_WORDS = re.compile(
     re.I,
 )
 _LEAD_SEPARATORS = " -–—:|·,/"
+_NAME_YEAR = re.compile(r"[A-Za-z][\w&.\-]{1,30}(?: [A-Za-z][\w&.\-]{1,30}){0,2} (?:19|20)\d{2}(?= \S)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # `2014/4/7 ~ 2014/4/8`, `2024.06.26-28`, `2024년 6월 26일~28일`, `2024.06.30 ~ 07.02`.
 _NUMERIC_RANGE = re.compile(
@@ -51,6 +53,11 @@ def event_name(title: str, year: int | None = None) -> str:
         if stripped == name or not stripped:
             break
         name = stripped
+    head, dash, _ = name.partition(" - ")  # `우아한 테크 세미나 - React Query`: the event, then its talk
+    if dash and (_YEAR.search(head) or any(w in head.lower() for w in CONFERENCE_TITLE_WORDS)):
+        name = head.strip()
+    elif m := _NAME_YEAR.match(name):  # `FEConf 2020 OpenAPI로 …`: a talk's title after the event's year
+        name = m[0]
     if year and not _YEAR.search(name):
         name = f"{name} {year}"
     return name
@@ -108,4 +115,9 @@ def unwrap_paper_title(title: str) -> str:
                 text = stripped
         if text == before:
             break
+    # `YOLO v1 Review`: a short name then the post's own word, capitalised as titles are.
+    name, _, last = text.rpartition(" ")
+    if last == "Review" and 1 <= len(name.split()) <= 3 \
+            and name.split()[-1].lower() not in ("literature", "systematic", "a", "an", "the"):
+        text = name
     return text

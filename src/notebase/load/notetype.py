@@ -21,7 +21,7 @@ _PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "�
 _CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
                "참관", "발표장", "conference", "symposium", "workshop", "poster session", "keynote", "booth",
                "summit", "세션들", "발표들", "여러 세션", "여러 발표", "발표자님", "부스")
-_CONF_TITLE = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "참관", "conference", "symposium",
+CONFERENCE_TITLE_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "참관", "conference", "symposium",
                "workshop", "summit", "devfest", "meetup", "밋업", "세미나", "seminar", "테크콘서트", "tech concert",
                "trip report", "후기", "forum", "포럼", "expo", "hackathon", "해커톤", "keynote", "키노트")
 _EVENT_PHRASES = ("에서 열린", "에 열린", "에서 개최", "에서 진행된", "참석했", "참석한", "다녀왔", "다녀온",
@@ -48,8 +48,26 @@ _CONF_PLACES = {"conference", "conferences", "학회", "학회후기", "컨퍼�
 _HUB_STEMS = {"readme", "summary", "_index", "index", "toc", "contents", "sidebar", "_sidebar", "home"}
 
 
+# `2021-FEConf/`, `PyCon_2019/`: a folder per event, the year beside a name that says conference.
+_EVENT_FOLDER = re.compile(r"(?:(?P<y1>(?:19|20)\d{2})[-_ ](?P<n1>[^/]{2,40})|(?P<n2>[^/]{2,40})[-_ ](?P<y2>(?:19|20)\d{2}))")
+_EVENT_ENDINGS = ("conf", "con", "콘", "컨퍼런스", "conference", "summit", "devfest", "meetup", "세미나", "학회")
+
+
+def folder_event(path: str) -> str | None:
+    """Return the event a note's folder is named after (`2021-FEConf/` gives `FEConf 2021`), or None."""
+    for part in reversed(PurePosixPath(path).parts[:-1]):
+        m = _EVENT_FOLDER.fullmatch(part)
+        if m:
+            name = (m["n1"] or m["n2"]).replace("_", " ").strip()
+            if name.lower().replace(" ", "").replace("-", "").endswith(_EVENT_ENDINGS):
+                return f"{name} {m['y1'] or m['y2']}"
+    return None
+
+
 def place_type(path: str, labels: tuple[str, ...] = ()) -> EntryType | None:
-    """Return the type a folder, tag or category names (`paper-review/`, `논문리뷰`, `Conferences`)."""
+    """Return the type a folder, tag or category names (`paper-review/`, `논문리뷰`, `Conferences`, `2021-FEConf`)."""
+    if folder_event(path):
+        return EntryType.CONFERENCE
     names = [part for part in PurePosixPath(path).parts[:-1]] + list(labels)
     for name in names:
         key = re.sub(r"[\s_\-]+", "", str(name).lower())
@@ -93,12 +111,17 @@ def paper_shaped(title: str) -> bool:
 
 
 def _index_like(body: str) -> bool:
-    """True for a page of links, or of too little prose to be a note: what a README index holds."""
+    """True for a page of links to other notes, or of too little text to be a note: what a README index holds."""
     lines = [line for line in body.split("\n") if line.strip() and not line.lstrip().startswith(("#", "|", "---"))]
-    linked = sum(1 for line in lines if "](" in line or "[[" in line or "://" in line)
-    prose = sum(len(line.strip()) for line in lines if len(line.strip()) >= 20 and "](" not in line and "://" not in line
-                and not line.lstrip().startswith(("-", "*", "+")))
+    if len(_NOTE_LINK.findall(body)) >= 2:
+        return True  # it leads to other notes
+    linked = sum(1 for line in lines if _LINK.search(line))
+    prose = sum(len(line.strip()) for line in lines if len(line.strip()) >= 20 and not _LINK.search(line))
     return linked >= 0.15 * len(lines) or prose < 1000
+
+
+_LINK = re.compile(r"(?<!!)\[[^\]\n]{0,300}\]\(|\[\[|://")  # a link, not an image
+_NOTE_LINK = re.compile(r"(?<!!)\]\((?!https?:|#)[^()\s]{1,300}\.(?:md|markdown)(?:#[^()\s]{0,100})?\)")
 
 
 def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = False,
@@ -130,7 +153,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference = min(6, 2 * conf_hits) if conf_hits >= 2 else conf_hits
     conference += 3 * any(w in low for w in _EVENT_PHRASES)
     conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
-    conference += 5 * any(w in title for w in _CONF_TITLE)
+    conference += 5 * any(w in title for w in CONFERENCE_TITLE_WORDS)
     conference += 4 * (len(set(_EVENT_LABEL.findall(low[:1500]))) >= 2)  # when and where it was held, by whom
     conference += 5 * (len(_SPEAKER_LINE.findall(text[:20000].lower())) >= 3)  # several talks, each with its speaker
     if not_event:

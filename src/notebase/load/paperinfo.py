@@ -56,8 +56,11 @@ _GENERIC_TEXT = {"arxiv", "paper", "pdf", "link", "논문", "원문", "here", "�
 
 
 # Link text that names where a paper is, not what it is called: `arXiv:2205.14135`, a DOI, `Rafailov et al., 2023`.
-_CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/|"
+_CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/|\.(?:pdf|html?)$|"
                             r"\bet\s{1,2}al\.?,?\s{0,2}\(?(?:19|20)\d{2}\)?$", re.I)
+# `Link to the paper`, `원문 링크 보기`: link text that only points.
+_POINTER_WORDS = frozenset("link links to the a paper here pdf read original full text version this that "
+                           "available at on see 논문 링크 원문 보기 바로가기 여기".split())
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
@@ -204,6 +207,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
         # A link's text names the paper when the line labels it, or when it reads like a title.
         if title is None and own.text and own.text.lower() not in _GENERIC_TEXT and "://" not in own.text \
                 and not _CITATION_TEXT.search(own.text) \
+                and not set(re.findall(r"\w+", own.text.lower())) <= _POINTER_WORDS \
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
     low = "\n".join(lines[:200]).lower()

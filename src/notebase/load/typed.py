@@ -10,6 +10,7 @@ from notebase.load.dates import DateError, parse_date
 from notebase.errors import Severity
 from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType, PaperLink, Talk
+from notebase.load.notetype import folder_event
 from notebase.load.paperinfo import PaperFacts
 
 
@@ -53,8 +54,9 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
     urls = {link.url for link in links}
     links += [link for link in facts.links if link.url not in urls]
     presenter = meta.get("presenter") or hints.get("presenter") or facts.writer
-    paper_title = meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") or facts.title \
-        or unwrap_paper_title(title)
+    props = hints.get("properties") or {}  # Logseq's Zotero pages: `original-title:: …`
+    paper_title = meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") \
+        or props.get("original-title") or props.get("paper-title") or facts.title or unwrap_paper_title(title)
     return {
         "paper_title": str(paper_title),
         "authors": found,
@@ -105,7 +107,7 @@ def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
         ctx.problem("talks", "'talks' must be a list", "write talks: [{speaker: A, title: B}]")
         found = ()
     return {
-        "event": str(meta.get("event") or event_name(title, when.year if when else None)),
+        "event": str(meta.get("event") or folder_event(ctx.raw.path) or event_name(title, when.year if when else None)),
         # A date guessed from the file's time is no day the event was held on.
         "start": start or when,
         "end": end or start or when,
