@@ -307,3 +307,57 @@ def test_link_text_that_only_points_is_no_paper_title(text):
 def test_a_logseq_namespace_page_is_titled_by_its_name():
     entry, _ = one("- ![image.png](../assets/image_1.png)\n", "pages/DQN___Dueling.md")
     assert entry.title == "DQN/Dueling"
+
+
+# --- Jupyter Book info blocks, literature notes, dated headings --------------------------------------------
+
+INFO = ("```{admonition} Information\n- **Title:** Adversarial Nets (NIPS 2014)\n\n- **Reference**\n"
+        "    - Paper: [https://arxiv.org/abs/1406.2661](https://arxiv.org/abs/1406.2661)\n\n"
+        "- **Last updated on Apr. 12, 2023**\n```\n\n# GAN\n\n## Introduction\n\n생성 모델을 소개한다.\n")
+
+
+def test_a_myst_admonition_is_text_the_loader_reads():
+    entry, _ = one(INFO, "review/gan.md", mtime=1.7e9)
+    assert (entry.type, entry.paper_title) == (EntryType.PAPER, "Adversarial Nets")
+    assert entry.paper_links[0].url == "https://arxiv.org/abs/1406.2661"
+    assert (entry.date, entry.date_inferred) == (dt.date(2023, 4, 12), False)
+
+
+def test_a_myst_code_cell_is_still_code():
+    from notebase.render.plaintext import has_code, mask_code
+
+    assert has_code("```{code-cell} python\nprint(1)\n```\n") and not has_code("```{note}\ntext\n```\n")
+    assert "secret" not in mask_code("```{code-cell}\nsecret = 1\n```\n")
+    assert "kept words" in mask_code("```{note}\nkept words\n```\n")
+
+
+def test_a_paper_linked_deep_in_a_note_is_a_citation_unless_the_note_speaks_of_it():
+    filler = "".join(f"Line {n} of our own experiment log.\n" for n in range(14))
+    body = "# Our fine-tuning run\n\n" + filler + "We used dreambooth ([링크](https://arxiv.org/abs/2208.12242)).\n"
+    entry, _ = one(body, "experiments/run.md")
+    assert entry.type is EntryType.TIP
+    entry, _ = one(body.replace("Line 3 of", "This paper is about") + "이 논문은 좋다.\n", "experiments/run2.md")
+    assert entry.paper_links  # the note speaks of its paper: the link is its own
+
+
+def test_literature_note_front_matter_makes_a_paper():
+    entry, _ = one('+++\ntitle = "Long Short-Term Memory"\nauthors = "Hochreiter and Schmidhuber"\nyear = 1997\n+++\n'
+                   "Gates keep the error flowing.\n", "hochreiterLSTM1997.md")
+    assert (entry.type, entry.paper_title, entry.authors) == (
+        EntryType.PAPER, "Long Short-Term Memory", ("Hochreiter", "Schmidhuber"))
+    entry, problems = one("---\ntitle: Rain\nauthor(s): Agrawal et al\nyear: 2019\n---\nnowcasting\n", "rain.md")
+    assert (entry.type, entry.authors, problems) == (EntryType.PAPER, ("Agrawal",), [])
+
+
+def test_a_date_in_the_title_heading_is_stated_and_jekyll_dates_need_no_zeros():
+    entry, _ = one("# Day 2 – September 9, 2026: First Day & My Talk\n\nInvited talk by the organizers.\n", "day2.md",
+                   mtime=1.7e9)
+    assert (entry.date, entry.date_inferred) == (dt.date(2026, 9, 9), False)
+    entry, _ = one("A note.\n", "_posts/2018-1-6-How transferable are features.md", mtime=1.7e9)
+    assert (entry.date, entry.date_inferred) == (dt.date(2018, 1, 6), False)
+
+
+def test_the_notes_folder_s_own_readme_is_never_a_log_or_a_paper():
+    entry, _ = one("# Paper reading\n\nNotes from ISCA and OSDI, the conference papers I read this year. "
+                   "Invited talk notes and keynote notes are in each conference folder. " * 12, "README.md")
+    assert entry.type is EntryType.TIP

@@ -135,11 +135,11 @@ def _date_only(line: str) -> dt.date | None:
     return found
 
 
-# YYYY-MM-DD-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, `YYYY MM DD title`,
+# YYYY-MM-DD-title and YYYY-M-D-title (Jekyll), YYYY_MM_DD (Logseq journals), YYYY.MM.DD, `YYYY MM DD title`,
 # YYYYMMDD-title, and any of them after `TIL` or `daily` (`TIL20221018`).
 _FILE_DATE = re.compile(
-    r"^(?:(?:til|daily|log|일지|일기)[-_ ]?)?(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._ ])(?P<m>\d{2})(?P=s)(?P<d>\d{2})"
-    r"|(?P<m2>\d{2})(?P<d2>\d{2}))(?:[-_. ]|$)", re.I
+    r"^(?:(?:til|daily|log|일지|일기)[-_ ]?)?(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
+    r"| (?P<m3>\d{2}) (?P<d3>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2}))(?:[-_. ]|$)", re.I
 )
 
 
@@ -153,7 +153,7 @@ def date_from_filename(stem: str, folder: str = "") -> dt.date | None:
     or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
     m = _FILE_DATE.match(stem)
     if m:
-        year, month, day = m["y"], m["m"] or m["m2"], m["d"] or m["d2"]
+        year, month, day = m["y"], m["m"] or m["m2"] or m["m3"], m["d"] or m["d2"] or m["d3"]
     else:
         m = _SHORT_FILE_DATE.match(stem) if folder else None
         year = next((y for y in _FOLDER_YEAR.findall(folder) if y[2:] == m["y"]), None) if m else None

@@ -16,7 +16,7 @@ from notebase.load.notetype import infer_type, is_hub, place_type
 from notebase.load.paperinfo import PaperFacts, paper_facts
 from notebase.errors import Problem, Severity
 from notebase.model import ENTRY_CLASSES, STATED_DATE_SOURCES, Entry, EntryType, SourceRef
-from notebase.render.plaintext import html_to_text, markdown_to_text, summarize
+from notebase.render.plaintext import has_code, html_to_text, markdown_to_text, summarize
 from notebase.load.readers.raw import RawNote
 from notebase.slug import file_slug, item_key, item_slug
 from notebase.load.typed import type_fields
@@ -42,7 +42,7 @@ UPDATED_KEYS = ("updated", "lastmod", "last_modified_at", "last_modified", "last
                 "updated_at", "date_modified", "date updated")
 KNOWN_KEYS = set(TAG_KEYS + DATE_KEYS + UPDATED_KEYS) | {
     "title", "type", "lang", "language", "id", "slug", "url", "link", "source", "canonical",
-    "summary", "description", "draft", "split", "author", "paper_title", "paper", "authors",
+    "summary", "description", "draft", "split", "author", "paper_title", "paper", "authors", "author(s)",
     "venue", "year", "arxiv", "doi", "pdf", "links", "presenter", "event", "location", "place",
     "dates", "start", "end", "talks",
 }
@@ -308,17 +308,21 @@ def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str
         return parse_type(props["type"])
     if ctx.raw.hints.get("type"):
         return EntryType(ctx.raw.hints["type"])
+    meta = ctx.meta
+    if (meta.get("authors") or meta.get("author(s)")) and any(meta.get(k) for k in ("year", "venue", "doi", "arxiv",
+                                                                                    "journal", "booktitle")):
+        return EntryType.PAPER  # a literature note's front matter: whose work, and where or when it appeared
     placed = place_type(ctx.raw.path, tags)
     if placed:
         return placed
     facts = facts_of()
     if is_hub(ctx.raw.path, facts, body):
         return EntryType.TIP  # an index of links or a table of contents
-    has_code = "```" in body or "~~~" in body or "<pre" in body or "<code" in body
+    code = has_code(body)
     if ctx.raw.body_format == "html":
         # Plain text of HTML loses link targets, and an arXiv or DOI href is the best paper signal.
         text += "\n" + " ".join(_HREF.findall(body))
-    return infer_type(text, title, has_code=has_code, facts=facts)
+    return infer_type(text, title, has_code=code, facts=facts)
 
 
 def _wiki_value(value: Any) -> bool:

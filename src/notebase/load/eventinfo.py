@@ -7,6 +7,7 @@ import re
 
 from notebase.load.dates import NUMERIC, DateError, parse_date
 from notebase.load.notetype import CONFERENCE_TITLE_WORDS
+from notebase.load.paperinfo import VENUE_YEAR
 
 # Words a trip report wraps around the event's name: `ICML 2014 후기`, `PLDI 2025 trip report`.
 # Each of these starts only where a run of spaces starts and takes runs whole: `\s*` retried inside
@@ -40,8 +41,7 @@ _TITLE_WRAPPERS = (
     # `… Learners review`: a lowercase word after the title (a paper that is a review capitalises it).
     re.compile(r"(?<=[\w)])(?<!\ba)(?<!\bA)(?<!\ban)(?<!\bAn)(?<!\bthe)(?<!\bThe)(?<!literature)(?<!systematic)\s++(?:paper\s)?"
                r"(?:review|summary|notes)\s*+$"),
-    # `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)`: where and when it was published.
-    re.compile(r"\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)\s*+$"),
+    VENUE_YEAR,
 )
 
 

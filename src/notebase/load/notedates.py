@@ -13,6 +13,7 @@ from notebase.render.plaintext import mask_code
 _WRITTEN = ("날짜", "작성일", "작성일자", "작성 날짜", "작성날짜", "등록일", "게시일", "date", "created",
             "created at", "written", "posted", "published", "creation date", "date created")
 _HELD = ("일시", "when", "일자")
+_UPDATED = re.compile(r"\b(?:last\s{1,3})?updated(?:\s{1,3}on)?\s{0,3}:?|최종\s?수정(?:일)?\s{0,3}:?", re.I)
 _PROPERTY = re.compile(
     r"^\s{0,4}(?:[-*•]\s{1,4})?(?:\*\*|__)?\s{0,2}(?:[^\w\s]{1,3}\s{0,2})?(?P<key>[\w가-힣][\w가-힣 _\-]{0,18}?)"
     r"\s{0,2}(?:\*\*|__)?\s{0,2}(?:::?|：|\s)\s{0,4}(?:\*\*|__)?\s{0,2}(?P<value>\S.{0,80})$"
@@ -57,15 +58,19 @@ def stated_date(lines: list[str], byline: str | None = None) -> dt.date | None:
         seen += 1
         if seen > 8:
             break
-        found = date_only_line(line)
+        found = date_only_line(line) or (find_date(line) if line.startswith("# ") else None)
         if found:
-            return found
+            return found  # a date alone on a line, or in the title heading (`# Day 2 – September 9, 2026: …`)
     ends = masked[:40] + (masked[-20:] if len(masked) > 40 else [])
     for keys in (_WRITTEN, _HELD):
         for line in ends:
             found = _property_date(line, keys)
             if found:
                 return found
+    for line in ends:  # `Last updated on Apr. 12, 2023`: when nothing says when it was written
+        m = _UPDATED.search(line) if len(line) < 200 else None
+        if m and (found := find_date(line[m.end():])):
+            return found
     return None
 
 

@@ -20,7 +20,8 @@ _PAPER_SECTIONS = ("목적", "실험", "experiment", "novelty", "한줄평", "�
                    "motivation", "abstract", "제안 방법", "proposed method", "strengths", "weaknesses", "limitations")
 _CONF_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "포스터", "키노트", "기조연설",
                "참관", "발표장", "conference", "symposium", "workshop", "poster session", "keynote", "booth",
-               "summit", "세션들", "발표들", "여러 세션", "여러 발표", "발표자님", "부스")
+               "summit", "세션들", "발표들", "여러 세션", "여러 발표", "발표자님", "부스", "invited talk", "organizers",
+               "organisers", "best paper award")
 CONFERENCE_TITLE_WORDS = ("학회", "학술대회", "컨퍼런스", "심포지엄", "워크숍", "워크샵", "참관", "conference", "symposium",
                "workshop", "summit", "devfest", "meetup", "밋업", "세미나", "seminar", "테크콘서트", "tech concert",
                "trip report", "후기", "forum", "포럼", "expo", "hackathon", "해커톤", "keynote", "키노트")
@@ -85,6 +86,8 @@ def is_hub(path: str, facts: PaperFacts | None, body: str) -> bool:
     folder per paper, its review in README.md), not an index.
     """
     stem = PurePosixPath(path).stem.lower()
+    if stem in _HUB_STEMS and "/" not in path:
+        return True  # the notes folder's own README describes the collection
     if stem in _HUB_STEMS:
         if facts is not None and facts.links and facts.cited <= 2:
             return False

@@ -61,6 +61,8 @@ _CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/
 # `Link to the paper`, `원문 링크 보기`: link text that only points.
 _POINTER_WORDS = frozenset("link links to the a paper here pdf read original full text version this that "
                            "available at on see 논문 링크 원문 보기 바로가기 여기".split())
+# `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)` after a paper's title: where and when it was published.
+VENUE_YEAR = re.compile(r"\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)\s*+$")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
@@ -175,7 +177,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
         labelled = _label(line)
         label = labelled[0] if labelled else ""
         if label in TITLE_LABELS and title is None and not in_refs:
-            value = _clean(_MD_LINK.sub(lambda m: m["text"], labelled[1]))
+            value = VENUE_YEAR.sub("", _clean(_MD_LINK.sub(lambda m: m["text"], labelled[1])))
             if 8 <= len(value) <= 300 and "://" not in value:
                 title = value
         elif label in AUTHOR_LABELS and authors_line is None and not in_refs:
@@ -191,7 +193,9 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
                                     label in _PAPER_LABELS or label in TITLE_LABELS, in_refs))
     papers = [f for f in found if f.kind != "code"]
     outside = {f.key for f in papers if not f.in_refs}
-    own = _own_link(papers, len(outside))
+    low = "\n".join(lines[:200]).lower()
+    self_reference = any(s in low.replace("논문들", "") for s in _SELF)  # `이 논문들은` refers to none of its own
+    own = _own_link(papers, len(outside), self_reference)
     links: list[PaperLink] = []
     link_title = None
     if own is not None:
@@ -210,7 +214,6 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
                 and not set(re.findall(r"\w+", own.text.lower())) <= _POINTER_WORDS \
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
-    low = "\n".join(lines[:200]).lower()
     stated = title is not None  # a Title:/논문: line; a link's own text names a paper, it labels none
     cited_as = citation_parts(lines[own.line]) if own is not None else None  # `* A and B. Title. 2003 url`
     if cited_as is not None:
@@ -221,19 +224,19 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     return PaperFacts(
         links=tuple(links), title=quoted[1].strip(" .,") if quoted else title, authors=_authors(authors_line, lines, own),
         writer=writer, labelled=bool(own is not None and own.labelled) or stated,
-        # `이 논문들은`: a note about several papers does not refer to one of its own.
-        cited=len(outside), self_reference=any(s in low.replace("논문들", "") for s in _SELF),
+        cited=len(outside), self_reference=self_reference,
     )
 
 
-def _own_link(papers: list[_Found], outside: int) -> _Found | None:
-    """The reviewed paper's link: a labelled one, else the only paper linked outside the References."""
+def _own_link(papers: list[_Found], outside: int, self_reference: bool) -> _Found | None:
+    """The reviewed paper's link: a labelled one, else the one linked at the very top, else the only
+    paper linked outside the References of a note that speaks of "this paper"."""
     for pool in ([f for f in papers if f.labelled and not f.in_refs], [f for f in papers if f.labelled]):
         if pool:
             return pool[0]
     first = next((f for f in papers if not f.in_refs), None)
-    if first is not None and (outside <= 2 or first.line < _HEAD):
-        return first  # the only paper it links, or the one it links at the very top
+    if first is not None and (first.line < _HEAD or outside <= 2 and self_reference):
+        return first
     return None
 
 

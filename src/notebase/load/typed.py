@@ -26,7 +26,7 @@ def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
 
 def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str, Any]:
     meta, hints = ctx.meta, ctx.raw.hints
-    authors = meta.get("authors")
+    authors = meta.get("authors", meta.get("author(s)"))
     if authors is None:
         found = facts.authors or extract.authors(text)
     elif isinstance(authors, str):

@@ -30,11 +30,37 @@ _BARE_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,30})>")
 _BARE_END = re.compile(r"</([a-zA-Z][a-zA-Z0-9]{0,30})>")
 
 
+# A MyST directive fence (```{admonition} Information) holds text, unless the directive is code.
+_DIRECTIVE = re.compile(r"[ \t]*(?:`{3,}|~{3,})\{(?P<name>[\w\-:]{1,40})\}")
+_CODE_DIRECTIVES = frozenset({"code", "code-block", "code-cell", "sourcecode", "literalinclude", "math", "raw",
+                              "mermaid", "graphviz", "csv-table", "list-table", "ipython", "jupyter-execute"})
+
+
+def is_markup_fence(fence: str) -> bool:
+    """True for a fenced block that is MyST markup (an admonition, a note, a figure), read as text."""
+    m = _DIRECTIVE.match(fence)
+    return m is not None and m["name"].lower() not in _CODE_DIRECTIVES
+
+
+def has_code(body: str) -> bool:
+    """True when a body holds a code block: a fence that is not MyST markup, or HTML <pre>/<code>."""
+    if "<pre" in body or "<code" in body:
+        return True
+    if "```" not in body and "~~~" not in body:
+        return False
+    return any(not is_markup_fence(m[0]) for m in _FENCE.finditer(body))
+
+
 def mask_code(text: str) -> str:
     """Blank out fenced and inline code, keeping every other character and line in place."""
     if "`" not in text and "~~~" not in text:
         return text
     def blank(m: re.Match) -> str:
+        if is_markup_fence(m[0]):  # its text stays; only the fence lines go
+            lines = m[0].split("\n")
+            closing = len(lines) > 1 and lines[-1].strip().startswith(("```", "~~~"))
+            return "\n".join([" " * len(lines[0]), *lines[1:len(lines) - closing],
+                              *([" " * len(lines[-1])] if closing else [])])
         return re.sub(r"[^\n]", " ", m[0])
     return _inline_code(_FENCE.sub(blank, text), lambda code: " " * len(code))
 
