@@ -361,3 +361,46 @@ def test_the_notes_folder_s_own_readme_is_never_a_log_or_a_paper():
     entry, _ = one("# Paper reading\n\nNotes from ISCA and OSDI, the conference papers I read this year. "
                    "Invited talk notes and keynote notes are in each conference folder. " * 12, "README.md")
     assert entry.type is EntryType.TIP
+
+
+# --- YYMMDD names, venues after a comma, events in brackets, late section headings --------------------------
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("220818", dt.date(2022, 8, 18)),
+    ("240318 분할정복 백트래킹", dt.date(2024, 3, 18)),
+    ("220715_Fri", dt.date(2022, 7, 15)),
+    ("20230828~20230903", dt.date(2023, 8, 28)),
+    ("201913 notes", None),  # no 13th month: not a date
+    ("991231 plans", None),  # 2099-12-31: never a day still to come
+])
+def test_yymmdd_file_names(name, expected):
+    from notebase.load.dates import date_from_filename
+
+    assert date_from_filename(name) == expected
+
+
+def test_a_venue_after_a_comma_leaves_a_labelled_title():
+    entry, _ = one("# DETR - ECCV 2020\n\n- **Title:** End-to-End Detection with Transformers, ECCV 2020\n\n"
+                   "## Resource\n\n- [https://arxiv.org/abs/2005.12872](https://arxiv.org/abs/2005.12872)\n", "detr.md")
+    assert entry.paper_title == "End-to-End Detection with Transformers"
+
+
+def test_a_paper_named_by_a_title_line_owns_a_link_further_down():
+    filler = "".join(f"- point {n} about the architecture\n" for n in range(14))
+    entry, _ = one("# U-Net - arxiv 2015\n\n- **Title:** U-Net: Convolutional Networks for Segmentation\n\n" + filler
+                   + "\n## Resource\n\n- [https://arxiv.org/pdf/1505.04597.pdf](https://arxiv.org/pdf/1505.04597.pdf)\n",
+                   "unet.md")
+    assert [link.url for link in entry.paper_links] == ["https://arxiv.org/abs/1505.04597"]
+
+
+def test_a_bracketed_event_before_a_talk_title_is_the_event():
+    from notebase.load.eventinfo import event_name
+
+    assert event_name("[2022 피로컨퍼런스] 발표 제목") == "2022 피로컨퍼런스"
+    assert event_name("[Frontend] 웹 반응성 개선하기") != "Frontend"  # a category, not an event
+
+
+def test_an_h1_after_the_content_is_a_section_not_the_title():
+    body = "".join(f"- [[Paper {n}]] notes on the paper\n" for n in range(10)) + "\n# Links\n\n- [[a]]\n"
+    entry, _ = one(body, "200619 Augmentation for GANs.md")
+    assert entry.title != "Links" and entry.date == dt.date(2020, 6, 19)

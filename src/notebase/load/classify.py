@@ -119,6 +119,7 @@ def short_title(line: str, limit: int = 80) -> str:
 
 
 _HASH_LIST = re.compile(r"(?:#[^\s#,]{1,60}\s{0,4}){2,40}")
+_TITLE_WITHIN = 8  # lines of content an H1 title may follow (a tag line, a date, a byline, a badge)
 _FIELD_LINE = re.compile(r"\s{0,3}[^:：\n]{1,40}[:：](?:\s|$)")
 _SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
 # An H1 that only marks the note's state, before its real title.
@@ -144,6 +145,7 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     if is_descriptive_stem(stem) and sum(1 for line in masked if line.startswith("# ")) >= 3:
         return title_from_stem(stem), None
     in_math = False
+    read = 0  # lines of content before the heading: past a few, an H1 heads a section (`# Links` at the end)
     for i, line in enumerate(masked):
         st = line.strip()
         if in_math:  # a display-math block is never a title
@@ -152,6 +154,10 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
         if st.startswith("$$"):
             in_math = st == "$$" or not st.endswith("$$")
             continue
+        if st and st[0] not in "#<" and not _RULE.match(st):
+            read += 1
+            if read > _TITLE_WITHIN:
+                break
         if i + 1 < len(masked) and setext_underline(masked[i + 1]) and (i == 0 or not masked[i - 1].strip()) \
                 and st and st[0] not in "#<-*+>|" and heading_text(st):
             return heading_text(st), i  # `Title` underlined with `===`: an H1 too

@@ -139,8 +139,10 @@ def _date_only(line: str) -> dt.date | None:
 # YYYYMMDD-title, and any of them after `TIL` or `daily` (`TIL20221018`).
 _FILE_DATE = re.compile(
     r"^(?:(?:til|daily|log|일지|일기)[-_ ]?)?(?P<y>(?:19|20)\d{2})(?:(?P<s>[-._])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
-    r"| (?P<m3>\d{2}) (?P<d3>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2}))(?:[-_. ]|$)", re.I
+    r"| (?P<m3>\d{2}) (?P<d3>\d{2})|(?P<m2>\d{2})(?P<d2>\d{2}))(?:[-_. ~(]|$)", re.I
 )
+# `220818`, `240318 분할정복`, `220715_Fri`: YYMMDD, as many Korean notes are named (never a future day).
+_YYMMDD = re.compile(r"^(?P<y>\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?:[-_. ~(]|$)")
 
 
 # `22-10-18 화 hashCode().md` in a `2022_10/` folder: a two-digit year the folder spells out.
@@ -149,17 +151,25 @@ _FOLDER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def date_from_filename(stem: str, folder: str = "") -> dt.date | None:
-    """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD` or `YYYYMMDD` file name starts with,
-    or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
+    """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYMMDD` file name starts
+    with, or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
     m = _FILE_DATE.match(stem)
     if m:
         year, month, day = m["y"], m["m"] or m["m2"] or m["m3"], m["d"] or m["d2"] or m["d3"]
-    else:
-        m = _SHORT_FILE_DATE.match(stem) if folder else None
-        year = next((y for y in _FOLDER_YEAR.findall(folder) if y[2:] == m["y"]), None) if m else None
+    elif (m := _SHORT_FILE_DATE.match(stem) if folder else None) is not None:
+        year = next((y for y in _FOLDER_YEAR.findall(folder) if y[2:] == m["y"]), None)
         if year is None:
             return None
         month, day = m["m"], m["d"]
+    elif (m := _YYMMDD.match(stem)) is not None:
+        year, month, day = f"20{m['y']}", m["m"], m["d"]
+        try:
+            if dt.date(int(year), int(month), int(day)) > dt.date.today():
+                return None
+        except ValueError:
+            return None
+    else:
+        return None
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:

@@ -19,6 +19,7 @@ _TRIP_WORDS = re.compile(
     re.I,
 )
 _LEAD_SEPARATORS = " -–—:|·,/"
+_BRACKET = re.compile(r"\s{0,3}\[([^\[\]\n]{3,60})\]")
 _NAME_YEAR = re.compile(r"[A-Za-z][\w&.\-]{1,30}(?: [A-Za-z][\w&.\-]{1,30}){0,2} (?:19|20)\d{2}(?= \S)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # `2014/4/7 ~ 2014/4/8`, `2024.06.26-28`, `2024년 6월 26일~28일`, `2024.06.30 ~ 07.02`.
@@ -48,6 +49,9 @@ _TITLE_WRAPPERS = (
 def event_name(title: str, year: int | None = None) -> str:
     """Return the event a trip report's title names, trip words removed, with its year."""
     name = title.strip()
+    bracket = _BRACKET.match(name)  # `[2022 피로컨퍼런스] 발표 제목`: the event, then its talk
+    if bracket and (_YEAR.search(bracket[1]) or any(w in bracket[1].lower() for w in CONFERENCE_TITLE_WORDS)):
+        name = bracket[1].strip()
     for _ in range(3):
         stripped = _TRIP_WORDS.sub("", name).strip(_LEAD_SEPARATORS)
         if stripped == name or not stripped:

@@ -61,8 +61,9 @@ _CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/
 # `Link to the paper`, `원문 링크 보기`: link text that only points.
 _POINTER_WORDS = frozenset("link links to the a paper here pdf read original full text version this that "
                            "available at on see 논문 링크 원문 보기 바로가기 여기".split())
-# `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)` after a paper's title: where and when it was published.
-VENUE_YEAR = re.compile(r"\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)\s*+$")
+# `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)`, `…, ECCV 2020` after a paper's title: where and when it appeared.
+VENUE_YEAR = re.compile(r"(?:\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)"
+                        r"|,\s{0,3}[A-Z][A-Za-z&.\-]{1,20}\s(?:19|20)\d{2})\s*+$")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
@@ -195,7 +196,7 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     outside = {f.key for f in papers if not f.in_refs}
     low = "\n".join(lines[:200]).lower()
     self_reference = any(s in low.replace("논문들", "") for s in _SELF)  # `이 논문들은` refers to none of its own
-    own = _own_link(papers, len(outside), self_reference)
+    own = _own_link(papers, len(outside), self_reference or title is not None)
     links: list[PaperLink] = []
     link_title = None
     if own is not None:
@@ -228,14 +229,14 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     )
 
 
-def _own_link(papers: list[_Found], outside: int, self_reference: bool) -> _Found | None:
+def _own_link(papers: list[_Found], outside: int, named: bool) -> _Found | None:
     """The reviewed paper's link: a labelled one, else the one linked at the very top, else the only
-    paper linked outside the References of a note that speaks of "this paper"."""
+    paper linked outside the References of a note that names its paper ("this paper", `Title:`)."""
     for pool in ([f for f in papers if f.labelled and not f.in_refs], [f for f in papers if f.labelled]):
         if pool:
             return pool[0]
     first = next((f for f in papers if not f.in_refs), None)
-    if first is not None and (first.line < _HEAD or outside <= 2 and self_reference):
+    if first is not None and (first.line < _HEAD or outside <= 2 and named):
         return first
     return None
 
