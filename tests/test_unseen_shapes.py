@@ -404,3 +404,28 @@ def test_an_h1_after_the_content_is_a_section_not_the_title():
     body = "".join(f"- [[Paper {n}]] notes on the paper\n" for n in range(10)) + "\n# Links\n\n- [[a]]\n"
     entry, _ = one(body, "200619 Augmentation for GANs.md")
     assert entry.title != "Links" and entry.date == dt.date(2020, 6, 19)
+
+
+# --- references at the top of a note -------------------------------------------------------------------------
+
+def test_an_apa_reference_at_the_top_names_the_paper_and_its_authors():
+    entry, _ = one("# 1주차 논문\n\nKolotouros, N., Pavlakos, G., & Black, M. J. (2019). Learning to reconstruct "
+                   "human pose in the loop. In Proceedings of ICCV (pp. 2252-2261).\n\n## 요약\n\n- 내용\n",
+                   "week1/논문스터디.md")
+    assert entry.type is EntryType.PAPER  # a week's study note about one paper, though `1주차` names a session
+    assert entry.paper_title == "Learning to reconstruct human pose in the loop"
+    assert entry.authors == ("N. Kolotouros", "G. Pavlakos", "M. J. Black")
+
+
+def test_a_title_followed_by_its_authors_names_the_paper():
+    entry, _ = one("https://arxiv.org/abs/2302.04761\n\nToolformer: Models Teach Themselves to Use Tools "
+                   "(Timo Schick, Jane Dwivedi-Yu, Thomas Scialom)\n\n도구를 쓰는 모델.\n", "230209 Toolformer.md")
+    assert (entry.paper_title, entry.authors[0]) == ("Toolformer: Models Teach Themselves to Use Tools", "Timo Schick")
+    assert entry.date == dt.date(2023, 2, 9)
+
+
+def test_a_sentence_with_names_in_parentheses_is_no_reference():
+    from notebase.load.paperinfo import cited_paper
+
+    assert cited_paper("We met on Friday (Alice Smith, Bob Jones)") is None
+    assert cited_paper("See the notes (above, below)") is None

@@ -216,7 +216,12 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
     stated = title is not None  # a Title:/논문: line; a link's own text names a paper, it labels none
-    cited_as = citation_parts(lines[own.line]) if own is not None else None  # `* A and B. Title. 2003 url`
+    # `* A and B. Title. 2003 url` on the paper's own line, or a reference near the top when none is labelled.
+    cited_as = citation_parts(lines[own.line]) if own is not None else None
+    if cited_as is None and title is None and authors_line is None:
+        head = [c for line in lines[:_HEAD] if (c := cited_paper(line)) is not None]
+        if len(head) == 1:  # one reference at the top states the note's paper, as a Title: line would
+            cited_as, stated = head[0], True
     if cited_as is not None:
         link_title = link_title or cited_as[1]
         authors_line = authors_line or cited_as[0]
@@ -244,6 +249,45 @@ def _own_link(papers: list[_Found], outside: int, named: bool) -> _Found | None:
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]{0,30}\.?|and|et|al\.?|&|van|von|de|der|den|da|di|le|la")
 _NAMES_END = re.compile(r"(?<![\s.][A-Z])\. ")
 _TRAILING_VENUE = re.compile(r"(?:,\s{0,3}[^,\n]{1,60})?,\s{0,3}(?:19|20)\d{2}$")
+
+
+def cited_paper(line: str) -> tuple[str, str] | None:
+    """Return (authors, title) of a line citing a paper near a note's top, in one of the shapes notes use:
+
+    a bibliography bullet (`* A and B. Title. ACL 2003 <url>`), an APA reference (`Kolotouros, N., &
+    Black, M. J. (2019). Title. In …`) or a title with its authors after it (`Title (Timo Schick, Jane Yu)`).
+    """
+    return citation_parts(line) or _apa(line) or _title_then_names(line)
+
+
+_APA_YEAR = re.compile(r"\s\((?:19|20)\d{2}[a-z]?\)\.\s")
+_APA_NAME = re.compile(r"([A-Z][\w'’\-]{1,30}),\s((?:[A-Z]\.\s?){1,3})")
+_APA_FIRST = re.compile(r"[A-Z][\w'’\-]{1,30},\s(?:[A-Z]\.\s?){1,3}")
+
+
+def _apa(line: str) -> tuple[str, str] | None:
+    m = _APA_YEAR.search(line) if "(" in line and len(line) < 1000 else None
+    names = line[:m.start()].strip(" >*-") if m else ""
+    if not m or not _APA_FIRST.match(names):
+        return None
+    title = line[m.end():].split(". ", 1)[0].strip(" .")
+    people = ", ".join(f"{initials.strip()} {surname}" for surname, initials in _APA_NAME.findall(names))
+    return (people, title) if len(title.split()) >= 3 else None
+
+
+def _title_then_names(line: str) -> tuple[str, str] | None:
+    line = line.strip()
+    at = line.rfind(" (")
+    if not line.endswith(")") or at < 8 or len(line) > 1000:
+        return None
+    title, names = line[:at].strip(), line[at + 2:-1]
+    people = [n.strip() for n in names.split(",") if n.strip() and n.strip() not in ("et al", "et al.", "…", "...")]
+    person = re.compile(r"[A-Z][\w'’\-]{0,30}(?: [A-Z][\w'’\-.]{0,30}){1,3}")
+    words = title.split()
+    titled = ":" in title or sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)  # not a sentence
+    if len(people) >= 2 and all(person.fullmatch(n) for n in people) and len(words) >= 3 and titled:
+        return ", ".join(people), title
+    return None
 
 
 def citation_parts(line: str) -> tuple[str, str] | None:
