@@ -66,7 +66,7 @@ def _raw(served, data: bytes, timeout: float = 30) -> bytes:
 PAGE = "/" + quote(TIP_PAGE)
 
 
-@pytest.mark.parametrize("host", ["evil.example", f"evil.example:{{port}}", "127.0.0.1.nip.io:{port}",
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}",
                                   "localhost.evil.example", "[::2]:{port}", "10.0.0.1:{port}", "bad host"])
 def test_a_foreign_host_is_refused(served, host):
     for path in (PAGE, "/_notebase/events", "/_notebase/live.js", "/missing/"):

@@ -16,7 +16,6 @@ is a concept, and `학습 데이터 추출` searches for training, data and extr
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
