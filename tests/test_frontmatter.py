@@ -128,17 +128,19 @@ def test_unclosed_front_matter_is_a_problem_at_line_1(fence):
 
 
 @pytest.mark.parametrize(
-    ("block", "bad_line"),
+    ("block", "bad_line", "kept"),
     [
-        # A value with ': ' in it, on file line 3.
-        ("title: ok\nsummary: a: b: c\nlang: ko", 3),
-        # Bad indentation on file line 5.
-        ("title: ok\ntags:\n  - a\n - b\nlang: ko", 5),
+        # A value with ': ' in it, on file line 3: what it meant is kept, with the error.
+        ("title: ok\nsummary: a: b: c\nlang: ko", 3, {"title": "ok", "summary": "a: b: c", "lang": "ko"}),
+        # Bad indentation on file line 5: the broken list goes, the keys around it stay.
+        ("title: ok\ntags:\n  - a\n - b\nlang: ko", 5, {"title": "ok", "lang": "ko"}),
         # A tab-indented key under a mapping on file line 5.
-        ("title: ok\nauthor:\n  name: kim\n\tmail: x\n", 5),
+        ("title: ok\nauthor:\n  name: kim\n\tmail: x\n", 5, {"title": "ok"}),
+        # An unclosed list is dropped, never read as a tag `[a, b`.
+        ("title: ok\ntags: [a, b\nlang: ko", 4, {"title": "ok", "lang": "ko"}),
     ],
 )
-def test_broken_yaml_reports_real_file_line(block, bad_line):
+def test_broken_yaml_reports_real_file_line(block, bad_line, kept):
     text = f"---\n{block}\n---\nbody\n"
     fm, problems = split_front_matter(text, REL)
     assert len(problems) == 1
@@ -146,7 +148,7 @@ def test_broken_yaml_reports_real_file_line(block, bad_line):
     assert problem.path == REL
     assert problem.message.startswith("invalid YAML front matter")
     assert problem.line == bad_line
-    assert fm.meta == {}
+    assert fm.meta == kept
     # The body is still separated so the note can be read.
     assert fm.body == "body\n"
     assert fm.kind == "yaml"

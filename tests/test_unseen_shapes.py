@@ -429,3 +429,18 @@ def test_a_sentence_with_names_in_parentheses_is_no_reference():
 
     assert cited_paper("We met on Friday (Alice Smith, Bob Jones)") is None
     assert cited_paper("See the notes (above, below)") is None
+
+
+# --- front matter as people write it ----------------------------------------------------------------------------
+
+def test_an_unquoted_colon_in_a_title_keeps_the_title_and_reports_the_yaml():
+    entry, problems = one("---\ntitle: CNN: A Vision of Complexity\ntags: [cnn, chaos]\n---\nnotes\n", "cnn.md")
+    assert (entry.title, entry.tags) == ("CNN: A Vision of Complexity", ("cnn", "chaos"))
+    assert [p.line for p in problems] == [2] and "invalid YAML" in problems[0].message
+
+
+def test_a_paper_key_holding_a_url_is_the_paper_s_link_not_its_title():
+    entry, _ = one("---\ntitle: \"[Image Restoration] Restormer: Efficient Transformer\"\npaper: \"https://arxiv.org/abs/"
+                   "2111.09881\"\nyear: 2022\n---\n이 논문은 복원을 다룬다.\n", "_posts/2026-06-25-restormer.md")
+    assert entry.paper_title == "Restormer: Efficient Transformer"
+    assert entry.paper_links[0].url == "https://arxiv.org/abs/2111.09881"

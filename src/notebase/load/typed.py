@@ -55,7 +55,8 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
     links += [link for link in facts.links if link.url not in urls]
     presenter = meta.get("presenter") or hints.get("presenter") or facts.writer
     props = hints.get("properties") or {}  # Logseq's Zotero pages: `original-title:: …`
-    paper_title = meta.get("paper_title") or meta.get("paper") or hints.get("paper_title") \
+    paper_title = meta.get("paper_title") or (None if _is_url(meta.get("paper")) else meta.get("paper")) \
+        or hints.get("paper_title") \
         or props.get("original-title") or props.get("paper-title") or facts.title or unwrap_paper_title(title)
     return {
         "paper_title": str(paper_title),
@@ -66,6 +67,10 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
         "presenter": str(presenter).strip() if presenter else None,
         "sections": extract.sections(text if ctx.raw.body_format == "html" else body),
     }
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().startswith(("http://", "https://"))
 
 
 def _stated_links(ctx):
@@ -79,6 +84,9 @@ def _stated_links(ctx):
         yield PaperLink("doi", doi if doi.startswith("http") else f"https://doi.org/{doi}")
     if meta.get("pdf"):
         yield PaperLink("pdf", str(meta["pdf"]).strip())
+    if _is_url(meta.get("paper")):  # `paper: https://arxiv.org/abs/…` gives the paper's link, not its title
+        url = str(meta["paper"]).strip()
+        yield from (extract.paper_links(url) or (PaperLink("web", url),))
     links = meta.get("links")
     if isinstance(links, dict):
         for kind, url in links.items():

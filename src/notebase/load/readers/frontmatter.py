@@ -68,11 +68,11 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter, list[Problem]]
     parse = _parse_yaml if fence == "---" else _parse_toml
     meta, problem = parse(block, rel)
     kind = "yaml" if fence == "---" else "toml"
-    if problem is None:
-        problem = bounds_problem(meta, rel, max(MAX_EXPANDED, 4 * len(block)))
-    if problem:
-        return FrontMatter(key_lines=key_lines, body=body, body_line=end + 2, kind=kind), [problem]
-    return FrontMatter(meta, key_lines, body, end + 2, kind), []
+    bounded = bounds_problem(meta, rel, max(MAX_EXPANDED, 4 * len(block))) if meta else None
+    if bounded:
+        return FrontMatter(key_lines=key_lines, body=body, body_line=end + 2, kind=kind), [bounded]
+    # Invalid YAML still reported, with the keys that read on their own kept (see _recover_yaml).
+    return FrontMatter(meta, key_lines, body, end + 2, kind), [problem] if problem else []
 
 
 class _Unbounded(Exception):
@@ -140,12 +140,13 @@ def _parse_yaml(block: str, rel: str) -> tuple[dict, Problem | None]:
         if exc.context_mark and mark and exc.context_mark.line != mark.line:
             what += f" (in {exc.context.replace('while parsing ', '')} that starts on line "\
                     f"{exc.context_mark.line + 2})"
-        return {}, Problem(
+        return _recover_yaml(block), Problem(
             rel, line, f"invalid YAML front matter: {what}",
-            "check the indentation, and quote values that contain ': ' or start with [ { * & !",
+            "check the indentation, and quote values that contain ': ' or start with [ { * & ! "
+            "(the keys that read on their own were kept)",
         )
     except yaml.YAMLError as exc:
-        return {}, Problem(rel, 2, f"invalid YAML front matter: {exc}", "check the metadata block")
+        return _recover_yaml(block), Problem(rel, 2, f"invalid YAML front matter: {exc}", "check the metadata block")
     if data is None:
         return {}, None
     if not isinstance(data, dict):
@@ -154,6 +155,30 @@ def _parse_yaml(block: str, rel: str) -> tuple[dict, Problem | None]:
             "write e.g. 'title: My note' on its own line",
         )
     return {str(k): v for k, v in data.items()}, None
+
+
+def _recover_yaml(block: str) -> dict:
+    """Read what an invalid YAML block meant, key by key: `title: CNN: A Vision…` (a colon left
+    unquoted, the commonest slip) is the text after the first colon; a key whose own lines are valid
+    YAML keeps its value; a broken list (`tags: [a, b`) or a key with no text on its line is dropped."""
+    found: dict = {}
+    chunks: list[list[str]] = []
+    for line in block.split("\n"):
+        if _KEY_LINE.match(line) and not line[:1].isspace():
+            chunks.append([line])
+        elif chunks:
+            chunks[-1].append(line)
+    for chunk in chunks:
+        key, _, value = chunk[0].partition(":")
+        try:
+            data = yaml.load("\n".join(chunk), Loader=_Loader)  # noqa: S506 - the loader is a SafeLoader
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict) and len(data) == 1:
+            found.update({str(k): v for k, v in data.items()})
+        elif value.strip() and not value.strip().startswith(("[", "{", "*", "&", "!", "|", ">")):
+            found[key.strip()] = value.strip().strip("'\"")  # a broken list or reference is dropped, not guessed
+    return found
 
 
 def _parse_toml(block: str, rel: str) -> tuple[dict, Problem | None]:
