@@ -444,3 +444,22 @@ def test_a_paper_key_holding_a_url_is_the_paper_s_link_not_its_title():
                    "2111.09881\"\nyear: 2022\n---\n이 논문은 복원을 다룬다.\n", "_posts/2026-06-25-restormer.md")
     assert entry.paper_title == "Restormer: Efficient Transformer"
     assert entry.paper_links[0].url == "https://arxiv.org/abs/2111.09881"
+
+
+@pytest.mark.parametrize(("title", "paper", "first"), [
+    ("Estimating Word Vectors in Space; Tomas Mikolov, Kai Chen; ICLR 2013", "Estimating Word Vectors in Space",
+     "Tomas Mikolov"),
+    ("Knowledge needed for recognizing entailment, LoBue and Yates, ACL 2011", "Knowledge needed for recognizing "
+     "entailment", "LoBue"),
+])
+def test_a_post_titled_as_a_citation_gives_the_paper_and_its_authors(title, paper, first):
+    entry, _ = one(f"---\ntitle: \"{title}\"\nlayout: post\n---\nThe authors train vectors. [paper](https://arxiv.org"
+                   "/abs/1301.3781)\n", "_posts/2015-01-08-post.md")
+    assert (entry.paper_title, entry.authors[0]) == (paper, first)
+
+
+@pytest.mark.parametrize("title", ["Smaller, Faster, Cheaper and Lighter", "Learning X, Y and Z, NeurIPS 2020"])
+def test_commas_in_a_title_name_no_authors(title):
+    from notebase.load.paperinfo import title_citation
+
+    assert title_citation(title) is None

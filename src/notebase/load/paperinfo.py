@@ -290,6 +290,26 @@ def _title_then_names(line: str) -> tuple[str, str] | None:
     return None
 
 
+def title_citation(title: str) -> tuple[str, tuple[str, ...]] | None:
+    """Return (paper title, authors) of a post titled as a citation: `Title; A, B, C; ICLR 2013` or
+    `Title, LoBue and Yates, ACL 2011`; None for any other title."""
+    parts = [p.strip() for p in title.split(";")]
+    if len(parts) >= 2 and len(parts[0].split()) >= 3 and _all_names(parts[1]):
+        return parts[0], split_names(parts[1])
+    rest = VENUE_YEAR.sub("", title)
+    head, comma, names = rest.rpartition(",")
+    if rest != title and comma and len(head.split()) >= 3 and _all_names(names):
+        return head.strip(), split_names(names)
+    return None
+
+
+def _all_names(text: str) -> bool:
+    """True for `Tomas Mikolov, Kai Chen` or `LoBue and Yates`: people's names and nothing else."""
+    names = split_names(text)
+    return bool(names) and all(1 <= len(n.split()) <= 4 and all(_NAME_WORD.fullmatch(w) for w in n.split())
+                               for n in names)
+
+
 def citation_parts(line: str) -> tuple[str, str] | None:
     """Return (authors, title) of a bibliography-style bullet: `* A and B. Title. Venue 2003 http://…`."""
     stripped = line.lstrip(" ")

@@ -11,7 +11,7 @@ from notebase.errors import Severity
 from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType, PaperLink, Talk
 from notebase.load.notetype import folder_event
-from notebase.load.paperinfo import PaperFacts
+from notebase.load.paperinfo import PaperFacts, title_citation
 
 
 def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
@@ -27,8 +27,9 @@ def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
 def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str, Any]:
     meta, hints = ctx.meta, ctx.raw.hints
     authors = meta.get("authors", meta.get("author(s)"))
+    cited = title_citation(title)  # a post titled `Paper Title; A, B; ICLR 2013`
     if authors is None:
-        found = facts.authors or extract.authors(text)
+        found = facts.authors or (cited[1] if cited else ()) or extract.authors(text)
     elif isinstance(authors, str):
         found = extract.split_names(authors)
     elif isinstance(authors, list) and all(isinstance(a, (str, int, float)) for a in authors):
@@ -57,7 +58,8 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
     props = hints.get("properties") or {}  # Logseq's Zotero pages: `original-title:: …`
     paper_title = meta.get("paper_title") or (None if _is_url(meta.get("paper")) else meta.get("paper")) \
         or hints.get("paper_title") \
-        or props.get("original-title") or props.get("paper-title") or facts.title or unwrap_paper_title(title)
+        or props.get("original-title") or props.get("paper-title") or facts.title \
+        or (cited[0] if cited else unwrap_paper_title(title))
     return {
         "paper_title": str(paper_title),
         "authors": found,
