@@ -165,12 +165,13 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
             continue  # neither an ATX heading nor an HTML <h1> (each starts so once its indent is gone)
         m = atx_heading(line)
         if m:
-            if m[0] == 1 and (_STATUS.fullmatch(heading_text(m[1])) or DATE_LINE.match(heading_text(m[1]))):
+            text = heading_text(m[1])
+            if m[0] == 1 and (_STATUS.fullmatch(text) or DATE_LINE.match(text)):
                 continue  # `# (미완)`, `# WIP`, `# November 13, 2017`: a mark or a date, the title comes next
-            if m[0] == 1 and heading_text(m[1]):
-                return heading_text(m[1]), i
-            if _letters(heading_text(m[1])) == _letters(title_from_stem(stem)):
-                return heading_text(m[1]), i  # the file's name as written, with the `:` a file name cannot hold
+            if m[0] == 1 and text:
+                return text, i
+            if _letters(text) == _letters(title_from_stem(stem)):
+                return text, i  # the file's name as written, with the `:` a file name cannot hold
             break  # an H2 before any H1: the note has no H1 title
         h = _HTML_H1.match(line)
         if h and heading_text(h[1]):

@@ -102,11 +102,11 @@ def find_date(text: str) -> dt.date | None:
 
 
 # `2022 10 18`: spaces between year, month and day, trusted only where a date stands alone.
-_SPACED = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2}) (?P<m>\d{2}) (?P<d>\d{2})(?!\d)")
+_SPACED = re.compile(r"(?<!\d)((?:19|20)\d{2}) (\d{2}) (\d{2})(?!\d)")
 # A date alone on a line, perhaps as a heading, in bold, after `TIL`, or followed by its weekday.
 DATE_LINE = re.compile(
     rf"^\s{{0,3}}(?:#{{1,6}}\s{{1,4}})?(?:\*\*)?(?:(?:til|daily|일지|일기)\s{{1,3}})?"
-    rf"(?:(?:{NUMERIC.pattern})\.?|(?:{ENGLISH.pattern})|(?<!\d)(?:19|20)\d{{2}} \d{{2}} \d{{2}}(?!\d))"
+    rf"(?:(?:{NUMERIC.pattern})\.?|(?:{ENGLISH.pattern})|{_SPACED.pattern})"
     rf"{_WEEKDAY}(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
@@ -129,7 +129,7 @@ def _date_only(line: str) -> dt.date | None:
     found = find_date(line)
     if found is None and (m := _SPACED.search(line)):
         try:
-            found = _make(int(m["y"]), int(m["m"]), int(m["d"]), m[0])
+            found = _make(int(m[1]), int(m[2]), int(m[3]), m[0])
         except DateError:
             return None
     return found

@@ -36,7 +36,7 @@ _EVENT_LABEL = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?[^\w\s]{0,4}
 _AUTHOR_LINE = re.compile(r"^[^\w\n]{0,6}(?:저자|authors?)(?:\s?/\s?(?:연도|year))?[ \t]{0,2}[:：]", re.M)
 # A line naming a talk's speaker: a log of several talks names several.
 _SPEAKER_LINE = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?(?:speakers?|presenters?|발표자|연사)(?:\*\*)?"
-                           r"[ \t]{0,2}[:：]", re.M)
+                           r"[ \t]{0,2}[:：]", re.M | re.I)
 # A class, a meeting or a project log says so in its title; none of them is a conference.
 _NOT_EVENT_TITLE = re.compile(r"\d{1,2}\s?주차|\bweek\s?\d|lecture|강의|수업|lesson|chapter|\bsession\s?\d|"
                               r"세션\s?\d|meeting|회의|미팅|일지|\blog\b|template|템플릿|retro|회고")
@@ -158,7 +158,7 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
     conference += 5 * any(w in title for w in CONFERENCE_TITLE_WORDS)
     conference += 4 * (len(set(_EVENT_LABEL.findall(low[:1500]))) >= 2)  # when and where it was held, by whom
-    conference += 5 * (len(_SPEAKER_LINE.findall(text[:20000].lower())) >= 3)  # several talks, each with its speaker
+    conference += 5 * (len(_SPEAKER_LINE.findall(text, 0, 20000)) >= 3)  # several talks, each with its speaker
     if not_event:
         conference = min(conference, 3)
     tip_words = sum(1 for w in _TIP_WORDS if w in low) + len(set(_TIP_ABBREVIATIONS.findall(low)))

@@ -195,7 +195,8 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     papers = [f for f in found if f.kind != "code"]
     outside = {f.key for f in papers if not f.in_refs}
     low = "\n".join(lines[:200]).lower()
-    self_reference = any(s in low.replace("논문들", "") for s in _SELF)  # `이 논문들은` refers to none of its own
+    low = low.replace("논문들", "")  # `이 논문들은` refers to none of its own
+    self_reference = any(s in low for s in _SELF)
     own = _own_link(papers, len(outside), self_reference or title is not None)
     links: list[PaperLink] = []
     link_title = None
@@ -262,6 +263,7 @@ def cited_paper(line: str) -> tuple[str, str] | None:
 
 _APA_YEAR = re.compile(r"\s\((?:19|20)\d{2}[a-z]?\)\.\s")
 _APA_NAME = re.compile(r"([A-Z][\w'’\-]{1,30}),\s((?:[A-Z]\.\s?){1,3})")
+_PERSON = re.compile(r"[A-Z][\w'’\-]{0,30}(?: [A-Z][\w'’\-.]{0,30}){1,3}")  # `Timo Schick`, `Jane Dwivedi-Yu`
 _APA_FIRST = re.compile(r"[A-Z][\w'’\-]{1,30},\s(?:[A-Z]\.\s?){1,3}")
 
 
@@ -282,10 +284,9 @@ def _title_then_names(line: str) -> tuple[str, str] | None:
         return None
     title, names = line[:at].strip(), line[at + 2:-1]
     people = [n.strip() for n in names.split(",") if n.strip() and n.strip() not in ("et al", "et al.", "…", "...")]
-    person = re.compile(r"[A-Z][\w'’\-]{0,30}(?: [A-Z][\w'’\-.]{0,30}){1,3}")
     words = title.split()
     titled = ":" in title or sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)  # not a sentence
-    if len(people) >= 2 and all(person.fullmatch(n) for n in people) and len(words) >= 3 and titled:
+    if len(people) >= 2 and all(_PERSON.fullmatch(n) for n in people) and len(words) >= 3 and titled:
         return ", ".join(people), title
     return None
 
@@ -345,6 +346,7 @@ def split_names(value: str) -> tuple[str, ...]:
 
 
 # `#### [[Joel Van Der Woude]] [[Matthew Hicks]], 2016` under an Obsidian paper note's title.
+_WIKI_NAME = re.compile(r"\[\[([^\[\]|\n]{3,60})\]\]")
 _WIKI_NAMES = re.compile(r"\s{0,3}(?:#{1,6}\s{1,3})?(?:\[\[[^\[\]|\n]{3,60}\]\][\s,]{0,3}){1,12}(?:(?:19|20)\d{2})?\s{0,3}")
 
 
@@ -353,7 +355,7 @@ def _authors(line: str | None, lines: list[str], own: _Found | None) -> tuple[st
         return split_names(line)
     for text in lines[:6]:
         if "[[" in text and _WIKI_NAMES.fullmatch(text):
-            names = tuple(n.strip() for n in re.findall(r"\[\[([^\[\]|\n]{3,60})\]\]", text))
+            names = tuple(n.strip() for n in _WIKI_NAME.findall(text))
             if all(len(n.split()) >= 2 and n.split()[0][:1].isupper() for n in names):
                 return names
     # `Devlin et al.` or `홍길동 등` counts only beside the paper's own link, where the note names its paper.
