@@ -35,11 +35,11 @@ def sample_docs(tmp_path_factory):
     return [to_document(e) for e in entries]
 
 
-def segment_files(folder, docs, pool=None) -> dict[str, bytes]:
+def segment_files(folder, docs, pool=None, writer_class=SegmentWriter) -> dict[str, bytes]:
     """Write docs as one segment into a new index in folder; return its files by name (segment id masked)."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), make_schema(), INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, compound=False, codec=build.codec())
+    writer = writer_class(ix, _lk=False, compound=False, codec=build.codec())
     if pool is not None:
         writer.pool = pool
     for doc in docs:
@@ -54,6 +54,13 @@ def test_the_compact_pool_writes_the_bytes_whooshs_pool_writes(sample_docs, tmp_
     compact_files = segment_files(tmp_path / "compact", sample_docs, build.CompactPool())
     assert {"SEG.trm", "SEG.pst", "SEG._stored.col"} <= whoosh_files.keys()
     assert compact_files == whoosh_files
+
+
+def test_the_batch_writer_writes_the_bytes_whooshs_writer_writes(sample_docs, tmp_path):
+    # It reads each document's field lengths once (LengthMemo) where Whoosh reads them per posting.
+    whoosh_files = segment_files(tmp_path / "whoosh", sample_docs)
+    batch_files = segment_files(tmp_path / "batch", sample_docs, build.CompactPool(), build.BatchWriter)
+    assert batch_files == whoosh_files
 
 
 def test_the_compact_pool_sorts_postings_as_whoosh_does_in_any_order():

@@ -7,12 +7,14 @@ Whoosh pickles the schema into the index, so loading an index imports this modul
 from __future__ import annotations
 
 import hashlib
+import pickle
 from typing import TYPE_CHECKING
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from notebase.search.analysis import spans, terms
 from notebase.site.tags import tag_key, with_ancestors
@@ -49,6 +51,11 @@ class KoEnTokenizer(Tokenizer):
             yield token
 
 
+SINGLE_CACHED = 4096  # positions whose pickling as a term's only one is kept (~200 KB)
+_SINGLE: dict[int, bytes] = {}
+_ONE = pack_uint(1)  # Positions.encode's count of one position
+
+
 class FastPositions(Positions):
     """Whoosh's positions format, fed straight from `analysis.spans` without Token objects.
 
@@ -65,9 +72,20 @@ class FastPositions(Positions):
                 positions[term] = [pos]
             else:
                 found.append(pos)
-        boost = self.field_boost
+        boost, encode, single = self.field_boost, self.encode, _SINGLE
         for term, found in positions.items():
-            yield term, len(found), len(found) * boost, self.encode(found)
+            if len(found) == 1:  # most terms of a note: Positions.encode's pickling done once per position
+                pos = found[0]
+                pickled = single.get(pos)
+                if pickled is None:
+                    pickled = pickle.dumps(found, 2)
+                    if pos < SINGLE_CACHED:
+                        single[pos] = pickled
+                # A new bytes object each time: Whoosh pickles a block's values, and one object
+                # met twice would be written as a reference, not as the bytes Whoosh writes.
+                yield term, 1, boost, _ONE + pickled
+            else:
+                yield term, len(found), len(found) * boost, encode(found)
 
 
 def _text_field(**kwargs) -> TEXT:
