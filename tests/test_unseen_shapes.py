@@ -228,7 +228,7 @@ def test_a_guide_to_several_papers_with_their_authors_is_no_paper():
     ("GPT4 Team", ("GPT4 Team",)),  # a digit inside a name is no affiliation mark
 ])
 def test_affiliation_marks_end_author_names(value, expected):
-    from notebase.load.paperinfo import split_names
+    from notebase.load.citations import split_names
 
     assert split_names(value) == expected
 
@@ -425,7 +425,7 @@ def test_a_title_followed_by_its_authors_names_the_paper():
 
 
 def test_a_sentence_with_names_in_parentheses_is_no_reference():
-    from notebase.load.paperinfo import cited_paper
+    from notebase.load.citations import cited_paper
 
     assert cited_paper("We met on Friday (Alice Smith, Bob Jones)") is None
     assert cited_paper("See the notes (above, below)") is None
@@ -460,6 +460,155 @@ def test_a_post_titled_as_a_citation_gives_the_paper_and_its_authors(title, pape
 
 @pytest.mark.parametrize("title", ["Smaller, Faster, Cheaper and Lighter", "Learning X, Y and Z, NeurIPS 2020"])
 def test_commas_in_a_title_name_no_authors(title):
-    from notebase.load.paperinfo import title_citation
+    from notebase.load.citations import title_citation
 
     assert title_citation(title) is None
+
+
+# --- Jekyll page variables, author-year link text, bracketed title lines, dated and venue folders ------
+
+def test_a_jekyll_page_variable_shows_its_front_matter_value():
+    entry, _ = one("---\ntitle: Sparse Mixtures for Cheap Inference\ndate: 2019-03-02\npaper_ref: Ortiz, van Dam, Lee, 2018\n"
+                   "---\n\n[{{ page.paper_ref }}](http://arxiv.org/abs/1801.00003)\n\n## Summary\n\n" + PROSE,
+                   "_posts/2019-03-02-sparse.md")
+    assert "{{" not in entry.body and "[Ortiz, van Dam, Lee, 2018](" in entry.body
+    assert entry.type is EntryType.PAPER
+    assert entry.paper_title == "Sparse Mixtures for Cheap Inference"  # the link's text says who, not what
+    assert entry.authors[:2] == ("Ortiz", "van Dam")
+
+
+def test_a_page_variable_with_no_plain_value_is_left_to_the_renderer():
+    entry, _ = one("---\ntitle: T\nlayout: post\nkeys: [a, b]\n---\nSee {{ page.keys }} and {{ page.missing }}.\n",
+                   "_posts/2019-03-02-t.md")
+    assert "{{ page.keys }}" in entry.body and "{{ page.missing }}" in entry.body
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Ortiz, van Dam, Lee, 2018", "Ortiz, van Dam, Lee"),
+    ("Moreau and Tan (2020)", "Moreau and Tan"),
+    ("Hale, 2016", "Hale"),
+    ("Sparse Mixtures for Inference, 2018", None),  # a title with its year
+    ("GAN, 2014", None),  # a name in capitals is a model, not a person
+    ("Faster R-CNN, 2015", None),
+    ("Sparse Mixtures for Inference", None),
+])
+def test_a_link_text_of_names_and_a_year_is_a_citation(text, names):
+    from notebase.load.citations import names_and_year
+
+    assert names_and_year(text) == names
+
+
+def test_a_bracketed_title_line_then_its_authors_names_the_paper():
+    entry, _ = one("[목차](../README.md)\n\n### SPR\n\n[Sampling Priorities for Replay Buffers]\n\n"
+                   "Ana Ortiz, Bo Lind and Cal Moreau, Example Research(2016)\n\n"
+                   "[`PAPER`](https://arxiv.org/pdf/1601.00004.pdf)\n\n### 요약\n\n" + PROSE, "reviews/SPR.md")
+    assert entry.type is EntryType.PAPER
+    assert entry.paper_title == "Sampling Priorities for Replay Buffers"
+    assert entry.authors == ("Ana Ortiz", "Bo Lind", "Cal Moreau")  # the affiliation is no author
+
+
+def test_a_bracketed_title_line_with_an_apa_author_list_gives_surnames_first_initials_after():
+    entry, _ = one("### 3. DPS\n\n[Deterministic Policy Search methods]\n\nOrtiz, A., Lind, B., & Moreau, C. (2014).\n\n"
+                   "[paper_link](http://proceedings.example.org/v1/ortiz14.pdf)\n\n" + PROSE, "DPS.md")
+    assert entry.paper_title == "Deterministic Policy Search methods"
+    assert entry.authors == ("A. Ortiz", "B. Lind", "C. Moreau")
+
+
+def test_a_bracketed_line_without_authors_after_it_names_nothing():
+    entry, _ = one("### SPR\n\n[Sampling Priorities for Replay Buffers]\n\n이 논문은 재생 버퍼의 우선순위를 다룬다.\n\n"
+                   "[`PAPER`](https://arxiv.org/pdf/1601.00004.pdf)\n", "SPR.md")
+    assert entry.paper_title != "Sampling Priorities for Replay Buffers" or not entry.authors
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("[221026]데이터 모임/모임.md", dt.date(2022, 10, 26)),
+    ("2021-03-04-seminar/talk.md", dt.date(2021, 3, 4)),
+    ("2021/talk.md", None),  # a year is no day
+])
+def test_a_folder_named_for_a_day_dates_the_notes_in_it(path, expected):
+    entry, _ = one("# 발표 정리\n\n- 스트리밍 처리의 지연을 줄이는 방법\n", path, mtime=0.0)
+    assert (entry.date if not entry.date_inferred else None) == expected
+
+
+def test_a_bracketed_day_starts_a_file_name_and_leaves_its_title():
+    from notebase.load.dates import date_from_filename, strip_filename_date
+
+    assert date_from_filename("[201119]Stream meetup") == dt.date(2020, 11, 19)
+    assert strip_filename_date("[201119]Stream meetup") == "Stream meetup"
+    assert date_from_filename("[draft]Stream meetup") is None
+
+
+@pytest.mark.parametrize(("path", "event", "conference"), [
+    ("aaai2016/panels/career.md", "AAAI 2016", False),  # a venue's folder names the event, makes no log
+    ("[221108]Data_Summit/talk.md", "Data Summit 2022", True),
+    ("[221026]DE모임/DE모임.md", "DE모임 2022", True),
+    ("python2020/notes.md", None, False),
+])
+def test_event_folders(path, event, conference):
+    from notebase.load.notetype import folder_event, place_type
+
+    assert folder_event(path) == event
+    assert (place_type(path) is EntryType.CONFERENCE) == conference
+
+
+def test_a_short_label_alone_on_the_first_line_heads_a_plain_text_note():
+    entry, _ = one("Panel on careers:\n\nAna Ortiz (Example University)\nBo Lind (Example Lab)\n\n* meet new people\n",
+                   "aaai2016/panel/sum.md")
+    assert entry.title == "Panel on careers"
+    entry, _ = one("Hot takes:\npersonal interest: 6/10\n\n" + PROSE, "x.md")
+    assert entry.title != "Hot takes"
+
+
+def test_a_language_mark_is_no_part_of_the_paper_s_title():
+    assert unwrap_paper_title("(KOR) Small Korean Language Model") == "Small Korean Language Model"
+    assert unwrap_paper_title("(ENG) Small Korean Language Model") == "Small Korean Language Model"
+
+
+def test_a_jekyll_post_s_space_separated_tags_are_several():
+    entry, _ = one("---\nlayout: post\ntitle: T\ntags: papers NLP\n---\nText.\n", "_posts/2024-01-02-t.md")
+    assert entry.tags == ("papers", "NLP")
+    entry, _ = one("---\ntitle: T\ntags: machine learning\n---\nText.\n", "notes/t.md")
+    assert entry.tags == ("machine learning",)  # elsewhere a string is one tag
+
+
+def test_a_link_heading_at_the_top_holds_the_paper_s_own_link_and_a_paired_label_its_authors():
+    entry, _ = one("# Sample Efficient Goal Hierarchies\n\n#### Link\n\n"
+                   "[https://arxiv.org/abs/1805.00005](https://arxiv.org/abs/1805.00005)\n\n#### Information\n\n"
+                   "- Author/Institution : Ana Ortiz, Bo (Bob) Lind, Cal Moreau / **Example Lab**\n"
+                   "- Conference/Journal : NeurIPS 2018\n\n## Abstract\n\n" + PROSE, "shortReview/goals.md")
+    assert [link.url for link in entry.paper_links] == ["https://arxiv.org/abs/1805.00005"]
+    assert entry.authors == ("Ana Ortiz", "Bo Lind", "Cal Moreau")
+
+
+def test_a_links_heading_further_down_is_still_a_reading_list():
+    filler = "".join(f"- point {n} about the method\n" for n in range(14))
+    entry, _ = one("# My notes on goal hierarchies\n\n" + filler + "\n## Links\n\n"
+                   "- [Some other paper](https://arxiv.org/abs/1805.00006)\n", "goals.md")
+    assert entry.type is not EntryType.PAPER and not getattr(entry, "paper_links", ())
+
+
+def test_a_talk_s_slides_are_no_paper_and_an_event_bracket_makes_a_talk_note():
+    body = ("---\nlayout: post\ntitle: '[DevDay 2016] Small boards for the home'\n---\n\n"
+            "[발표자료 링크](http://devday.example.org/pdf/17/talk_2.pdf)\n\n### 소개\n\n"
+            "보드마다 쓰는 운영체제가 다르고 발표는 그 차이를 정리했다.\n")
+    entry, _ = one(body, "_posts/2016-11-17-devday.md")
+    assert entry.type is EntryType.CONFERENCE
+    assert entry.event == "DevDay 2016"
+    entry, _ = one(body.replace("DevDay 2016", "CVPR 2016").replace("발표자료 링크", "paper"), "_posts/2016-11-17-cvpr.md")
+    assert entry.type is EntryType.PAPER  # a venue's bracket titles a paper's review
+
+
+def test_a_table_naming_the_speaker_heads_a_talk_s_notes():
+    entry, _ = one("## Advice from a long career\n\n| Date | Title | Speaker | Type |\n| --- | --- | --- | --- |\n"
+                   "| 07/12/2020 | Advice from a long career | Ana Ortiz | Workshop |\n\n### Choosing a topic\n\n"
+                   "- pick something far from the crowd\n", "workshops/advice.md")
+    assert entry.type is EntryType.CONFERENCE
+
+
+def test_a_year_folder_and_an_event_folder_name_a_log_s_event_but_make_none():
+    from notebase.load.notetype import place_type, year_folder_event
+
+    assert year_folder_event("2018/pycity/talk.md", "Loops in depth") == "pycity 2018"
+    assert year_folder_event("2018/pycity/talk.md", "PyCity 2018 keynote") is None  # the title names it better
+    assert place_type("2018/pycity/talk.md") is None
+    assert year_folder_event("2018/talk.md", "Loops") is None

@@ -9,7 +9,8 @@ import pytest
 from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType
 from notebase.load.notedates import prose_date, stated_date
-from notebase.load.paperinfo import paper_facts, split_names
+from notebase.load.citations import split_names
+from notebase.load.paperinfo import paper_facts
 from test_entries import load_kb, one
 
 D = dt.date

@@ -18,7 +18,7 @@ class EntryType(str, Enum):
 
 # Where a date was stated rather than guessed: front matter, a feed item, a Jekyll-style file name,
 # or the note's own date line, heading or property. Prose, log neighbours, git and mtime are guesses.
-STATED_DATE_SOURCES = ("front matter", "feed", "filename", "text")
+STATED_DATE_SOURCES = ("front matter", "feed", "filename", "folder", "text")
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _LINK_KINDS = {"arxiv": "arXiv", "doi": "DOI", "pdf": "PDF", "code": "Code", "web": "Web"}
 _MORE = {
     "ko": {"file": "파일", "series": "묶음", "author": "작성", "draft": "초안", "dates": "기간",
-           "lang": "언어", "date_from": {"text": "본문", "filename": "파일 이름", "log": "로그",
+           "lang": "언어", "date_from": {"text": "본문", "filename": "파일 이름", "folder": "폴더 이름", "log": "로그",
                                           "mtime": "파일 수정 시각", "git": "첫 커밋",
                                           "prose": "본문 속 날짜"}},
     "en": {"file": "File", "series": "Series", "author": "Author", "draft": "draft", "dates": "Dates",
-           "lang": "Language", "date_from": {"text": "text", "filename": "file name", "log": "log",
+           "lang": "Language", "date_from": {"text": "text", "filename": "file name", "folder": "folder name", "log": "log",
                                              "mtime": "file modification time",
                                              "git": "first commit", "prose": "a date in the text"}},
 }

@@ -121,6 +121,7 @@ def short_title(line: str, limit: int = 80) -> str:
 _HASH_LIST = re.compile(r"(?:#[^\s#,]{1,60}\s{0,4}){2,40}")
 _TITLE_WITHIN = 8  # lines of content an H1 title may follow (a tag line, a date, a byline, a badge)
 _FIELD_LINE = re.compile(r"\s{0,3}[^:：\n]{1,40}[:：](?:\s|$)")
+_HEAD_LABEL = re.compile(r"[ \t]{0,3}(?:[^\W\d_][^:：\n]{1,58})[:：][ \t]{0,4}")
 _SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
 # An H1 that only marks the note's state, before its real title.
 _STATUS = re.compile(r"[\[(]?\s{0,2}(?:미완(?:성)?|작성\s?중|초안|임시|wip|draft|todo|tbd|unfinished)\s{0,2}[\])]?",
@@ -184,6 +185,9 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     for i, line in enumerate(masked):
         if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
             continue
+        # `Deep MPC:` alone above a blank line heads a plain-text note, as a heading would.
+        if _HEAD_LABEL.fullmatch(line) and (i + 1 == len(masked) or not masked[i + 1].strip()) and is_meaningful(line):
+            return clean_inline(line), i
         # `Hot takes:`, `personal interest: 6/10`: labels and fields, not what the note is called.
         if is_meaningful(line) and not _TAG_LABEL.match(line) and not _FIELD_LINE.match(line):
             text = without_hashtags(clean_inline(line))

@@ -150,9 +150,15 @@ _SHORT_FILE_DATE = re.compile(r"^(?P<y>\d{2})(?P<s>[-.])(?P<m>\d{2})(?P=s)(?P<d>
 _FOLDER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
+# `[201119]Kafka meetup`, `(2022-10-26) 세미나`: the date bracketed at the start of a name.
+_BRACKETED = re.compile(r"^[\[(](?P<date>[\d._-]{6,10})[\])][ _-]?")
+
+
 def date_from_filename(stem: str, folder: str = "") -> dt.date | None:
     """Return the date a `YYYY-MM-DD-`, `YYYY_MM_DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYMMDD` file name starts
-    with, or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
+    with (bracketed or not), or a `YY-MM-DD` / `YY.MM.DD` one whose century a year in its `folder` path gives."""
+    if stem[:1] in "[(" and (bracketed := _BRACKETED.match(stem)) is not None:
+        stem = bracketed["date"]
     m = _FILE_DATE.match(stem)
     if m:
         year, month, day = m["y"], m["m"] or m["m2"] or m["m3"], m["d"] or m["d2"] or m["d3"]
@@ -178,4 +184,13 @@ def date_from_filename(stem: str, folder: str = "") -> dt.date | None:
 
 def strip_filename_date(stem: str) -> str:
     """Remove a leading date from a file name stem."""
+    bracketed = _BRACKETED.match(stem)
+    if bracketed is not None and date_from_filename(stem) is not None:
+        return stem[bracketed.end():] or stem
     return _FILE_DATE.sub("", stem, count=1) or stem
+
+
+def folder_date(folder: str) -> dt.date | None:
+    """The date the note's own folder is named with (`[221026]DE모임/`, `2022-10-26-seminar/`), if any."""
+    name = folder.rstrip("/").rpartition("/")[2]
+    return date_from_filename(name, folder.rpartition("/")[0]) if name[:1] in "[(0123456789" else None

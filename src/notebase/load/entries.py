@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from notebase.load import classify
-from notebase.load.dates import DateError, date_from_filename, find_date, parse_date
+from notebase.load.dates import DateError, date_from_filename, find_date, folder_date, parse_date
 from notebase.load.entrytags import TAG_KEYS, entry_tags
 from notebase.load.notedates import prose_date, stated_date
 from notebase.load.notetype import infer_type, is_hub, place_type
@@ -235,6 +235,9 @@ def _date(ctx: _Ctx, lines: list[str], stem: str) -> tuple[dt.date, str]:
         or _loose_date(_text(ctx.meta.get("description")) or "")
     if found:
         return found, "text"
+    found = folder_date(str(PurePosixPath(ctx.raw.path).parent)) if "item" not in hints else None
+    if found:  # a folder named for a day (an event's, a meeting's) dates the notes in it
+        return found, "folder"
     found = _meta_date(ctx, UPDATED_KEYS)  # a modification date stands in when nothing else exists
     if found:
         return found, "front matter"

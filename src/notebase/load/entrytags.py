@@ -33,9 +33,17 @@ def tag_list(value: Any) -> list[str]:
             for part in str(value).split(",") if part.strip(" #[]")]
 
 
+def _words(value: Any, jekyll: bool) -> Any:
+    """Jekyll reads `tags: papers NLP` (a string, no commas) as two tags: a Jekyll post's value split so."""
+    if jekyll and isinstance(value, str) and "," not in value and len(value.split()) > 1:
+        return value.split()
+    return value
+
+
 def entry_tags(ctx, body: str, text: str) -> tuple[str, ...]:
     """Return an entry's tags in order, first spelling kept; problems go to `ctx` (entries.py's build context)."""
-    stated = [tag for key in TAG_KEYS if key in ctx.meta for tag in tag_list(ctx.meta[key])]
+    jekyll = "_posts/" in ctx.raw.path or "layout" in ctx.meta
+    stated = [tag for key in TAG_KEYS if key in ctx.meta for tag in tag_list(_words(ctx.meta[key], jekyll))]
     props = ctx.raw.hints.get("properties") or {}
     stated += [tag for key in ("tags", "tag", "keywords") if key in props for tag in tag_list(props[key])]
     for key in TAG_KEYS:

@@ -7,7 +7,7 @@ import re
 
 from notebase.load.dates import NUMERIC, DateError, parse_date
 from notebase.load.notetype import CONFERENCE_TITLE_WORDS
-from notebase.load.paperinfo import VENUE_YEAR
+from notebase.load.citations import VENUE_YEAR
 
 # Words a trip report wraps around the event's name: `ICML 2014 후기`, `PLDI 2025 trip report`.
 # Each of these starts only where a run of spaces starts and takes runs whole: `\s*` retried inside
@@ -34,6 +34,8 @@ _ENGLISH_RANGE = re.compile(
 # What wraps a paper's title in a review's title: `[논문 리뷰]`, `[2017]`, `Note:`, `(… 논문 설명)`, `… 요약`.
 _TITLE_WRAPPERS = (
     re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*"),
+    # `(KOR) KR-BERT: …`, `(EN) …`: the language the review is written in.
+    re.compile(r"^\s*\((?:kor?|kr|eng?|korean|english|한글|한국어|영어|국문|영문)\)\s*", re.I),
     re.compile(r"^\s*+(?:note|notes|review|paper review|논문\s?리뷰|논문\s?정리|논문\s?요약|paper|summary)\s*+[:|\-–—]\s*",
                re.I),
     re.compile(r"(?<!\s)\s*+\((?:[^()\n]{0,40}\s)?(?:논문|paper)[^()\n]{0,20}\)\s*+$", re.I),

@@ -6,6 +6,8 @@ import re
 from pathlib import PurePosixPath
 
 from notebase.model import EntryType
+from notebase.load.dates import folder_date, strip_filename_date
+from notebase.load.extract import VENUES
 from notebase.load.paperinfo import PaperFacts
 
 # Content signals are substrings of lowercased text: Korean words carry particles (학회에서), and plain
@@ -37,6 +39,8 @@ _AUTHOR_LINE = re.compile(r"^[^\w\n]{0,6}(?:저자|authors?)(?:\s?/\s?(?:연도|
 # A line naming a talk's speaker: a log of several talks names several.
 _SPEAKER_LINE = re.compile(r"^[ \t]{0,6}(?:[-*+][ \t]{1,4})?(?:\*\*)?(?:speakers?|presenters?|발표자|연사)(?:\*\*)?"
                            r"[ \t]{0,2}[:：]", re.M | re.I)
+# A table heading a talk's notes: its columns name the speaker beside the title or the date.
+_TALK_TABLE = re.compile(r"^\|[^\n]{0,200}?\b(?:speakers?|presenters?|발표자|연사)\b[^\n]{0,200}\|[ \t]*$", re.M)
 # A class, a meeting or a project log says so in its title; none of them is a conference.
 _NOT_EVENT_TITLE = re.compile(r"\d{1,2}\s?주차|\bweek\s?\d|lecture|강의|수업|lesson|chapter|\bsession\s?\d|"
                               r"세션\s?\d|meeting|회의|미팅|일지|\blog\b|template|템플릿|retro|회고")
@@ -51,23 +55,52 @@ _HUB_STEMS = {"readme", "summary", "_index", "index", "toc", "contents", "sideba
 
 # `2021-FEConf/`, `PyCon_2019/`: a folder per event, the year beside a name that says conference.
 _EVENT_FOLDER = re.compile(r"(?:(?P<y1>(?:19|20)\d{2})[-_ ](?P<n1>[^/]{2,40})|(?P<n2>[^/]{2,40})[-_ ](?P<y2>(?:19|20)\d{2}))")
-_EVENT_ENDINGS = ("conf", "con", "콘", "컨퍼런스", "conference", "summit", "devfest", "meetup", "세미나", "학회")
+_FUSED_EVENT_FOLDER = re.compile(r"(?P<n1>)(?P<y1>)(?P<n2>[A-Za-z][A-Za-z\-]{1,30}?)(?P<y2>(?:19|20)\d{2})")  # `aaai2016`, `PyCon2019`
+_VENUE_NAME = re.compile(rf"(?i:{VENUES})")
+_EVENT_BRACKET = re.compile(r"\s{0,3}\[(?P<name>[^\[\]\d\n]{2,40}?)[ \-_]?'?(?:19|20)\d{2}\]")
+_YEAR_FOLDER = re.compile(r"(?:19|20)\d{2}")
+_NAME_FOLDER = re.compile(r"[A-Za-z][A-Za-z\-_]{2,40}")
+_EVENT_ENDINGS = ("conf", "con", "콘", "컨퍼런스", "conference", "summit", "devfest", "meetup", "세미나", "학회", "모임")
 
 
-def folder_event(path: str) -> str | None:
-    """Return the event a note's folder is named after (`2021-FEConf/` gives `FEConf 2021`), or None."""
-    for part in reversed(PurePosixPath(path).parts[:-1]):
-        m = _EVENT_FOLDER.fullmatch(part)
-        if m:
-            name = (m["n1"] or m["n2"]).replace("_", " ").strip()
-            if name.lower().replace(" ", "").replace("-", "").endswith(_EVENT_ENDINGS):
-                return f"{name} {m['y1'] or m['y2']}"
+def folder_event(path: str, naming: bool = True) -> str | None:
+    """Return the event a note's folder is named after, or None: `2021-FEConf/` gives `FEConf 2021`,
+    `[221108]SK_Tech_Summit/` (a folder of the day) `SK Tech Summit 2022`; when only `naming` a
+    conference log already known as one, also `aaai2016/` (`AAAI 2016`).
+
+    A venue's folder names the event of a conference log but does not make one: `CVPR2021/` holds
+    reviews of that year's papers as often as notes from the conference itself.
+    """
+    return _named_folder_event(PurePosixPath(path).parts[:-1], naming)
+
+
+def year_folder_event(path: str, title: str) -> str | None:
+    """The event of a conference log kept as `2018/pycity/talk.md` (`pycity 2018`), unless its title names it itself."""
+    parts = PurePosixPath(path).parts[:-1]
+    if len(parts) < 2 or not _YEAR_FOLDER.fullmatch(parts[-2]) or not _NAME_FOLDER.fullmatch(parts[-1]):
+        return None
+    name = parts[-1].replace("-", " ").replace("_", " ")
+    return None if name.casefold() in title.casefold() else f"{name} {parts[-2]}"
+
+
+def _named_folder_event(parts: tuple[str, ...], venues: bool) -> str | None:
+    for part in reversed(parts):
+        day = folder_date(part)
+        if day is not None:
+            part = strip_filename_date(part).strip(" _-")
+        m = _EVENT_FOLDER.fullmatch(part) or _FUSED_EVENT_FOLDER.fullmatch(part)
+        name, year = ((m["n1"] or m["n2"]), m["y1"] or m["y2"]) if m else (part, str(day.year) if day else None)
+        name = name.replace("_", " ").strip()
+        if year and venues and _VENUE_NAME.fullmatch(name):
+            return f"{name.upper()} {year}"
+        if year and name.lower().replace(" ", "").replace("-", "").endswith(_EVENT_ENDINGS):
+            return f"{name} {year}"
     return None
 
 
 def place_type(path: str, labels: tuple[str, ...] = ()) -> EntryType | None:
     """Return the type a folder, tag or category names (`paper-review/`, `논문리뷰`, `Conferences`, `2021-FEConf`)."""
-    if folder_event(path):
+    if folder_event(path, naming=False):
         return EntryType.CONFERENCE
     names = [part for part in PurePosixPath(path).parts[:-1]] + list(labels)
     for name in names:
@@ -157,8 +190,13 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference += 3 * any(w in low for w in _EVENT_PHRASES)
     conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
     conference += 5 * any(w in title for w in CONFERENCE_TITLE_WORDS)
+    bracket = _EVENT_BRACKET.match(shown_title)  # `[SOSCON 2016] 발표 제목`: an event and its year, then a talk
+    if bracket and not _VENUE_NAME.search(bracket["name"]) and not any(w in bracket["name"].lower()
+                                                                        for w in _PAPER_TITLE + _REVIEW_TITLE):
+        conference += 4
     conference += 4 * (len(set(_EVENT_LABEL.findall(low[:1500]))) >= 2)  # when and where it was held, by whom
     conference += 5 * (len(_SPEAKER_LINE.findall(text, 0, 20000)) >= 3)  # several talks, each with its speaker
+    conference += 4 * bool(_TALK_TABLE.search(low, 0, 1500))  # `| Date | Title | Speaker |` atop a talk's notes
     if not_event:
         conference = min(conference, 3)
     tip_words = sum(1 for w in _TIP_WORDS if w in low) + len(set(_TIP_ABBREVIATIONS.findall(low)))

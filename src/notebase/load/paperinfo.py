@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 
 from notebase.model import PaperLink
+from notebase.load.citations import (MD_LINK, VENUE_YEAR, bracketed_citation, cited_paper, citation_parts, clean_text,
+                                     names_and_year, split_names)
 from notebase.render.plaintext import mask_code
 
-# No character class overlaps its neighbour, so a failed match never backtracks far.
-_MD_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]{0,500})\]\((?P<url>[^()\s]{1,800}(?:\([^()\s]{0,100}\)[^()\s]{0,200})?)"
-                      r"(?:\s{1,4}\"[^\"\n]{0,200}\")?\)")
 _HREF = re.compile(r"href\s{0,3}=\s{0,3}[\"'](?P<url>[^\"'\s]{1,800})[\"']", re.I)
 _BARE_URL = re.compile(r"https?://[^\s<>\"'\]\[]{1,800}")
 _BARE_ARXIV = re.compile(r"\barxiv:\s{0,2}(?P<id>\d{4}\.\d{4,5})(?:v\d{1,2})?", re.I)
@@ -24,13 +23,11 @@ _HOSTS = ("openaccess.thecvf.com", "proceedings.neurips.cc", "papers.nips.cc", "
           "proceedings.mlr.press", "semanticscholar.org/paper", "link.springer.com", "nature.com/articles",
           "sciencedirect.com/science/article")
 _BLOCK_START = re.compile(r"(?=<(?:p|li|h[1-6]|br|div|tr|dt|dd)\b)", re.I)
-_TAG = re.compile(r"<[^>\n]{1,300}>")
-_MARKS = re.compile(r"\*\*|__|`|~~")
 
 # `**📄 제목:**`, `* Paper (DuPO):`, `논문 원문:`, `- Authors:`: a label, perhaps bold, with an emoji.
 _LABEL = re.compile(
     r"^\s{0,6}(?:[-*+•>]\s{1,4}|\d{1,3}[.)]\s{1,3}|#{1,6}\s{1,3})?(?:\*\*|__)?\s{0,2}(?:[^\w\s]{1,4}\s{0,2})?(?:\*\*|__)?"
-    r"(?P<label>[A-Za-z가-힣][A-Za-z가-힣 ]{0,18}?)\s{0,2}(?:\([^)\n]{0,40}\))?\s{0,2}(?:\*\*|__)?\s{0,2}"
+    r"(?P<label>[A-Za-z가-힣][A-Za-z가-힣 /]{0,24}?)\s{0,2}(?:\([^)\n]{0,40}\))?\s{0,2}(?:\*\*|__)?\s{0,2}"
     r"[:：]\s{0,3}(?:\*\*|__)?\s{0,3}(?P<value>.{0,1500})$"
 )
 _PAPER_LABELS = {"paper", "papers", "논문", "논문 원문", "원문", "논문 링크", "paper link", "link", "links",
@@ -46,6 +43,7 @@ _REFERENCES = re.compile(
     r"see also|citations?|cited by|links?|(?:같이|함께)\s?(?:보면|읽으면|읽을)\s?좋(?:을|은)\s?(?:논문|글|자료)들?|"
     r"(?:추천|더 읽을|읽어볼)\s?(?:만한\s?)?(?:논문|글|자료|거리)들?)\s{0,2}(?:\*\*)?\s{0,2}:?\s*$", re.I)
 _HEADING = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s")
+_LINK_HEADING = re.compile(r"^\s{0,3}#{1,6}\s{1,4}(?:paper\s)?links?\s*:?\s*$", re.I)
 _SELF = ("이 논문", "본 논문", "해당 논문", "논문에서는", "논문은", "저자들은", "저자는", "this paper",
          "the paper", "the authors", "the author ", "this work propose", "we propose", "논문을 소개", "논문 소개", "논문 리뷰",
          "논문을 읽고", "논문에 대해", "논문을 정리", "paper review", "in this paper")
@@ -61,10 +59,9 @@ _CITATION_TEXT = re.compile(r"^(?:arxiv|doi|pdf)\b|^\d{4}\.\d{4,5}|^10\.\d{4,9}/
 # `Link to the paper`, `원문 링크 보기`: link text that only points.
 _POINTER_WORDS = frozenset("link links to the a paper here pdf read original full text version this that "
                            "available at on see 논문 링크 원문 보기 바로가기 여기".split())
-# `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)`, `…, ECCV 2020` after a paper's title: where and when it appeared.
-VENUE_YEAR = re.compile(r"(?:\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)"
-                        r"|,\s{0,3}[A-Z][A-Za-z&.\-]{1,20}\s(?:19|20)\d{2})\s*+$")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{8,300})[”\"]")
+# `[발표자료 링크](….pdf)`, `Slides:`: what a talk showed, not a paper.
+_TALK_MATERIAL = re.compile(r"발표\s?자료|슬라이드|\bslides?\b|\bdeck\b|\bhandout", re.I)
 _HEAD = 12  # lines: a paper linked this early is the one the note is about
 
 
@@ -120,11 +117,6 @@ def _balanced(doi: str) -> str:
     return doi
 
 
-def _clean(text: str) -> str:
-    text = html.unescape(_TAG.sub("", _MARKS.sub("", text)))
-    return " ".join(text.replace("\\", "").split()).strip(" -:|")
-
-
 def _label(line: str) -> tuple[str, str] | None:
     if ":" not in line and "：" not in line:
         return None
@@ -137,8 +129,8 @@ def _label(line: str) -> tuple[str, str] | None:
 def _links_of(line: str, is_html: bool) -> list[tuple[str, str]]:
     if is_html:
         return _html_links(line)
-    found = [(m["text"], m["url"]) for m in _MD_LINK.finditer(line)] if "](" in line else []
-    rest = _MD_LINK.sub(" ", line) if found and not is_html else line
+    found = [(m["text"], m["url"]) for m in MD_LINK.finditer(line)] if "](" in line else []
+    rest = MD_LINK.sub(" ", line) if found and not is_html else line
     if "://" in rest:
         found += [("", m[0]) for m in _BARE_URL.finditer(rest)]
     if "arxiv:" in rest.lower():
@@ -168,30 +160,39 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     in_refs = False
     found: list[_Found] = []
     title = authors_line = writer = None
+    own_section = False  # under a `#### Link` heading at the top: the paper's own links
     for i, line in enumerate(lines):
         heading = _HEADING.match(line)
+        if heading:
+            own_section = False
         if _REFERENCES.match(line):
+            if i < _HEAD and heading and _LINK_HEADING.match(line):
+                own_section = True
+                continue
             in_refs, refs_level = True, len(heading["marks"]) if heading else 7
             continue
         if heading and in_refs and len(heading["marks"]) <= (refs_level or 7):
             in_refs = False
         labelled = _label(line)
         label = labelled[0] if labelled else ""
+        if "/" in label and label.split("/")[0].strip() in AUTHOR_LABELS:
+            # `Author/Institution : A, B / Lab`: the names, before what the label pairs them with.
+            label, labelled = label.split("/")[0].strip(), (label, labelled[1].split(" / ")[0])
         if label in TITLE_LABELS and title is None and not in_refs:
-            value = VENUE_YEAR.sub("", _clean(_MD_LINK.sub(lambda m: m["text"], labelled[1])))
+            value = VENUE_YEAR.sub("", clean_text(MD_LINK.sub(lambda m: m["text"], labelled[1])))
             if 8 <= len(value) <= 300 and "://" not in value:
                 title = value
         elif label in AUTHOR_LABELS and authors_line is None and not in_refs:
             authors_line = labelled[1]
-        elif label in WRITER_LABELS and writer is None and not in_refs and _names_a_person(_clean(labelled[1])):
-            writer = _clean(labelled[1])[:80] or None
+        elif label in WRITER_LABELS and writer is None and not in_refs and _names_a_person(clean_text(labelled[1])):
+            writer = clean_text(labelled[1])[:80] or None
         if "://" not in line and ":" not in line:
             continue
         for text, url in _links_of(line, is_html):
             kind = link_kind(url)
-            if kind:
-                found.append(_Found(i, _clean(text), kind[2], kind[0], kind[1],
-                                    label in _PAPER_LABELS or label in TITLE_LABELS, in_refs))
+            if kind and not (kind[0] == "pdf" and _TALK_MATERIAL.search(text or label)):  # a talk's slides are no paper
+                found.append(_Found(i, clean_text(text), kind[2], kind[0], kind[1],
+                                    own_section or label in _PAPER_LABELS or label in TITLE_LABELS, in_refs))
     papers = [f for f in found if f.kind != "code"]
     outside = {f.key for f in papers if not f.in_refs}
     low = "\n".join(lines[:200]).lower()
@@ -210,9 +211,12 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
         code = next((f for f in found if f.kind == "code" and f.line >= own.line - 3 and not f.in_refs), None)
         if code is not None:
             links.append(PaperLink("code", code.url))
+        cited_names = names_and_year(own.text)  # `Wang, de Freitas, Lanctot, 2016`: who, not what
+        if cited_names and authors_line is None:
+            authors_line = cited_names
         # A link's text names the paper when the line labels it, or when it reads like a title.
         if title is None and own.text and own.text.lower() not in _GENERIC_TEXT and "://" not in own.text \
-                and not _CITATION_TEXT.search(own.text) \
+                and not _CITATION_TEXT.search(own.text) and not cited_names \
                 and not set(re.findall(r"\w+", own.text.lower())) <= _POINTER_WORDS \
                 and (own.labelled or (len(own.text) >= 12 and len(own.text.split()) >= 3)):
             link_title = own.text
@@ -221,6 +225,8 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
     cited_as = citation_parts(lines[own.line]) if own is not None else None
     if cited_as is None and title is None and authors_line is None:
         head = [c for line in lines[:_HEAD] if (c := cited_paper(line)) is not None]
+        if len(head) != 1 and own is not None:
+            head = [c for n in range(min(_HEAD, len(lines))) if (c := bracketed_citation(lines, n)) is not None]
         if len(head) == 1:  # one reference at the top states the note's paper, as a Title: line would
             cited_as, stated = head[0], True
     if cited_as is not None:
@@ -247,102 +253,9 @@ def _own_link(papers: list[_Found], outside: int, named: bool) -> _Found | None:
     return None
 
 
-_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]{0,30}\.?|and|et|al\.?|&|van|von|de|der|den|da|di|le|la")
-_NAMES_END = re.compile(r"(?<![\s.][A-Z])\. ")
-_TRAILING_VENUE = re.compile(r"(?:,\s{0,3}[^,\n]{1,60})?,\s{0,3}(?:19|20)\d{2}$")
-
-
-def cited_paper(line: str) -> tuple[str, str] | None:
-    """Return (authors, title) of a line citing a paper near a note's top, in one of the shapes notes use:
-
-    a bibliography bullet (`* A and B. Title. ACL 2003 <url>`), an APA reference (`Kolotouros, N., &
-    Black, M. J. (2019). Title. In …`) or a title with its authors after it (`Title (Timo Schick, Jane Yu)`).
-    """
-    return citation_parts(line) or _apa(line) or _title_then_names(line)
-
-
-_APA_YEAR = re.compile(r"\s\((?:19|20)\d{2}[a-z]?\)\.\s")
-_APA_NAME = re.compile(r"([A-Z][\w'’\-]{1,30}),\s((?:[A-Z]\.\s?){1,3})")
-_PERSON = re.compile(r"[A-Z][\w'’\-]{0,30}(?: [A-Z][\w'’\-.]{0,30}){1,3}")  # `Timo Schick`, `Jane Dwivedi-Yu`
-_APA_FIRST = re.compile(r"[A-Z][\w'’\-]{1,30},\s(?:[A-Z]\.\s?){1,3}")
-
-
-def _apa(line: str) -> tuple[str, str] | None:
-    m = _APA_YEAR.search(line) if "(" in line and len(line) < 1000 else None
-    names = line[:m.start()].strip(" >*-") if m else ""
-    if not m or not _APA_FIRST.match(names):
-        return None
-    title = line[m.end():].split(". ", 1)[0].strip(" .")
-    people = ", ".join(f"{initials.strip()} {surname}" for surname, initials in _APA_NAME.findall(names))
-    return (people, title) if len(title.split()) >= 3 else None
-
-
-def _title_then_names(line: str) -> tuple[str, str] | None:
-    line = line.strip()
-    at = line.rfind(" (")
-    if not line.endswith(")") or at < 8 or len(line) > 1000:
-        return None
-    title, names = line[:at].strip(), line[at + 2:-1]
-    people = [n.strip() for n in names.split(",") if n.strip() and n.strip() not in ("et al", "et al.", "…", "...")]
-    words = title.split()
-    titled = ":" in title or sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)  # not a sentence
-    if len(people) >= 2 and all(_PERSON.fullmatch(n) for n in people) and len(words) >= 3 and titled:
-        return ", ".join(people), title
-    return None
-
-
-def title_citation(title: str) -> tuple[str, tuple[str, ...]] | None:
-    """Return (paper title, authors) of a post titled as a citation: `Title; A, B, C; ICLR 2013` or
-    `Title, LoBue and Yates, ACL 2011`; None for any other title."""
-    parts = [p.strip() for p in title.split(";")]
-    if len(parts) >= 2 and len(parts[0].split()) >= 3 and _all_names(parts[1]):
-        return parts[0], split_names(parts[1])
-    rest = VENUE_YEAR.sub("", title)
-    head, comma, names = rest.rpartition(",")
-    if rest != title and comma and len(head.split()) >= 3 and _all_names(names):
-        return head.strip(), split_names(names)
-    return None
-
-
-def _all_names(text: str) -> bool:
-    """True for `Tomas Mikolov, Kai Chen` or `LoBue and Yates`: people's names and nothing else."""
-    names = split_names(text)
-    return bool(names) and all(1 <= len(n.split()) <= 4 and all(_NAME_WORD.fullmatch(w) for w in n.split())
-                               for n in names)
-
-
-def citation_parts(line: str) -> tuple[str, str] | None:
-    """Return (authors, title) of a bibliography-style bullet: `* A and B. Title. Venue 2003 http://…`."""
-    stripped = line.lstrip(" ")
-    if len(line) - len(stripped) > 3 or stripped[:2] not in ("* ", "- ", "+ ") or "://" not in line:
-        return None
-    m = _NAMES_END.search(stripped, 2)  # the first `. ` not after an initial (`Clinton P. McCully`)
-    names, rest = (stripped[2:m.start()], stripped[m.end():]) if m else ("", "")
-    words = names.replace(",", " ").split()
-    if not m or not 2 <= len(words) <= 16 or not all(_NAME_WORD.fullmatch(w) for w in words):
-        return None
-    title = rest.split(". ", 1)[0].split("://", 1)[0]
-    title = title.rsplit(" ", 1)[0] if title.endswith(("http", "https")) else title
-    title = _TRAILING_VENUE.sub("", title.strip(" ,.")).strip(" ,.")
-    return (names, title) if len(title.split()) >= 2 and len(title) >= 8 else None
-
-
 def _names_a_person(value: str) -> bool:
     """True for a value a writer label can hold: a short name, no dates, counts or formulas (`정리: O(N²)`)."""
     return 0 < len(value) <= 40 and len(value.split()) <= 5 and not any(ch.isdigit() or ch in "=^²()<>" for ch in value)
-
-
-# `Feng Liu1* Shiwei Zhang2† Xiaofeng Wang1,3`: affiliation marks end each name.
-_AFFILIATION_MARKS = re.compile(r"(?<=[a-z])[\d*†‡§¶]{1,4}(?:,[\d*†‡§¶]{1,4}){0,6}(?=\s|,|$)")
-
-
-def split_names(value: str) -> tuple[str, ...]:
-    """Split an author list written with commas, semicolons, 'and' or '·', dropping et al. and affiliations."""
-    value = _clean(_MD_LINK.sub(lambda m: m["text"], value))
-    value = _AFFILIATION_MARKS.sub(",", value)
-    value = re.sub(r"\([^()]{0,120}\)|\bet\s{1,2}al\.?|\b외\s{0,2}\d{0,3}\s?(?:인|명)?|\s등$", "", value)
-    parts = re.split(r"\s*(?:,|;|\band\b|&|·|、)\s*", value)
-    return tuple(p.strip(" .") for p in parts if p.strip(" .") and len(p.strip()) <= 60)
 
 
 # `#### [[Joel Van Der Woude]] [[Matthew Hicks]], 2016` under an Obsidian paper note's title.

@@ -10,8 +10,9 @@ from notebase.load.dates import DateError, parse_date
 from notebase.errors import Severity
 from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType, PaperLink, Talk
-from notebase.load.notetype import folder_event
-from notebase.load.paperinfo import PaperFacts, title_citation
+from notebase.load.notetype import folder_event, year_folder_event
+from notebase.load.citations import title_citation
+from notebase.load.paperinfo import PaperFacts
 
 
 def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
@@ -117,7 +118,8 @@ def _conference(ctx, title: str, text: str, date: dt.date) -> dict[str, Any]:
         ctx.problem("talks", "'talks' must be a list", "write talks: [{speaker: A, title: B}]")
         found = ()
     return {
-        "event": str(meta.get("event") or folder_event(ctx.raw.path) or event_name(title, when.year if when else None)),
+        "event": str(meta.get("event") or folder_event(ctx.raw.path) or year_folder_event(ctx.raw.path, title)
+                     or event_name(title, when.year if when else None)),
         # A date guessed from the file's time is no day the event was held on.
         "start": start or when,
         "end": end or start or when,

@@ -329,6 +329,7 @@ _DATE_HINTS = {
     "feed": "the feed dates this item so; check the feed",
     "feed channel": "the feed dates this item so; check the feed",
     "filename": "the date was read from the file name; rename the file or set date: in the front matter",
+    "folder": "the date was read from the folder's name; rename the folder or set date: in the front matter",
     "mtime": "the date is the file's modification time; set date: in the front matter",
     "git": "the date is the file's first commit; set date: in the front matter",
 }

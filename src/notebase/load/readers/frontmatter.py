@@ -71,8 +71,29 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter, list[Problem]]
     bounded = bounds_problem(meta, rel, max(MAX_EXPANDED, 4 * len(block))) if meta else None
     if bounded:
         return FrontMatter(key_lines=key_lines, body=body, body_line=end + 2, kind=kind), [bounded]
+    if meta and "{{" in body:
+        body = page_variables(body, meta)
     # Invalid YAML still reported, with the keys that read on their own kept (see _recover_yaml).
     return FrontMatter(meta, key_lines, body, end + 2, kind), [problem] if problem else []
+
+
+# `{{ page.paper_ref }}`: Jekyll shows the page's own front matter value there (no filters).
+_PAGE_VARIABLE = re.compile(r"\{\{-?[ \t]{0,20}page\.([A-Za-z_][\w-]{0,63})[ \t]{0,20}-?\}\}")
+
+
+def page_variables(body: str, meta: dict[str, Any]) -> str:
+    """Put a one-line front matter value where the body names it as Jekyll's `{{ page.key }}`, as Jekyll shows it.
+
+    Others (a list, a missing key, a value of several lines) stay for the renderer, which
+    removes Liquid variables with a warning.
+    """
+    def value(match: re.Match) -> str:
+        found = meta.get(match[1])
+        if isinstance(found, bool) or not isinstance(found, (str, int, float)) or "\n" in str(found):
+            return match[0]
+        return str(found)
+
+    return _PAGE_VARIABLE.sub(value, body)
 
 
 class _Unbounded(Exception):

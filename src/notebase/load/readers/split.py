@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from notebase.load.classify import atx_heading, category_name, is_category_line
 from notebase.load.dates import date_only_line
 from notebase.load.extract import VENUES, is_korean_name
-from notebase.load.paperinfo import citation_parts
+from notebase.load.citations import citation_parts
 from notebase.render.plaintext import mask_code
 from notebase.load.readers.digest_rows import digest_rows
 
