@@ -56,10 +56,13 @@ def test_the_compact_pool_writes_the_bytes_whooshs_pool_writes(sample_docs, tmp_
     assert compact_files == whoosh_files
 
 
-def test_the_batch_writer_writes_the_bytes_whooshs_writer_writes(sample_docs, tmp_path):
-    # It reads each document's field lengths once (LengthMemo) where Whoosh reads them per posting.
-    whoosh_files = segment_files(tmp_path / "whoosh", sample_docs)
-    batch_files = segment_files(tmp_path / "batch", sample_docs, build.CompactPool(), build.BatchWriter)
+@pytest.mark.parametrize("copies", [1, 5])  # five copies: common terms span several blocks of 128 postings
+def test_the_batch_writer_writes_the_bytes_whooshs_writer_writes(sample_docs, tmp_path, copies):
+    # It reads each document's field lengths once (LengthMemo) where Whoosh reads them per posting,
+    # and puts a term's postings into the block buffer itself (CompactPool.write_postings).
+    docs = [dict(doc, id=f"{doc['id']}-{n}") for n in range(copies) for doc in sample_docs]
+    whoosh_files = segment_files(tmp_path / "whoosh", docs)
+    batch_files = segment_files(tmp_path / "batch", docs, build.CompactPool(), build.BatchWriter)
     assert batch_files == whoosh_files
 
 

@@ -48,11 +48,24 @@ def write_segments(ix, docs: Iterable[dict], batch_chars: int | None = None) -> 
 
 
 class BatchWriter(SegmentWriter):
-    """Whoosh's segment writer, whose field writer reads a document's field length once, not once per posting."""
+    """Whoosh's segment writer, whose field writer reads a document's field length once, not once per
+    posting, and takes a CompactPool's postings a term at a time (CompactPool.write_postings)."""
 
     def per_document_reader(self):
         """The segment's per-document reader, its field lengths remembered (see LengthMemo)."""
         return LengthMemo(super().per_document_reader())
+
+    def _flush_segment(self):
+        # SegmentWriter._flush_segment, but a CompactPool writes its own postings.
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        if isinstance(self.pool, CompactPool) and self.pool.ordered:
+            self.pool.write_postings(self.fieldwriter, self.schema, lengths)
+        else:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
 
 
 class LengthMemo:
@@ -134,6 +147,11 @@ class CompactPool:
             self._values += vbytes
         self._ends.append(len(self._values))
 
+    @property
+    def ordered(self) -> bool:
+        """Whether every term's postings came in increasing document order (they then need no sorting)."""
+        return self._ordered
+
     def iter_postings(self) -> Iterator[tuple]:
         """Yield every posting, sorted as Whoosh's pool sorts them (as tuples)."""
         values, self._values = bytes(self._values), bytearray()
@@ -147,6 +165,52 @@ class CompactPool:
                     yield from rows
                 else:
                     yield from sorted(rows)
+
+    def write_postings(self, fieldwriter, schema, lengths) -> None:
+        """Write every posting through Whoosh's W3 field writer: the bytes its `add_postings` writes.
+
+        Whoosh hands the writer one posting at a time (a tuple made, a method called and four
+        types asserted per posting: a third of writing a segment); here each term's postings are
+        put into the writer's block buffer directly, a block written whenever Whoosh would write one.
+        Only for a pool whose terms' postings came in document order (`ordered`), as a writer adds them.
+        """
+        values, self._values = bytes(self._values), bytearray()
+        ends, docnums, weights, nxt, none, first = (self._ends, self._docnums, self._weights, self._next,
+                                                    self._none, self._first)
+        for fieldname in sorted(self._terms):
+            terms = self._terms[fieldname]
+            known: dict[int, int | None] = {}  # docnum -> the field's length in it
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            out = fieldwriter._postwriter
+            limit = out._blocklimit
+            for tbytes in sorted(terms):
+                n = first[terms[tbytes]]
+                rows = []
+                while n >= 0:
+                    rows.append(n)
+                    n = nxt[n]
+                fieldwriter.start_term(tbytes)
+                for n in rows:
+                    if len(out._ids) >= limit:
+                        out._write_block()
+                    docnum, weight = docnums[n], weights[n]
+                    if docnum in known:
+                        length = known[docnum]
+                    else:
+                        length = known[docnum] = lengths.doc_field_length(docnum, fieldname) if lengths else 0
+                    out._ids.append(docnum)
+                    out._weights.append(weight)
+                    if weight > out._maxweight:
+                        out._maxweight = weight
+                    if n not in none and ends[n] != ends[n + 1]:
+                        out._values.append(values[ends[n]:ends[n + 1]])
+                    if length:
+                        if out._minlength is None or length < out._minlength:
+                            out._minlength = length
+                        if length > out._maxlength:
+                            out._maxlength = length
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
 
     @staticmethod
     def _chain(fieldname, tbytes, n, values, ends, docnums, weights, nxt, none) -> Iterator[tuple]:
