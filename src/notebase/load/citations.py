@@ -37,7 +37,8 @@ def cited_paper(line: str) -> tuple[str, str] | None:
 
 
 _BRACKETED_TITLE = re.compile(r"\[(?P<title>[^\[\]\n]{8,300})\]")
-_TRAILING_YEAR = re.compile(r"[\s,]*\(?(?:19|20)\d{2}[a-z]?\)?\.?$")
+# The run of spaces must start after a word: a search then never retries from inside it.
+_TRAILING_YEAR = re.compile(r"(?<![\s,])[\s,]*\(?(?:19|20)\d{2}[a-z]?\)?\.?$")
 
 
 def bracketed_citation(lines: list[str], n: int) -> tuple[str, str] | None:
