@@ -612,3 +612,10 @@ def test_a_year_folder_and_an_event_folder_name_a_log_s_event_but_make_none():
     assert year_folder_event("2018/pycity/talk.md", "PyCity 2018 keynote") is None  # the title names it better
     assert place_type("2018/pycity/talk.md") is None
     assert year_folder_event("2018/talk.md", "Loops") is None
+
+
+@pytest.mark.parametrize(("title", "event"), [("2026 DEVDAY 발표 자료", "2026 DEVDAY"), ("CityConf 2021 slides", "CityConf 2021")])
+def test_a_page_of_an_event_s_slides_names_the_event_without_them(title, event):
+    from notebase.load.eventinfo import event_name
+
+    assert event_name(title) == event

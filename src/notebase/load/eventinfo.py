@@ -14,7 +14,7 @@ from notebase.load.citations import VENUE_YEAR
 # a long run of spaces, around an optional separator, was cubic (2,000 spaces in a title: 80 s).
 _TRIP_WORDS = re.compile(
     r"(?<!\s)\s*+(?:참관\s?후기|참석\s?후기|참관기|여행기|후기|정리|요약|리뷰|다녀온\s?이야기|다녀와서|다녀온|"
-    r"trip\s?report|recap|review|notes?|summary|highlights|"
+    r"발표\s?자료|발표\s?슬라이드|trip\s?report|recap|review|notes?|summary|highlights|slides|"
     r"(?:day|데이)\s?\d{1,2}|\d{1,2}\s?일차|첫째\s?날|둘째\s?날|셋째\s?날)\s*+$",
     re.I,
 )
