@@ -39,7 +39,8 @@ JOURNALS = {
 }
 _JOURNAL_WORDS = re.compile(r"journal|transactions|letters|review|magazine|bulletin|논문지|학회지|저널", re.I)
 _ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
-_TRAILING_YEAR = re.compile(r"[\s'\-,]*(?:(?:19|20)\d{2}|'\d{2})\s*$")
+# The run before the year must start after a word: a search then never retries from inside it.
+_TRAILING_YEAR = re.compile(r"(?<![\s'\-,])[\s'\-,]*(?:(?:19|20)\d{2}|'\d{2})\s*$")
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
             "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}

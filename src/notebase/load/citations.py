@@ -12,7 +12,7 @@ MD_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]{0,500})\]\((?P<url>[^()\s]{1,800}(
 _TAG = re.compile(r"<[^>\n]{1,300}>")
 _MARKS = re.compile(r"\*\*|__|`|~~")
 # `… (EMNLP 2023)`, `(CogSCI 1990)`, `(NeurIPS'22)`, `…, ECCV 2020` after a paper's title: where and when it appeared.
-VENUE_YEAR = re.compile(r"(?:\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)"
+VENUE_YEAR = re.compile(r"(?:(?<!\s)\s*+\((?:[A-Za-z][\w&.\-]{0,20}\s){0,2}[A-Z][\w&.\-]{1,20}(?:\s|\s?')(?:19|20)?\d{2}\)"
                         r"|,\s{0,3}[A-Z][A-Za-z&.\-]{1,20}\s(?:19|20)\d{2})\s*+$")
 
 
