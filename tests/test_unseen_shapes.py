@@ -619,3 +619,39 @@ def test_a_page_of_an_event_s_slides_names_the_event_without_them(title, event):
     from notebase.load.eventinfo import event_name
 
     assert event_name(title) == event
+
+
+@pytest.mark.parametrize(("title", "event"), [
+    ("CityConf 2023에 다녀왔습니다", "CityConf 2023"),
+    ("[시티콘] CITYCONF 2022 를 기다리며", "CITYCONF 2022"),  # a label in brackets, then the event
+    ("[후기] CityConf 2019 참석기", "CityConf 2019"),
+])
+def test_korean_trip_phrases_and_label_brackets_leave_the_event_s_name(title, event):
+    from notebase.load.eventinfo import event_name
+
+    assert event_name(title) == event
+
+
+def test_a_logseq_outline_page_is_named_by_its_file():
+    entry, _ = one("# Definition\n\t- a phase picked up around a loop\n\t\t- $C$ is the loop\n\t- its curvature\n"
+                   "\t- and the flux through a surface\n", "pages/Geometric Phase.md")
+    assert entry.title == "Geometric Phase"
+    entry, _ = one("# Definition\n\nA phase picked up around a loop.\n", "pages/Geometric Phase.md")
+    assert entry.title == "Definition"  # not an outline: the heading titles it
+
+
+def test_a_numbered_list_of_links_is_named_by_its_file():
+    entry, _ = one("0. [Sparse Models at Scale](https://arxiv.org/abs/2312.00001)\n"
+                   "1. [Dense Retrieval Revisited](https://arxiv.org/abs/2312.00002)\n", "2023/53_week.md")
+    assert entry.title == "53 week"
+
+
+def test_a_page_named_as_zotero_names_a_paper_is_that_paper():
+    entry, _ = one("- ![the pdf](file://zotero_link/2021_Ortiz_Lind_Sparse models of anyons.pdf)\n"
+                   "- Key problem: defining the operators precisely.\n", "pages/2021_Ortiz_Lind_Sparse models of anyons.md")
+    assert entry.type is EntryType.PAPER
+    assert (entry.paper_title, entry.authors, entry.year) == ("Sparse models of anyons", ("Ortiz", "Lind"), 2021)
+    from notebase.load.citations import zotero_name
+
+    assert zotero_name("2023_10_05_standup") is None  # a dated name, no authors
+    assert zotero_name("2021_Notes_Misc") is None  # no title of words

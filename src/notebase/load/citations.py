@@ -160,3 +160,16 @@ def split_names(value: str) -> tuple[str, ...]:
     value = re.sub(r"\([^()]{0,120}\)|\bet\s{1,2}al\.?|\b외\s{0,2}\d{0,3}\s?(?:인|명)?|\s등$", "", value)
     parts = re.split(r"\s*(?:,|;|\band\b|&|·|、)\s*", value)
     return tuple(" ".join(p.strip(" .").split()) for p in parts if p.strip(" .") and len(p.strip()) <= 60)
+
+
+# `2020_Kawagoe_Levin_Microscopic definitions of anyon data`: ZotFile's `{year}_{authors}_{title}` name.
+_ZOTERO_NAME = re.compile(r"(?P<year>(?:19|20)\d{2})_(?P<names>[A-Z][\w'’\-]{1,30}(?:_[A-Z][\w'’\-]{1,30}){0,3})_"
+                          r"(?P<title>[^_\n]{8,250})")
+
+
+def zotero_name(stem: str) -> tuple[int, tuple[str, ...], str] | None:
+    """(year, surnames, title) of a note named as Zotero names a paper's file, else None."""
+    m = _ZOTERO_NAME.fullmatch(stem)
+    if m is None or " " not in m["title"].strip():
+        return None
+    return int(m["year"]), tuple(m["names"].split("_")), m["title"].strip()

@@ -121,6 +121,7 @@ def short_title(line: str, limit: int = 80) -> str:
 _HASH_LIST = re.compile(r"(?:#[^\s#,]{1,60}\s{0,4}){2,40}")
 _TITLE_WITHIN = 8  # lines of content an H1 title may follow (a tag line, a date, a byline, a badge)
 _FIELD_LINE = re.compile(r"\s{0,3}[^:：\n]{1,40}[:：](?:\s|$)")
+_LINK_ITEM = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,4}[.)])[ \t]{1,4}\[[^\]\n]{1,300}\]\([^)\s]{1,800}\)[ \t]{0,4}")
 _HEAD_LABEL = re.compile(r"[ \t]{0,3}(?:[^\W\d_][^:：\n]{1,58})[:：][ \t]{0,4}")
 _SETEXT = re.compile(r" {0,3}={2,200}[ \t]{0,20}")
 # An H1 that only marks the note's state, before its real title.
@@ -144,6 +145,9 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     masked = mask_code("\n".join(lines)).split("\n")
     # Three H1s or more are the note's sections (`# 1. …`, `# 정리`): a name a person wrote is its title.
     if is_descriptive_stem(stem) and sum(1 for line in masked if line.startswith("# ")) >= 3:
+        return title_from_stem(stem), None
+    # A Logseq page (an outline of tab-indented blocks) is named by its file: `# Definition` is its first block.
+    if is_descriptive_stem(stem) and sum(1 for line in masked[:200] if line.startswith("\t- ")) >= 3:
         return title_from_stem(stem), None
     in_math = False
     read = 0  # lines of content before the heading: past a few, an H1 heads a section (`# Links` at the end)
@@ -185,6 +189,8 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     for i, line in enumerate(masked):
         if line.lstrip().startswith(("<", "$$", "{{", "{%")) or is_breadcrumb(line):
             continue
+        if _LINK_ITEM.fullmatch(line):
+            break  # `1. [A paper](url)`: a list of links is named by its file, not by its first link
         # `Deep MPC:` alone above a blank line heads a plain-text note, as a heading would.
         if _HEAD_LABEL.fullmatch(line) and (i + 1 == len(masked) or not masked[i + 1].strip()) and is_meaningful(line):
             return clean_inline(line), i

@@ -13,6 +13,7 @@ from notebase.load.dates import DateError, date_from_filename, find_date, folder
 from notebase.load.entrytags import TAG_KEYS, entry_tags
 from notebase.load.notedates import prose_date, stated_date
 from notebase.load.notetype import infer_type, is_hub, place_type
+from notebase.load.citations import zotero_name
 from notebase.load.paperinfo import PaperFacts, paper_facts
 from notebase.errors import Problem, Severity
 from notebase.model import ENTRY_CLASSES, STATED_DATE_SOURCES, Entry, EntryType, SourceRef
@@ -315,6 +316,8 @@ def _type(ctx: _Ctx, text: str, title: str, body: str, facts_of, tags: tuple[str
     if (meta.get("authors") or meta.get("author(s)")) and any(meta.get(k) for k in ("year", "venue", "doi", "arxiv",
                                                                                     "journal", "booktitle")):
         return EntryType.PAPER  # a literature note's front matter: whose work, and where or when it appeared
+    if zotero_name(PurePosixPath(ctx.raw.path).stem):
+        return EntryType.PAPER  # a page named as Zotero names the paper's PDF
     placed = place_type(ctx.raw.path, tags)
     if placed:
         return placed

@@ -13,13 +13,14 @@ from notebase.load.citations import VENUE_YEAR
 # Each of these starts only where a run of spaces starts and takes runs whole: `\s*` retried inside
 # a long run of spaces, around an optional separator, was cubic (2,000 spaces in a title: 80 s).
 _TRIP_WORDS = re.compile(
-    r"(?<!\s)\s*+(?:참관\s?후기|참석\s?후기|참관기|여행기|후기|정리|요약|리뷰|다녀온\s?이야기|다녀와서|다녀온|"
+    r"(?<!\s)\s*+(?:참관\s?후기|참석\s?후기|참관기|참석기|방문기|여행기|후기|정리|요약|리뷰|다녀온\s?이야기|다녀와서|다녀온|"
+    r"(?:에\s?)?다녀왔(?:습니다|어요|다)|(?:을|를)\s?기다리며|"
     r"발표\s?자료|발표\s?슬라이드|trip\s?report|recap|review|notes?|summary|highlights|slides|"
     r"(?:day|데이)\s?\d{1,2}|\d{1,2}\s?일차|첫째\s?날|둘째\s?날|셋째\s?날)\s*+$",
     re.I,
 )
 _LEAD_SEPARATORS = " -–—:|·,/"
-_BRACKET = re.compile(r"\s{0,3}\[([^\[\]\n]{3,60})\]")
+_BRACKET = re.compile(r"\s{0,3}\[([^\[\]\n]{2,60})\]")
 _NAME_YEAR = re.compile(r"[A-Za-z][\w&.\-]{1,30}(?: [A-Za-z][\w&.\-]{1,30}){0,2} (?:19|20)\d{2}(?= \S)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # `2014/4/7 ~ 2014/4/8`, `2024.06.26-28`, `2024년 6월 26일~28일`, `2024.06.30 ~ 07.02`.
@@ -52,8 +53,11 @@ def event_name(title: str, year: int | None = None) -> str:
     """Return the event a trip report's title names, trip words removed, with its year."""
     name = title.strip()
     bracket = _BRACKET.match(name)  # `[2022 피로컨퍼런스] 발표 제목`: the event, then its talk
-    if bracket and (_YEAR.search(bracket[1]) or any(w in bracket[1].lower() for w in CONFERENCE_TITLE_WORDS)):
+    label = bracket is not None and not _TRIP_WORDS.sub("", bracket[1]).strip(_LEAD_SEPARATORS)  # `[후기] …`
+    if bracket and not label and (_YEAR.search(bracket[1]) or any(w in bracket[1].lower() for w in CONFERENCE_TITLE_WORDS)):
         name = bracket[1].strip()
+    elif bracket and _YEAR.search(name, bracket.end()):  # `[인프콘] INFCON 2022 …`: a label, then the event
+        name = name[bracket.end():].strip()
     for _ in range(3):
         stripped = _TRIP_WORDS.sub("", name).strip(_LEAD_SEPARATORS)
         if stripped == name or not stripped:

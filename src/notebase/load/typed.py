@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePosixPath
 from typing import Any
 
 from notebase.load import extract
@@ -11,7 +12,7 @@ from notebase.errors import Severity
 from notebase.load.eventinfo import date_range, event_name, unwrap_paper_title
 from notebase.model import EntryType, PaperLink, Talk
 from notebase.load.notetype import folder_event, year_folder_event
-from notebase.load.citations import title_citation
+from notebase.load.citations import title_citation, zotero_name
 from notebase.load.paperinfo import PaperFacts
 
 
@@ -29,6 +30,9 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
     meta, hints = ctx.meta, ctx.raw.hints
     authors = meta.get("authors", meta.get("author(s)"))
     cited = title_citation(title)  # a post titled `Paper Title; A, B; ICLR 2013`
+    named = zotero_name(PurePosixPath(ctx.raw.path).stem)  # `2020_Kawagoe_Levin_Title.md`
+    if named and not cited:
+        cited = (named[2], named[1])
     if authors is None:
         found = facts.authors or (cited[1] if cited else ()) or extract.authors(text)
     elif isinstance(authors, str):
@@ -45,6 +49,7 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
         venue, year = str(meta["venue"]).strip(), stated_year or year
         if stated_venue and stated_year:
             venue = stated_venue
+    year = year or (named[0] if named else None)
     if meta.get("year") not in (None, ""):
         try:
             year = int(str(meta["year"]).strip())
