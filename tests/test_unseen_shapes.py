@@ -650,3 +650,10 @@ def test_a_page_named_as_zotero_names_a_paper_is_that_paper():
 
     assert zotero_name("2023_10_05_standup") is None  # a dated name, no authors
     assert zotero_name("2021_Notes_Misc") is None  # no title of words
+
+
+def test_an_event_bracket_makes_a_talk_note_even_of_a_retrospective():
+    entry, _ = one("# [시티콘 2022후기] 비전공 개발자의 4년 회고\n\n행사 전체 후기는 다른 글에 있다.\n\n## 개인 코멘트\n\n"
+                   "발표자는 체육을 전공하고 개발자가 되었다.\n", "devlife/citycon2022_01.md")
+    assert entry.type is EntryType.CONFERENCE
+    assert entry.event == "시티콘 2022"

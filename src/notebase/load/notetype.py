@@ -57,7 +57,8 @@ _HUB_STEMS = {"readme", "summary", "_index", "index", "toc", "contents", "sideba
 _EVENT_FOLDER = re.compile(r"(?:(?P<y1>(?:19|20)\d{2})[-_ ](?P<n1>[^/]{2,40})|(?P<n2>[^/]{2,40})[-_ ](?P<y2>(?:19|20)\d{2}))")
 _FUSED_EVENT_FOLDER = re.compile(r"(?P<n1>)(?P<y1>)(?P<n2>[A-Za-z][A-Za-z\-]{1,30}?)(?P<y2>(?:19|20)\d{2})")  # `aaai2016`, `PyCon2019`
 _VENUE_NAME = re.compile(rf"(?i:{VENUES})")
-_EVENT_BRACKET = re.compile(r"\s{0,3}\[(?P<name>[^\[\]\d\n]{2,40}?)[ \-_]?'?(?:19|20)\d{2}\]")
+_EVENT_BRACKET = re.compile(r"\s{0,3}\[(?P<name>[^\[\]\d\n]{2,40}?)[ \-_]?'?(?:19|20)\d{2}[ \t]?(?:후기|참관기|참석기|review)?\]",
+                            re.I)
 _YEAR_FOLDER = re.compile(r"(?:19|20)\d{2}")
 _NAME_FOLDER = re.compile(r"[A-Za-z][A-Za-z\-_]{2,40}")
 _EVENT_ENDINGS = ("conf", "con", "콘", "컨퍼런스", "conference", "summit", "devfest", "meetup", "세미나", "학회", "모임")
@@ -190,15 +191,17 @@ def infer_type(text: str, title: str, *, has_code: bool, dated_item: bool = Fals
     conference += 3 * any(w in low for w in _EVENT_PHRASES)
     conference += 3 * (sum(1 for w in _TALK_MARKS if w in low) >= 2)
     conference += 5 * any(w in title for w in CONFERENCE_TITLE_WORDS)
-    bracket = _EVENT_BRACKET.match(shown_title)  # `[SOSCON 2016] 발표 제목`: an event and its year, then a talk
-    if bracket and not _VENUE_NAME.search(bracket["name"]) and not any(w in bracket["name"].lower()
-                                                                        for w in _PAPER_TITLE + _REVIEW_TITLE):
-        conference += 4
     conference += 4 * (len(set(_EVENT_LABEL.findall(low[:1500]))) >= 2)  # when and where it was held, by whom
     conference += 5 * (len(_SPEAKER_LINE.findall(text, 0, 20000)) >= 3)  # several talks, each with its speaker
     conference += 4 * bool(_TALK_TABLE.search(low, 0, 1500))  # `| Date | Title | Speaker |` atop a talk's notes
     if not_event:
         conference = min(conference, 3)
+    # `[SOSCON 2016] 발표 제목`, `[인프콘 2022후기] … 회고`: an event and its year, then a talk (even one
+    # whose own title says retrospective or lecture).
+    bracket = _EVENT_BRACKET.match(shown_title)
+    if bracket and not _VENUE_NAME.search(bracket["name"]) and not any(w in bracket["name"].lower()
+                                                                        for w in _PAPER_TITLE + _REVIEW_TITLE):
+        conference += 4
     tip_words = sum(1 for w in _TIP_WORDS if w in low) + len(set(_TIP_ABBREVIATIONS.findall(low)))
     tip = 3 * has_code + 2 * dated_item + min(2, tip_words)
     tip += 2 * (size < 1200)
