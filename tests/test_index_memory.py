@@ -58,8 +58,8 @@ def test_the_compact_pool_writes_the_bytes_whooshs_pool_writes(sample_docs, tmp_
 
 @pytest.mark.parametrize("copies", [1, 5])  # five copies: common terms span several blocks of 128 postings
 def test_the_batch_writer_writes_the_bytes_whooshs_writer_writes(sample_docs, tmp_path, copies):
-    # It reads each document's field lengths once (LengthMemo) where Whoosh reads them per posting,
-    # and puts a term's postings into the block buffer itself (CompactPool.write_postings).
+    # It reads each document's field lengths once where Whoosh reads them per posting, and puts
+    # a term's postings into the block buffer itself (CompactPool.write_postings).
     docs = [dict(doc, id=f"{doc['id']}-{n}") for n in range(copies) for doc in sample_docs]
     whoosh_files = segment_files(tmp_path / "whoosh", docs)
     batch_files = segment_files(tmp_path / "batch", docs, build.CompactPool(), build.BatchWriter)

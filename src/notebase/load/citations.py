@@ -56,8 +56,7 @@ def bracketed_citation(lines: list[str], n: int) -> tuple[str, str] | None:
     if "," not in names and " and " not in names or not _all_names(names):
         return None
     if _APA_FIRST.match(names):  # `Silver, D., Lever, G., & Riedmiller, M.`
-        return ", ".join(f"{initials.strip()} {surname}" for surname, initials in _APA_NAME.findall(names)), \
-            m["title"].strip()
+        return _apa_people(names), m["title"].strip()
     return ", ".join(n for n in split_names(names) if _ORG_WORDS.isdisjoint(n.split())), m["title"].strip()
 
 
@@ -78,8 +77,12 @@ def _apa(line: str) -> tuple[str, str] | None:
     if not m or not _APA_FIRST.match(names):
         return None
     title = line[m.end():].split(". ", 1)[0].strip(" .")
-    people = ", ".join(f"{initials.strip()} {surname}" for surname, initials in _APA_NAME.findall(names))
-    return (people, title) if len(title.split()) >= 3 else None
+    return (_apa_people(names), title) if len(title.split()) >= 3 else None
+
+
+def _apa_people(names: str) -> str:
+    """`Silver, D., Lever, G., & Riedmiller, M.` as `D. Silver, G. Lever, M. Riedmiller`."""
+    return ", ".join(f"{initials.strip()} {surname}" for surname, initials in _APA_NAME.findall(names))
 
 
 def _title_then_names(line: str) -> tuple[str, str] | None:

@@ -143,11 +143,10 @@ def infer_title(lines: list[str], stem: str, parent: str) -> tuple[str, int | No
     `New to Logseq%3F`) is the title, as Obsidian and Logseq show it; else the first line of prose.
     """
     masked = mask_code("\n".join(lines)).split("\n")
-    # Three H1s or more are the note's sections (`# 1. …`, `# 정리`): a name a person wrote is its title.
-    if is_descriptive_stem(stem) and sum(1 for line in masked if line.startswith("# ")) >= 3:
-        return title_from_stem(stem), None
-    # A Logseq page (an outline of tab-indented blocks) is named by its file: `# Definition` is its first block.
-    if is_descriptive_stem(stem) and sum(1 for line in masked[:200] if line.startswith("\t- ")) >= 3:
+    # A name a person wrote titles a note whose H1s are its sections (three or more: `# 1. …`, `# 정리`),
+    # and a Logseq page (an outline of tab-indented blocks), whose `# Definition` is its first block.
+    if is_descriptive_stem(stem) and (sum(1 for line in masked if line.startswith("# ")) >= 3
+                                      or sum(1 for line in masked[:200] if line.startswith("\t- ")) >= 3):
         return title_from_stem(stem), None
     in_math = False
     read = 0  # lines of content before the heading: past a few, an H1 heads a section (`# Links` at the end)

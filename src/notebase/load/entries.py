@@ -226,8 +226,9 @@ def _date(ctx: _Ctx, lines: list[str], stem: str) -> tuple[dt.date, str]:
         return first_day, "front matter"
     if hints.get("date") is not None:
         return hints["date"], hints.get("date_source") or "text"
+    folder = str(PurePosixPath(ctx.raw.path).parent)
     if "item" not in hints:
-        found = date_from_filename(stem, str(PurePosixPath(ctx.raw.path).parent))
+        found = date_from_filename(stem, folder)
         if found:
             return found, "filename"
     props = hints.get("properties") or {}
@@ -236,7 +237,7 @@ def _date(ctx: _Ctx, lines: list[str], stem: str) -> tuple[dt.date, str]:
         or _loose_date(_text(ctx.meta.get("description")) or "")
     if found:
         return found, "text"
-    found = folder_date(str(PurePosixPath(ctx.raw.path).parent)) if "item" not in hints else None
+    found = folder_date(folder) if "item" not in hints else None
     if found:  # a folder named for a day (an event's, a meeting's) dates the notes in it
         return found, "folder"
     found = _meta_date(ctx, UPDATED_KEYS)  # a modification date stands in when nothing else exists

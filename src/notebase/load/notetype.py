@@ -55,7 +55,7 @@ _HUB_STEMS = {"readme", "summary", "_index", "index", "toc", "contents", "sideba
 
 # `2021-FEConf/`, `PyCon_2019/`: a folder per event, the year beside a name that says conference.
 _EVENT_FOLDER = re.compile(r"(?:(?P<y1>(?:19|20)\d{2})[-_ ](?P<n1>[^/]{2,40})|(?P<n2>[^/]{2,40})[-_ ](?P<y2>(?:19|20)\d{2}))")
-_FUSED_EVENT_FOLDER = re.compile(r"(?P<n1>)(?P<y1>)(?P<n2>[A-Za-z][A-Za-z\-]{1,30}?)(?P<y2>(?:19|20)\d{2})")  # `aaai2016`, `PyCon2019`
+_FUSED_EVENT_FOLDER = re.compile(r"(?P<n2>[A-Za-z][A-Za-z\-]{1,30}?)(?P<y2>(?:19|20)\d{2})")  # `aaai2016`, `PyCon2019`
 _VENUE_NAME = re.compile(rf"(?i:{VENUES})")
 _EVENT_BRACKET = re.compile(r"\s{0,3}\[(?P<name>[^\[\]\d\n]{2,40}?)[ \-_]?'?(?:19|20)\d{2}[ \t]?(?:후기|참관기|참석기|review)?\]",
                             re.I)
@@ -84,15 +84,17 @@ def year_folder_event(path: str, title: str) -> str | None:
     return None if name.casefold() in title.casefold() else f"{name} {parts[-2]}"
 
 
-def _named_folder_event(parts: tuple[str, ...], venues: bool) -> str | None:
+def _named_folder_event(parts: tuple[str, ...], naming: bool) -> str | None:
     for part in reversed(parts):
         day = folder_date(part)
         if day is not None:
             part = strip_filename_date(part).strip(" _-")
         m = _EVENT_FOLDER.fullmatch(part) or _FUSED_EVENT_FOLDER.fullmatch(part)
-        name, year = ((m["n1"] or m["n2"]), m["y1"] or m["y2"]) if m else (part, str(day.year) if day else None)
+        found = m.groupdict() if m else {}
+        name = found.get("n1") or found.get("n2") or part
+        year = found.get("y1") or found.get("y2") or (str(day.year) if day else None)
         name = name.replace("_", " ").strip()
-        if year and venues and _VENUE_NAME.fullmatch(name):
+        if year and naming and _VENUE_NAME.fullmatch(name):
             return f"{name.upper()} {year}"
         if year and name.lower().replace(" ", "").replace("-", "").endswith(_EVENT_ENDINGS):
             return f"{name} {year}"

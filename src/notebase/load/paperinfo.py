@@ -123,7 +123,12 @@ def _label(line: str) -> tuple[str, str] | None:
     m = _LABEL.match(line)
     if not m:
         return None
-    return m["label"].strip().lower(), m["value"]
+    label, value = m["label"].strip().lower(), m["value"]
+    first = label.split("/")[0].strip()
+    if first != label and first in AUTHOR_LABELS:
+        # `Author/Institution : A, B / Lab`: the names, before what the label pairs them with.
+        return first, value.split(" / ")[0]
+    return label, value
 
 
 def _links_of(line: str, is_html: bool) -> list[tuple[str, str]]:
@@ -175,9 +180,6 @@ def paper_facts(body: str, is_html: bool = False) -> PaperFacts:
             in_refs = False
         labelled = _label(line)
         label = labelled[0] if labelled else ""
-        if "/" in label and label.split("/")[0].strip() in AUTHOR_LABELS:
-            # `Author/Institution : A, B / Lab`: the names, before what the label pairs them with.
-            label, labelled = label.split("/")[0].strip(), (label, labelled[1].split(" / ")[0])
         if label in TITLE_LABELS and title is None and not in_refs:
             value = VENUE_YEAR.sub("", clean_text(MD_LINK.sub(lambda m: m["text"], labelled[1])))
             if 8 <= len(value) <= 300 and "://" not in value:
