@@ -344,3 +344,39 @@ def test_the_state_pickles_long_texts_without_keeping_utf8_copies_of_them(tmp_pa
     plain = io.BytesIO()
     pickle.dump(entry, plain)  # what pickle does by itself: the copy the state avoids
     assert sys.getsizeof(entry.body) > sizes["body"]
+
+
+def test_the_state_gives_long_texts_back_decoded_only_when_read(tmp_path):
+    """Loading the state leaves every long text encoded; an edit decodes those of the pages it renders."""
+    from notebase.config import load_config as config_of
+    from notebase.load.loader import load
+    from notebase.site.engine import load_state, scan_sources
+
+    para = "대조 학습은 같은 이미지의 두 view를 가깝게 당기고 다른 이미지는 밀어낸다. " * 30
+    notes = {f"notes/tips/팁-{n}.md": f"---\ntitle: 팁 {n}\ndate: 2024-01-0{n + 1}\n---\n\n{para}\n" for n in range(4)}
+    other = "확산 모델은 잡음을 조금씩 걷어 내며 표본을 만든다. " * 30  # nothing in common with the tips
+    notes["notes/papers/ddpm.md"] = ("---\ntitle: DDPM 요약\ntype: paper\ndate: 2021-05-01\n---\n\n"
+                                     f"## 목적\n\n{other}\n\n## 방법\n\n{other}\n")
+    for rel, content in notes.items():
+        _write(tmp_path, rel, content)
+    run_build(tmp_path)
+    config = config_of(tmp_path)
+    fresh = {e.id: e for e in load(config).entries}
+    live = load_state(config, scan_sources(config).settings)
+    entries = {e.id: e for e in live.site.entries}
+    paper = next(e for e in entries.values() if e.type.value == "paper")
+    for entry in entries.values():
+        assert {"body", "text"} <= set(vars(entry)["_pending"]) and "body" not in vars(entry)
+    assert all("text" in vars(s)["_pending"] for s in paper.sections)
+    assert all(doc.entry.id in entries and "row" in vars(doc)["_pending"] for doc in live.search.documents())
+    # Read, a text is what the note holds, and stays decoded.
+    assert entries == fresh and paper.sections[0].text == fresh[paper.id].sections[0].text
+    assert "body" in vars(paper) and "body" not in vars(paper)["_pending"]
+
+    live = load_state(config, scan_sources(config).settings)
+    _write(tmp_path, "notes/tips/팁-3.md", notes["notes/tips/팁-3.md"] + "\n한 문단 더.\n")
+    live.update({tmp_path / "notes/tips/팁-3.md"})
+    # The paper's page shows nothing of the tip (not related, not a neighbour): its texts stay encoded.
+    paper = live.site.by_id[paper.id]
+    assert {"body", "text"} <= set(vars(paper)["_pending"])
+    assert "body" in vars(live.site.by_id["팁-3"])

@@ -21,6 +21,29 @@ class EntryType(str, Enum):
 STATED_DATE_SOURCES = ("front matter", "feed", "filename", "folder", "text")
 
 
+class Deferred:
+    """A record some of whose fields may arrive still encoded, to be decoded when first read.
+
+    The engine's state (site/state_rows.py) gives entries and search documents back this way:
+    an edit at 10,000 notes shows a few dozen of their texts, and decoding all of them was most
+    of the time it took to load the state. A pending field is held in `_pending` as
+    (decode, data) and is absent from the instance until read, so reading it lands here.
+    """
+
+    def __getattr__(self, name: str):
+        pending = self.__dict__.get("_pending")
+        item = pending.get(name) if pending else None
+        if item is None:
+            try:  # decoded by another thread meanwhile
+                return self.__dict__[name]
+            except KeyError:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+        value = item[0](item[1])
+        self.__dict__[name] = value  # frozen: set as dataclasses' own __init__ does, past __setattr__
+        pending.pop(name, None)
+        return value
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where an entry comes from: a file relative to the notes folder, a line, a feed item."""
@@ -53,7 +76,7 @@ class PaperLink:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Deferred):
     """A named part of a paper summary; key is canonical (purpose, method, ...)."""
 
     key: str
@@ -70,7 +93,7 @@ class Talk:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Entry:
+class Entry(Deferred):
     """Fields every entry has, whatever its type."""
 
     id: str

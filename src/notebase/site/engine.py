@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 5  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple
+STATE_FORMAT = 6  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6: long texts decoded when read
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,14 @@ def read_only(mapping: dict) -> MappingProxyType:
 def state_pickler(file) -> pickle.Pickler:
     """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load),
     and entries and search documents with their long texts as bytes (state_rows.Packer)."""
-    from notebase.model import ENTRY_CLASSES, Entry
+    from notebase.model import ENTRY_CLASSES, Entry, Section
     from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.state_rows import Packer
 
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     table = copyreg.dispatch_table.copy()
     table[MappingProxyType] = lambda m: (read_only, (dict(m),))
-    table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, Packer()))
+    table.update(dict.fromkeys({Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}, Packer()))
     pickler.dispatch_table = table
     return pickler
 
@@ -170,7 +170,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     The entries and search documents go into rows by source file first (state_rows.py), only
     those of changed files written again; the state names them by row.
     """
-    from notebase.model import ENTRY_CLASSES, Entry
+    from notebase.model import ENTRY_CLASSES, Entry, Section
     from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.redirects import HISTORY
     from notebase.site.state_rows import Packer, entry_ref, group, save_rows
@@ -196,7 +196,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
 
         pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
         pickler = state_pickler(file)
-        pickler.dispatch_table.update(dict.fromkeys({Entry, SearchDoc, *ENTRY_CLASSES.values()}, ref))
+        pickler.dispatch_table.update(dict.fromkeys({Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}, ref))
         pickler.dump(state)
 
 

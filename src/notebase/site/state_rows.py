@@ -18,7 +18,6 @@ import io
 import os
 import pickle
 import sqlite3
-from dataclasses import fields
 from pathlib import Path
 
 ROWS = "engine-rows.sqlite"
@@ -42,8 +41,10 @@ class Packer:
         self.seen: dict[int, tuple] = {}
 
     def __call__(self, obj):
-        state = vars(obj) if hasattr(obj, "__dict__") else {f.name: getattr(obj, f.name) for f in fields(obj)}
-        return unpacked, (type(obj), {name: self.bare(value) for name, value in state.items()})
+        state = {name: self.bare(value) for name, value in vars(obj).items() if name != "_pending"}
+        # Texts never read since the state gave them back go out as they came in, still encoded.
+        state.update((name, data) for name, (_, data) in getattr(obj, "_pending", {}).items())
+        return unpacked, (type(obj), state)
 
     def bare(self, value):
         """A long non-ASCII str as (str, its UTF-8 bytes); a list item by item; anything else as it is."""
@@ -65,12 +66,27 @@ def _dressed(value):
     return value
 
 
+# The long texts of entries (body, plain text) and search documents (their text row): read only
+# for the pages and search chunks an edit changes, so they are decoded then (model.Deferred).
+DEFERRED = frozenset({"body", "text", "row"})
+
+
 def unpacked(cls, state: dict):
-    """Rebuild what a packer reduced, without running __init__ (as pickle does)."""
+    """Rebuild what a packer reduced, without running __init__ (as pickle does); long texts stay encoded."""
     obj = cls.__new__(cls)
+    pending = {}
     for name, value in state.items():
-        object.__setattr__(obj, name, _dressed(value))
+        if name in DEFERRED and _encoded(value):
+            pending[name] = (_dressed, value)
+        else:
+            object.__setattr__(obj, name, _dressed(value))
+    if pending:
+        object.__setattr__(obj, "_pending", pending)
     return obj
+
+
+def _encoded(value) -> bool:
+    return (type(value) is tuple and len(value) == 2 and value[0] is str) or type(value) is list
 
 
 def entry_ref(key: tuple[int, int]):

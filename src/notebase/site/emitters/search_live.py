@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from notebase.config import Config
 from notebase.site.emitters import search_data as sd
 from notebase.site.emitters.search_postings import Digits, Postings
-from notebase.model import Entry
+from notebase.model import Deferred, Entry
 from notebase.search.schema import to_document
 from notebase.search.vocabulary import fnv1a, group, keys
 
@@ -40,8 +40,8 @@ REBUILD_MOVES = 32
 REBUILD_SHARE = 4  # a quarter of the notes changed
 
 
-@dataclass(frozen=True, slots=True)
-class SearchDoc:
+@dataclass(frozen=True)
+class SearchDoc(Deferred):
     """What is kept of one document between updates."""
 
     entry: Entry
