@@ -26,21 +26,21 @@ class Deferred:
 
     The engine's state (site/state_rows.py) gives entries and search documents back this way:
     an edit at 10,000 notes shows a few dozen of their texts, and decoding all of them was most
-    of the time it took to load the state. A pending field is held in `_pending` as
-    (decode, data) and is absent from the instance until read, so reading it lands here.
+    of the time it took to load the state. Pending fields are held in `_pending` as (decode,
+    {name: data}) and are absent from the instance until read, so reading one lands here.
     """
 
     def __getattr__(self, name: str):
         pending = self.__dict__.get("_pending")
-        item = pending.get(name) if pending else None
-        if item is None:
+        data = pending[1].get(name) if pending else None
+        if data is None:
             try:  # decoded by another thread meanwhile
                 return self.__dict__[name]
             except KeyError:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        value = item[0](item[1])
+        value = pending[0](data)
         self.__dict__[name] = value  # frozen: set as dataclasses' own __init__ does, past __setattr__
-        pending.pop(name, None)
+        pending[1].pop(name, None)
         return value
 
 

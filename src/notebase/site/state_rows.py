@@ -41,10 +41,14 @@ class Packer:
         self.seen: dict[int, tuple] = {}
 
     def __call__(self, obj):
-        state = {name: self.bare(value) for name, value in vars(obj).items() if name != "_pending"}
-        # Texts never read since the state gave them back go out as they came in, still encoded.
-        state.update((name, data) for name, (_, data) in getattr(obj, "_pending", {}).items())
-        return unpacked, (type(obj), state)
+        plain, encoded = {}, {}
+        for name, value in vars(obj).items():
+            bare = self.bare(value)
+            (plain if bare is value else encoded)[name] = bare
+        pending = plain.pop("_pending", None)
+        if pending is not None:  # texts never read since the state gave them back go out still encoded
+            encoded.update(pending[1])
+        return unpacked, (type(obj), plain, encoded)
 
     def bare(self, value):
         """A long non-ASCII str as (str, its UTF-8 bytes); a list item by item; anything else as it is."""
@@ -66,27 +70,25 @@ def _dressed(value):
     return value
 
 
-# The long texts of entries (body, plain text) and search documents (their text row): read only
-# for the pages and search chunks an edit changes, so they are decoded then (model.Deferred).
-DEFERRED = frozenset({"body", "text", "row"})
+# The long texts of entries (body, plain text, summary) and search documents (their text row): read
+# only for the pages and search chunks an edit changes, so they are decoded then (model.Deferred).
+DEFERRED = frozenset({"body", "text", "summary", "row"})
 
 
-def unpacked(cls, state: dict):
+def unpacked(cls, plain: dict, encoded: dict):
     """Rebuild what a packer reduced, without running __init__ (as pickle does); long texts stay encoded."""
     obj = cls.__new__(cls)
+    fields = obj.__dict__  # set past the frozen __setattr__, as dataclasses' own __init__ does
+    fields.update(plain)
     pending = {}
-    for name, value in state.items():
-        if name in DEFERRED and _encoded(value):
-            pending[name] = (_dressed, value)
+    for name, value in encoded.items():
+        if name in DEFERRED:
+            pending[name] = value
         else:
-            object.__setattr__(obj, name, _dressed(value))
+            fields[name] = _dressed(value)
     if pending:
-        object.__setattr__(obj, "_pending", pending)
+        fields["_pending"] = (_dressed, pending)
     return obj
-
-
-def _encoded(value) -> bool:
-    return (type(value) is tuple and len(value) == 2 and value[0] is str) or type(value) is list
 
 
 def entry_ref(key: tuple[int, int]):
