@@ -366,17 +366,20 @@ def test_the_state_gives_long_texts_back_decoded_only_when_read(tmp_path):
     entries = {e.id: e for e in live.site.entries}
     paper = next(e for e in entries.values() if e.type.value == "paper")
     for entry in entries.values():
-        assert {"body", "text"} <= set(vars(entry)["_pending"][1]) and "body" not in vars(entry)
-    assert all("text" in vars(s)["_pending"][1] for s in paper.sections)
-    assert all(doc.entry.id in entries and "row" in vars(doc)["_pending"][1] for doc in live.search.documents())
+        assert {"body", "text"} <= set(vars(entry)["_pending"][2]) and "body" not in vars(entry)
+    assert all("text" in vars(s)["_pending"][2] for s in paper.sections)
+    assert all(doc.entry.id in entries and "row" in vars(doc)["_pending"][2] for doc in live.search.documents())
+    # Looked for, a text stays encoded: found exactly where the text has it.
+    assert paper.holds("body", "잡음을 조금씩") and not paper.holds("body", "대조 학습") and paper.holds("text", "표본")
+    assert "body" in vars(paper)["_pending"][2]
     # Read, a text is what the note holds, and stays decoded.
     assert entries == fresh and paper.sections[0].text == fresh[paper.id].sections[0].text
-    assert "body" in vars(paper) and "body" not in vars(paper)["_pending"][1]
+    assert "body" in vars(paper) and "body" not in vars(paper)["_pending"][2]
 
     live = load_state(config, scan_sources(config).settings)
     _write(tmp_path, "notes/tips/팁-3.md", notes["notes/tips/팁-3.md"] + "\n한 문단 더.\n")
     live.update({tmp_path / "notes/tips/팁-3.md"})
     # The paper's page shows nothing of the tip (not related, not a neighbour): its texts stay encoded.
     paper = live.site.by_id[paper.id]
-    assert {"body", "text"} <= set(vars(paper)["_pending"][1])
+    assert {"body", "text"} <= set(vars(paper)["_pending"][2])
     assert "body" in vars(live.site.by_id["팁-3"])

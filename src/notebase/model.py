@@ -27,12 +27,12 @@ class Deferred:
     The engine's state (site/state_rows.py) gives entries and search documents back this way:
     an edit at 10,000 notes shows a few dozen of their texts, and decoding all of them was most
     of the time it took to load the state. Pending fields are held in `_pending` as (decode,
-    {name: data}) and are absent from the instance until read, so reading one lands here.
+    find, {name: data}) and are absent from the instance until read, so reading one lands here.
     """
 
     def __getattr__(self, name: str):
         pending = self.__dict__.get("_pending")
-        data = pending[1].get(name) if pending else None
+        data = pending[2].get(name) if pending else None
         if data is None:
             try:  # decoded by another thread meanwhile
                 return self.__dict__[name]
@@ -40,8 +40,14 @@ class Deferred:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
         value = pending[0](data)
         self.__dict__[name] = value  # frozen: set as dataclasses' own __init__ does, past __setattr__
-        pending[1].pop(name, None)
+        pending[2].pop(name, None)
         return value
+
+    def holds(self, name: str, needle: str) -> bool:
+        """Whether the text field `name` contains `needle`, looked for in its encoded form while it is pending."""
+        pending = self.__dict__.get("_pending")
+        data = pending[2].get(name) if pending else None
+        return needle in getattr(self, name) if data is None else pending[1](data, needle)
 
 
 @dataclass(frozen=True)

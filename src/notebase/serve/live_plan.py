@@ -137,13 +137,15 @@ def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
 
 
 def _touched_by(entry: Entry, names: set[str], files: set[str]) -> bool:
-    """Whether an entry's body may resolve a relative link or image differently now."""
+    """Whether an entry's body may resolve a relative link or image differently now.
+
+    Looked for in the body as the state holds it (Entry.holds): a retitle or a new note asks this
+    of every entry, and decoding 10,000 bodies to answer it cost 0.4 s."""
     if entry.body_format != "markdown":
         return False
-    body = entry.body
-    if names and (".md" in body or ".markdown" in body):
+    if names and (entry.holds("body", ".md") or entry.holds("body", ".markdown")):
         return True
-    return any(posixpath.basename(f) in body for f in files)
+    return any(entry.holds("body", posixpath.basename(f)) for f in files)
 
 
 def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: dict[str, tuple],

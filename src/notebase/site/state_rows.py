@@ -47,7 +47,7 @@ class Packer:
             (plain if bare is value else encoded)[name] = bare
         pending = plain.pop("_pending", None)
         if pending is not None:  # texts never read since the state gave them back go out still encoded
-            encoded.update(pending[1])
+            encoded.update(pending[2])
         return unpacked, (type(obj), plain, encoded)
 
     def bare(self, value):
@@ -75,6 +75,13 @@ def _dressed(value):
 DEFERRED = frozenset({"body", "text", "summary", "row"})
 
 
+def _holds(value, needle: str) -> bool:
+    """Whether an encoded text contains `needle`: UTF-8 finds a text's bytes exactly where the text is."""
+    if type(value) is tuple and len(value) == 2 and value[0] is str:
+        return needle.encode("utf-8", "surrogatepass") in value[1]
+    return needle in _dressed(value)
+
+
 def unpacked(cls, plain: dict, encoded: dict):
     """Rebuild what a packer reduced, without running __init__ (as pickle does); long texts stay encoded."""
     obj = cls.__new__(cls)
@@ -87,7 +94,7 @@ def unpacked(cls, plain: dict, encoded: dict):
         else:
             fields[name] = _dressed(value)
     if pending:
-        fields["_pending"] = (_dressed, pending)
+        fields["_pending"] = (_dressed, _holds, pending)
     return obj
 
 
