@@ -383,3 +383,16 @@ def test_the_state_gives_long_texts_back_decoded_only_when_read(tmp_path):
     paper = live.site.by_id[paper.id]
     assert {"body", "text"} <= set(vars(paper)["_pending"][2])
     assert "body" in vars(live.site.by_id["팁-3"])
+
+
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(built):
+    from notebase.render.templates import TEMPLATE_CACHE
+
+    kept = list((built / ".notebase" / TEMPLATE_CACHE).glob("*.cache"))
+    assert kept  # the theme's templates, compiled once
+    _write(built, "templates/tip.html", '{% extends "default:tip.html" %}{% block title %}팁 하나{% endblock %}')
+    run_build(built)
+    assert "<title>팁 하나</title>" in _text(built, "site/tips/git-팁/index.html")
+    _write(built, "templates/tip.html", '{% extends "default:tip.html" %}{% block title %}팁 둘{% endblock %}')
+    run_build(built)
+    assert "<title>팁 둘</title>" in _text(built, "site/tips/git-팁/index.html")
