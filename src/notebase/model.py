@@ -21,6 +21,9 @@ class EntryType(str, Enum):
 STATED_DATE_SOURCES = ("front matter", "feed", "filename", "folder", "text")
 
 
+_MISSING = object()
+
+
 class Deferred:
     """A record some of whose fields may arrive still encoded, to be decoded when first read.
 
@@ -34,10 +37,11 @@ class Deferred:
         pending = self.__dict__.get("_pending")
         data = pending[2].get(name) if pending else None
         if data is None:
-            try:  # decoded by another thread meanwhile
-                return self.__dict__[name]
-            except KeyError:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+            # Asked often (getattr(entry, "paper_title", None) of every tip): the plain error, made cheaply.
+            found = self.__dict__.get(name, _MISSING)  # decoded by another thread meanwhile
+            if found is _MISSING:
+                raise AttributeError(name)
+            return found
         value = pending[0](data)
         self.__dict__[name] = value  # frozen: set as dataclasses' own __init__ does, past __setattr__
         pending[2].pop(name, None)
