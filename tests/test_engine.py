@@ -396,3 +396,23 @@ def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(built):
     _write(built, "templates/tip.html", '{% extends "default:tip.html" %}{% block title %}팁 둘{% endblock %}')
     run_build(built)
     assert "<title>팁 둘</title>" in _text(built, "site/tips/git-팁/index.html")
+
+
+def test_an_index_update_whose_process_dies_is_done_again_in_the_build(built, tmp_path, monkeypatch):
+    """The index is updated in a forked process while the site is: if that process dies, the build does it."""
+    import notebase.build as build_module
+    from notebase.config import load_config
+    from notebase.search.engine import search
+
+    parent, inline = os.getpid(), build_module._update_index
+
+    def dies_when_forked(config, loaded, topics=None):
+        if os.getpid() != parent:
+            os._exit(1)  # as if killed: the pool is broken
+        return inline(config, loaded, topics)
+
+    monkeypatch.setattr(build_module, "_update_index", dies_when_forked)
+    EDITS["retitle"](built)
+    result = run_build(built)
+    assert result.exit_code == 0, result.output
+    assert [h.title for h in search(load_config(built), "어텐션 정리", refresh=False)[0].hits][:1] == ["어텐션 정리"]

@@ -110,7 +110,7 @@ def build_live(config: Config, *, jobs: int | None = None, progress: Progress | 
 
 
 def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool):
-    from notebase.site.engine import load_state
+    from notebase.site.engine import load_state, state_kept
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -126,14 +126,20 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
         lap("check")
         problems = tuple(Problem(**{**p, "severity": Severity(p["severity"])}) for p in state.get("problems", []))
         return BuildReport(state.get("entries", 0), state["files"], 0, problems, True, timings, index_report), None
+    # The index reads the changed notes itself, on the other core while this one updates the site:
+    # started before the state is loaded, while this process is small (a fork of it is cheap then).
+    indexing = _index_beside(config) if index and intact and state_kept(config, sources.settings) else None
     engine = load_state(config, sources.settings, jobs) if intact else None
     if engine is not None:
         lap("load state")
-        return _update(config, engine, sources, index, lap, timings), engine
+        return _update(config, engine, sources, index, lap, timings, indexing), engine
+    if indexing is not None:
+        indexing.exception()  # a full build brings the index up to date after it, the two never at once
     return _full(config, sources, state, jobs, progress, index, lap, timings)
 
 
-def _update(config: Config, engine, sources: Sources, index: bool, lap, timings: dict[str, float]) -> BuildReport:
+def _update(config: Config, engine, sources: Sources, index: bool, lap, timings: dict[str, float], indexing=None
+            ) -> BuildReport:
     """Bring the site in step through the engine: re-read changed files, rewrite the files they change."""
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.engine import STATE as ENGINE_STATE
@@ -162,7 +168,7 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
     problems = [*engine.problems(), *relative_links_warning(config), *topic_warnings(config)]
     index_report = None
     if index:
-        index_report = _update_index(config, None, dict(engine.site.topic_of))
+        index_report = _index_result(config, indexing)
         problems += index_report.problems
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
@@ -268,6 +274,40 @@ def _index_present(config: Config) -> bool:
     from notebase.search.place import STAMPS, index_path
 
     return (index_path(config) / STAMPS).is_file()
+
+
+def _index_beside(config: Config):
+    """Start bringing the index up to date in a forked process; return its future (None where there is no fork).
+
+    It decides the changed entries' topics as the site does (site.topics.topics_of), and its errors
+    come back through the future as they would be raised here.
+    """
+    import multiprocessing
+
+    from notebase.crash import worker_pool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = worker_pool(1, "fork")
+    future = pool.submit(_forked_index, config)
+    pool.shutdown(wait=False)  # the worker ends once the update is done; `future.result()` waits for it
+    return future
+
+
+def _forked_index(config: Config):
+    return _update_index(config, None)
+
+
+def _index_result(config: Config, indexing):
+    """What the forked index update reports (its errors raised here); done here when it could not be forked or died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if indexing is not None:
+        try:
+            return indexing.result()
+        except BrokenProcessPool:  # killed from outside, or out of memory: its work is done again here
+            pass
+    return _update_index(config, None)
 
 
 def _update_index(config: Config, loaded, topics=None):

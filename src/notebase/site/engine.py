@@ -200,18 +200,32 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
         pickler.dump(state)
 
 
+def _expected_head(config: Config, settings: str) -> tuple:
+    from notebase.site.redirects import HISTORY
+
+    return STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY)
+
+
+def state_kept(config: Config, settings: str) -> bool:
+    """Whether a state for these settings is kept (read no further than its head: load_state may still refuse it)."""
+    try:
+        with open(config.cache_path / STATE, "rb") as file:
+            return pickle.load(file)[0] == _expected_head(config, settings)
+    except Exception:  # noqa: BLE001 - unreadable is as good as none
+        return False
+
+
 def load_state(config: Config, settings: str, jobs: int | None = None):
     """Return the LiveSite the last build or update left, or None when there is none for these settings."""
     from notebase.serve.live import LiveSite
     from notebase.render.templates import make_env
-    from notebase.site.redirects import HISTORY
     from notebase.site.state_rows import StateUnpickler, load_rows
     from notebase.site.topics import vocabulary
     from notebase.site.vocab_cache import adopt_kept_vocabulary
 
     if not config.output_path.is_dir():
         return None
-    expected = (STATE_FORMAT, __version__, settings, str(config.output_path), _history_stamp(config.cache_path / HISTORY))
+    expected = _expected_head(config, settings)
     was = gc.isenabled()
     gc.disable()  # unpickling makes no garbage; collections while it runs would cost seconds
     try:
