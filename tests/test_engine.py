@@ -416,3 +416,24 @@ def test_an_index_update_whose_process_dies_is_done_again_in_the_build(built, tm
     result = run_build(built)
     assert result.exit_code == 0, result.output
     assert [h.title for h in search(load_config(built), "어텐션 정리", refresh=False)[0].hits][:1] == ["어텐션 정리"]
+
+
+@pytest.mark.parametrize("kind", ["retitle", "body"])
+def test_an_edit_that_keeps_tags_and_dates_keeps_the_taxonomies_and_the_ranking(built, kind):
+    """Only the parts of the site whose fields changed are worked out again (assemble keeps the others)."""
+    from notebase.config import load_config
+    from notebase.site.engine import load_state, scan_sources
+
+    config = load_config(built)
+    live = load_state(config, scan_sources(config).settings)
+    site, ranking = live.site, live.memo["shape"][6]
+    note = "notes/tips/git-팁.md"
+    if kind == "retitle":  # a title naming the same topic: only names and links change
+        _write(built, note, _text(built, note).replace("title: git 팁", "title: git 요령"))
+    else:
+        EDITS[kind](built)
+    live.update({built / note})
+    assert live.site.tags is site.tags and live.site.years is site.years and live.site.topics is site.topics
+    assert live.memo["shape"][6].groups is ranking.groups  # re-ranked from the kept ranking, not ranked anew
+    if kind == "retitle":
+        assert live.site.targets is not site.targets and "git 요령" in live.site.targets

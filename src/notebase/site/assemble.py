@@ -18,7 +18,7 @@ from notebase.collector import paused
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.render.markup import IMAGE_EXTS, wikilink_key
-from notebase.model import Entry
+from notebase.model import Entry, EntryType
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
 from notebase.site.related import Related, rank, rerank
@@ -149,29 +149,33 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     refs, readings = _all_refs(ordered, memo, vocab, bool(config.related))
     # Everything but the entries themselves follows from these; an edit that changes none of them
     # (a typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is
-    # kept apart: a body edit that changes only an entry's words redoes the related entries alone.
-    shape = (config, tuple((e.id, e.type, e.date, e.tags, e.source.path, e.source.line, e.url, refs[e.id],
-                            getattr(e, "paper_title", None), getattr(e, "paper_links", None)) for e in ordered))
+    # kept apart, with the fields it reads as its key: a retitle redoes the links and papers but
+    # keeps the taxonomies and the related entries; new words in an entry redo only the latter.
+    keys = (tuple((e.id, e.type, e.date, e.tags, e.source.path) for e in ordered),
+            tuple((e.id, e.source.line, e.url, refs[e.id]) for e in ordered),
+            tuple((e.id, e.title, getattr(e, "paper_title", None), getattr(e, "paper_links", None))
+                  for e in ordered if e.type is EntryType.PAPER))
     topic_of = tuple(readings[e.id][0] for e in ordered)
     profiles = tuple(readings[e.id][1] for e in ordered)
     kept = memo.get("shape") if memo is not None else None
-    if kept is None or kept[0] != shape:
+    if kept is not None and kept[0][0] != config:  # settings of another build: nothing is kept
         kept = None
-        graph = _graph(ordered, config, refs)
+    same = [kept is not None and kept[0][n + 1] == key for n, key in enumerate(keys)]
+    graph = _graph(ordered, config, refs, kept[1] if kept is not None else None, *same)
+    if same[0] and kept[2] == topic_of:
+        topics = kept[3]
     else:
-        graph = kept[1]
-    if kept is None or kept[2] != topic_of:
-        kept = None
         found = {e.id: topics for e, topics in zip(ordered, topic_of)}
         topics = dict(topic_of=_freeze(found), topics=topic_taxonomy(ordered, found, vocab, config.language))
-    else:
-        topics = kept[3]
+    # Related entries read ids, tags, topics and other summaries of the same paper, in this order.
+    ranked = (kept is not None and same[0] and topics is kept[3] and kept[6] is not None
+              and graph["same_paper"] == kept[1]["same_paper"])
     ranking = None
     if not config.related:
         related = _freeze({})
-    elif kept is not None and kept[4] == profiles:
+    elif ranked and kept[4] == profiles:
         related, ranking = kept[5], kept[6]
-    elif kept is not None and kept[6] is not None:  # names, tags and topics as they were: new words re-rank their kin
+    elif ranked:  # names, tags and topics as they were: new words re-rank their kin
         found, ranking = rerank(kept[6], ordered, profiles)
         related = _freeze(found)
     else:
@@ -179,29 +183,41 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
                               graph["same_paper"], config.related)
         related = _freeze(found)
     if memo is not None:
-        memo["shape"] = (shape, graph, topic_of, topics, profiles, related, ranking)
+        memo["shape"] = ((config, *keys), graph, topic_of, topics, profiles, related, ranking)
     return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), related=related,
                 **graph, **topics)
 
 
-def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs]) -> dict:
-    """What of the Site follows from the entries' names, links, tags and dates: paths, taxonomies, links."""
-    paths = {e.id: entry_path(e.id, e.type) for e in ordered}
-    targets = link_targets(ordered, paths, refs)
-    tags, tag_paths = tag_taxonomy(ordered)
-    backlinks = _backlinks(ordered, paths, targets, refs)
-    links: dict[str, list[str]] = defaultdict(list)
-    for target, sources in backlinks.items():
-        for source in sources:
-            links[source].append(target)
-    papers, same_paper = group_papers(ordered)
-    return dict(
-        paths=_freeze(paths), targets=_freeze(targets), tags=tags, years=year_taxonomy(ordered),
-        months=month_taxonomy(ordered), types=type_taxonomy(ordered), tag_paths=_freeze(tag_paths),
-        backlinks=_freeze(backlinks),
-        folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()),
-        links=_freeze({k: tuple(v) for k, v in links.items()}), same_paper=_freeze(same_paper), papers=papers,
-        paper_of=_freeze({i: paper for paper in papers for i in paper.ids}))
+def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept: dict | None,
+           taxonomies: bool, links: bool, papers: bool) -> dict:
+    """What of the Site follows from the entries' names, links, tags and dates: paths, taxonomies, links.
+
+    From `kept`, the previous graph, the parts whose fields are unchanged (the flags) are reused as they are.
+    """
+    if kept is not None and taxonomies and links and papers:
+        return kept
+    graph = dict(kept) if kept is not None and taxonomies else {}
+    if not graph:
+        paths = {e.id: entry_path(e.id, e.type) for e in ordered}
+        tags, tag_paths = tag_taxonomy(ordered)
+        graph.update(paths=_freeze(paths), tags=tags, years=year_taxonomy(ordered), months=month_taxonomy(ordered),
+                     types=type_taxonomy(ordered), tag_paths=_freeze(tag_paths),
+                     folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()))
+    if not (graph.get("targets") is not None and taxonomies and links):
+        paths = graph["paths"]
+        targets = link_targets(ordered, paths, refs)
+        backlinks = _backlinks(ordered, paths, targets, refs)
+        found: dict[str, list[str]] = defaultdict(list)
+        for target, sources in backlinks.items():
+            for source in sources:
+                found[source].append(target)
+        graph.update(targets=_freeze(targets), backlinks=_freeze(backlinks),
+                     links=_freeze({k: tuple(v) for k, v in found.items()}))
+    if not (graph.get("papers") is not None and taxonomies and papers):
+        papers_found, same_paper = group_papers(ordered)
+        graph.update(same_paper=_freeze(same_paper), papers=papers_found,
+                     paper_of=_freeze({i: paper for paper in papers_found for i in paper.ids}))
+    return graph
 
 
 @dataclass(frozen=True)
