@@ -12,13 +12,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from types import MappingProxyType
 
 from notebase.collector import paused
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.render.markup import IMAGE_EXTS, wikilink_key
-from notebase.model import Entry, EntryType
+from notebase.model import STATED_DATE_SOURCES, Entry, EntryType
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
 from notebase.site.related import Related, rank, rerank
@@ -334,7 +335,8 @@ def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:
     only when too few dated ones exist, so a freshly cloned folder of undated notes never pushes
     the real news off the home page and the feeds.
     """
-    chosen = [i for i, e in enumerate(entries) if not e.date_inferred][:n]
+    # Stops at the n-th: the site's feeds ask this of all 10,000 entries after every edit.
+    chosen = list(islice((i for i, e in enumerate(entries) if e.date_source in STATED_DATE_SOURCES), n))
     if len(chosen) < n:
         chosen += [i for i, e in enumerate(entries) if e.date_inferred][: n - len(chosen)]
     return tuple(entries[i] for i in sorted(chosen))
