@@ -144,6 +144,59 @@ def test_ranking_again_after_words_change_gives_what_ranking_afresh_gives(built,
     assert "text" in reasons and (kin == "words alone" or "tag" in reasons)
 
 
+@pytest.mark.parametrize("kin", ["tags and topics", "words alone"])
+def test_ranking_after_notes_come_go_and_change_gives_what_ranking_afresh_gives(built, kin):
+    import random
+    from dataclasses import replace
+
+    from notebase.site.categories import topic_taxonomy
+    from notebase.site.papers import group_papers
+    from notebase.site.related import rank, rank_after
+    from notebase.site.taxonomy import Taxonomy, tag_taxonomy
+    from notebase.site.topics import vocabulary
+
+    out, site = built
+    rng = random.Random(11)
+    order = [e.id for e in site.entries]  # newest first, as assemble orders them
+    notes = {e.id: e for e in site.entries}
+    vocabulary_words = [f"w{n}" for n in range(150)]
+    profile_of = {i: tuple(rng.sample(vocabulary_words, rng.randint(0, 12))) for i in order}
+    shown = {i for i in order if rng.random() < 0.7}
+
+    def arguments(entries):
+        if kin == "words alone":
+            return Taxonomy("tags", ()), Taxonomy("topics", ()), {}, [profile_of[e.id] for e in entries], {}
+        topic_of = {e.id: site.topic_of.get(e.id, ()) for e in entries}
+        return (tag_taxonomy(entries)[0], topic_taxonomy(entries, topic_of, vocabulary(site.config), "ko"), topic_of,
+                [profile_of[e.id] for e in entries], group_papers(entries)[1])
+
+    current = [notes[i] for i in order if i in shown]
+    related, ranking = rank(current, *arguments(current))
+    for _ in range(80):  # chained: each ranking starts from the last
+        kind = rng.choice(("add", "remove", "retag", "words", "several"))
+        for _ in range(3 if kind == "several" else 1):
+            if kind in ("add", "several") and len(shown) < len(order):
+                shown.add(rng.choice([i for i in order if i not in shown]))
+            if kind in ("remove", "several") and len(shown) > 5:
+                shown.discard(rng.choice(sorted(shown)))
+            if kind in ("retag", "several"):
+                i = rng.choice(sorted(shown))
+                notes[i] = replace(notes[i], tags=tuple(rng.sample(["nlp", "vision", "rl", "git", "nlp/bert"], 2)))
+            if kind in ("words", "several"):
+                profile_of[rng.choice(sorted(shown))] = tuple(rng.sample(vocabulary_words, rng.randint(0, 12)))
+        current = [notes[i] for i in order if i in shown]
+        args = arguments(current)
+        found = rank_after(ranking, current, *args)
+        fresh, again = rank(current, *args)
+        assert found is not None
+        related, ranking = found
+        assert related == fresh and list(related) == list(fresh), kind
+        assert (ranking.words, ranking.postings, ranking.needy, +ranking.df, ranking.ranked) == (
+            again.words, again.postings, again.needy, +again.df, again.ranked), kind
+    reasons = {r.reason for rs in related.values() for r in rs}
+    assert "text" in reasons and (kin == "words alone" or "tag" in reasons)
+
+
 def test_the_number_of_related_entries_is_a_setting_and_zero_turns_them_off(built, tmp_path):
     from dataclasses import replace
 

@@ -22,7 +22,7 @@ from notebase.render.markup import IMAGE_EXTS, wikilink_key
 from notebase.model import STATED_DATE_SOURCES, Entry, EntryType
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
-from notebase.site.related import Related, rank, rerank
+from notebase.site.related import Related, rank, rank_after, rerank
 from notebase.site.redirects import alias_names
 from notebase.site.tags import tag_key, with_ancestors
 from notebase.site.taxonomy import Taxonomy, Term, month_taxonomy, tag_taxonomy, type_taxonomy, year_taxonomy
@@ -179,9 +179,9 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     elif ranked:  # names, tags and topics as they were: new words re-rank their kin
         found, ranking = rerank(kept[6], ordered, profiles)
         related = _freeze(found)
-    else:
-        found, ranking = rank(ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles,
-                              graph["same_paper"], config.related)
+    else:  # notes came, went or changed their tags, topics or dates: from the last ranking when there is one
+        args = (ordered, graph["tags"], topics["topics"], topics["topic_of"], profiles, graph["same_paper"], config.related)
+        found, ranking = (kept is not None and kept[6] is not None and rank_after(kept[6], *args)) or rank(*args)
         related = _freeze(found)
     if memo is not None:
         memo["shape"] = ((config, *keys), graph, topic_of, topics, profiles, related, ranking)

@@ -106,13 +106,9 @@ def rank(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: M
     `profiles` are the entries' words (`profile`), in the order of `entries`; `skip` lists ids not
     to offer (other summaries of the same paper).
     """
-    index = {e.id: n for n, e in enumerate(entries)}
+    index, groups = _groups(entries, tags, topics, topic_of, skip, most)
     df = Counter(chain.from_iterable(profiles))
     words = rare_words(profiles, df)
-    groups = (index, {t.key: [index[i] for i in t.ids] for t in tags.terms},
-              {t.key: [index[i] for i in t.ids] for t in topics.terms},
-              [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries],
-              [topic_of.get(e.id, ()) for e in entries], skip or {}, most)
     postings: dict[str, list[int]] = {}
     for n, chosen in enumerate(words):
         for word in chosen:
@@ -176,6 +172,83 @@ def rerank(before: Ranking, entries: Sequence[Entry], profiles: Sequence[tuple[s
             needy.add(n)
     ranking = Ranking(tuple(profiles), df, tuple(words), postings, before.groups, ranked, frozenset(needy))
     return _results(entries, ranking), ranking
+
+
+def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy,
+               topic_of: Mapping[str, tuple[str, ...]], profiles: Sequence[tuple[str, ...]],
+               skip: Mapping[str, tuple[str, ...]] | None = None, most: int = RELATED
+               ) -> tuple[dict[str, tuple[Related, ...]], Ranking] | None:
+    """Exactly what `rank` gives, from the ranking of an earlier list (entries added, removed, re-tagged,
+    re-dated); None when the share of entries a telling word may be in moved, and everything changes.
+
+    Numbers shift with an added or removed entry, but the others keep their order, so an entry's
+    related ones change only when it shares a tag, topic or rare word with a changed entry, or
+    the counts made one of its words rare or common: only those are ranked again.
+    """
+    if telling_limit(len(profiles)) != telling_limit(len(before.profiles)) or before.groups[6] != most:
+        return None
+    index, groups = _groups(entries, tags, topics, topic_of, skip, most)
+    was, old_tags, old_topics, old_skip = before.groups[0], before.groups[3], before.groups[4], before.groups[5]
+    own_tags, own_topics, skip = groups[3], groups[4], groups[5]
+    changed = [n for n, e in enumerate(entries) if (m := was.get(e.id)) is None or before.profiles[m] != profiles[n]
+               or old_tags[m] != own_tags[n] or tuple(old_topics[m]) != tuple(own_topics[n])
+               or old_skip.get(e.id) != skip.get(e.id)]
+    gone = [m for i, m in was.items() if i not in index]
+    left = [was[entries[n].id] for n in changed if entries[n].id in was] + gone  # their old numbers
+    df = before.df.copy()
+    moved: set[str] = set()
+    for m in left:
+        df.subtract(before.profiles[m])
+        moved.update(before.profiles[m])
+    for n in changed:
+        df.update(profiles[n])
+        moved.update(profiles[n])
+    for word in moved:
+        if df[word] <= 0:
+            del df[word]
+    limit = telling_limit(len(profiles))
+    telling = {w for w in moved if 1 < before.df.get(w, 0) <= limit or 1 < df.get(w, 0) <= limit}
+    reread = set(changed) | ({n for n, p in enumerate(profiles) if not telling.isdisjoint(p)} if telling else set())
+    words = [before.words[was[e.id]] if e.id in was else () for e in entries]
+    touched = {w for m in gone for w in before.words[m]}
+    for n, chosen in zip(sorted(reread), rare_words([profiles[n] for n in sorted(reread)], df, limit)):
+        touched.update(set(words[n]) ^ set(chosen))
+        words[n] = chosen
+    postings: dict[str, list[int]] = {}
+    for n, chosen in enumerate(words):
+        for word in chosen:
+            postings.setdefault(word, []).append(n)
+    again = reread | {n for w in touched for n in postings.get(w, ())}  # reread: a word's rarity orders its lists
+    ids = {m: i for i, m in was.items()}  # old number -> id
+    again |= {index[ids[m]] for w in touched for m in before.postings.get(w, ()) if ids[m] in index}
+    keys = {k for m in left for k in old_tags[m]} | {k for n in changed for k in own_tags[n]}
+    again.update(n for k in keys for n in groups[1].get(k, ()))
+    keys = {k for m in left for k in old_topics[m]} | {k for n in changed for k in own_topics[n]}
+    again.update(n for k in keys for n in groups[2].get(k, ()))
+    # And every entry that listed a changed or removed one: why the two are related may have changed.
+    left_ids = {ids[m] for m in left}
+    again.update(index[ids[m]] for m, found in before.ranked.items()
+                 if ids[m] in index and any(r.id in left_ids for r in found))
+    ranked = {index[ids[m]]: found for m, found in before.ranked.items() if ids[m] in index and index[ids[m]] not in again}
+    needy = {index[ids[m]] for m in before.needy if ids[m] in index and index[ids[m]] not in again}
+    for n in sorted(again):
+        found = _rank_entry(entries, n, words, postings, groups)
+        if found:
+            ranked[n] = found
+        else:
+            needy.add(n)
+    ranking = Ranking(tuple(profiles), df, tuple(words), postings, groups, ranked, frozenset(needy))
+    return _results(entries, ranking), ranking
+
+
+def _groups(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: Mapping[str, tuple[str, ...]],
+            skip: Mapping[str, tuple[str, ...]] | None, most: int) -> tuple[dict[str, int], tuple]:
+    """The entries' numbers by id, and what ranking reads of names, tags and topics (Ranking.groups)."""
+    index = {e.id: n for n, e in enumerate(entries)}
+    return index, (index, {t.key: [index[i] for i in t.ids] for t in tags.terms},
+                   {t.key: [index[i] for i in t.ids] for t in topics.terms},
+                   [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries],
+                   [topic_of.get(e.id, ()) for e in entries], skip or {}, most)
 
 
 def _rank_entry(entries: Sequence[Entry], n: int, words, postings, groups) -> tuple[Related, ...]:
