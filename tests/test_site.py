@@ -138,6 +138,21 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(built):
     assert again.up_to_date and again.rewritten == 0 and again.entries == first.entries
 
 
+def test_a_page_deleted_or_a_file_added_in_the_site_folder_is_noticed(built):
+    """Nothing changed in the notes, but the site folder did: the build puts it back as it should be."""
+    root, config, first = built
+    page = next(p for p in (root / "site" / "tips").rglob("index.html"))
+    kept = page.read_bytes()
+    page.unlink()
+    again = build(config)
+    assert not again.up_to_date and page.read_bytes() == kept
+    stray = root / "site" / "tags" / "stray.html"
+    stray.write_text("left here", encoding="utf-8")
+    again = build(config)
+    assert not again.up_to_date and not stray.exists()
+    assert build(config).up_to_date
+
+
 def test_an_edit_rewrites_only_what_it_changes(tmp_path):
     shutil.copytree(REPO / "notes", tmp_path / "notes")
     config = load_config(tmp_path)

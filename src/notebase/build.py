@@ -11,8 +11,10 @@ from scratch and swapped in whole.
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -82,8 +84,34 @@ def _read_state(config: Config) -> dict:
         return {}
 
 
-def _site_intact(config: Config, files: int) -> bool:
-    return config.output_path.is_dir() and count_files(str(config.output_path)) == files
+def _site_intact(config: Config, state: dict) -> bool:
+    """Whether the output folder still holds what the last build left: its folders' times when they tell, else its count."""
+    out = config.output_path
+    if not out.is_dir():
+        return False
+    folders = state.get("folders")
+    if isinstance(folders, dict) and folders and any(stamp % 1_000_000_000 for stamp in folders.values()):
+        # A file added to or deleted from a folder moves its time on; this file system keeps times
+        # finer than a second, so a change made in the build's last second shows too.
+        return all(_mtime_ns(out / rel) == stamp for rel, stamp in folders.items())
+    return count_files(str(out)) == state.get("files", -1)
+
+
+def _mtime_ns(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def folder_stamps(output: Path, files: Iterable[str]) -> dict[str, int]:
+    """The time of the output folder and of every folder holding one of `files` (site-relative paths)."""
+    found = {}
+    for rel in {posixpath.dirname(f) for f in files} | {""}:
+        stamp = _mtime_ns(output / rel)
+        if stamp is not None:
+            found[rel] = stamp
+    return found
 
 
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
@@ -120,7 +148,7 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
 
     sources = scan_sources(config)
     state = _read_state(config)
-    intact = not force and _site_intact(config, state.get("files", -1))
+    intact = not force and _site_intact(config, state)
     if intact and state.get("fingerprint") == sources.fingerprint:
         index_report = _update_index(config, None) if index and not _index_present(config) else None
         lap("check")
@@ -173,7 +201,7 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build checks them again"):
-        save_state(config, sources.fingerprint, len(engine.site.entries), len(engine.digests), problems)
+        save_state(config, sources.fingerprint, len(engine.site.entries), engine.digests, problems)
     return BuildReport(len(engine.site.entries), len(engine.digests), len(update.written) + len(update.removed),
                        tuple(problems), False, timings, index_report)
 
@@ -217,7 +245,7 @@ def _full(config: Config, sources: Sources, state: dict, jobs: int | None, progr
     engine = adopt(config, jobs, loaded, site, sources, memo, moved, digests_memo, search, dict(writer.written),
                    rendered, env)
     lap("engine")
-    file_count, rewritten = len(writer.written), writer.rewritten
+    files, rewritten = list(writer.written), writer.rewritten
     del writer
     index_report = _update_index(config, loaded, dict(site.topic_of)) if index else None  # its own CannotWrite names the index
     if index_report is not None:
@@ -228,9 +256,9 @@ def _full(config: Config, sources: Sources, state: dict, jobs: int | None, progr
     with writing(config.root, config.cache_path, "the site and index are built; the next build redoes them"):
         write_history(config.cache_path, moved)
         save_engine(engine, sources.settings)
-        save_state(config, sources.fingerprint, len(site.entries), file_count, problems)
+        save_state(config, sources.fingerprint, len(site.entries), files, problems)
     lap("state")
-    return BuildReport(len(site.entries), file_count, rewritten, tuple(problems), False, timings, index_report), engine
+    return BuildReport(len(site.entries), len(files), rewritten, tuple(problems), False, timings, index_report), engine
 
 
 def _write_site(config: Config, site, env, writer, jobs: int | None, progress: Progress | None,
@@ -316,8 +344,9 @@ def _update_index(config: Config, loaded, topics=None):
     return update(config, loaded=loaded, topics=topics)
 
 
-def save_state(config: Config, fingerprint: str, entries: int, files: int, problems: list[Problem]) -> None:
-    """Record what the no-change check compares (the fingerprint) and what it reports again."""
-    write_json(config.cache_path / STATE, {"fingerprint": fingerprint, "entries": entries, "files": files,
+def save_state(config: Config, fingerprint: str, entries: int, files: Collection[str], problems: list[Problem]) -> None:
+    """Record what the no-change check compares (the fingerprint, the site's folders) and what it reports again."""
+    write_json(config.cache_path / STATE, {"fingerprint": fingerprint, "entries": entries, "files": len(files),
+                                           "folders": folder_stamps(config.output_path, files),
                                            "output": str(config.output_path),
                                            "problems": [p.as_dict() for p in problems]})

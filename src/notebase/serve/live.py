@@ -289,7 +289,7 @@ class LiveSite:
         write_history(self.config.cache_path, self.moved)
         save_engine(self, sources.settings)
         save_state(self.config, sources.fingerprint if self.stamps == sources.stamps else "", len(self.site.entries),
-                   len(self.digests), list(problems))
+                   self.digests, list(problems))
 
 
 def _id_keys(f: FileLoad) -> tuple:
