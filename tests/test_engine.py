@@ -118,6 +118,8 @@ EDITS = {
     "body": lambda r: _write(r, "notes/tips/git-팁.md", _text(r, "notes/tips/git-팁.md") + "\n한 문단 더: `git log -S`.\n"),
     "retitle": lambda r: _write(r, "notes/tips/transformer-notes.md",
                                 _text(r, "notes/tips/transformer-notes.md").replace("Transformer notes", "어텐션 정리")),
+    "retitle linked": lambda r: _write(r, "notes/papers/bert.md",  # vit's [[BERT 요약]] leads nowhere now
+                                       _text(r, "notes/papers/bert.md").replace("BERT 요약", "BERT 정리")),
     "date move": lambda r: _write(r, "notes/papers/vit.md",
                                   _text(r, "notes/papers/vit.md").replace("2024-02-10", "2022-01-15")),
     "add": lambda r: _write(r, "notes/tips/new-tip.md",

@@ -89,10 +89,11 @@ def freeze(value):
 
 
 # What an entry page shows besides entries and related entries: when assemble kept every one of
-# these (the same objects: an edit changed no name, link, tag, date or topic), only pages showing a
-# changed entry, or whose related entries changed, can change.
-_SHAPE = ("paths", "targets", "tag_paths", "tags", "backlinks", "links", "same_paper", "paper_of",
-          "topic_of", "topics")
+# these (the same objects: an edit changed no id, tag, date or topic), only pages showing a changed
+# entry, or whose related entries, links or papers changed, can change.
+_SHAPE = ("paths", "tag_paths", "tags", "topic_of", "topics")
+# These are compared entry by entry when assemble worked them out again (a retitle, a new link).
+_BY_ENTRY = ("backlinks", "links", "same_paper", "paper_of")
 
 
 def stale_entries(site: Site, old: Site | None) -> set[str] | None:
@@ -100,7 +101,8 @@ def stale_entries(site: Site, old: Site | None) -> set[str] | None:
 
     A changed entry is shown on its own page, its neighbours', the pages it links to or embeds
     (their backlinks) and that link to or embed it (at every level of embedding), the pages that
-    list it as related, and the other summaries of its paper; and a page shows its related entries.
+    list it as related, and the other summaries of its paper; and a page shows its related entries,
+    its backlinks, links and paper, and where its wikilinks lead.
     """
     if old is None or len(site.entries) != len(old.entries) or site.files != old.files:
         return None
@@ -122,6 +124,13 @@ def stale_entries(site: Site, old: Site | None) -> set[str] | None:
         ids.update(i for i, related in site.related.items() if any(r.id in changed_ids for r in related))
     if site.related is not old.related:  # new words in an entry re-ranked its kin
         ids.update(i for i in site.related.keys() | old.related.keys() if site.related.get(i) != old.related.get(i))
+    for name in _BY_ENTRY:
+        now, was = getattr(site, name), getattr(old, name)
+        if now is not was:
+            ids.update(i for i in now.keys() | was.keys() if now.get(i) != was.get(i))
+    if site.targets is not old.targets:  # a name now leads elsewhere: the pages linking by it show that
+        names = _links_moved(site, old)[0]
+        ids.update(e.id for e in entries if any(link.target and wikilink_key(link.target) in names for link in e.links))
     return ids
 
 

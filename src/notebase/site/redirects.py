@@ -272,13 +272,13 @@ def plan_site(site, history: Mapping[str, PageRecord], generation: int, memo: di
     return plan_redirects(site.entries, site.paths, other_pages(site), history, generation, memo)
 
 
-# What the redirects are planned from besides the entries' bodies: when assemble kept these (the
-# same objects), no page moved and no alias changed.
-_PAGES = ("paths", "targets", "tags", "years", "months", "types")
+# What the redirects are planned from besides the entries: when assemble kept these (the same
+# objects), no page moved.
+_PAGES = ("paths", "tags", "years", "months", "types")
 
 
 def replan_bodies(planned: Redirects, site, old, memo: dict) -> Redirects | None:
-    """The plan for `site` when only entries' bodies changed since `old` (planned as `planned`); else None.
+    """The plan for `site` when only entries' bodies or titles changed since `old` (planned as `planned`); else None.
 
     Only the changed entries' body digests (what finds a renamed note) are taken again, not every
     page's record: at 10,000 notes a whole plan is a fifth of a second an edit.
@@ -288,7 +288,10 @@ def replan_bodies(planned: Redirects, site, old, memo: dict) -> Redirects | None
     if any(getattr(site, name) is not getattr(old, name) for name in _PAGES):
         return None
     changed = [(new, was) for new, was in zip(site.entries, old.entries) if new is not was]
-    if any(new.id != was.id for new, was in changed):
+    # A page's record is its entry's file, place and item (a log item is named by its title), and
+    # its aliases are redirects: an edit that keeps these (a retitle of a note, say) changes no plan.
+    if any(new.id != was.id or new.source != was.source or item_identity(new) != item_identity(was)
+           or alias_values(new) != alias_values(was) for new, was in changed):
         return None
     digests = {}
     for new, was in changed:
