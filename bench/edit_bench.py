@@ -10,6 +10,10 @@ update are all counted. Each kind is measured `--repeat` times; the median and w
   retitle     one note's title changed
   add         a new note
   delete      that note deleted again
+
+`--against REV` does the same with an older version of the code (git revision REV, checked out
+aside) on a copy of the same notes, alternating the two at every step, since this kind of machine
+drifts by 20-40% within minutes; then the medians of both and their ratio.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import add_arguments, knowledge_base  # noqa: E402
+from site_bench import checkout  # noqa: E402
 
 def notebase_command() -> list[str]:
     """The installed command beside this interpreter, else `python -m notebase`."""
@@ -40,10 +45,11 @@ def touch(path: Path, text: str) -> None:
 
 
 def main() -> None:
-    """Build once, then time each kind of edit."""
+    """Build once, then time each kind of edit (alternating with `--against`'s code)."""
     parser = argparse.ArgumentParser(description=__doc__)
     add_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also time the code of this git revision, alternating")
     args = parser.parse_args()
     source = knowledge_base(args)
     root = args.out / f"edit-{args.count}"
@@ -51,12 +57,54 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(source / "notes", root / "notes")
         subprocess.run([*notebase_command(), "--root", str(root), "build", "--force"], check=True)
+    if not args.against:
+        _measure({"this code": (root, None)}, args.repeat)
+        return
+    old = args.out / f"edit-{args.count}-against"
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(root / "notes", old / "notes")
+    with checkout(args.against) as code:
+        _time_only(old, code, "--force")
+        _measure({"this code": (root, None), args.against: (old, code)}, args.repeat)
+
+
+def _measure(variants: dict[str, tuple[Path, Path | None]], repeat: int) -> None:
+    """Time each kind of edit `repeat` times on every variant (root, code), alternating; print the medians."""
+    kinds = ["no change", "body", "retitle", "add", "delete"]
+    results = {name: {kind: [] for kind in kinds} for name in variants}
+    edits = {name: _edits(root) for name, (root, _) in variants.items()}
+    for name, (root, code) in variants.items():
+        _time_only(root, code)  # whatever an earlier run left is caught up first
+    for n in range(repeat):
+        for kind in kinds:
+            for name in (list(variants) if n % 2 == 0 else list(reversed(variants))):
+                root, code = variants[name]
+                edits[name][kind](n)
+                results[name][kind].append(_time_only(root, code))
+    for name, (root, code) in variants.items():
+        edits[name]["restore"](0)
+        _time_only(root, code)
+    count = len(list(next(iter(variants.values()))[0].joinpath("notes").rglob("*.md")))
+    print(f"one-edit `notebase build` at {count} notes, fresh process each (median / worst of {repeat}):")
+    for name in variants:
+        print(f" {name}:")
+        for kind, times in results[name].items():
+            print(f"  {kind:10s} {statistics.median(times):6.2f} s / {max(times):6.2f} s")
+    if len(variants) == 2:
+        this, other = variants
+        print(" ratio of medians, " + this + " / " + other + ": " + ", ".join(
+            f"{kind} {statistics.median(results[this][kind]) / statistics.median(results[other][kind]):.2f}"
+            for kind in kinds))
+
+
+def _edits(root: Path) -> dict:
+    """The edits of one knowledge base, each given the round's number."""
     notes = sorted((root / "notes").rglob("*.md"))
+    notes = [p for p in notes if p.name != "bench-new-note.md"]
     target = notes[len(notes) // 2]
     original = target.read_text(encoding="utf-8")
     new_note = target.parent / "bench-new-note.md"  # a folder the generated notes have
     new_note.unlink(missing_ok=True)
-    _time_only(root)  # whatever an earlier run left is caught up first
 
     def body(n: int) -> None:
         touch(target, original + f"\n\nA paragraph added by the benchmark ({n}).\n")
@@ -77,23 +125,22 @@ def main() -> None:
     def delete(n: int) -> None:
         new_note.unlink()
 
-    kinds = [("no change", lambda n: None), ("body", body), ("retitle", retitle), ("add", add), ("delete", delete)]
-    results: dict[str, list[float]] = {name: [] for name, _ in kinds}
-    for n in range(args.repeat):
-        for name, edit in kinds:
-            edit(n)
-            results[name].append(_time_only(root))
-    touch(target, original)
-    _time_only(root)
-    print(f"one-edit `notebase build` at {len(notes)} notes, fresh process each (median / worst of {args.repeat}):")
-    for name, times in results.items():
-        print(f"  {name:10s} {statistics.median(times):6.2f} s / {max(times):6.2f} s")
+    return {"no change": lambda n: None, "body": body, "retitle": retitle, "add": add, "delete": delete,
+            "restore": lambda n: touch(target, original)}
 
 
-def _time_only(root: Path) -> float:
-    """Run `notebase build` in a new process; return its wall time."""
+def _command(code: Path | None) -> list[str]:
+    return notebase_command() if code is None else [sys.executable, "-m", "notebase"]
+
+
+def _time_only(root: Path, code: Path | None = None, *options: str) -> float:
+    """Run `notebase build` in a new process (with the notebase of `code`, a checkout's src/, if given); return its wall time."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
     started = time.perf_counter()
-    done = subprocess.run([*notebase_command(), "--root", str(root), "build"], capture_output=True, text=True)
+    done = subprocess.run([*_command(code), "--root", str(root), "build", *options], capture_output=True, text=True,
+                          env=env)
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr)
     return time.perf_counter() - started

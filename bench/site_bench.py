@@ -143,7 +143,7 @@ def main() -> None:
         settings.write_text("".join(f"{line}\n" for line in args.setting), encoding="utf-8")
     try:
         if args.against:
-            with _checkout(args.against) as source:
+            with checkout(args.against) as source:
                 _compare(root, args, source)
         else:
             _compare(root, args) if args.compare else _measure(root, args)
@@ -152,7 +152,7 @@ def main() -> None:
 
 
 @contextlib.contextmanager
-def _checkout(rev: str):
+def checkout(rev: str):
     """Check git revision `rev` of this repository out into a temporary folder; yield its src/."""
     repo = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory(prefix="notebase-against-") as folder:
