@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from notebase.model import Entry, EntryType
 from notebase.render.urls import RESERVED, month_path, tag_path, type_path, year_path
@@ -54,13 +54,9 @@ def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
     for entry in entries:
         keys: dict[str, None] = {}
         for tag in entry.tags:
-            key = tag_key(tag)
-            if not key:
-                continue
-            levels = [p for p in tag.strip().lstrip("#").split("/") if tag_key(p)]
-            for n, inner in enumerate(with_ancestors(key), 1):
+            for inner, spelling in _levels(tag):
                 keys[inner] = None
-                spellings[inner]["/".join(p.strip() for p in levels[:n])] += 1
+                spellings[inner][spelling] += 1
         for key in keys:
             ids[key].append(entry.id)
     label = {k: min(spellings[k].items(), key=lambda kv: (-kv[1], kv[0]))[0] for k in ids}
@@ -88,6 +84,16 @@ def tag_taxonomy(entries: list[Entry]) -> tuple[Taxonomy, dict[str, str]]:
         built[key] = Term(key, label[key], paths[key], tuple(ids[key]), kids)
     terms = tuple(built[k] for k in sorted(ids, key=order))
     return Taxonomy("tags", terms), paths
+
+
+@lru_cache(maxsize=1 << 14)  # a site spells a few hundred tags thousands of times each
+def _levels(tag: str) -> tuple[tuple[str, str], ...]:
+    """The keys a tag is listed under (its own and its ancestors', outermost first), each with how the tag spells it."""
+    key = tag_key(tag)
+    if not key:
+        return ()
+    levels = [p for p in tag.strip().lstrip("#").split("/") if tag_key(p)]
+    return tuple((inner, "/".join(p.strip() for p in levels[:n])) for n, inner in enumerate(with_ancestors(key), 1))
 
 
 def tag_slug(level: str) -> str:
