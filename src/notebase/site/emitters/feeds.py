@@ -119,12 +119,11 @@ def atom(site: Site, entries: list[Entry], title: str, page: str, feed: str) -> 
 def feed_sets(site: Site) -> Iterator[tuple[str, str, tuple[Entry, ...]]]:
     """Yield each feed pair's page path, title and entries: the site's, then one per tag and per topic."""
     yield "", site.config.title, newest_stated(site.entries, FEED_SIZE)
+    by_id = site.by_id  # looked up directly: every tag's and topic's entries, after every edit
     for term in site.tags.terms:
-        yield term.path, f"{site.config.title} — #{term.label}", newest_stated([site.entry(i) for i in term.ids],
-                                                                               FEED_SIZE)
+        yield term.path, f"{site.config.title} — #{term.label}", newest_stated([by_id[i] for i in term.ids], FEED_SIZE)
     for term in site.topics.terms:
-        yield term.path, f"{site.config.title} — {term.label}", newest_stated([site.entry(i) for i in term.ids],
-                                                                              FEED_SIZE)
+        yield term.path, f"{site.config.title} — {term.label}", newest_stated([by_id[i] for i in term.ids], FEED_SIZE)
 
 
 def feed_files(site: Site, page: str, title: str, entries: tuple[Entry, ...]) -> list[tuple[str, bytes]]:

@@ -46,6 +46,7 @@ def render_page(env: Environment, page: Page) -> bytes:
 def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, **values) -> Iterator[Page]:
     """Yield the pages of a paginated list of entries at `path` (and `path/page/N/`)."""
     pages = max(1, -(-len(ids) // PAGE_SIZE))
+    by_id = site.by_id  # looked up directly: every listing's entries, after every edit
     for number in range(1, pages + 1):
         chunk = ids[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
         pager = {
@@ -54,7 +55,7 @@ def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, 
             "older": page_path(path, number + 1) if number < pages else None,
         }
         yield Page(page_path(path, number), "list.html", dict(
-            title=title, kind=kind, items=[site.entry(i) for i in chunk], pager=pager, paths=site.paths, **values))
+            title=title, kind=kind, items=[by_id[i] for i in chunk], pager=pager, paths=site.paths, **values))
 
 
 def taxonomy_pages(site: Site, taxonomy: Taxonomy, label, about=None, **values) -> Iterator[Page]:
