@@ -37,8 +37,8 @@ def test_tag_key(tag, key):
 
 
 def test_ancestors():
-    assert ancestors("a/b/c") == ["a", "a/b"] and ancestors("a") == []
-    assert with_ancestors("a/b") == ["a", "a/b"] and with_ancestors("") == []
+    assert ancestors("a/b/c") == ("a", "a/b") and ancestors("a") == ()
+    assert with_ancestors("a/b") == ("a", "a/b") and with_ancestors("") == ()
 
 
 @pytest.fixture

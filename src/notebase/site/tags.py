@@ -22,12 +22,13 @@ def tag_key(tag: str) -> str:
     return "/".join(part for part in (p.strip("-") for p in text.split("/")) if part)
 
 
-def ancestors(key: str) -> list[str]:
-    """Return the keys of the tags a nested tag sits inside, outermost first: `a/b/c` -> [`a`, `a/b`]."""
+def ancestors(key: str) -> tuple[str, ...]:
+    """Return the keys of the tags a nested tag sits inside, outermost first: `a/b/c` -> (`a`, `a/b`)."""
     parts = key.split("/")
-    return ["/".join(parts[:n]) for n in range(1, len(parts))]
+    return tuple("/".join(parts[:n]) for n in range(1, len(parts)))
 
 
-def with_ancestors(key: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # asked of every tag of every entry by the ranking, the index and the tag pages
+def with_ancestors(key: str) -> tuple[str, ...]:
     """Return a tag's key after the keys of the tags it sits inside: what `tag:a` finds `a/b` by."""
-    return [*ancestors(key), key] if key else []
+    return (*ancestors(key), key) if key else ()
