@@ -106,7 +106,7 @@ def rank(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: M
     `profiles` are the entries' words (`profile`), in the order of `entries`; `skip` lists ids not
     to offer (other summaries of the same paper).
     """
-    index, groups = _groups(entries, tags, topics, topic_of, skip, most)
+    groups = _groups(entries, tags, topics, topic_of, skip, most)
     df = Counter(chain.from_iterable(profiles))
     words = rare_words(profiles, df)
     postings: dict[str, list[int]] = {}
@@ -132,18 +132,8 @@ def rerank(before: Ranking, entries: Sequence[Entry], profiles: Sequence[tuple[s
     again when its rare words or the entries sharing one of them changed; the needy all are.
     """
     changed = [n for n, (a, b) in enumerate(zip(profiles, before.profiles)) if a != b]
-    df = before.df.copy()
-    moved: set[str] = set()
-    for n in changed:
-        old, new = set(before.profiles[n]), set(profiles[n])
-        df.subtract(old - new)
-        df.update(new - old)
-        moved |= old ^ new
-    for word in moved:
-        if df[word] <= 0:
-            del df[word]
     most = telling_limit(len(profiles))
-    telling = {w for w in moved if 1 < before.df.get(w, 0) <= most or 1 < df.get(w, 0) <= most}
+    df, telling = _recount(before, [(before.profiles[n], profiles[n]) for n in changed], most)
     reread = set(changed) | {n for n, p in enumerate(profiles) if not telling.isdisjoint(p)} if telling else set(changed)
     words = list(before.words)
     postings = dict(before.postings)
@@ -185,29 +175,25 @@ def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics
     related ones change only when it shares a tag, topic or rare word with a changed entry, or
     the counts made one of its words rare or common: only those are ranked again.
     """
-    if telling_limit(len(profiles)) != telling_limit(len(before.profiles)) or before.groups[6] != most:
+    limit = telling_limit(len(profiles))
+    if limit != telling_limit(len(before.profiles)) or before.groups[6] != most:
         return None
-    index, groups = _groups(entries, tags, topics, topic_of, skip, most)
+    groups = _groups(entries, tags, topics, topic_of, skip, most)
+    index = groups[0]
     was, old_tags, old_topics, old_skip = before.groups[0], before.groups[3], before.groups[4], before.groups[5]
     own_tags, own_topics, skip = groups[3], groups[4], groups[5]
-    changed = [n for n, e in enumerate(entries) if (m := was.get(e.id)) is None or before.profiles[m] != profiles[n]
-               or old_tags[m] != own_tags[n] or tuple(old_topics[m]) != tuple(own_topics[n])
-               or old_skip.get(e.id) != skip.get(e.id)]
+    changed, regrouped = [], []  # new words, or (regrouped) new tags, topics or papers, or new
+    for n, e in enumerate(entries):
+        m = was.get(e.id)
+        if (m is None or old_tags[m] != own_tags[n] or tuple(old_topics[m]) != tuple(own_topics[n])
+                or old_skip.get(e.id) != skip.get(e.id)):
+            regrouped.append(n)
+            changed.append(n)
+        elif before.profiles[m] != profiles[n]:
+            changed.append(n)
     gone = [m for i, m in was.items() if i not in index]
-    left = [was[entries[n].id] for n in changed if entries[n].id in was] + gone  # their old numbers
-    df = before.df.copy()
-    moved: set[str] = set()
-    for m in left:
-        df.subtract(before.profiles[m])
-        moved.update(before.profiles[m])
-    for n in changed:
-        df.update(profiles[n])
-        moved.update(profiles[n])
-    for word in moved:
-        if df[word] <= 0:
-            del df[word]
-    limit = telling_limit(len(profiles))
-    telling = {w for w in moved if 1 < before.df.get(w, 0) <= limit or 1 < df.get(w, 0) <= limit}
+    pairs = [(before.profiles[was[entries[n].id]] if entries[n].id in was else (), profiles[n]) for n in changed]
+    df, telling = _recount(before, pairs + [(before.profiles[m], ()) for m in gone], limit)
     reread = set(changed) | ({n for n, p in enumerate(profiles) if not telling.isdisjoint(p)} if telling else set())
     words = [before.words[was[e.id]] if e.id in was else () for e in entries]
     touched = {w for m in gone for w in before.words[m]}
@@ -221,12 +207,14 @@ def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics
     again = reread | {n for w in touched for n in postings.get(w, ())}  # reread: a word's rarity orders its lists
     ids = {m: i for i, m in was.items()}  # old number -> id
     again |= {index[ids[m]] for w in touched for m in before.postings.get(w, ()) if ids[m] in index}
-    keys = {k for m in left for k in old_tags[m]} | {k for n in changed for k in own_tags[n]}
+    # Entries sharing a tag or topic with a regrouped one, before or after, and those that listed one
+    # (why the two are related may have changed): new words alone change none of this.
+    moved_out = [was[entries[n].id] for n in regrouped if entries[n].id in was] + gone  # their old numbers
+    keys = {k for m in moved_out for k in old_tags[m]} | {k for n in regrouped for k in own_tags[n]}
     again.update(n for k in keys for n in groups[1].get(k, ()))
-    keys = {k for m in left for k in old_topics[m]} | {k for n in changed for k in own_topics[n]}
+    keys = {k for m in moved_out for k in old_topics[m]} | {k for n in regrouped for k in own_topics[n]}
     again.update(n for k in keys for n in groups[2].get(k, ()))
-    # And every entry that listed a changed or removed one: why the two are related may have changed.
-    left_ids = {ids[m] for m in left}
+    left_ids = {ids[m] for m in moved_out}
     again.update(index[ids[m]] for m, found in before.ranked.items()
                  if ids[m] in index and any(r.id in left_ids for r in found))
     ranked = {index[ids[m]]: found for m, found in before.ranked.items() if ids[m] in index and index[ids[m]] not in again}
@@ -242,13 +230,30 @@ def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics
 
 
 def _groups(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: Mapping[str, tuple[str, ...]],
-            skip: Mapping[str, tuple[str, ...]] | None, most: int) -> tuple[dict[str, int], tuple]:
-    """The entries' numbers by id, and what ranking reads of names, tags and topics (Ranking.groups)."""
+            skip: Mapping[str, tuple[str, ...]] | None, most: int) -> tuple:
+    """What ranking reads of names, tags and topics (Ranking.groups), the entries' numbers by id first."""
     index = {e.id: n for n, e in enumerate(entries)}
-    return index, (index, {t.key: [index[i] for i in t.ids] for t in tags.terms},
-                   {t.key: [index[i] for i in t.ids] for t in topics.terms},
-                   [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries],
-                   [topic_of.get(e.id, ()) for e in entries], skip or {}, most)
+    return (index, {t.key: [index[i] for i in t.ids] for t in tags.terms},
+            {t.key: [index[i] for i in t.ids] for t in topics.terms},
+            [list(dict.fromkeys(k for t in e.tags for k in with_ancestors(tag_key(t)))) for e in entries],
+            [topic_of.get(e.id, ()) for e in entries], skip or {}, most)
+
+
+def _recount(before: Ranking, pairs: list[tuple[tuple[str, ...], tuple[str, ...]]], limit: int
+             ) -> tuple[Counter, set[str]]:
+    """The word counts after some profiles changed ((old, new) pairs, () for none), and the words whose
+    count moved while they were telling (in more than one entry, at most `limit`), before or after."""
+    df = before.df.copy()
+    moved: set[str] = set()
+    for old, new in pairs:
+        old, new = set(old), set(new)
+        df.subtract(old - new)
+        df.update(new - old)
+        moved |= old ^ new
+    for word in moved:
+        if df[word] <= 0:
+            del df[word]
+    return df, {w for w in moved if 1 < before.df.get(w, 0) <= limit or 1 < df.get(w, 0) <= limit}
 
 
 def _rank_entry(entries: Sequence[Entry], n: int, words, postings, groups) -> tuple[Related, ...]:
