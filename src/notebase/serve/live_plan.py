@@ -96,13 +96,14 @@ _SHAPE = ("paths", "tag_paths", "tags", "topic_of", "topics")
 _BY_ENTRY = ("backlinks", "links", "same_paper", "paper_of")
 
 
-def stale_entries(site: Site, old: Site | None) -> set[str] | None:
+def stale_entries(site: Site, old: Site | None, names: set[str] | None = None) -> set[str] | None:
     """The ids of the entries whose page may show something new since `old`; None when any page may.
 
     A changed entry is shown on its own page, its neighbours', the pages it links to or embeds
     (their backlinks) and that link to or embed it (at every level of embedding), the pages that
     list it as related, and the other summaries of its paper; and a page shows its related entries,
-    its backlinks, links and paper, and where its wikilinks lead.
+    its backlinks, links and paper, and where its wikilinks lead (`names`: the link names whose
+    target moved, `_links_moved`'s, when the caller has them).
     """
     if old is None or len(site.entries) != len(old.entries) or site.files != old.files:
         return None
@@ -129,7 +130,7 @@ def stale_entries(site: Site, old: Site | None) -> set[str] | None:
         if now is not was:
             ids.update(i for i in now.keys() | was.keys() if now.get(i) != was.get(i))
     if site.targets is not old.targets:  # a name now leads elsewhere: the pages linking by it show that
-        names = _links_moved(site, old)[0]
+        names = _links_moved(site, old)[0] if names is None else names
         ids.update(e.id for e in entries if any(link.target and wikilink_key(link.target) in names for link in e.links))
     return ids
 
@@ -167,7 +168,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     """
     keys: dict[str, tuple] = {}
     names, files = _links_moved(site, old)
-    stale = stale_entries(site, old)
+    stale = stale_entries(site, old, names)
     dirty: set[str] = set()
     for index, entry in enumerate(site.entries):
         rel = output_file(site.paths[entry.id])

@@ -19,7 +19,7 @@ from notebase.collector import paused
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
 from notebase.render.markup import IMAGE_EXTS, wikilink_key
-from notebase.model import STATED_DATE_SOURCES, Entry, EntryType
+from notebase.model import Entry, EntryType
 from notebase.site.papers import Paper, group_papers
 from notebase.site.readings import read_entries
 from notebase.site.related import Related, rank, rank_after, rerank
@@ -197,14 +197,15 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept:
     """
     if kept is not None and taxonomies and links and papers:
         return kept
-    graph = dict(kept) if kept is not None and taxonomies else {}
-    if not graph:
+    anew = kept is None or not taxonomies  # pages may have moved: every part is worked out again
+    graph = {} if anew else dict(kept)
+    if anew:
         paths = {e.id: entry_path(e.id, e.type) for e in ordered}
         tags, tag_paths = tag_taxonomy(ordered)
         graph.update(paths=_freeze(paths), tags=tags, years=year_taxonomy(ordered), months=month_taxonomy(ordered),
                      types=type_taxonomy(ordered), tag_paths=_freeze(tag_paths),
                      folders=folder_taxonomy(ordered) if config.folders else Taxonomy("folders", ()))
-    if not (graph.get("targets") is not None and taxonomies and links):
+    if anew or not links:
         paths = graph["paths"]
         targets = link_targets(ordered, paths, refs)
         backlinks = _backlinks(ordered, paths, targets, refs)
@@ -214,7 +215,7 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept:
                 found[source].append(target)
         graph.update(targets=_freeze(targets), backlinks=_freeze(backlinks),
                      links=_freeze({k: tuple(v) for k, v in found.items()}))
-    if not (graph.get("papers") is not None and taxonomies and papers):
+    if anew or not papers:
         papers_found, same_paper = group_papers(ordered)
         graph.update(same_paper=_freeze(same_paper), papers=papers_found,
                      paper_of=_freeze({i: paper for paper in papers_found for i in paper.ids}))
@@ -336,7 +337,7 @@ def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:
     the real news off the home page and the feeds.
     """
     # Stops at the n-th: the site's feeds ask this of all 10,000 entries after every edit.
-    chosen = list(islice((i for i, e in enumerate(entries) if e.date_source in STATED_DATE_SOURCES), n))
+    chosen = list(islice((i for i, e in enumerate(entries) if not e.date_inferred), n))
     if len(chosen) < n:
         chosen += [i for i, e in enumerate(entries) if e.date_inferred][: n - len(chosen)]
     return tuple(entries[i] for i in sorted(chosen))

@@ -136,17 +136,23 @@ def read_only(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)
 
 
+def kept_in_rows() -> set[type]:
+    """The classes whose objects the state keeps in rows: entries, their sections, search documents."""
+    from notebase.model import ENTRY_CLASSES, Entry, Section
+    from notebase.site.emitters.search_live import SearchDoc
+
+    return {Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}
+
+
 def state_pickler(file) -> pickle.Pickler:
     """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load),
     and entries and search documents with their long texts as bytes (state_rows.Packer)."""
-    from notebase.model import ENTRY_CLASSES, Entry, Section
-    from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.state_rows import Packer
 
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     table = copyreg.dispatch_table.copy()
     table[MappingProxyType] = lambda m: (read_only, (dict(m),))
-    table.update(dict.fromkeys({Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}, Packer()))
+    table.update(dict.fromkeys(kept_in_rows(), Packer()))
     pickler.dispatch_table = table
     return pickler
 
@@ -170,8 +176,6 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     The entries and search documents go into rows by source file first (state_rows.py), only
     those of changed files written again; the state names them by row.
     """
-    from notebase.model import ENTRY_CLASSES, Entry, Section
-    from notebase.site.emitters.search_live import SearchDoc
     from notebase.site.redirects import HISTORY
     from notebase.site.state_rows import Packer, entry_ref, group, save_rows
 
@@ -196,7 +200,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
 
         pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
         pickler = state_pickler(file)
-        pickler.dispatch_table.update(dict.fromkeys({Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}, ref))
+        pickler.dispatch_table.update(dict.fromkeys(kept_in_rows(), ref))
         pickler.dump(state)
 
 
