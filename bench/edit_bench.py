@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import add_arguments, knowledge_base  # noqa: E402
-from site_bench import checkout  # noqa: E402
+from site_bench import checkout, compile_sources  # noqa: E402
 
 def notebase_command() -> list[str]:
     """The installed command beside this interpreter, else `python -m notebase`."""
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--against", metavar="REV", help="also time the code of this git revision, alternating")
     args = parser.parse_args()
     source = knowledge_base(args)
+    compile_sources(Path(__file__).resolve().parents[1] / "src")
     root = args.out / f"edit-{args.count}"
     if not (root / ".notebase" / "engine.pickle").exists():
         shutil.rmtree(root, ignore_errors=True)

@@ -153,6 +153,54 @@ def test_a_page_deleted_or_a_file_added_in_the_site_folder_is_noticed(built):
     assert build(config).up_to_date
 
 
+def test_folder_stamps_after_an_update_are_those_a_full_stamping_gives(tmp_path):
+    """Stamping only the folders an update touched (and their parents, whose times a folder made or
+    removed moves) gives what stamping every folder gives: else the next check finds a false change."""
+    from notebase.build import folder_stamps
+
+    out = tmp_path / "site"
+    files = ["index.html", "a/x.html", "a/b/c/page.html", "d/page.html"]
+    for rel in files:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel, encoding="utf-8")
+    kept = folder_stamps(out, files)
+    os.utime(out / "a", ns=(1, 1))  # so that any change of its time shows, whatever the clock's grain
+    kept["a"] = 1
+    (out / "a" / "new").mkdir()
+    (out / "a" / "new" / "page.html").write_text("new", encoding="utf-8")  # moves a's time: a holds no touched file
+    shutil.rmtree(out / "d")  # moves the top folder's time
+    files = [f for f in files if not f.startswith("d/")] + ["a/new/page.html"]
+    after = folder_stamps(out, ["a/new/page.html", "d/page.html"], kept)
+    full = folder_stamps(out, files)
+    assert {rel: after[rel] for rel in full} == full and "d" not in after
+
+
+def test_the_site_folders_an_update_made_or_removed_are_watched_too(tmp_path):
+    """An update stamps again only the folders it touched: a page deleted from a folder it made, or a
+    stray file left where it removed one, is still noticed by the next no-change check."""
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    config = load_config(tmp_path)
+    build(config, index=False)
+    note = tmp_path / "notes" / "a-fresh-note.md"
+    note.write_text("---\ntitle: A fresh note\ntype: tip\n---\nSomething learned today.\n", encoding="utf-8")
+    added = build(config, index=False)
+    assert not added.up_to_date and added.rewritten < added.files  # an update, not a full build
+    page = next(p for p in (tmp_path / "site").rglob("index.html") if "fresh" in p.parent.name)
+    kept = page.read_bytes()
+    page.unlink()
+    again = build(config, index=False)
+    assert not again.up_to_date and page.read_bytes() == kept
+    assert build(config, index=False).up_to_date
+    note.unlink()
+    gone = build(config, index=False)
+    assert not gone.up_to_date and not page.parent.exists()
+    stray = page.parent.parent / "stray.html"
+    stray.write_text("left here", encoding="utf-8")
+    again = build(config, index=False)
+    assert not again.up_to_date and not stray.exists()
+    assert build(config, index=False).up_to_date
+
+
 def test_an_edit_rewrites_only_what_it_changes(tmp_path):
     shutil.copytree(REPO / "notes", tmp_path / "notes")
     config = load_config(tmp_path)

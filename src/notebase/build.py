@@ -93,25 +93,42 @@ def _site_intact(config: Config, state: dict) -> bool:
     if isinstance(folders, dict) and folders and any(stamp % 1_000_000_000 for stamp in folders.values()):
         # A file added to or deleted from a folder moves its time on; this file system keeps times
         # finer than a second, so a change made in the build's last second shows too.
-        return all(_mtime_ns(out / rel) == stamp for rel, stamp in folders.items())
+        top = str(out)  # joined as strings: 12,000 Path objects cost more than the stat calls
+        return all(_mtime_ns(os.path.join(top, rel)) == stamp for rel, stamp in folders.items())
     return count_files(str(out)) == state.get("files", -1)
 
 
-def _mtime_ns(path: Path) -> int | None:
+def _mtime_ns(path: str) -> int | None:
     try:
         return os.stat(path).st_mtime_ns
     except OSError:
         return None
 
 
-def folder_stamps(output: Path, files: Iterable[str]) -> dict[str, int]:
-    """The time of the output folder and of every folder holding one of `files` (site-relative paths)."""
-    found = {}
-    for rel in {posixpath.dirname(f) for f in files} | {""}:
-        stamp = _mtime_ns(output / rel)
-        if stamp is not None:
+def folder_stamps(output: Path, files: Iterable[str], kept: dict[str, int] | None = None) -> dict[str, int]:
+    """The time of the output folder and of every folder holding one of `files` (site-relative paths).
+
+    With `kept`, the stamps of the whole site before an update that wrote or removed `files`, only
+    the folders of those files and their parents are stamped again: nothing else can have moved.
+    """
+    top = str(output)
+    found = dict(kept or {})
+    folders = {posixpath.dirname(f) for f in files} | {""}
+    if kept is not None:  # a folder made or removed moves its parent's time too
+        folders |= {parent for rel in folders for parent in _parents(rel)}
+    for rel in folders:
+        stamp = _mtime_ns(os.path.join(top, rel))
+        if stamp is None:
+            found.pop(rel, None)
+        else:
             found[rel] = stamp
     return found
+
+
+def _parents(rel: str) -> Iterable[str]:
+    while rel:
+        rel = posixpath.dirname(rel)
+        yield rel
 
 
 def build(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
@@ -160,14 +177,14 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     engine = load_state(config, sources.settings, jobs) if intact else None
     if engine is not None:
         lap("load state")
-        return _update(config, engine, sources, index, lap, timings, indexing), engine
+        return _update(config, engine, sources, state, index, lap, timings, indexing), engine
     if indexing is not None:
         indexing.exception()  # a full build brings the index up to date after it, the two never at once
     return _full(config, sources, state, jobs, progress, index, lap, timings)
 
 
-def _update(config: Config, engine, sources: Sources, index: bool, lap, timings: dict[str, float], indexing=None
-            ) -> BuildReport:
+def _update(config: Config, engine, sources: Sources, state: dict, index: bool, lap, timings: dict[str, float],
+            indexing=None) -> BuildReport:
     """Bring the site in step through the engine: re-read changed files, rewrite the files they change."""
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.engine import STATE as ENGINE_STATE
@@ -201,7 +218,9 @@ def _update(config: Config, engine, sources: Sources, index: bool, lap, timings:
         lap("search index")
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
     with writing(config.root, config.cache_path, "the site and index are built; the next build checks them again"):
-        save_state(config, sources.fingerprint, len(engine.site.entries), engine.digests, problems)
+        kept = state.get("folders") if isinstance(state.get("folders"), dict) else None
+        save_state(config, sources.fingerprint, len(engine.site.entries), engine.digests, problems,
+                   folder_stamps(config.output_path, [*writer.changed, *writer.removed], kept) if kept else None)
     return BuildReport(len(engine.site.entries), len(engine.digests), len(update.written) + len(update.removed),
                        tuple(problems), False, timings, index_report)
 
@@ -344,9 +363,12 @@ def _update_index(config: Config, loaded, topics=None):
     return update(config, loaded=loaded, topics=topics)
 
 
-def save_state(config: Config, fingerprint: str, entries: int, files: Collection[str], problems: list[Problem]) -> None:
-    """Record what the no-change check compares (the fingerprint, the site's folders) and what it reports again."""
+def save_state(config: Config, fingerprint: str, entries: int, files: Collection[str], problems: list[Problem],
+               folders: dict[str, int] | None = None) -> None:
+    """Record what the no-change check compares (the fingerprint, the site's folders: stamped anew
+    unless given) and what it reports again."""
+    folders = folders if folders is not None else folder_stamps(config.output_path, files)
     write_json(config.cache_path / STATE, {"fingerprint": fingerprint, "entries": entries, "files": len(files),
-                                           "folders": folder_stamps(config.output_path, files),
+                                           "folders": folders,
                                            "output": str(config.output_path),
                                            "problems": [p.as_dict() for p in problems]})
