@@ -8,8 +8,10 @@ update are all counted. Each kind is measured `--repeat` times; the median and w
   no change   nothing edited (the fingerprint check)
   body        a paragraph appended to one note
   retitle     one note's title changed
-  add         a new note
+  add         a new note dated within the notes' years (older notes shift across listing pages)
   delete      that note deleted again
+  add newest  a new note dated today, the newest (the usual new note)
+  delete newest  that note deleted again
 
 `--against REV` does the same with an older version of the code (git revision REV, checked out
 aside) on a copy of the same notes, alternating the two at every step, since this kind of machine
@@ -19,6 +21,7 @@ drifts by 20-40% within minutes; then the medians of both and their ratio.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import statistics
@@ -71,7 +74,7 @@ def main() -> None:
 
 def _measure(variants: dict[str, tuple[Path, Path | None]], repeat: int) -> None:
     """Time each kind of edit `repeat` times on every variant (root, code), alternating; print the medians."""
-    kinds = ["no change", "body", "retitle", "add", "delete"]
+    kinds = ["no change", "body", "retitle", "add", "delete", "add newest", "delete newest"]
     results = {name: {kind: [] for kind in kinds} for name in variants}
     edits = {name: _edits(root) for name, (root, _) in variants.items()}
     for name, (root, code) in variants.items():
@@ -126,8 +129,12 @@ def _edits(root: Path) -> dict:
     def delete(n: int) -> None:
         new_note.unlink()
 
+    def add_newest(n: int) -> None:  # the usual new note: today's, the newest of the site
+        touch(new_note, f"---\ntitle: Today's note {n}\ndate: {datetime.date.today()}\ntags: [bench]\n---\n\n"
+                        "오늘 배운 것과 what I learned today.\n")
+
     return {"no change": lambda n: None, "body": body, "retitle": retitle, "add": add, "delete": delete,
-            "restore": lambda n: touch(target, original)}
+            "add newest": add_newest, "delete newest": delete, "restore": lambda n: touch(target, original)}
 
 
 def _command(code: Path | None) -> list[str]:

@@ -439,3 +439,44 @@ def test_an_edit_that_keeps_tags_and_dates_keeps_the_taxonomies_and_the_ranking(
     assert live.memo["shape"][6].groups is ranking.groups  # re-ranked from the kept ranking, not ranked anew
     if kind == "retitle":
         assert live.site.targets is not site.targets and "git 요령" in live.site.targets
+
+
+@pytest.mark.parametrize("count", range(0, 23))
+def test_listing_pages_are_counted_from_the_oldest_entry(count):
+    """Every page but the first holds PAGE_SIZE entries counted from the oldest; the first the rest."""
+    from notebase.site.emitters.listings import page_bounds
+
+    bounds = page_bounds(count, 4)
+    assert bounds[0][0] == 0 and bounds[-1][1] == count
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))  # one after another, nothing left out
+    assert all(end - start == 4 for start, end in bounds[1:])
+    assert 4 <= bounds[0][1] < 8 if count >= 4 else bounds == [(0, count)]
+    newer = page_bounds(count + 1, 4)  # a note added, the newest: the older pages hold what they held
+    if len(newer) == len(bounds):
+        assert [(s + 1, e + 1) for s, e in bounds[1:]] == newer[1:]
+
+
+def test_a_new_newest_note_rewrites_the_first_page_of_a_listing_only(built, tmp_path, monkeypatch):
+    """An older listing page keeps its entries, and its bytes, when a newer note is added (until there
+    are enough entries for one more page); the site still equals a fresh build after each edit."""
+    from notebase.site.emitters import listings
+
+    monkeypatch.setattr(listings, "PAGE_SIZE", 2)
+    run_build(built, "--force")
+    older = built / "site" / "archive" / "2024" / "page" / "2" / "index.html"
+    assert not older.exists()  # 2024 holds three notes: one page
+    new = "---\ntitle: Note {n}\ndate: 2024-07-0{n}\ntags: [nlp]\n---\n\nA line of note {n}.\n"
+    _write(built, "notes/tips/new-1.md", new.format(n=1))
+    run_build(built)
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+    kept = older.read_bytes()  # four notes: two pages
+    _write(built, "notes/tips/new-2.md", new.format(n=2))
+    run_build(built)
+    assert older.read_bytes() == kept and "Note 2" not in kept.decode()
+    first = (built / "site" / "archive" / "2024" / "index.html").read_text(encoding="utf-8")
+    assert first.count('class="entry-item"') == 3 and "Note 2" in first
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+    _write(built, "notes/tips/new-2.md", None)  # the newest deleted again
+    run_build(built)
+    assert older.read_bytes() == kept
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))

@@ -43,19 +43,38 @@ def render_page(env: Environment, page: Page) -> bytes:
     return env.get_template(page.template).render(context).encode("utf-8")
 
 
-def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, **values) -> Iterator[Page]:
-    """Yield the pages of a paginated list of entries at `path` (and `path/page/N/`)."""
-    pages = max(1, -(-len(ids) // PAGE_SIZE))
+def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, feed: str | None = None,
+            **values) -> Iterator[Page]:
+    """Yield the pages of a paginated list of entries at `path` (and `path/page/N/`), newest first.
+
+    Pages are counted from the oldest entry (`page_bounds`), so a new note, the newest, changes the
+    first page alone: the older pages keep their entries until there are enough for one more page.
+    What changes with every note (the count, the term's overview in `values`) is on the first page
+    only; an older page shows its title, entries and place.
+    """
+    bounds = page_bounds(len(ids))
     by_id = site.by_id  # looked up directly: every listing's entries, after every edit
-    for number in range(1, pages + 1):
-        chunk = ids[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
-        pager = {
-            "number": number, "pages": pages, "total": len(ids),
-            "newer": page_path(path, number - 1) if number > 1 else None,
-            "older": page_path(path, number + 1) if number < pages else None,
-        }
-        yield Page(page_path(path, number), "list.html", dict(
-            title=title, kind=kind, items=[by_id[i] for i in chunk], pager=pager, paths=site.paths, **values))
+    for number, (start, end) in enumerate(bounds, 1):
+        pager = {"number": number, "pages": len(bounds),
+                 "newer": page_path(path, number - 1) if number > 1 else None,
+                 "older": page_path(path, number + 1) if number < len(bounds) else None}
+        shown = dict(title=title, kind=kind, items=[by_id[i] for i in ids[start:end]], feed=feed, paths=site.paths)
+        if number == 1:
+            pager["total"] = len(ids)
+            shown.update(values)
+        yield Page(page_path(path, number), "list.html", dict(shown, pager=pager))
+
+
+def page_bounds(count: int, size: int | None = None) -> list[tuple[int, int]]:
+    """Where each page of a newest-first list of `count` entries starts and ends, `size` (PAGE_SIZE) a page.
+
+    Every page but the first holds exactly `size` entries, counted from the oldest; the first holds
+    the rest, `size` to twice that less one (all of them when there are fewer).
+    """
+    size = size or PAGE_SIZE
+    pages = max(1, count // size)
+    first = count - (pages - 1) * size
+    return [(0, first)] + [(first + n * size, first + (n + 1) * size) for n in range(pages - 1)]
 
 
 def taxonomy_pages(site: Site, taxonomy: Taxonomy, label, about=None, **values) -> Iterator[Page]:
