@@ -151,13 +151,13 @@ def main() -> None:
         settings.unlink(missing_ok=True)
 
 
-@contextlib.contextmanager
 def compile_sources(src: Path) -> None:
     """Compile a tree's modules ahead, as an installed package is: where PYTHONDONTWRITEBYTECODE is set (as
     on some machines), every run would otherwise compile its imports again (0.2 s of a one-edit build)."""
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=False, capture_output=True)
 
 
+@contextlib.contextmanager
 def checkout(rev: str):
     """Check git revision `rev` of this repository out into a temporary folder; yield its src/."""
     repo = Path(__file__).resolve().parents[1]
