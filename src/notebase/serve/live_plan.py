@@ -28,23 +28,31 @@ from notebase.render.urls import output_file, page_of
 
 def entry_key(site: Site, entry: Entry, index: int) -> tuple:
     """Everything an entry's page shows: the entry, its tags' and topics' pages, neighbours, backlinks, related
-    entries and why, its links (drawn in its graph), other summaries of its paper, link targets."""
+    entries and why, its links (drawn in its graph), other summaries of its paper, link targets.
+
+    One flat tuple, each group after its length: the state keeps 10,000 of these, and nested tuples
+    (about 20 a page) were most of the objects it pickled and read back.
+    """
     by_id, entries = site.by_id, site.entries
     paper = site.paper_of.get(entry.id)
-    return (
-        entry,
-        tuple(path for tag in entry.tags for path in site.tag_pages(tag)),
-        tuple((site.topic(k).label, site.topic(k).path) for k in site.topic_of.get(entry.id, ())),
-        entries[index - 1] if index > 0 else None,
-        entries[index + 1] if index + 1 < len(entries) else None,
-        tuple(by_id[i] for i in site.backlinks.get(entry.id, ())),
-        tuple(by_id[i] for i in site.links.get(entry.id, ())),
-        tuple((by_id[r.id], r) for r in site.related.get(entry.id, ())),
-        tuple(by_id[i] for i in site.same_paper.get(entry.id, ())),
-        (paper.page, paper.anchor, len(paper.ids)) if paper is not None else None,  # the count heads the list
-        tuple(site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target),
-        embedded(site, entry),
-    )
+    key: list = [entry]
+
+    def group(items: list) -> None:
+        key.append(len(items))
+        key.extend(items)
+
+    group([path for tag in entry.tags for path in site.tag_pages(tag)])
+    group([part for k in site.topic_of.get(entry.id, ()) for part in (site.topic(k).label, site.topic(k).path)])
+    key.append(entries[index - 1] if index > 0 else None)
+    key.append(entries[index + 1] if index + 1 < len(entries) else None)
+    group([by_id[i] for i in site.backlinks.get(entry.id, ())])
+    group([by_id[i] for i in site.links.get(entry.id, ())])
+    group([part for r in site.related.get(entry.id, ()) for part in (by_id[r.id], r)])
+    group([by_id[i] for i in site.same_paper.get(entry.id, ())])
+    group([paper.page, paper.anchor, len(paper.ids)] if paper is not None else [])  # the count heads the list
+    group([site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target])
+    group(list(embedded(site, entry)))
+    return tuple(key)
 
 
 def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
@@ -73,8 +81,10 @@ def freeze(value):
     if kind in _PLAIN:
         return value
     if kind is dict:
-        # `paths` maps every id to its page: a page's entries already decide their own paths.
-        return tuple((k, v if type(v) in _PLAIN else freeze(v)) for k, v in value.items() if k != "paths")
+        # `paths` maps every id to its page: a page's entries already decide their own paths. Keys and
+        # values one after the other, in one tuple: the state keeps about 2,000 listing keys.
+        return tuple(part for k, v in value.items() if k != "paths"
+                     for part in (k, v if type(v) in _PLAIN else freeze(v)))
     if kind is list or kind is tuple:
         if all(type(item) in _PLAIN for item in value):
             return tuple(value)  # a page's entries, or plain values: comparable as they are
@@ -205,7 +215,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         keys[rel] = ("redirect", data)
         if render and previous.get(rel) != keys[rel]:
             writer.write(rel, data)
-    key = ("sitemap", tuple(sorted(pages)), tuple((e.date, e.updated) for e in site.entries))
+    key = ("sitemap", tuple(sorted(pages)), tuple(d for e in site.entries for d in (e.date, e.updated)))
     keys["sitemap.xml"] = key
     if render and previous.get("sitemap.xml") != key:
         emit_sitemap(site, writer, pages)
