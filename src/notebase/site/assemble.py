@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from types import MappingProxyType
 
 from notebase.collector import paused
@@ -153,10 +153,10 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     # kept apart, with the fields it reads as its key: a retitle redoes the links and papers but
     # keeps the taxonomies and the related entries; new words in an entry redo only the latter.
     # Flat tuples, a fixed number of fields an entry: 30,000 small tuples fewer for the state to keep.
-    keys = (tuple(f for e in ordered for f in (e.id, e.type, e.date, e.tags, e.source.path)),
-            tuple(f for e in ordered for f in (e.id, e.source.line, e.url, refs[e.id])),
-            tuple(f for e in ordered if e.type is EntryType.PAPER
-                  for f in (e.id, e.title, getattr(e, "paper_title", None), getattr(e, "paper_links", None))))
+    keys = (tuple(chain.from_iterable((e.id, e.type, e.date, e.tags, e.source.path) for e in ordered)),
+            tuple(chain.from_iterable((e.id, e.source.line, e.url, refs[e.id]) for e in ordered)),
+            tuple(chain.from_iterable((e.id, e.title, getattr(e, "paper_title", None), getattr(e, "paper_links", None))
+                                      for e in ordered if e.type is EntryType.PAPER)))
     topic_of = tuple(readings[e.id][0] for e in ordered)
     profiles = tuple(readings[e.id][1] for e in ordered)
     kept = memo.get("shape") if memo is not None else None
