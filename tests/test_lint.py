@@ -262,3 +262,45 @@ def test_seeds_report_only_what_is_really_wrong(tmp_path):
     assert all(p.path == "003_feed_extracted.xml" for p in problems if p.message.startswith("duplicate"))
     result = run("--root", tmp_path, "check")
     assert result.exit_code == 0 and "Traceback" not in result.output
+
+
+def test_the_lint_remembered_between_updates_finds_what_a_fresh_one_finds(tmp_path):
+    """`notebase serve` keeps what the lint found of each entry: after each kind of edit (a broken link
+    made and mended, a title made a duplicate, a future date, a note added and deleted, a link's
+    target retitled) it reports exactly what linting the whole site afresh reports."""
+    from notebase.serve.live import LiveSite
+
+    root = tmp_path / "kb"
+    write_notes(root, KB)
+    live = LiveSite(load_config(root), jobs=1)
+    live.start()
+    notes = root / "notes"
+
+    def edit(rel: str, text: str | None) -> None:
+        path = notes / rel
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+            os.utime(path, ns=(path.stat().st_mtime_ns + 5_000_000_000,) * 2)
+        live.update({path})
+
+    steps = [
+        ("tips/a.md", KB["tips/a.md"] + "\nSee [[Written ahed]].\n"),  # a broken link
+        ("tips/a.md", KB["tips/a.md"] + "\nSee [[Written ahead]].\n"),  # mended
+        ("tips/c.md", "---\ntitle: Git Worktree\ntype: tip\ndate: 2024-01-07\n---\nThird.\n"),  # a duplicate
+        ("tips/future.md", KB["tips/future.md"].replace("Written ahead", "Written later")),  # its link breaks
+        ("papers/bare.md", KB["papers/bare.md"].replace("2024-01-02", "2098-01-02")),  # a future date
+        ("tips/c.md", None),
+        ("tips/b.md", None),
+    ]
+    seen = set()
+    for rel, text in steps:
+        edit(rel, text)
+        remembered = lint(live.site, today=TODAY, links=False, memo=live.lint_memo)
+        assert remembered == lint(live.site, today=TODAY, links=False), rel
+        seen.add(frozenset(_lines(remembered)))
+    assert len(seen) >= 5  # the edits did change what the lint finds
+    kept = dict(live.lint_memo)
+    assert lint(live.site, today=TODAY, links=False, memo=live.lint_memo) == remembered
+    assert all(live.lint_memo[k] is v for k, v in kept.items() if k not in ("context", "titles"))  # nothing checked again

@@ -106,6 +106,7 @@ class LiveSite:
         self.load_problems: list[Problem] = []
         self.env = None
         self.rows: dict[str, tuple[int, tuple]] = {}  # the engine state's rows by source file (state_rows.py)
+        self.lint_memo: dict = {}  # what the lint found of each entry, kept between updates (not in the state)
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -268,7 +269,7 @@ class LiveSite:
         """Every current problem, as `notebase build` reports them (the lint's warnings too)."""
         from notebase.site.lint import lint
 
-        found = [*self._problems(), *lint(self.site, links=False), *self.moved.problems]
+        found = [*self._problems(), *lint(self.site, links=False, memo=self.lint_memo), *self.moved.problems]
         return tuple(sorted(dict.fromkeys(found), key=lambda p: (p.path, p.line, p.message)))
 
     # -- after the browser reloaded ---------------------------------------------------------------

@@ -9,7 +9,6 @@ only, no HTML rendering), so `check` reports them exactly as `build` does; `buil
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import posixpath
 import re
 import unicodedata
@@ -22,6 +21,7 @@ from notebase.render.markup import IMAGE_EXTS, wikilink_key
 from notebase.load.eventinfo import event_name
 from notebase.model import ConferenceLog, Entry, PaperSummary
 from notebase.site.assemble import Site
+from notebase.site.closest import Closest
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _EXT = re.compile(r"[A-Za-z0-9]{1,8}")
@@ -34,14 +34,52 @@ _LINK_MARKS = ("]:", "<", "![[")
 _WEB_LINK = re.compile(r"\]\(\s*(?:https?:)?//", re.I)
 
 
-def lint(site: Site, *, today: dt.date | None = None, links: bool = True) -> list[Problem]:
-    """Return every warning about the site's entries, sorted by path and line."""
+def lint(site: Site, *, today: dt.date | None = None, links: bool = True, memo: dict | None = None) -> list[Problem]:
+    """Return every warning about the site's entries, sorted by path and line.
+
+    `memo`, a dict a caller keeps between calls (as `notebase serve` does), holds what each entry's
+    own checks found (its wikilinks, fields and date) and its title's key: an entry unchanged since
+    the last call, on a site whose link targets and files are unchanged, is not checked again.
+    """
     today = today or dt.date.today()
-    problems = [*broken_wikilinks(site), *missing_fields(site), *duplicate_titles(site),
-                *future_dates(site, today)]
+    if memo is None:
+        problems = [*broken_wikilinks(site), *missing_fields(site), *future_dates(site, today)]
+    else:
+        problems = _remembered(site, today, memo)
+    problems += duplicate_titles(site, memo)
     if links:
         problems += broken_internal_links(site)
     return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def _remembered(site: Site, today: dt.date, memo: dict) -> list[Problem]:
+    """The per-entry checks, from `memo` for each entry checked before against the same targets, files and day."""
+    context = (site.targets, site.files, today)
+    was = memo.get("context")
+    if was is None or was[0] is not context[0] or was[1:] != context[1:]:  # what a link resolves to changed
+        memo.clear()
+    check = _entry_checks(site, today)
+    found: dict = {}
+    for entry in site.entries:
+        kept = memo.get(id(entry))
+        found[id(entry)] = kept if kept is not None and kept[0] is entry else (entry, tuple(check(entry)))
+    titles = memo.get("titles", {})
+    memo.clear()
+    memo.update(found)  # only current entries: an id() of a freed entry may be reused
+    memo["context"], memo["titles"] = context, titles
+    return [problem for _, problems in found.values() for problem in problems]
+
+
+def _entry_checks(site: Site, today: dt.date) -> Callable[[Entry], Iterator[Problem]]:
+    """One entry's own checks: its wikilinks and embeds, the fields its type needs, its date."""
+    names = Closest(lambda: _entry_names(site))
+    files = Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
+
+    def check(entry: Entry) -> Iterator[Problem]:
+        yield from _wikilinks_of(site, entry, names, files)
+        yield from _fields_of(entry)
+        yield from _date_of(entry, today)
+    return check
 
 
 def _warning(entry: Entry, line: int, message: str, hint: str) -> Problem:
@@ -57,27 +95,31 @@ def broken_wikilinks(site: Site) -> Iterator[Problem]:
     Image embeds (`![[figure.png]]`) are left to the link pass, which resolves them as the
     renderer does (and so reports them word for word as the build does).
     """
-    names = _Closest(lambda: _entry_names(site))
-    files = _Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
+    names = Closest(lambda: _entry_names(site))
+    files = Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
     for entry in site.entries:
-        for link in entry.links:
-            target = link.target.rstrip("\\").strip()  # [[a\|b]] inside a table
-            ext = _ext(target)
-            if not target or (link.embed and ext in IMAGE_EXTS) or _lookup(site, target):
+        yield from _wikilinks_of(site, entry, names, files)
+
+
+def _wikilinks_of(site: Site, entry: Entry, names: Closest, files: Closest) -> Iterator[Problem]:
+    for link in entry.links:
+        target = link.target.rstrip("\\").strip()  # [[a\|b]] inside a table
+        ext = _ext(target)
+        if not target or (link.embed and ext in IMAGE_EXTS) or _lookup(site, target):
+            continue
+        written = f"{'!' if link.embed else ''}[[{target}]]"
+        if ext and ext not in ("md", "markdown"):
+            if not site.files or _file_exists(target, entry.source.path, site.files, files):
+                continue  # Obsidian opens the file (or which files exist is unknown): no typo
+            if link.embed:
+                close = files.closest(posixpath.basename(target).casefold())
+                hint = (_did_you_mean(close, "!") if close
+                        else f"put {posixpath.basename(target)!r} in the notes folder, or fix the name")
+                yield _warning(entry, link.line, f"embed {written} matches no file in the notes folder", hint)
                 continue
-            written = f"{'!' if link.embed else ''}[[{target}]]"
-            if ext and ext not in ("md", "markdown"):
-                if not site.files or _file_exists(target, entry.source.path, site.files, files):
-                    continue  # Obsidian opens the file (or which files exist is unknown): no typo
-                if link.embed:
-                    close = files.closest(posixpath.basename(target).casefold())
-                    hint = (_did_you_mean(close, "!") if close
-                            else f"put {posixpath.basename(target)!r} in the notes folder, or fix the name")
-                    yield _warning(entry, link.line, f"embed {written} matches no file in the notes folder", hint)
-                    continue
-            close = names.closest(wikilink_key(target))
-            hint = _did_you_mean(close) if close else "link to an entry's title, id or file name"
-            yield _warning(entry, link.line, f"wikilink {written} matches no entry", hint)
+        close = names.closest(wikilink_key(target))
+        hint = _did_you_mean(close) if close else "link to an entry's title, id or file name"
+        yield _warning(entry, link.line, f"wikilink {written} matches no entry", hint)
 
 
 def _lookup(site: Site, target: str) -> bool:
@@ -92,7 +134,7 @@ def _ext(target: str) -> str:
     return ext.lower() if _EXT.fullmatch(ext) else ""
 
 
-def _file_exists(target: str, note: str, files: frozenset[str], names: _Closest) -> bool:
+def _file_exists(target: str, note: str, files: frozenset[str], names: Closest) -> bool:
     """As Obsidian resolves a link to a file: from the root, beside the note, or by name anywhere."""
     path = target.replace("\\", "/")
     beside = posixpath.normpath(posixpath.join(posixpath.dirname(note), path))
@@ -107,60 +149,6 @@ def _entry_names(site: Site) -> dict[str, str]:
         for name in (entry.title, entry.id):
             shown.setdefault(wikilink_key(name), entry.title)
     return shown
-
-
-class _Closest:
-    """Names to suggest for a link that matches nothing, indexed on first need.
-
-    difflib over every title costs ~30 ms a link at 10,000 notes, and a vault with links to notes
-    not yet written has hundreds: difflib only ranks the few names sharing the most rare bigrams,
-    after the names that start with what the link says ([[SimCLR]] for "SimCLR: ...").
-    """
-
-    POOL = 20  # names difflib ranks per link
-    BUDGET = 1500  # name positions counted per link
-
-    def __init__(self, names: Callable[[], dict[str, str]]):
-        self._names = names
-        self._shown: dict[str, str] | None = None  # normalised name -> the name as written
-        self.keys: list[str] = []
-        self.grams: dict[str, list[int]] = {}
-        self.cache: dict[str, list[str]] = {}
-
-    def shown(self) -> dict[str, str]:
-        """Return every name, normalised, mapped to how it is written."""
-        if self._shown is None:
-            self._shown = self._names()
-        return self._shown
-
-    def closest(self, key: str) -> list[str]:
-        """Return up to three names that read most like the normalised `key`, best first."""
-        if key in self.cache:
-            return self.cache[key]
-        if not self.keys:
-            self.keys = list(self.shown())
-            for i, name in enumerate(self.keys):
-                for gram in _bigrams(name):
-                    self.grams.setdefault(gram, []).append(i)
-        # The rarest bigrams first, up to a budget: a rare one says more and costs less to count.
-        postings = sorted((self.grams.get(gram, ()) for gram in _bigrams(key)), key=len)
-        shared: Counter[int] = Counter()
-        budget = self.BUDGET
-        for found in postings:
-            if shared and len(found) > budget:
-                break
-            shared.update(found)
-            budget -= len(found)
-        pool = [self.keys[i] for i, _ in shared.most_common(self.POOL)]
-        starts = [k for k in pool if k.startswith(key) and not k[len(key):len(key) + 1].isalnum()]
-        close = starts + difflib.get_close_matches(key, pool, n=6)
-        self.cache[key] = list(dict.fromkeys(self._shown[k] for k in close))[:3]
-        return self.cache[key]
-
-
-def _bigrams(text: str) -> set[str]:
-    text = f" {text} "
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _did_you_mean(names: list[str], bang: str = "") -> str:
@@ -256,18 +244,22 @@ def missing_fields(site: Site) -> Iterator[Problem]:
     class digest of a hundred one-paragraph summaries would drown every other warning.
     """
     for entry in site.entries:
-        if entry.source.item is not None:
-            continue
-        if isinstance(entry, PaperSummary) and entry.series is None:
-            if not entry.authors and not entry.paper_links and not entry.url:
-                yield _warning(entry, entry.source.line, "paper summary has neither authors nor a link to the paper",
-                               "add authors: [A, B] or arxiv:, doi:, pdf: or url: to the front matter "
-                               "(or type: tip if it is not about one paper)")
-        elif isinstance(entry, ConferenceLog) and not _names_event(entry):
-            where = "the front matter" if entry.series is None else f"the front matter of {entry.source.path}"
-            yield _warning(entry, entry.source.line, f"conference log does not say which event it is from "
-                           f"(its event is its title, {entry.title!r})",
-                           f"add event: <its name and year> to {where}")
+        yield from _fields_of(entry)
+
+
+def _fields_of(entry: Entry) -> Iterator[Problem]:
+    if entry.source.item is not None:
+        return
+    if isinstance(entry, PaperSummary) and entry.series is None:
+        if not entry.authors and not entry.paper_links and not entry.url:
+            yield _warning(entry, entry.source.line, "paper summary has neither authors nor a link to the paper",
+                           "add authors: [A, B] or arxiv:, doi:, pdf: or url: to the front matter "
+                           "(or type: tip if it is not about one paper)")
+    elif isinstance(entry, ConferenceLog) and not _names_event(entry):
+        where = "the front matter" if entry.series is None else f"the front matter of {entry.source.path}"
+        yield _warning(entry, entry.source.line, f"conference log does not say which event it is from "
+                       f"(its event is its title, {entry.title!r})",
+                       f"add event: <its name and year> to {where}")
 
 
 def _names_event(entry: ConferenceLog) -> bool:
@@ -286,18 +278,28 @@ def _names_event(entry: ConferenceLog) -> bool:
 # --- 4. duplicate titles -------------------------------------------------------------------------
 
 
-def duplicate_titles(site: Site) -> Iterator[Problem]:
+def duplicate_titles(site: Site, memo: dict | None = None) -> Iterator[Problem]:
     """Each entry whose title an entry earlier in the notes already has (case and spaces aside).
 
     Two people's summaries of one paper share its title and are no mistake: entries whose
     presenters (or authors) are both known and differ are not duplicates of each other.
+    `memo` (see `lint`) keeps each entry's title key between calls.
     """
+    kept = memo.get("titles", {}) if memo is not None else {}
+    keys = {}
+    for entry in site.entries:
+        found = kept.get(id(entry))
+        keys[id(entry)] = found if found is not None and found[0] is entry else (entry, _title_key(entry.title))
+    if memo is not None:
+        memo["titles"] = keys  # only current entries, as lint's own memo
+    counts = Counter(key for _, key in keys.values())
+    shared = [e for e in site.entries if counts[keys[id(e)][1]] > 1]  # a title had once is no duplicate
     # Per title: its first entry, its first entry by no one known, and its first entry by each
     # person. The first earlier entry not by someone else is one of these three: scanning every
     # earlier entry was quadratic in 20,000 items of one title by different presenters.
     earlier: dict[str, tuple[tuple[int, Entry], list, dict[str, tuple[int, Entry]]]] = {}
-    for n, entry in enumerate(sorted(site.entries, key=lambda e: (e.source.path, e.source.line))):
-        key = " ".join(unicodedata.normalize("NFC", entry.title).casefold().split())
+    for n, entry in enumerate(sorted(shared, key=lambda e: (e.source.path, e.source.line))):
+        key = keys[id(entry)][1]
         by = _by(entry)
         first, anonymous, by_person = earlier.setdefault(key, ((n, entry), [], {}))
         if first[1] is entry:
@@ -315,6 +317,10 @@ def duplicate_titles(site: Site) -> Iterator[Problem]:
             yield _warning(entry, entry.source.line, f"duplicate title {entry.title!r}",
                            f"{other.source} has it too, and wikilinks to this title go there; "
                            "give one of them another title")
+
+
+def _title_key(title: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", title).casefold().split())
 
 
 def _by(entry: Entry) -> str:
@@ -352,7 +358,11 @@ def undated_summary(entries: Iterable[Entry]) -> str | None:
 def future_dates(site: Site, today: dt.date) -> Iterator[Problem]:
     """Entries dated after `today`."""
     for entry in site.entries:
-        if entry.date > today:
-            hint = _DATE_HINTS.get(entry.date_source, "the date was read from the text; check it, or set date: "
-                                   "in the front matter")
-            yield _warning(entry, entry.source.line, f"date {entry.date.isoformat()} is in the future", hint)
+        yield from _date_of(entry, today)
+
+
+def _date_of(entry: Entry, today: dt.date) -> Iterator[Problem]:
+    if entry.date > today:
+        hint = _DATE_HINTS.get(entry.date_source, "the date was read from the text; check it, or set date: "
+                               "in the front matter")
+        yield _warning(entry, entry.source.line, f"date {entry.date.isoformat()} is in the future", hint)
