@@ -58,7 +58,8 @@ def listing(site: Site, path: str, title: str, ids: tuple[str, ...], kind: str, 
         pager = {"number": number, "pages": len(bounds),
                  "newer": page_path(path, number - 1) if number > 1 else None,
                  "older": page_path(path, number + 1) if number < len(bounds) else None}
-        shown = dict(title=title, kind=kind, items=[by_id[i] for i in ids[start:end]], feed=feed, paths=site.paths)
+        shown = dict(title=title, kind=kind, items=list(map(by_id.__getitem__, ids[start:end])), feed=feed,
+                     paths=site.paths)
         if number == 1:
             pager["total"] = len(ids)
             shown.update(values)
