@@ -480,3 +480,38 @@ def test_a_new_newest_note_rewrites_the_first_page_of_a_listing_only(built, tmp_
     run_build(built)
     assert older.read_bytes() == kept
     assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))
+
+
+@pytest.mark.parametrize("title, letter", [
+    ("Attention is all you need", "a"), ("\"Émergence\" of skills", "e"), ("3D Gaussian splatting", "#"),
+    ("대조 학습 정리", "ㄷ"), ("딥러닝 기초", "ㄷ"), ("ㅆ으로 시작", "ㅅ"), ("(BERT) revisited", "b"), ("学習", "#"),
+    ("", "#"),
+])
+def test_the_papers_index_files_a_title_under_its_first_letter(title, letter):
+    from notebase.site.papers import LETTERS, initial
+
+    assert initial(title) == letter and letter in LETTERS
+
+
+def test_a_long_papers_index_has_a_page_a_letter_and_a_new_paper_changes_its_letter_only(built, tmp_path, monkeypatch):
+    """Past PER_PAGE papers the index lists the letters with their counts, each letter on a page of its
+    own, and a summary links to its paper there; a paper added changes its own letter's page."""
+    from notebase.site import papers
+
+    monkeypatch.setattr(papers, "PER_PAGE", 1)
+    run_build(built, "--force")
+    site = built / "site"
+    index = (site / "paper-index" / "index.html").read_text(encoding="utf-8")
+    assert 'href="b/"' in index and 'href="v/"' in index and "Vision Transformer" not in index
+    b_page = site / "paper-index" / "b" / "index.html"
+    assert "BERT" in b_page.read_text(encoding="utf-8") and 'href="../v/"' in b_page.read_text(encoding="utf-8")
+    kept = b_page.read_bytes()
+    _write(built, "notes/papers/vit-2.md", "---\ntitle: ViT, read again\ntype: paper\ndate: 2024-08-01\n"
+                                           "paper_title: Vision Transformer\n---\n\nSecond reading.\n")
+    run_build(built)
+    assert b_page.read_bytes() == kept  # another letter's paper: this page is as it was
+    v_page = (site / "paper-index" / "v" / "index.html").read_text(encoding="utf-8")
+    assert "ViT, read again" in v_page and '<span class="count">2 요약</span>' in v_page
+    summaries = [p.read_text(encoding="utf-8") for p in (site / "papers").rglob("index.html")]
+    assert sum('paper-index/v/#p-vision-transformer"' in page for page in summaries) == 2  # each summary links there
+    assert_same(files(site), fresh_build(built, tmp_path / "ref"))

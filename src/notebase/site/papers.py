@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from notebase.model import Entry, EntryType
+from notebase.render.urls import PAPER_INDEX
 from notebase.slug import first_free, slugify
 
 MIN_TITLE = 10  # characters of a normalised title that say which paper it is ("Attention" alone does not)
-PER_PAGE = 100  # papers on one page of the papers index
+PER_PAGE = 100  # papers the index shows on one page; past this, one page a letter
 SAME_PAPER_SHOWN = 20  # other summaries of its paper an entry lists
 _ARXIV = re.compile(r"(\d{4}\.\d{4,5})(?:v\d{1,2})?")
 _DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]{1,200})")
@@ -31,7 +32,33 @@ class Paper:
     title: str
     ids: tuple[str, ...]
     anchor: str
-    page: int  # 1-based page of the papers index it is listed on
+    letter: str  # what the index files it under: a-z, a Hangul initial, or "#" (`initial`)
+    page: str  # the page of the papers index it is on: the index itself, or its letter's page
+
+
+# Hangul syllables by initial consonant (19 of them), the doubled ones filed with the plain.
+_CHOSEONG = "ㄱㄱㄴㄷㄷㄹㅁㅂㅂㅅㅅㅇㅈㅈㅊㅋㅌㅍㅎ"
+_COMPAT = {"ㄲ": "ㄱ", "ㄸ": "ㄷ", "ㅃ": "ㅂ", "ㅆ": "ㅅ", "ㅉ": "ㅈ"}
+LETTERS = "#abcdefghijklmnopqrstuvwxyz" + "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"  # in the order the index shows them
+
+
+def initial(title: str) -> str:
+    """The letter the papers index files a title under: a-z (accents aside), a Hangul initial, else "#"."""
+    first = next((c for c in _sort_key(title) if c.isalnum()), "")
+    if "가" <= first <= "힣":
+        return _CHOSEONG[(ord(first) - 0xAC00) // 588]
+    if "\u1100" <= first <= "\u1112":  # a lone initial consonant, as NFKC leaves one
+        return _CHOSEONG[ord(first) - 0x1100]
+    first = _COMPAT.get(first, first)
+    if "ㄱ" <= first <= "ㅎ" and first in LETTERS:
+        return first
+    plain = unicodedata.normalize("NFKD", first)[:1]
+    return plain if "a" <= plain <= "z" else "#"
+
+
+def letter_page(letter: str) -> str:
+    """The papers index page of one letter (used once the index is too long for one page)."""
+    return f"{PAPER_INDEX}{'etc' if letter == '#' else letter}/"
 
 
 def paper_keys(entry: Entry) -> list[str]:
@@ -84,12 +111,16 @@ def group_papers(entries: Sequence[Entry]) -> tuple[tuple[Paper, ...], dict[str,
             for i in ids:
                 same[i] = tuple(o for o in head if o != i)[:SAME_PAPER_SHOWN]
     papers.sort(key=lambda p: (_sort_key(p[0]), p[1]))
+    # A long index is one page a letter, not numbered pages: a paper added or gone changes its
+    # letter's page alone, and a link to a paper's place lasts.
+    paged = len(papers) > PER_PAGE
     listed, taken = [], set()
     counters: dict[str, int] = {}
-    for n, (title, ids) in enumerate(papers):
+    for title, ids in papers:
         anchor = first_free(slugify(title, limit=60), taken.__contains__, counters)
         taken.add(anchor)
-        listed.append(Paper(title, ids, "p-" + anchor, n // PER_PAGE + 1))
+        letter = initial(title)
+        listed.append(Paper(title, ids, "p-" + anchor, letter, letter_page(letter) if paged else PAPER_INDEX))
     return tuple(listed), same
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from notebase.render.graph_svg import Bubble, topic_map
-from notebase.site.papers import PER_PAGE
+from notebase.site.papers import LETTERS, letter_page
 from notebase.render.templates import page_context
 from notebase.site.assemble import Site, Taxonomy, Term, newest_stated
 from notebase.site.topics import vocabulary
@@ -152,15 +152,26 @@ def home_topic_map(site: Site, t: dict) -> str:
 
 
 def paper_index_pages(site: Site) -> Iterator[Page]:
-    """Yield the papers index: every summarised paper once, with its summaries, PER_PAGE papers a page."""
-    pages = max(1, -(-len(site.papers) // PER_PAGE))
-    for number in range(1, pages + 1):
-        chunk = site.papers[(number - 1) * PER_PAGE:number * PER_PAGE]
-        pager = {"number": number, "pages": pages, "total": len(site.papers),
-                 "newer": page_path(PAPER_INDEX, number - 1) if number > 1 else None,
-                 "older": page_path(PAPER_INDEX, number + 1) if number < pages else None}
-        items = [(paper, [site.entry(i) for i in paper.ids]) for paper in chunk]
-        yield Page(page_path(PAPER_INDEX, number), "papers.html", dict(items=items, pager=pager, paths=site.paths))
+    """Yield the papers index: every summarised paper once, with its summaries, A to Z then ㄱ to ㅎ.
+
+    Up to PER_PAGE papers it is one page; past that, the index lists the letters with their counts
+    and each letter has a page of its own (group_papers files each paper so).
+    """
+    if not any(paper.page != PAPER_INDEX for paper in site.papers):
+        items = [(paper, [site.entry(i) for i in paper.ids]) for paper in site.papers]
+        yield Page(PAPER_INDEX, "papers.html", dict(items=items, total=len(site.papers), letters=(), letter=None,
+                                                     paths=site.paths))
+        return
+    filed: dict[str, list] = {}
+    for paper in site.papers:
+        filed.setdefault(paper.letter, []).append(paper)
+    letters = [(letter, letter_page(letter)) for letter in LETTERS if letter in filed]
+    counted = [(letter, path, len(filed[letter])) for letter, path in letters]
+    yield Page(PAPER_INDEX, "papers.html", dict(items=[], total=len(site.papers), letter=None, paths=site.paths,
+                                                letters=counted))
+    for letter, path in letters:  # no counts here: a page changes only with its own papers
+        items = [(paper, [site.entry(i) for i in paper.ids]) for paper in filed[letter]]
+        yield Page(path, "papers.html", dict(items=items, letters=letters, letter=letter, paths=site.paths))
 
 
 def emit_listings(site: Site, env: Environment, writer: Writer) -> None:

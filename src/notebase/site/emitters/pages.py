@@ -33,7 +33,7 @@ from notebase.load.sandbox import Refused, read_inside, refused_problem
 from notebase.site.related import TAG, TOPIC
 from notebase.site.assemble import Site, extra_value
 from notebase.site.tags import tag_key
-from notebase.render.urls import PAPER_INDEX, output_file, page_path, relative
+from notebase.render.urls import output_file, relative
 from notebase.site.writer import Writer
 
 # Only raster images are copied: an SVG or HTML file from the notes, opened directly from the site,
@@ -186,7 +186,7 @@ def _escaped(label: str) -> str:
 def paper_index_link(site: Site, entry_id: str) -> tuple[str, str] | None:
     """Return the page of the papers index a summary's paper is on, and its anchor there; or None."""
     paper = site.paper_of.get(entry_id)
-    return (page_path(PAPER_INDEX, paper.page), paper.anchor) if paper is not None else None
+    return (paper.page, paper.anchor) if paper is not None else None
 
 
 GRAPH_LINKS = 4  # links and backlinks each drawn at most
