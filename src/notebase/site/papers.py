@@ -39,7 +39,7 @@ class Paper:
 # Hangul syllables by initial consonant (19 of them), the doubled ones filed with the plain.
 _CHOSEONG = "ㄱㄱㄴㄷㄷㄹㅁㅂㅂㅅㅅㅇㅈㅈㅊㅋㅌㅍㅎ"
 _COMPAT = {"ㄲ": "ㄱ", "ㄸ": "ㄷ", "ㅃ": "ㅂ", "ㅆ": "ㅅ", "ㅉ": "ㅈ"}
-LETTERS = "#abcdefghijklmnopqrstuvwxyz" + "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"  # in the order the index shows them
+LETTERS = "abcdefghijklmnopqrstuvwxyz" + "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ" + "#"  # in the order the index shows them
 
 
 def initial(title: str) -> str:
