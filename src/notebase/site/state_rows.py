@@ -173,6 +173,8 @@ def load_rows(cache: Path, keys: dict[str, int]) -> dict[int, tuple]:
     """Return the objects of the rows the state names (key -> objects); raise LookupError when one is missing."""
     db = sqlite3.connect(f"{(cache / ROWS).resolve().as_uri()}?mode=ro", uri=True)
     try:
+        # Read through a memory map: 180 MB of rows at 10,000 notes, 45,000 pages, a read() each otherwise.
+        db.execute("PRAGMA mmap_size=4294967296")
         wanted = set(keys.values())
         rows = {key: pickle.loads(data) for key, data in db.execute("SELECT key, data FROM rows") if key in wanted}
     finally:
