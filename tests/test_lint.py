@@ -303,4 +303,4 @@ def test_the_lint_remembered_between_updates_finds_what_a_fresh_one_finds(tmp_pa
     assert len(seen) >= 5  # the edits did change what the lint finds
     kept = dict(live.lint_memo)
     assert lint(live.site, today=TODAY, links=False, memo=live.lint_memo) == remembered
-    assert all(live.lint_memo[k] is v for k, v in kept.items() if k not in ("context", "titles"))  # nothing checked again
+    assert all(live.lint_memo[k] is v for k, v in kept.items() if k not in ("today", "links", "titles"))  # none again

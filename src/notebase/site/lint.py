@@ -13,7 +13,7 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from notebase.errors import Problem, Severity
 from notebase.load.extract import venue_year
@@ -53,33 +53,29 @@ def lint(site: Site, *, today: dt.date | None = None, links: bool = True, memo: 
 
 
 def _remembered(site: Site, today: dt.date, memo: dict) -> list[Problem]:
-    """The per-entry checks, from `memo` for each entry checked before against the same targets, files and day."""
-    context = (site.targets, site.files, today)
-    was = memo.get("context")
-    if was is None or was[0] is not context[0] or was[1:] != context[1:]:  # what a link resolves to changed
+    """The per-entry checks, from `memo` for each entry checked before.
+
+    An entry's fields and date are checked again only when it changed (or the day did); its
+    wikilinks also when the link targets or the files changed, and only if it has any.
+    """
+    if memo.get("today") != today:
         memo.clear()
-    check = _entry_checks(site, today)
+    links_kept = memo.get("links") is not None and memo["links"][0] is site.targets and memo["links"][1] == site.files
+    names = Closest(lambda: _entry_names(site))
+    files = Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
     found: dict = {}
     for entry in site.entries:
         kept = memo.get(id(entry))
-        found[id(entry)] = kept if kept is not None and kept[0] is entry else (entry, tuple(check(entry)))
+        if kept is None or kept[0] is not entry:
+            kept = (entry, (*_fields_of(entry), *_date_of(entry, today)), tuple(_wikilinks_of(site, entry, names, files)))
+        elif not links_kept and entry.links:
+            kept = (entry, kept[1], tuple(_wikilinks_of(site, entry, names, files)))
+        found[id(entry)] = kept
     titles = memo.get("titles", {})
     memo.clear()
     memo.update(found)  # only current entries: an id() of a freed entry may be reused
-    memo["context"], memo["titles"] = context, titles
-    return [problem for _, problems in found.values() for problem in problems]
-
-
-def _entry_checks(site: Site, today: dt.date) -> Callable[[Entry], Iterator[Problem]]:
-    """One entry's own checks: its wikilinks and embeds, the fields its type needs, its date."""
-    names = Closest(lambda: _entry_names(site))
-    files = Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
-
-    def check(entry: Entry) -> Iterator[Problem]:
-        yield from _wikilinks_of(site, entry, names, files)
-        yield from _fields_of(entry)
-        yield from _date_of(entry, today)
-    return check
+    memo["today"], memo["links"], memo["titles"] = today, (site.targets, site.files), titles
+    return [problem for _, own, links in found.values() for problem in (*links, *own)]
 
 
 def _warning(entry: Entry, line: int, message: str, hint: str) -> Problem:
