@@ -515,3 +515,21 @@ def test_a_long_papers_index_has_a_page_a_letter_and_a_new_paper_changes_its_let
     summaries = [p.read_text(encoding="utf-8") for p in (site / "papers").rglob("index.html")]
     assert sum('paper-index/v/#p-vision-transformer"' in page for page in summaries) == 2  # each summary links there
     assert_same(files(site), fresh_build(built, tmp_path / "ref"))
+
+
+def test_the_state_keeps_no_page_keys_and_a_body_edit_works_out_a_few(built):
+    """The kept state leaves the pages' keys out (the old site gives them back): an edit that changes one
+    note's body works out the keys of the entry pages it may change, not of every page."""
+    from notebase.config import load_config
+    from notebase.serve.live_plan import SiteKeys
+    from notebase.site.engine import load_state, scan_sources
+
+    config = load_config(built)
+    live = load_state(config, scan_sources(config).settings)
+    assert live.page_keys is None
+    EDITS["body"](built)
+    live.update({built / "notes/tips/git-팁.md"})
+    assert isinstance(live.page_keys, SiteKeys)
+    assert 0 < len(live.page_keys.entries) <= 3 < len(live.site.entries)  # the note and its neighbours
+    site_files = {p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("*.html")}
+    assert {rel for rel in live.page_keys if rel.endswith(".html")} <= site_files  # every page it names exists

@@ -14,12 +14,13 @@ import gc
 import os
 import posixpath
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from notebase.config import Config
 from notebase.errors import Problem, once_each
-from notebase.serve.live_plan import plan_pages
+from notebase.serve.live_plan import SiteKeys, plan_pages
 from notebase.load.loader import FileLoad, file_id_keys, load_some, unique_ids
 from notebase.model import Entry
 from notebase.load.files import Tree, scan, walk
@@ -90,7 +91,9 @@ class LiveSite:
         self.loads: dict[str, FileLoad] = {}
         self.keys: dict[str, tuple] = {}  # id keys of each file's entries
         self.final: dict[int, tuple[Entry, Entry]] = {}  # id(raw entry) -> (raw, entry with its unique id)
-        self.page_keys: dict[str, tuple] = {}  # output file -> what the page showed when written
+        # Output file -> what the page showed when written: all of them while serving; None when
+        # loaded from the build state, which leaves them out (the old site's SiteKeys give them back).
+        self.page_keys: Mapping[str, tuple] | None = None
         self.render_problems: dict[str, list[Problem]] = {}  # by source file
         self.digests: dict[str, str] = {}
         self.site = None
@@ -124,6 +127,8 @@ class LiveSite:
             report, engine = build_live(self.config, jobs=self.jobs, index=False, force=True)
         self.__dict__.update({k: v for k, v in vars(engine).items() if k not in ("config", "jobs")})
         self.search.jobs = self.jobs
+        if not isinstance(self.page_keys, dict):  # a server compares every page's key after each edit
+            self.page_keys = dict(SiteKeys(self.site, self.env))
         # Everything loaded so far lives as long as the server: the collector need not scan it again.
         gc.collect()
         gc.freeze()
@@ -248,12 +253,13 @@ class LiveSite:
                 writer.write(f"media/{rel}", read_inside(self.config.notes_path, self.config.notes_path / rel))
             except OSError:  # gone, or no longer readable: a full build would not copy it either
                 gone_media.append(f"media/{rel}")
-        keys, problems = plan_pages(self.site, old, self.env, writer, self.page_keys)
+        previous = self.page_keys if self.page_keys is not None else SiteKeys(old, self.env) if old else {}
+        keys, problems = plan_pages(self.site, old, self.env, writer, previous)
         self.render_problems.update(problems)
         files, gone = self.search.update(self.site.entries)
         for rel, data in files.items():
             writer.write(rel, data)
-        removed = sorted({rel for rel in self.page_keys if rel not in keys} | (set(gone) - files.keys())
+        removed = sorted({rel for rel in previous if rel not in keys} | (set(gone) - files.keys())
                          | {rel for rel in gone_media if rel not in writer.written})
         for rel in removed:
             writer.remove(rel)

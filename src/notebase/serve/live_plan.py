@@ -9,7 +9,7 @@ an edited entry anywhere (its neighbours, backlinks, related entries, a listing)
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import chain
 
 from jinja2 import Environment
@@ -169,55 +169,120 @@ def _touched_by(entry: Entry, names: set[str], files: set[str]) -> bool:
     return any(entry.holds("body", posixpath.basename(f)) for f in files)
 
 
-def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: dict[str, tuple],
-               render: bool = True) -> tuple[dict[str, tuple], dict[str, list[Problem]]]:
+def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: Mapping[str, tuple],
+               render: bool = True) -> tuple[Mapping[str, tuple], dict[str, list[Problem]]]:
     """Render and write every page whose key differs from `previous`; return the new keys and problems.
 
+    `previous` is a dict of every page's key (as `notebase serve` keeps them) or the old site's
+    SiteKeys (as a build from the kept state has them): the keys are then worked out only for the
+    pages an edit may change, and the new keys come back as SiteKeys too.
     Problems come by source file: every entry of a file with one page to render is rendered, so
     the file's problems are complete. With `render` false nothing is rendered: the keys of a site
     just built in full.
     """
+    lazy = not isinstance(previous, dict)
     keys: dict[str, tuple] = {}
+    at: dict[str, int] = {}  # each entry page's file -> the entry's place
     names, files = _links_moved(site, old)
     stale = stale_entries(site, old, names)
     dirty: set[str] = set()
     for index, entry in enumerate(site.entries):
         rel = output_file(site.paths[entry.id])
-        kept = previous.get(rel) if stale is not None and entry.id not in stale else None
-        key = kept if kept is not None else entry_key(site, entry, index)  # kept: nothing it shows changed
-        keys[rel] = key
+        at[rel] = index
+        kept = None
+        if stale is not None and entry.id not in stale:  # nothing it shows changed: its key is as it was
+            if lazy:  # worked out only if asked
+                if render and (names or files) and _touched_by(entry, names, files):
+                    dirty.add(entry.source.path)
+                continue
+            kept = previous.get(rel)
+        key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
         if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files)):
             dirty.add(entry.source.path)
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):
         if entry.source.path in dirty:
             problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
+    rest: dict[str, tuple] = {}
+    for rels, key, write in _other_pages(site, env, at):
+        rest.update(dict.fromkeys(rels, key))
+        if render and previous.get(rels[0]) != key:
+            write(writer)
+    if lazy:
+        return SiteKeys(site, env, keys, rest, at), problems
+    keys.update(rest)
+    return keys, problems
+
+
+def _other_pages(site: Site, env: Environment, entry_files: Iterable[str]):
+    """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap."""
+    seen = set(entry_files)
+    pages = [page_of(rel) for rel in entry_files]
     for page in listing_pages(site, env):
         rel = output_file(page.path)
-        key = (page.template, freeze(page.values))
-        keys[rel] = key
-        if render and previous.get(rel) != key:
-            writer.write(rel, render_page(env, page))
+        seen.add(rel)
+        if rel.endswith(".html") and rel != "404.html":
+            pages.append(page_of(rel))
+        yield (rel,), (page.template, freeze(page.values)), lambda writer, page=page, rel=rel: writer.write(
+            rel, render_page(env, page))
     for page, title, entries in feed_sets(site):
-        key = ("feed", title, entries)
         rels = (f"{page}feed.xml", f"{page}atom.xml")
-        keys.update(dict.fromkeys(rels, key))
-        if render and previous.get(rels[0]) != key:
-            for rel, data in feed_files(site, page, title, entries):
-                writer.write(rel, data)
+        seen.update(rels)
+        yield rels, ("feed", title, entries), lambda writer, page=page, title=title, entries=entries: [
+            writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
     rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
-    keys[rel] = ("topics", data)
-    if render and previous.get(rel) != keys[rel]:
-        writer.write(rel, data)
-    pages = [page_of(rel) for rel in keys if rel.endswith(".html") and rel != "404.html"]
+    seen.add(rel)
+    yield (rel,), ("topics", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
     for rel, data in redirect_files(site):
-        if rel in keys:  # a page of the site's own is never replaced
+        if rel in seen:  # a page of the site's own is never replaced
             continue
-        keys[rel] = ("redirect", data)
-        if render and previous.get(rel) != keys[rel]:
-            writer.write(rel, data)
+        seen.add(rel)
+        yield (rel,), ("redirect", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
     key = ("sitemap", tuple(sorted(pages)), tuple(chain.from_iterable((e.date, e.updated) for e in site.entries)))
-    keys["sitemap.xml"] = key
-    if render and previous.get("sitemap.xml") != key:
-        emit_sitemap(site, writer, pages)
-    return keys, problems
+    yield ("sitemap.xml",), key, lambda writer: emit_sitemap(site, writer, pages)
+
+
+class SiteKeys(Mapping):
+    """The keys of one site's output files, each worked out when first asked.
+
+    The build state keeps the site, not its 14,000 keys (a quarter of what it pickled): an edit
+    asks the old site for the keys of the few pages it may change, and the listings' (all at once).
+    """
+
+    def __init__(self, site: Site, env: Environment, entries: dict[str, tuple] | None = None,
+                 rest: dict[str, tuple] | None = None, files: dict[str, int] | None = None):
+        self.site, self.env = site, env
+        self.entries = dict(entries or {})  # entry page file -> key, those worked out so far
+        self.rest = rest  # every other file -> key, once worked out
+        self._files = files  # entry page file -> the entry's place
+
+    def entry_files(self) -> dict[str, int]:
+        """Each entry page's file and the entry's place in the site."""
+        if self._files is None:
+            self._files = {output_file(self.site.paths[e.id]): n for n, e in enumerate(self.site.entries)}
+        return self._files
+
+    def _rest(self) -> dict[str, tuple]:
+        if self.rest is None:
+            self.rest = {rel: key for rels, key, _ in _other_pages(self.site, self.env, self.entry_files())
+                         for rel in rels}
+        return self.rest
+
+    def __getitem__(self, rel: str) -> tuple:
+        key = self.entries.get(rel)
+        if key is not None:
+            return key
+        at = self.entry_files().get(rel)
+        if at is not None:
+            key = self.entries[rel] = entry_key(self.site, self.site.entries[at], at)
+            return key
+        return self._rest()[rel]
+
+    def __contains__(self, rel) -> bool:
+        return rel in self.entry_files() or rel in self._rest()
+
+    def __iter__(self):
+        return iter([*self.entry_files(), *self._rest()])
+
+    def __len__(self) -> int:
+        return len(self.entry_files()) + len(self._rest())

@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 9  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys
+STATE_FORMAT = 10  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def changed_files(config: Config, before: dict[str, tuple[int, int]], now: dict[
 # -- the state ------------------------------------------------------------------------------------
 
 # Fields of a LiveSite kept as they are; the memos keyed by id() are kept as lists and keyed again.
-FIELDS = ("loads", "keys", "page_keys", "render_problems", "digests", "site", "search", "ids", "where", "files",
+FIELDS = ("loads", "keys", "render_problems", "digests", "site", "search", "ids", "where", "files",
           "tree_problems", "moved", "load_problems", "stamps")
 
 
@@ -267,7 +267,6 @@ def adopt(config: Config, jobs: int | None, loaded, site, sources: Sources, memo
           search, digests: dict[str, str], rendered: list, env):
     """Return the LiveSite of a site just built in full from these parts, nothing computed twice."""
     from notebase.serve.live import LiveSite
-    from notebase.serve.live_plan import plan_pages
     from notebase.load.loader import file_id_keys, unique_ids
 
     live = LiveSite(config, jobs)
@@ -286,8 +285,7 @@ def adopt(config: Config, jobs: int | None, loaded, site, sources: Sources, memo
     live.env, live.digests = env, digests
     for problem in rendered:
         live.render_problems.setdefault(problem.path, []).append(problem)
-    live.page_keys = plan_pages(site, None, env, None, {}, render=False)[0]
-    return live
+    return live  # its page keys are worked out from the site when an update asks (live_plan.SiteKeys)
 
 
 def save_engine(live, settings: str) -> None:
