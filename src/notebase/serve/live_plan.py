@@ -245,7 +245,7 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str]):
 class SiteKeys(Mapping):
     """The keys of one site's output files, each worked out when first asked.
 
-    The build state keeps the site, not its 14,000 keys (a quarter of what it pickled): an edit
+    The build state keeps the site, not its 14,000 keys (a fifth of its pickling time): an edit
     asks the old site for the keys of the few pages it may change, and the listings' (all at once).
     """
 
