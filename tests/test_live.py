@@ -79,6 +79,22 @@ def test_a_body_edit_rewrites_its_page_and_a_few_search_files_only(live, tmp_pat
     assert_same_as_full_build(live, tmp_path)
 
 
+def test_a_body_edit_keeps_the_keys_of_the_listing_pages_that_do_not_show_the_note(live, tmp_path):
+    """A server keeps every page's key; after a body edit the listings without the note keep theirs as
+    they are (not worked out again), those with it get new ones, and the site equals a full build."""
+    before_keys = dict(live.page_keys)
+    text = (live.config.root / TIP).read_text(encoding="utf-8")
+    edit(live, TIP, text.replace("title:", "summary: 두 갈래로 나누어 찾는다.\ntitle:", 1))
+    note = next(e for e in live.site.entries if e.source.path == TIP.removeprefix("notes/"))
+    listings = [rel for rel, key in before_keys.items() if key[0] == "list.html"]
+    values = {rel: live.page_keys[rel][1] for rel in listings}  # a listing's values, key after key
+    showing = {rel for rel in listings if any(item is note for item in values[rel][values[rel].index("items") + 1])}
+    assert showing and len(showing) < len(listings)
+    assert all(live.page_keys[rel] is before_keys[rel] for rel in listings if rel not in showing)
+    assert all(live.page_keys[rel] != before_keys[rel] for rel in showing)
+    assert_same_as_full_build(live, tmp_path)
+
+
 def test_retitle_add_link_delete_and_rename_match_a_full_build(live, tmp_path):
     tip = live.config.root / TIP
     edit(live, TIP, tip.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))

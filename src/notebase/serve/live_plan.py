@@ -17,6 +17,7 @@ from jinja2 import Environment
 from notebase.site.emitters.feeds import emit_sitemap, feed_files, feed_sets
 from notebase.site.emitters.listings import listing_pages, render_page
 from notebase.site.emitters.pages import render_range
+from notebase.site.emitters.topic_data import PATH as TOPICS
 from notebase.site.emitters.topic_data import topic_file
 from notebase.errors import Problem
 from notebase.render.markup import wikilink_key
@@ -204,7 +205,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         if entry.source.path in dirty:
             problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
     rest: dict[str, tuple] = {}
-    for rels, key, write in _other_pages(site, env, at):
+    for rels, key, write in _other_pages(site, env, at, None if lazy else _kept_listings(site, old, stale, previous)):
         rest.update(dict.fromkeys(rels, key))
         if render and previous.get(rels[0]) != key:
             write(writer)
@@ -214,8 +215,25 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     return keys, problems
 
 
-def _other_pages(site: Site, env: Environment, entry_files: Iterable[str]):
-    """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap."""
+def _kept_listings(site: Site, old: Site | None, stale: set[str] | None, previous: Mapping[str, tuple]):
+    """When an edit kept the taxonomies and papers, `kept(rel, page)`: the previous key of a listing page
+    none of whose entries changed, and of the topic data (page None); None for any other."""
+    if stale is None or old is None or site.papers is not old.papers:
+        return None
+    changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
+
+    def kept(rel: str, page) -> tuple | None:
+        if page is None or page.template == "list.html" and changed.isdisjoint(map(id, page.values["items"])):
+            return previous.get(rel)  # the same terms and pages, the same entries on this one
+        return None
+    return kept
+
+
+def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=None):
+    """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap.
+
+    `kept(rel, page)`, when given, is a page's key where nothing it shows changed (else None):
+    2,000 listing keys need not be worked out again after a body edit."""
     seen = set(entry_files)
     pages = [page_of(rel) for rel in entry_files]
     for page in listing_pages(site, env):
@@ -223,16 +241,20 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str]):
         seen.add(rel)
         if rel.endswith(".html") and rel != "404.html":
             pages.append(page_of(rel))
-        yield (rel,), (page.template, freeze(page.values)), lambda writer, page=page, rel=rel: writer.write(
+        key = kept(rel, page) if kept is not None else None
+        yield (rel,), key or (page.template, freeze(page.values)), lambda writer, page=page, rel=rel: writer.write(
             rel, render_page(env, page))
     for page, title, entries in feed_sets(site):
         rels = (f"{page}feed.xml", f"{page}atom.xml")
         seen.update(rels)
         yield rels, ("feed", title, entries), lambda writer, page=page, title=title, entries=entries: [
             writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
-    rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
-    seen.add(rel)
-    yield (rel,), ("topics", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
+    key = kept(TOPICS, None) if kept is not None else None
+    if key is None:
+        rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
+        key = ("topics", data)
+    seen.add(TOPICS)
+    yield (TOPICS,), key, lambda writer, data=key[1]: writer.write(TOPICS, data)
     for rel, data in redirect_files(site):
         if rel in seen:  # a page of the site's own is never replaced
             continue
