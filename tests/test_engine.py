@@ -533,3 +533,16 @@ def test_the_state_keeps_no_page_keys_and_a_body_edit_works_out_a_few(built):
     assert 0 < len(live.page_keys.entries) <= 3 < len(live.site.entries)  # the note and its neighbours
     site_files = {p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("*.html")}
     assert {rel for rel in live.page_keys if rel.endswith(".html")} <= site_files  # every page it names exists
+
+
+def test_a_full_build_writes_the_state_rows_into_a_fresh_file(built):
+    """A full build writes every row anew: the rows file holds them alone, not them and the freed old ones."""
+    from notebase.site.state_rows import ROWS
+
+    rows = built / ".notebase" / ROWS
+    first = rows.stat().st_size
+    for _ in range(3):
+        run_build(built, "--force")
+    count = len([rel for rel in NOTES if rel.endswith((".md", ".xml"))])  # a row a note or feed
+    assert _rows(built) == set(range(1, count + 1))  # numbered from 1 again: a new file
+    assert rows.stat().st_size <= first * 1.2

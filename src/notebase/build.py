@@ -230,6 +230,7 @@ def _full(config: Config, sources: Sources, state: dict, jobs: int | None, progr
     """Build everything from scratch, swap the new site in whole, and keep the engine's state."""
     from notebase.site.engine import STATE as ENGINE_STATE
     from notebase.site.engine import adopt, save_engine
+    from notebase.site.state_rows import ROWS
 
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.lint import lint
@@ -242,6 +243,8 @@ def _full(config: Config, sources: Sources, state: dict, jobs: int | None, progr
     from notebase.site.writer import MANIFEST, Writer
 
     (config.cache_path / ENGINE_STATE).unlink(missing_ok=True)  # it describes the site this build replaces
+    for name in (ROWS, f"{ROWS}-journal"):  # every row is written anew: a fresh file, not one twice the size
+        (config.cache_path / name).unlink(missing_ok=True)
     adopt_kept_vocabulary(config)  # built once for these settings: 0.3 s
     loaded = load(config, jobs)
     lap("load")
