@@ -216,9 +216,10 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
 
 
 def _kept_listings(site: Site, old: Site | None, stale: set[str] | None, previous: Mapping[str, tuple]):
-    """When an edit kept the taxonomies and papers, `kept(rel, page)`: the previous key of a listing page
-    none of whose entries changed, and of the topic data (page None); None for any other."""
-    if stale is None or old is None or site.papers is not old.papers:
+    """When an edit kept the taxonomies and the number of papers (all a listing shows of them),
+    `kept(rel, page)`: the previous key of a listing page none of whose entries changed, and of the
+    topic data (page None); None for any other."""
+    if stale is None or old is None or len(site.papers) != len(old.papers):
         return None
     changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
 
