@@ -546,3 +546,18 @@ def test_a_full_build_writes_the_state_rows_into_a_fresh_file(built):
     count = len([rel for rel in NOTES if rel.endswith((".md", ".xml"))])  # a row a note or feed
     assert _rows(built) == set(range(1, count + 1))  # numbered from 1 again: a new file
     assert rows.stat().st_size <= first * 1.2
+
+
+def test_a_page_moved_by_its_id_moves_the_relative_links_to_it(built, tmp_path):
+    """A note's `id:` changed moves its page; a note elsewhere whose body links to its file (a relative
+    .md link by reference, no wikilink, not its neighbour) shows the new address after the incremental build."""
+    # A reference-style link: the link graph does not see it, the renderer resolves it.
+    _write(built, "notes/tips/links-out.md", "---\ntitle: Links out\ndate: 2020-01-01\n---\n\n"
+                                             "다른 글은 [여기][x]에 있다.\n\n[x]: ../papers/vit.md\n")
+    run_build(built)
+    page = next((built / "site").rglob("links-out/index.html"))
+    assert 'href="../../papers/vit/"' in page.read_text(encoding="utf-8")
+    _write(built, "notes/papers/vit.md", _text(built, "notes/papers/vit.md").replace("type: paper", "type: paper\nid: vit-2020"))
+    run_build(built)
+    assert 'href="../../papers/vit-2020/"' in page.read_text(encoding="utf-8")
+    assert_same(files(built / "site"), fresh_build(built, tmp_path / "ref"))

@@ -254,7 +254,13 @@ class LiveSite:
             except OSError:  # gone, or no longer readable: a full build would not copy it either
                 gone_media.append(f"media/{rel}")
         previous = self.page_keys if self.page_keys is not None else SiteKeys(old, self.env) if old else {}
-        keys, problems = plan_pages(self.site, old, self.env, writer, previous)
+        memo = self.memo  # assemble's: each entry's Refs, which know whether its body names a .md file
+
+        def mentions_md(entry: Entry) -> bool | None:
+            found = memo.get(id(entry))
+            return found[1].mentions_md if found is not None and found[0] is entry else None
+
+        keys, problems = plan_pages(self.site, old, self.env, writer, previous, mentions_md=mentions_md)
         self.render_problems.update(problems)
         files, gone = self.search.update(self.site.entries)
         for rel, data in files.items():

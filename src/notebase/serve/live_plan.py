@@ -9,7 +9,7 @@ an edited entry anywhere (its neighbours, backlinks, related entries, a listing)
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 
 from jinja2 import Environment
@@ -158,20 +158,23 @@ def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
     return names, files
 
 
-def _touched_by(entry: Entry, names: set[str], files: set[str]) -> bool:
+def _touched_by(entry: Entry, names: set[str], files: set[str], mentions_md: bool | None = None) -> bool:
     """Whether an entry's body may resolve a relative link or image differently now.
 
-    Looked for in the body as the state holds it (Entry.holds): a retitle or a new note asks this
-    of every entry, and decoding 10,000 bodies to answer it cost 0.4 s."""
+    Whether the body names a .md file is `mentions_md` when the caller knows (assemble's Refs keep
+    it), else looked for in the body as the state holds it (Entry.holds): a retitle or a new note
+    asks this of every entry, and decoding 10,000 bodies to answer it cost 0.4 s."""
     if entry.body_format != "markdown":
         return False
-    if names and (entry.holds("body", ".md") or entry.holds("body", ".markdown")):
+    if names and (mentions_md if mentions_md is not None
+                  else entry.holds("body", ".md") or entry.holds("body", ".markdown")):
         return True
     return any(entry.holds("body", posixpath.basename(f)) for f in files)
 
 
 def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: Mapping[str, tuple],
-               render: bool = True) -> tuple[Mapping[str, tuple], dict[str, list[Problem]]]:
+               render: bool = True, mentions_md: Callable[[Entry], bool] | None = None
+               ) -> tuple[Mapping[str, tuple], dict[str, list[Problem]]]:
     """Render and write every page whose key differs from `previous`; return the new keys and problems.
 
     `previous` is a dict of every page's key (as `notebase serve` keeps them) or the old site's
@@ -179,9 +182,10 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     pages an edit may change, and the new keys come back as SiteKeys too.
     Problems come by source file: every entry of a file with one page to render is rendered, so
     the file's problems are complete. With `render` false nothing is rendered: the keys of a site
-    just built in full.
+    just built in full. `mentions_md(entry)`, when given, says whether an entry's body names a .md file.
     """
     lazy = not isinstance(previous, dict)
+    mentions = mentions_md or (lambda entry: None)
     keys: dict[str, tuple] = {}
     at: dict[str, int] = {}  # each entry page's file -> the entry's place
     names, files = _links_moved(site, old)
@@ -193,12 +197,13 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         kept = None
         if stale is not None and entry.id not in stale:  # nothing it shows changed: its key is as it was
             if lazy:  # worked out only if asked
-                if render and (names or files) and _touched_by(entry, names, files):
+                if render and (names or files) and _touched_by(entry, names, files, mentions(entry)):
                     dirty.add(entry.source.path)
                 continue
             kept = previous.get(rel)
         key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
-        if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files)):
+        if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files,
+                                                                                    mentions(entry))):
             dirty.add(entry.source.path)
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):

@@ -234,6 +234,7 @@ class Refs:
     notes: tuple[str, ...]  # notes-relative paths of the .md files its body links to
     urls: tuple[str, ...]  # the URLs in its body, normalised
     aliases: tuple[str, ...] = ()  # its `aliases` (redirects.alias_names)
+    mentions_md: bool = False  # its markdown body names a .md or .markdown file (live_plan asks after a rename)
 
 
 def refs_of(entry: Entry) -> Refs:
@@ -249,7 +250,8 @@ def refs_of(entry: Entry) -> Refs:
     return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
                 keys(_file_names(entry.source.path)),
                 keys(link.target for link in entry.links if link.target and not (link.embed and is_image(link.target))),
-                notes, urls, keys(alias_names(entry)) if entry.extra else ())
+                notes, urls, keys(alias_names(entry)) if entry.extra else (),
+                entry.body_format == "markdown" and (".md" in entry.body or ".markdown" in entry.body))
 
 
 def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tuple[dict[str, Refs], dict[str, tuple]]:
