@@ -345,6 +345,7 @@ def _index_beside(config: Config):
 
 
 def _forked_index(config: Config):
+    # Looked up in the worker, not handed over pickled: whatever `_update_index` is there is what runs.
     return _update_index(config, None)
 
 

@@ -194,16 +194,14 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     for index, entry in enumerate(site.entries):
         rel = output_file(site.paths[entry.id])
         at[rel] = index
-        kept = None
-        if stale is not None and entry.id not in stale:  # nothing it shows changed: its key is as it was
-            if lazy:  # worked out only if asked
-                if render and (names or files) and _touched_by(entry, names, files, mentions(entry)):
-                    dirty.add(entry.source.path)
-                continue
-            kept = previous.get(rel)
-        key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
-        if render and (previous.get(rel) != key or (names or files) and _touched_by(entry, names, files,
-                                                                                    mentions(entry))):
+        shown_anew = stale is None or entry.id in stale  # else nothing it shows changed: its key is as it was
+        if lazy and not shown_anew:  # worked out only if asked
+            changed = False
+        else:
+            kept = None if shown_anew else previous.get(rel)
+            key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
+            changed = previous.get(rel) != key
+        if render and (changed or (names or files) and _touched_by(entry, names, files, mentions(entry))):
             dirty.add(entry.source.path)
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):
@@ -257,8 +255,7 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=
             writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
     key = kept(TOPICS, None) if kept is not None else None
     if key is None:
-        rel, data = topic_file(site)  # the search's topic data: small, and compared by its bytes
-        key = ("topics", data)
+        key = ("topics", topic_file(site)[1])  # the search's topic data: small, and compared by its bytes
     seen.add(TOPICS)
     yield (TOPICS,), key, lambda writer, data=key[1]: writer.write(TOPICS, data)
     for rel, data in redirect_files(site):

@@ -42,10 +42,8 @@ def lint(site: Site, *, today: dt.date | None = None, links: bool = True, memo: 
     the last call, on a site whose link targets and files are unchanged, is not checked again.
     """
     today = today or dt.date.today()
-    if memo is None:
-        problems = [*broken_wikilinks(site), *missing_fields(site), *future_dates(site, today)]
-    else:
-        problems = _remembered(site, today, memo)
+    memo = memo if memo is not None else {}  # one pass either way: a fresh memo checks every entry
+    problems = _remembered(site, today, memo)
     problems += duplicate_titles(site, memo)
     if links:
         problems += broken_internal_links(site)
@@ -85,19 +83,12 @@ def _warning(entry: Entry, line: int, message: str, hint: str) -> Problem:
 # --- 1. wikilinks and embeds ----------------------------------------------------------------
 
 
-def broken_wikilinks(site: Site) -> Iterator[Problem]:
-    """Wikilinks that name no entry, and embeds of non-image files that are nowhere in the notes.
+def _wikilinks_of(site: Site, entry: Entry, names: Closest, files: Closest) -> Iterator[Problem]:
+    """An entry's wikilinks that name no entry, and its embeds of non-image files nowhere in the notes.
 
     Image embeds (`![[figure.png]]`) are left to the link pass, which resolves them as the
     renderer does (and so reports them word for word as the build does).
     """
-    names = Closest(lambda: _entry_names(site))
-    files = Closest(lambda: {posixpath.basename(f).casefold(): posixpath.basename(f) for f in site.files})
-    for entry in site.entries:
-        yield from _wikilinks_of(site, entry, names, files)
-
-
-def _wikilinks_of(site: Site, entry: Entry, names: Closest, files: Closest) -> Iterator[Problem]:
     for link in entry.links:
         target = link.target.rstrip("\\").strip()  # [[a\|b]] inside a table
         ext = _ext(target)
@@ -232,18 +223,13 @@ def _inline_links(ctx, children: list, raw: list[str]) -> None:
 # --- 3. fields each type needs ------------------------------------------------------------------
 
 
-def missing_fields(site: Site) -> Iterator[Problem]:
-    """Paper summaries nobody could find the paper from; conference logs that do not say which event.
+def _fields_of(entry: Entry) -> Iterator[Problem]:
+    """A paper summary nobody could find the paper from; a conference log that does not say which event.
 
     Feed items are skipped (there is no front matter to add to). A paper summary split from a
     digest or log is skipped too: its file's front matter cannot hold one item's authors, and a
     class digest of a hundred one-paragraph summaries would drown every other warning.
     """
-    for entry in site.entries:
-        yield from _fields_of(entry)
-
-
-def _fields_of(entry: Entry) -> Iterator[Problem]:
     if entry.source.item is not None:
         return
     if isinstance(entry, PaperSummary) and entry.series is None:
@@ -351,13 +337,8 @@ def undated_summary(entries: Iterable[Entry]) -> str | None:
             " — add date: YYYY-MM-DD to the front matter, or start the file name with the date")
 
 
-def future_dates(site: Site, today: dt.date) -> Iterator[Problem]:
-    """Entries dated after `today`."""
-    for entry in site.entries:
-        yield from _date_of(entry, today)
-
-
 def _date_of(entry: Entry, today: dt.date) -> Iterator[Problem]:
+    """An entry dated after `today`."""
     if entry.date > today:
         hint = _DATE_HINTS.get(entry.date_source, "the date was read from the text; check it, or set date: "
                                "in the front matter")

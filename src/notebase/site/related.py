@@ -109,10 +109,7 @@ def rank(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: M
     groups = _groups(entries, tags, topics, topic_of, skip, most)
     df = Counter(chain.from_iterable(profiles))
     words = rare_words(profiles, df)
-    postings: dict[str, list[int]] = {}
-    for n, chosen in enumerate(words):
-        for word in chosen:
-            postings.setdefault(word, []).append(n)
+    postings = _postings(words)
     ranked = {}
     for n in range(len(entries)):
         found = _rank_entry(entries, n, words, postings, groups)
@@ -200,10 +197,7 @@ def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics
     for n, chosen in zip(sorted(reread), rare_words([profiles[n] for n in sorted(reread)], df, limit)):
         touched.update(set(words[n]) ^ set(chosen))
         words[n] = chosen
-    postings: dict[str, list[int]] = {}
-    for n, chosen in enumerate(words):
-        for word in chosen:
-            postings.setdefault(word, []).append(n)
+    postings = _postings(words)
     again = reread | {n for w in touched for n in postings.get(w, ())}  # reread: a word's rarity orders its lists
     ids = {m: i for i, m in was.items()}  # old number -> id
     again |= {index[ids[m]] for w in touched for m in before.postings.get(w, ()) if ids[m] in index}
@@ -227,6 +221,15 @@ def rank_after(before: Ranking, entries: Sequence[Entry], tags: Taxonomy, topics
             needy.add(n)
     ranking = Ranking(tuple(profiles), df, tuple(words), postings, groups, ranked, frozenset(needy))
     return _results(entries, ranking), ranking
+
+
+def _postings(words: Sequence[Sequence[str]]) -> dict[str, list[int]]:
+    """Each rare word's entries, by number in order (Ranking.postings)."""
+    postings: dict[str, list[int]] = {}
+    for n, chosen in enumerate(words):
+        for word in chosen:
+            postings.setdefault(word, []).append(n)
+    return postings
 
 
 def _groups(entries: Sequence[Entry], tags: Taxonomy, topics: Taxonomy, topic_of: Mapping[str, tuple[str, ...]],
