@@ -109,6 +109,7 @@ class LiveSite:
         self.load_problems: list[Problem] = []
         self.env = None
         self.rows: dict[str, tuple[int, tuple]] = {}  # the engine state's rows by source file (state_rows.py)
+        self.texts = None  # the rows' long texts (state_rows.TextStore), when loaded from the state
         self.lint_memo: dict = {}  # what the lint found of each entry, kept between updates (not in the state)
 
     # -- starting -------------------------------------------------------------------------------
@@ -127,6 +128,8 @@ class LiveSite:
             report, engine = build_live(self.config, jobs=self.jobs, index=False, force=True)
         self.__dict__.update({k: v for k, v in vars(engine).items() if k not in ("config", "jobs")})
         self.search.jobs = self.jobs
+        if self.texts is not None:  # a build may drop the rows meanwhile: what is still unread is read now
+            self.texts.keep_all()
         if not isinstance(self.page_keys, dict):  # a server compares every page's key after each edit
             self.page_keys = dict(SiteKeys(self.site, self.env))
         # Everything loaded so far lives as long as the server: the collector need not scan it again.

@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 11  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md
+STATE_FORMAT = 12  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12: long texts in a table of their own
 
 
 @dataclass(frozen=True)
@@ -144,15 +144,15 @@ def kept_in_rows() -> set[type]:
     return {Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}
 
 
-def state_pickler(file) -> pickle.Pickler:
+def state_pickler(file, packer=None) -> pickle.Pickler:
     """A pickler that also takes the Site's read-only mappings (copied into dicts, wrapped again on load),
-    and entries and search documents with their long texts as bytes (state_rows.Packer)."""
+    and entries and search documents with their long texts as bytes (`packer`, a state_rows.Packer)."""
     from notebase.site.state_rows import Packer
 
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     table = copyreg.dispatch_table.copy()
     table[MappingProxyType] = lambda m: (read_only, (dict(m),))
-    table.update(dict.fromkeys(kept_in_rows(), Packer()))
+    table.update(dict.fromkeys(kept_in_rows(), packer or Packer()))
     pickler.dispatch_table = table
     return pickler
 
@@ -237,7 +237,7 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
             head, keys = pickle.load(file)
             if head != expected:
                 return None
-            rows = load_rows(config.cache_path, keys)
+            rows, texts = load_rows(config.cache_path, keys)
             state = StateUnpickler(file, rows).load()
     except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short, a row lost) means a full build
         return None
@@ -251,6 +251,7 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
     for name in FIELDS:
         setattr(live, name, state[name])
     live.rows = {rel: (key, rows[key]) for rel, key in keys.items()}
+    live.texts = texts
     live.final = {id(pair[0]): pair for pair in state["final"]}
     adopt_kept_vocabulary(config)
     vocab = vocabulary(config)

@@ -5,6 +5,12 @@ of each (its text row). These are stored by source file in a sqlite file beside 
 holds one file's raw entries, their final forms (unique ids) and their search documents, pickled
 together. The state pickle itself names them by (row, position): `entry_ref` stands for each.
 
+A row's long texts (DEFERRED: bodies, plain texts, summaries, search rows) are kept apart, in the
+`texts` table under the row's key, and read only when one of them is: loading the state reads the
+rows' 20 MB of fields, not their 180 MB of texts (at 10,000 notes), and an edit reads the texts of
+the few pages it renders (`TextStore`). A server reads them all once it has started (`keep_all`):
+it lives on while other builds may drop the rows it was loaded from.
+
 Rows are never rewritten, only added and dropped: a save writes rows for the files whose objects
 changed under new keys, then the state naming them is put in place (by the journal, in one
 rename). A build killed before that leaves the old state, whose rows are all still there; rows no
@@ -18,6 +24,7 @@ import io
 import os
 import pickle
 import sqlite3
+import threading
 from pathlib import Path
 
 ROWS = "engine-rows.sqlite"
@@ -37,15 +44,25 @@ class Packer:
     a recursive closure is a reference cycle, kept while the collector is paused.)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, texts: list[bytes] | None = None) -> None:
         self.seen: dict[int, tuple] = {}
+        self.texts = texts  # a row's long texts, kept apart (row mode); None: every text inline
+        self.apart_seen: dict[int, tuple] = {}
 
     def __call__(self, obj):
+        fields = vars(obj)
+        pending = fields.get("_pending")
+        if pending is not None and pending[0] is not _dressed:
+            for name in list(pending[2]):  # named in another row's texts, which may go: read them now
+                getattr(obj, name)
+            pending = None
         plain, encoded = {}, {}
-        for name, value in vars(obj).items():
-            bare = self.bare(value)
+        rows = self.texts is not None
+        for name, value in fields.items():
+            if name == "_pending":
+                continue
+            bare = self.apart(value) if rows and name in DEFERRED else self.bare(value)
             (plain if bare is value else encoded)[name] = bare
-        pending = plain.pop("_pending", None)
         if pending is not None:  # texts never read since the state gave them back go out still encoded
             encoded.update(pending[2])
         return unpacked, (type(obj), plain, encoded)
@@ -59,6 +76,19 @@ class Packer:
             return found[0]
         if type(value) is list:  # a search document's text row
             return [self.bare(v) for v in value]
+        return value
+
+
+    def apart(self, value):
+        """A long text as (None, its place among the row's texts); a list item by item; anything else as it is."""
+        if type(value) is str and len(value) >= LONG:
+            found = self.apart_seen.get(id(value))
+            if found is None or found[1] is not value:
+                self.texts.append(value.encode("utf-8", "surrogatepass"))
+                found = self.apart_seen[id(value)] = ((None, len(self.texts) - 1), value)
+            return found[0]
+        if type(value) is list:
+            return [self.apart(v) for v in value]
         return value
 
 
@@ -82,8 +112,9 @@ def _holds(value, needle: str) -> bool:
     return needle in _dressed(value)
 
 
-def unpacked(cls, plain: dict, encoded: dict):
-    """Rebuild what a packer reduced, without running __init__ (as pickle does); long texts stay encoded."""
+def unpacked(cls, plain: dict, encoded: dict, dress=_dressed, holds=_holds):
+    """Rebuild what a packer reduced, without running __init__ (as pickle does); long texts stay encoded
+    (read by `dress`, looked through by `holds`: a row's own, for texts kept apart)."""
     obj = cls.__new__(cls)
     fields = obj.__dict__  # set past the frozen __setattr__, as dataclasses' own __init__ does
     fields.update(plain)
@@ -94,8 +125,94 @@ def unpacked(cls, plain: dict, encoded: dict):
         else:
             fields[name] = _dressed(value)
     if pending:
-        fields["_pending"] = (_dressed, _holds, pending)
+        fields["_pending"] = (dress, holds, pending)
     return obj
+
+
+class TextStore:
+    """The texts table of one rows file, read row by row when first asked (or all at once: `keep_all`).
+
+    Opened read-only when first needed, again in a forked process (a connection must not cross a
+    fork), and locked: pages may be rendered on threads.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self.db: sqlite3.Connection | None = None
+        self.pid = 0
+        self.kept: dict[int, bytes] | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.db is None or self.pid != os.getpid():
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            self.pid = os.getpid()
+        return self.db
+
+    def texts(self, key: int) -> list[bytes]:
+        """The long texts of row `key`; LookupError when the row is gone."""
+        with self.lock:
+            if self.kept is not None:
+                data = self.kept.pop(key, None)
+            else:
+                found = self._connection().execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
+                data = found[0] if found is not None else None
+        if data is None:
+            raise LookupError(f"the texts of engine row {key} are gone")
+        return pickle.loads(data)
+
+    def keep_all(self) -> None:
+        """Read every row's texts now and close the file: whatever drops rows later cannot take them."""
+        with self.lock:
+            self.kept = dict(self._connection().execute("SELECT key, data FROM texts"))
+            self.db.close()
+            self.db = None
+
+
+class RowTexts:
+    """The long texts of one row, read from its store when one is first read (then held)."""
+
+    __slots__ = ("store", "key", "texts")
+
+    def __init__(self, store: TextStore, key: int) -> None:
+        self.store, self.key, self.texts = store, key, None
+
+    def _text(self, n: int) -> bytes:
+        if self.texts is None:
+            self.texts = self.store.texts(self.key)
+        return self.texts[n]
+
+    def dress(self, value):
+        """Decode an encoded text, fetching it from the row's texts when it was kept apart."""
+        if type(value) is tuple and len(value) == 2 and value[0] is None:
+            return self._text(value[1]).decode("utf-8", "surrogatepass")
+        if type(value) is list:
+            return [self.dress(v) for v in value]
+        return _dressed(value)
+
+    def holds(self, value, needle: str) -> bool:
+        """Whether an encoded text contains `needle`, looked for in its bytes."""
+        if type(value) is tuple and len(value) == 2 and value[0] is None:
+            return needle.encode("utf-8", "surrogatepass") in self._text(value[1])
+        return needle in self.dress(value) if type(value) is list else _holds(value, needle)
+
+    def unpacked(self, cls, plain: dict, encoded: dict):
+        """`unpacked`, with this row's texts."""
+        return unpacked(cls, plain, encoded, self.dress, self.holds)
+
+
+class _RowUnpickler(pickle.Unpickler):
+    """Reads one row, its objects' texts left in the row's store."""
+
+    def __init__(self, file, texts: RowTexts):
+        super().__init__(file)
+        self.texts = texts
+
+    def find_class(self, module: str, name: str):
+        """Resolve globals as usual, but `unpacked` to the row's own."""
+        if module == __name__ and name == "unpacked":
+            return self.texts.unpacked
+        return super().find_class(module, name)
 
 
 def entry_ref(key: tuple[int, int]):
@@ -110,6 +227,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=DELETE")
     db.execute("PRAGMA synchronous=OFF")
     db.execute("CREATE TABLE IF NOT EXISTS rows (key INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS texts (key INTEGER PRIMARY KEY, data BLOB NOT NULL)")
     return db
 
 
@@ -154,14 +272,16 @@ def _save(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tupl
             if old is not None and len(old[1]) == len(objects) and all(a is b for a, b in zip(old[1], objects)):
                 now[rel] = old  # the very objects saved before: their row holds them already
                 continue
-            buffer = io.BytesIO()
-            pickler(buffer).dump(objects)
+            buffer, texts = io.BytesIO(), []
+            pickler(buffer, Packer(texts)).dump(objects)
             key = db.execute("INSERT INTO rows (data) VALUES (?)", (buffer.getvalue(),)).lastrowid
+            db.execute("INSERT INTO texts VALUES (?, ?)", (key, pickle.dumps(texts, pickle.HIGHEST_PROTOCOL)))
             now[rel] = (key, objects)
         named = {key for key, _ in now.values()} | {key for key, _ in kept.values()}
         db.execute("CREATE TEMP TABLE named (key INTEGER PRIMARY KEY)")
         db.executemany("INSERT INTO named VALUES (?)", ((key,) for key in named))
         db.execute("DELETE FROM rows WHERE key NOT IN (SELECT key FROM named)")
+        db.execute("DELETE FROM texts WHERE key NOT IN (SELECT key FROM named)")
         db.execute("COMMIT")
     finally:
         db.close()
@@ -169,19 +289,23 @@ def _save(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tupl
     return now, where
 
 
-def load_rows(cache: Path, keys: dict[str, int]) -> dict[int, tuple]:
-    """Return the objects of the rows the state names (key -> objects); raise LookupError when one is missing."""
-    db = sqlite3.connect(f"{(cache / ROWS).resolve().as_uri()}?mode=ro", uri=True)
+def load_rows(cache: Path, keys: dict[str, int]) -> tuple[dict[int, tuple], TextStore]:
+    """Return the objects of the rows the state names (key -> objects), their texts left in the store;
+    raise LookupError when a row or its texts are missing."""
+    store = TextStore(cache / ROWS)
+    db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        # Read through a memory map: 180 MB of rows at 10,000 notes, 45,000 pages, a read() each otherwise.
+        # Read through a memory map: a read() a page otherwise.
         db.execute("PRAGMA mmap_size=4294967296")
         wanted = set(keys.values())
-        rows = {key: pickle.loads(data) for key, data in db.execute("SELECT key, data FROM rows") if key in wanted}
+        rows = {key: _RowUnpickler(io.BytesIO(data), RowTexts(store, key)).load()
+                for key, data in db.execute("SELECT key, data FROM rows") if key in wanted}
+        texts = {key for (key,) in db.execute("SELECT key FROM texts")}
     finally:
         db.close()
-    if len(rows) != len(wanted):
+    if len(rows) != len(wanted) or not wanted <= texts:
         raise LookupError("an engine row is missing")
-    return rows
+    return rows, store
 
 
 class StateUnpickler(pickle.Unpickler):
