@@ -1,0 +1,114 @@
+"""The build state keeps its long texts apart from its rows and reads them only when one is read.
+
+Loading the state reads the rows (every entry's fields); a body, plain text, summary or search row
+is read from the `texts` table when a page or search chunk needs it. What these tests hold to:
+the texts are really apart, a lost one means a full build, a row written again takes its texts
+along, and a server, which lives on while other builds drop rows, holds every text it may need.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from test_engine import _text, _write, assert_same, files, fresh_build, make_kb, run_build
+
+from notebase.config import load_config
+from notebase.load.loader import load
+from notebase.site.engine import load_state, scan_sources
+from notebase.site.state_rows import ROWS
+
+MARK = "긴 문단을 따로 두는지 보려는 표시 문장이다"  # long enough that every body holding it is kept apart
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Long feed</title><link>https://lab.example.org/</link><description>d</description>
+<item><title>First item</title><link>https://lab.example.org/1/</link>
+<pubDate>Thu, 09 Mar 2023 18:00:00 +0900</pubDate><description>{0} 첫째.</description></item>
+<item><title>Second item</title><link>https://lab.example.org/2/</link>
+<pubDate>Fri, 10 Mar 2023 18:00:00 +0900</pubDate><description>{0} 둘째.</description></item>
+</channel></rss>
+"""
+
+
+def _kb(root: Path) -> Path:
+    make_kb(root)
+    _write(root, "notes/tips/long.md", f"---\ntitle: 긴 메모\ndate: 2024-01-03\n---\n\n" + f"{MARK}. " * 8)
+    _write(root, "notes/feeds/long.xml", FEED.format(f"{MARK}. " * 4))
+    run_build(root)
+    return root
+
+
+def _db(root: Path) -> sqlite3.Connection:
+    return sqlite3.connect(root / ".notebase" / ROWS)
+
+
+def _state(root: Path):
+    config = load_config(root)
+    return load_state(config, scan_sources(config).settings)
+
+
+def test_the_rows_hold_no_long_text_and_the_state_reads_one_only_when_asked(tmp_path):
+    root = _kb(tmp_path / "kb")
+    mark = MARK.encode("utf-8")
+    db = _db(root)
+    assert not any(mark in data for (data,) in db.execute("SELECT data FROM rows"))
+    assert any(mark in data for (data,) in db.execute("SELECT data FROM texts"))
+    live = _state(root)
+    entry = live.site.by_id["long"]
+    assert "body" not in vars(entry)
+    db.execute("DELETE FROM texts")  # gone after loading: only a text read now would miss it
+    db.commit()
+    assert live.site.by_id["bert"].title == "BERT 요약"  # the fields came with the rows
+    try:
+        entry.body
+    except LookupError:
+        pass
+    else:
+        raise AssertionError("the body was read at load, not when asked")
+    assert _state(root) is None  # texts lost: no state, the next build starts from scratch
+    _write(root, "notes/tips/long.md", _text(root, "notes/tips/long.md") + "\n한 줄 더.\n")
+    assert run_build(root).exit_code == 0
+    assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
+
+
+def test_a_row_written_again_takes_the_texts_it_never_read(tmp_path):
+    from notebase.site.engine import save_engine
+
+    root = _kb(tmp_path / "kb")
+    config = load_config(root)
+    settings = scan_sources(config).settings
+    live = load_state(config, settings)
+    key, objects = live.rows["feeds/long.xml"]
+    assert len(objects) == 4 and all(vars(o)["_pending"][2] for o in objects)  # two items, two documents: unread
+    live.rows["feeds/long.xml"] = (key, ())  # as if its objects had changed: the row is written again
+    save_engine(live, settings)
+    db = _db(root)
+    db.execute("DELETE FROM texts WHERE key = ?", (key,))  # the old row's: the next save drops them
+    db.commit()
+    live = load_state(config, settings)
+    assert live.rows["feeds/long.xml"][0] != key
+    fresh = {e.id: e for e in load(config).entries}
+    items = [e for e in live.site.entries if e.source.path == "feeds/long.xml"]
+    assert len(items) == 2 and all("body" not in vars(e) for e in items)  # kept apart in the new row
+    assert all(e.body == fresh[e.id].body and e.text == fresh[e.id].text and MARK in e.body for e in items)
+    docs = [d for d in live.search.documents() if d.entry.source.path == "feeds/long.xml"]
+    assert len(docs) == 2 and all(MARK in str(d.row) for d in docs)
+    _write(root, "notes/tips/long.md", _text(root, "notes/tips/long.md") + "\n한 줄 더.\n")
+    assert run_build(root).exit_code == 0
+    assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
+
+
+def test_a_server_holds_its_texts_when_another_build_drops_their_rows(tmp_path):
+    from notebase.serve.live import LiveSite
+
+    root = _kb(tmp_path / "kb")
+    live = LiveSite(load_config(root), jobs=1)
+    live.start()  # nothing changed: from the state
+    assert "body" not in vars(live.site.by_id["long"])
+    assert run_build(root, "--force").exit_code == 0  # a fresh rows file: the server's rows are gone
+    (root / ".notebase" / ROWS).unlink()
+    _write(root, "notes/tips/git-팁.md", _text(root, "notes/tips/git-팁.md") + "\n[[긴 메모]]를 보라.\n")
+    live.update({root / "notes/tips/git-팁.md"})  # the long note's page shows the new backlink
+    assert MARK in _text(root, "site/tips/long/index.html")
+    assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
