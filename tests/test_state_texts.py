@@ -33,7 +33,7 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 
 def _kb(root: Path) -> Path:
     make_kb(root)
-    _write(root, "notes/tips/long.md", f"---\ntitle: 긴 메모\ndate: 2024-01-03\n---\n\n" + f"{MARK}. " * 8)
+    _write(root, "notes/tips/long.md", "---\ntitle: 긴 메모\ndate: 2024-01-03\n---\n\n" + f"{MARK}. " * 8)
     _write(root, "notes/feeds/long.xml", FEED.format(f"{MARK}. " * 4))
     run_build(root)
     return root
