@@ -223,3 +223,41 @@ def test_new_words_in_one_note_rerank_its_kin_and_rewrite_their_pages(live, tmp_
     assert tip not in {r.id for r in live.site.related.get(a, ())}
     assert "tips/zebra-a/index.html" in update.written
     assert_same_as_full_build(live, tmp_path)
+
+
+@pytest.fixture
+def unrelated(tmp_path):
+    """A server of the sample notes with no related entries: an edit's other pages change for one reason only."""
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "notes", root / "notes")
+    (root / "notebase.yaml").write_text("related: 0\n", encoding="utf-8")
+    site = LiveSite(load_config(root), jobs=1)
+    site.start()
+    return site
+
+
+def test_a_new_tag_that_takes_another_s_page_moves_it_on_the_pages_of_its_notes(unrelated, tmp_path):
+    """`C++` and `c` share the slug `c`: whichever sorts first takes `tags/c/`. A note tagged `c` that
+    comes later moves `C++` to `tags/c-2/`, and the page of every note tagged `C++` must say so."""
+    live = unrelated
+    edit(live, "notes/tips/templates.md", "---\ntitle: Templates\ndate: 2023-03-03\ntags: [C++]\n---\n\nGenerics.\n")
+    assert 'href="../../tags/c/"' in (live.config.output_path / "tips/templates/index.html").read_text("utf-8")
+    update = edit(live, "notes/tips/pointers.md", "---\ntitle: Pointers\ndate: 2024-04-04\ntags: [c]\n---\n\nAddresses.\n")
+    assert "tips/templates/index.html" in update.written
+    assert 'href="../../tags/c-2/"' in (live.config.output_path / "tips/templates/index.html").read_text("utf-8")
+    assert_same_as_full_build(live, tmp_path)
+    edit(live, "notes/tips/pointers.md", None)
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_note_gone_from_an_embed_chain_leaves_every_page_that_showed_it(unrelated, tmp_path):
+    """A embeds B, which embeds C: deleting C changes B's page and A's, which showed C through B."""
+    live = unrelated
+    for name, body in (("chain-c", "Innermost words."), ("chain-b", "Middle.\n\n![[chain-c]]"),
+                       ("chain-a", "Outer.\n\n![[chain-b]]")):
+        edit(live, f"notes/tips/{name}.md", f"---\ntitle: {name}\ndate: 2022-02-02\n---\n\n{body}\n")
+    assert "Innermost words." in (live.config.output_path / "tips/chain-a/index.html").read_text("utf-8")
+    update = edit(live, "notes/tips/chain-c.md", None)
+    assert {"tips/chain-a/index.html", "tips/chain-b/index.html"} <= set(update.written)
+    assert "Innermost words." not in (live.config.output_path / "tips/chain-a/index.html").read_text("utf-8")
+    assert_same_as_full_build(live, tmp_path)

@@ -43,8 +43,8 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
         key.append(len(items))
         key.extend(items)
 
-    group([path for tag in entry.tags for path in site.tag_pages(tag)])
-    group([part for k in site.topic_of.get(entry.id, ()) for part in (site.topic(k).label, site.topic(k).path)])
+    for names in _names(site, entry):
+        group(names)
     key.append(entries[index - 1] if index > 0 else None)
     key.append(entries[index + 1] if index + 1 < len(entries) else None)
     group([by_id[i] for i in site.backlinks.get(entry.id, ())])
@@ -55,6 +55,12 @@ def entry_key(site: Site, entry: Entry, index: int) -> tuple:
     group([site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target])
     group(list(embedded(site, entry)))
     return tuple(key)
+
+
+def _names(site: Site, entry: Entry) -> tuple[list[str], list[str]]:
+    """The pages of an entry's tags (and the tags they sit in), and its topics' labels and pages."""
+    return ([path for tag in entry.tags for path in site.tag_pages(tag)],
+            [part for k in site.topic_of.get(entry.id, ()) for part in (site.topic(k).label, site.topic(k).path)])
 
 
 def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
@@ -117,19 +123,22 @@ def stale_entries(site: Site, old: Site | None, names: set[str] | None = None) -
     its backlinks, links and paper, and where its wikilinks lead (`names`: the link names whose
     target moved, `_links_moved`'s, when the caller has them).
     """
-    if old is None or len(site.entries) != len(old.entries) or site.files != old.files:
+    if old is None:
         return None
-    if any(getattr(site, name) is not getattr(old, name) for name in _SHAPE):
-        return None
+    # Files that came or went (images, notes) change the pages whose bodies name them: plan_pages asks
+    # `_touched_by` of every entry for that, whatever is stale.
     entries, count = site.entries, len(site.entries)
-    changed = [n for n, (new, was) in enumerate(zip(entries, old.entries)) if new is not was]
-    ids = {entries[m].id for n in changed for m in (n - 1, n, n + 1) if 0 <= m < count}
-    changed_ids = {entries[n].id for n in changed}
-    level, linking = changed_ids, set(changed_ids)
+    if count == len(old.entries) and all(getattr(site, name) is getattr(old, name) for name in _SHAPE):
+        changed = [n for n, (new, was) in enumerate(zip(entries, old.entries)) if new is not was]
+        ids = {entries[m].id for n in changed for m in (n - 1, n, n + 1) if 0 <= m < count}
+        changed_ids, gone = {entries[n].id for n in changed}, set()
+    else:  # notes came or went, or tags, dates or topics changed: every entry is placed and named again
+        changed_ids, gone, ids = _placed_anew(site, old)
+    level, linking = changed_ids | gone, set(changed_ids)
     for _ in range(MAX_DEPTH + 1):  # pages linking to a changed entry, or embedding one at any level
-        level = {i for x in level for i in site.backlinks.get(x, ())} - linking
+        level = {i for x in level for i in chain(site.backlinks.get(x, ()), old.backlinks.get(x, ()))} - linking
         linking |= level
-    ids |= linking
+    ids |= linking & site.by_id.keys()
     for x in changed_ids:
         ids.update(site.links.get(x, ()))
         ids.update(site.same_paper.get(x, ()))
@@ -145,6 +154,28 @@ def stale_entries(site: Site, old: Site | None, names: set[str] | None = None) -
         names = _links_moved(site, old)[0] if names is None else names
         ids.update(e.id for e in entries if any(link.target and wikilink_key(link.target) in names for link in e.links))
     return ids
+
+
+def _placed_anew(site: Site, old: Site) -> tuple[set[str], set[str], set[str]]:
+    """After notes came or went or the taxonomies changed: the ids of new or changed entries, of
+    entries gone, and of every entry whose page may show something new for that alone (the entry,
+    its neighbours, the pages of its tags and topics)."""
+    entries, was = site.entries, old.entries
+    at = {e.id: n for n, e in enumerate(was)}
+    names = site.tag_paths is not old.tag_paths or site.tags is not old.tags or \
+        site.topic_of is not old.topic_of or site.topics is not old.topics
+    changed: set[str] = set()
+    ids: set[str] = set()
+    last, last_was = len(entries) - 1, len(was) - 1
+    for n, entry in enumerate(entries):
+        m = at.get(entry.id)
+        if m is None or was[m] is not entry:
+            changed.add(entry.id)
+        elif ((entries[n - 1] if n else None) is not (was[m - 1] if m else None)
+              or (entries[n + 1] if n < last else None) is not (was[m + 1] if m < last_was else None)
+              or names and _names(site, entry) != _names(old, entry)):
+            ids.add(entry.id)
+    return changed, at.keys() - site.by_id.keys(), ids | changed
 
 
 def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
@@ -222,7 +253,8 @@ def _kept_listings(site: Site, old: Site | None, stale: set[str] | None, previou
     """When an edit kept the taxonomies and the number of papers (all a listing shows of them),
     `kept(rel, page)`: the previous key of a listing page none of whose entries changed, and of the
     topic data (page None); None for any other."""
-    if stale is None or old is None or len(site.papers) != len(old.papers):
+    if stale is None or old is None or len(site.papers) != len(old.papers) or len(site.entries) != len(old.entries) \
+            or any(getattr(site, name) is not getattr(old, name) for name in _SHAPE):
         return None
     changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
 
