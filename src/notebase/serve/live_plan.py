@@ -162,8 +162,11 @@ def _placed_anew(site: Site, old: Site) -> tuple[set[str], set[str], set[str]]:
     its neighbours, the pages of its tags and topics)."""
     entries, was = site.entries, old.entries
     at = {e.id: n for n, e in enumerate(was)}
-    names = site.tag_paths is not old.tag_paths or site.tags is not old.tags or \
-        site.topic_of is not old.topic_of or site.topics is not old.topics
+    # An unchanged entry's tags and topics were there before: only a page one of them moved to, or a
+    # topic relabelled, or other topics for the entry, changes what its page shows of them.
+    names = site.tag_paths is not old.tag_paths and any(site.tag_paths.get(k) != v for k, v in old.tag_paths.items()) \
+        or site.topics is not old.topics and _topic_names(site) != _topic_names(old)
+    topic_of, topic_of_was = site.topic_of, old.topic_of
     changed: set[str] = set()
     ids: set[str] = set()
     last, last_was = len(entries) - 1, len(was) - 1
@@ -173,9 +176,14 @@ def _placed_anew(site: Site, old: Site) -> tuple[set[str], set[str], set[str]]:
             changed.add(entry.id)
         elif ((entries[n - 1] if n else None) is not (was[m - 1] if m else None)
               or (entries[n + 1] if n < last else None) is not (was[m + 1] if m < last_was else None)
+              or topic_of is not topic_of_was and topic_of.get(entry.id) != topic_of_was.get(entry.id)
               or names and _names(site, entry) != _names(old, entry)):
             ids.add(entry.id)
     return changed, at.keys() - site.by_id.keys(), ids | changed
+
+
+def _topic_names(site: Site) -> dict[str, tuple[str, str]]:
+    return {key: (term.label, term.path) for key, term in site.topics.by_key.items()}
 
 
 def _links_moved(site: Site, old: Site | None) -> tuple[set[str], set[str]]:
