@@ -287,3 +287,17 @@ def test_labels_that_run_out_between_two_notes_are_given_again(notes, monkeypatc
     site.update()
     site.check()
     assert len(relabels) >= 4  # the first labelling, then again at least three times
+
+
+def test_files_handed_out_one_by_one_are_the_files_returned(notes):
+    """A full build takes each file as it is made (`out`): the same files, none left in the returned dict;
+    a later edit's files come back as usual."""
+    config, entries = notes
+    returned, _ = search_live.LiveSearchData(config, jobs=1).update(entries[:160])
+    handed: dict[str, bytes] = {}
+    streaming = search_live.LiveSearchData(config, jobs=1)
+    changed, gone = streaming.update(entries[:160], out=handed.__setitem__)
+    assert changed == {} and not gone
+    assert handed == returned and handed == search_files(entries[:160], config)
+    changed, _ = streaming.update(entries[:161])
+    assert changed and all(handed.get(rel) != data for rel, data in changed.items())

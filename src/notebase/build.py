@@ -300,8 +300,7 @@ def _write_site(config: Config, site, env, writer, jobs: int | None, progress: P
         problems = emit_entry_pages(site, env, writer, jobs, progress, alongside=lambda: emit_listings(site, env, writer))
         lap("pages")
         search = LiveSearchData(config, jobs)  # kept by the engine, which patches it after an edit
-        for rel, data in search.update(site.entries)[0].items():
-            writer.write(rel, data)
+        search.update(site.entries, out=writer.write)  # each file written as it is made
         emit_topic_data(site, writer)
         lap("search data")
         emit_feeds(site, writer)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from notebase.config import Config
@@ -103,20 +103,25 @@ class LiveSearchData:
         self._vocab_count = 0  # vocabulary shards last written
         self._digests: dict[str, bytes] = {}  # of every file as last returned
 
-    def update(self, entries: Sequence[Entry]) -> tuple[dict[str, bytes], set[str]]:
-        """Bring the data in step with `entries` (the whole current list); return (files whose bytes changed or are new: {site rel path: bytes}, site rel paths that no longer exist)."""
+    def update(self, entries: Sequence[Entry], out: Callable[[str, bytes], None] | None = None
+               ) -> tuple[dict[str, bytes], set[str]]:
+        """Bring the data in step with `entries` (the whole current list); return (files whose bytes changed or are new: {site rel path: bytes}, site rel paths that no longer exist).
+
+        `out(rel, data)`, when given, takes each changed file as it is made, and the dict comes back
+        empty: a full build never holds the 100 MB of search files of 10,000 notes at once.
+        """
         current: dict[str, Entry] = {}
         for entry in entries:
             if entry.id in current:
                 raise ValueError(f"two entries have the id {entry.id!r}")
             current[entry.id] = entry
         try:
-            return self._rebuild(current) if self._terms is None else self._patch(current)
+            return self._rebuild(current, out) if self._terms is None else self._patch(current, out)
         except BaseException:
             self._terms = None  # half patched: the next update starts over (digests still hold what was returned)
             raise
 
-    def _rebuild(self, current: dict[str, Entry]) -> tuple[dict[str, bytes], set[str]]:
+    def _rebuild(self, current: dict[str, Entry], out=None) -> tuple[dict[str, bytes], set[str]]:
         """Compute everything, as search_files does, and keep what later updates patch."""
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
         ordered = sorted(current.values(), key=sd.newest_first, reverse=True)  # numbered oldest first
@@ -136,9 +141,9 @@ class LiveSearchData:
         self._rechunk()
         self._tags = sd.tag_index(ordered)
         self._terms = terms
-        return self._emit(set(range(len(self._members))), tags=True)
+        return self._emit(set(range(len(self._members))), tags=True, out=out)
 
-    def _patch(self, current: dict[str, Entry]) -> tuple[dict[str, bytes], set[str]]:
+    def _patch(self, current: dict[str, Entry], out=None) -> tuple[dict[str, bytes], set[str]]:
         """Apply the difference between the kept documents and `current` ({id: entry})."""
         docs, terms = self._docs, self._terms
         removed = [docs[i] for i in docs if i not in current]
@@ -157,7 +162,7 @@ class LiveSearchData:
             return {}, set()
         tokenize = len(added) + 2 * len(moved) + 2 * len(edited)
         if len(removed) + len(added) + 2 * len(moved) > REBUILD_MOVES or tokenize * REBUILD_SHARE > len(current) + 64:
-            return self._rebuild(current)
+            return self._rebuild(current, out)
 
         self._digits.upto(len(docs) + len(added) + 1)
         keys = self._keys
@@ -191,7 +196,7 @@ class LiveSearchData:
         retagged = removed or added or moved or any(row[4] != old.row[4] for old, _, row in edited)
         if retagged:
             self._tags = sd.tag_index([docs[i].entry for _, i in reversed(keys)])
-        return self._emit(chunks, tags=bool(retagged))
+        return self._emit(chunks, tags=bool(retagged), out=out)
 
     def _move_rows(self, removed: list[SearchDoc], added: list[str], changed: list[tuple]) -> set[int]:
         """Update the text chunks' members; return the chunks to write again."""
@@ -228,7 +233,7 @@ class LiveSearchData:
             self._members[sd.fnv1a(i) & (count - 1)].append(i)
         self._where = {i: sd.encode_number(n) + sd.encode_number(r) for n, ids in enumerate(self._members) for r, i in enumerate(ids)}
 
-    def _emit(self, chunks: set[int], tags: bool) -> tuple[dict[str, bytes], set[str]]:
+    def _emit(self, chunks: set[int], tags: bool, out=None) -> tuple[dict[str, bytes], set[str]]:
         """Write docs.js and manifest.js, tags.js if asked, and the dirty shards and chunks; keep what differs."""
         terms = self._terms
         ordered = [self._docs[i] for _, i in reversed(self._keys)]
@@ -240,7 +245,10 @@ class LiveSearchData:
             digest = hashlib.blake2b(data, digest_size=16).digest()
             if digests.get(rel) != digest:
                 digests[rel] = digest
-                files[rel] = data
+                if out is None:
+                    files[rel] = data
+                else:
+                    out(rel, data)
 
         vocab = self._vocab_files(terms)
         columns = sd.doc_columns(entries, [d.lens for d in ordered], [self._where[e.id] for e in entries])
