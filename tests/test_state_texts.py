@@ -112,3 +112,27 @@ def test_a_server_holds_its_texts_when_another_build_drops_their_rows(tmp_path):
     live.update({root / "notes/tips/git-팁.md"})  # the long note's page shows the new backlink
     assert MARK in _text(root, "site/tips/long/index.html")
     assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
+
+
+def test_a_damaged_text_means_a_full_build_through_the_cli_and_a_server(tmp_path):
+    from notebase.serve.live import LiveSite
+
+    root = _kb(tmp_path / "kb")
+    db = _db(root)
+    db.execute("UPDATE texts SET data = x'80059500'")  # every text of the state cut short
+    db.commit()
+    # A new note linking to the long one: its page, whose body is in the state, shows the backlink.
+    _write(root, "notes/tips/linker.md", "---\ntitle: 링커\ndate: 2024-02-02\n---\n\n[[긴 메모]]를 보라.\n")
+    result = run_build(root)
+    assert result.exit_code == 0, result.output
+    assert "링커" in _text(root, "site/tips/long/index.html")
+    assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
+    db = _db(root)  # the full build wrote a new rows file
+    db.execute("UPDATE texts SET data = x'80059500'")
+    db.commit()
+    live = LiveSite(load_config(root), jobs=1)
+    live.start()  # the state's texts cannot be read: built afresh
+    assert MARK in live.site.by_id["long"].body
+    _write(root, "notes/tips/linker.md", None)
+    live.update({root / "notes/tips/linker.md"})
+    assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))

@@ -156,6 +156,7 @@ def build_live(config: Config, *, jobs: int | None = None, progress: Progress | 
 
 def _build(config: Config, jobs: int | None, progress: Progress | None, index: bool, force: bool):
     from notebase.site.engine import load_state, state_kept
+    from notebase.site.state_rows import StateLost
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -177,7 +178,10 @@ def _build(config: Config, jobs: int | None, progress: Progress | None, index: b
     engine = load_state(config, sources.settings, jobs) if intact else None
     if engine is not None:
         lap("load state")
-        return _update(config, engine, sources, state, index, lap, timings, indexing), engine
+        try:
+            return _update(config, engine, sources, state, index, lap, timings, indexing), engine
+        except StateLost:  # a text the state keeps apart could not be read: as if there were no state
+            engine = None
     if indexing is not None:
         indexing.exception()  # a full build brings the index up to date after it, the two never at once
     return _full(config, sources, state, jobs, progress, index, lap, timings)

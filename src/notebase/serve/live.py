@@ -120,16 +120,20 @@ class LiveSite:
 
         started = time.perf_counter()
         from notebase.site.engine import load_state, scan_sources
+        from notebase.site.state_rows import StateLost
 
         report, engine = build_live(self.config, jobs=self.jobs, index=False)
         if engine is None:  # nothing changed since the last build: its state holds the site
             engine = load_state(self.config, scan_sources(self.config).settings, self.jobs)
+        try:
+            if engine is not None and engine.texts is not None:  # read now: a build may drop their rows meanwhile
+                engine.texts.keep_all()
+        except StateLost:
+            engine = None
         if engine is None:
             report, engine = build_live(self.config, jobs=self.jobs, index=False, force=True)
         self.__dict__.update({k: v for k, v in vars(engine).items() if k not in ("config", "jobs")})
         self.search.jobs = self.jobs
-        if self.texts is not None:  # a build may drop the rows meanwhile: what is still unread is read now
-            self.texts.keep_all()
         if not isinstance(self.page_keys, dict):  # a server compares every page's key after each edit
             self.page_keys = dict(SiteKeys(self.site, self.env))
         # Everything loaded so far lives as long as the server: the collector need not scan it again.

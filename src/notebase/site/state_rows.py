@@ -129,6 +129,10 @@ def unpacked(cls, plain: dict, encoded: dict, dress=_dressed, holds=_holds):
     return obj
 
 
+class StateLost(LookupError):
+    """A text the state names could not be read: the build starts over, as with no state."""
+
+
 class TextStore:
     """The texts table of one rows file, read row by row when first asked (or all at once: `keep_all`).
 
@@ -150,23 +154,44 @@ class TextStore:
         return self.db
 
     def texts(self, key: int) -> list[bytes]:
-        """The long texts of row `key`; LookupError when the row is gone."""
-        with self.lock:
-            if self.kept is not None:
-                data = self.kept.pop(key, None)
-            else:
-                found = self._connection().execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
-                data = found[0] if found is not None else None
-        if data is None:
-            raise LookupError(f"the texts of engine row {key} are gone")
-        return pickle.loads(data)
+        """The long texts of row `key`; StateLost when they are gone or cannot be read."""
+        try:
+            with self.lock:
+                if self.kept is not None:
+                    data = self.kept.pop(key, None)
+                    if type(data) is list:
+                        return data
+                else:
+                    found = self._connection().execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
+                    data = found[0] if found is not None else None
+            if data is None:
+                raise StateLost(f"the texts of engine row {key} are gone")
+            texts = pickle.loads(data)
+        except StateLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damaged in any way: the same as gone
+            raise StateLost(f"the texts of engine row {key} cannot be read: {exc}") from exc
+        if type(texts) is not list:
+            raise StateLost(f"the texts of engine row {key} cannot be read")
+        return texts
 
     def keep_all(self) -> None:
-        """Read every row's texts now and close the file: whatever drops rows later cannot take them."""
+        """Read every row's texts now and close the file: whatever drops rows later cannot take them.
+
+        Raises StateLost when one cannot be read (the caller builds afresh)."""
         with self.lock:
-            self.kept = dict(self._connection().execute("SELECT key, data FROM texts"))
-            self.db.close()
-            self.db = None
+            try:
+                found = self._connection().execute("SELECT key, data FROM texts").fetchall()
+            except sqlite3.Error as exc:
+                raise StateLost(f"the state's texts cannot be read: {exc}") from exc
+            finally:
+                if self.db is not None:
+                    self.db.close()
+                    self.db = None
+            self.kept = {}
+        for key, data in found:
+            self.kept[key] = data
+            self.kept[key] = self.texts(key)  # unpickled now: a damaged one is found while starting
 
 
 class RowTexts:
