@@ -334,12 +334,25 @@ def tag_docs(tags: dict[str, tuple[str, list[int]]], codes: Codes) -> dict[str, 
     return {key: _enc_docs(ids, codes) for key, (_, ids) in tags.items()}
 
 
+_GLOSSARIES: dict[str, tuple[list, dict]] = {}
+
+
+def _glossary_data(extra: tuple) -> tuple[list, dict]:
+    """The glossary's concepts and words as manifest.js lists them, worked out once a process for each
+    glossary setting (a server writes the manifest after every edit; the glossary took 20 ms)."""
+    key = repr(extra)  # items may be lists: not hashable
+    found = _GLOSSARIES.get(key)
+    if found is None:
+        glossary = load_glossary(extra)
+        found = _GLOSSARIES[key] = ([list(c) for c in glossary.concepts if c],
+                                    {word: list(others) for word, others in glossary.words.items()})
+    return found
+
+
 def manifest_data(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
                   tags: dict[str, tuple[str, list[int]]], vocab: int) -> dict:
     """manifest.js: what the browser needs before any shard (counts, averages, glossary, shard sizes)."""
-    glossary = load_glossary(config.glossary)
-    concepts = [list(c) for c in glossary.concepts if c]
-    words = {word: list(others) for word, others in glossary.words.items()}
+    concepts, words = _glossary_data(config.glossary)
     present = Counter(e.type.value for e in docs)
     return {
         "format": FORMAT,
