@@ -136,3 +136,23 @@ def test_a_damaged_text_means_a_full_build_through_the_cli_and_a_server(tmp_path
     _write(root, "notes/tips/linker.md", None)
     live.update({root / "notes/tips/linker.md"})
     assert_same(files(root / "site"), fresh_build(root, tmp_path / "ref"))
+
+
+def test_which_bodies_name_a_file_is_asked_of_the_table_not_of_every_row(tmp_path):
+    """A new or deleted file makes every page ask whether its body names the file: one scan of the
+    texts finds the rows that may, and only their texts are read."""
+    from notebase.serve.live_plan import _touched_by
+
+    root = _kb(tmp_path / "kb")
+    _write(root, "notes/tips/pointer.md", "---\ntitle: 가리키기\ndate: 2024-02-02\n---\n\n"
+                                         + f"{MARK}. " * 3 + "[긴 메모](long.md)를 보라.\n")
+    run_build(root)
+    live = _state(root)
+    read = []
+    fetch = live.texts.texts
+    live.texts.texts = lambda key: read.append(key) or fetch(key)
+    entries = live.site.entries
+    assert not any(_touched_by(e, set(), {"tips/nowhere.md"}) for e in entries) and read == []
+    touched = [e.id for e in entries if _touched_by(e, set(), {"tips/long.md"})]
+    assert touched == ["pointer"] and len(read) == 1
+    assert [e.id for e in entries if _touched_by(e, set(), {"papers/fig.png"})] == ["bert"]  # its ![그림](fig.png)
