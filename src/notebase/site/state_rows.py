@@ -157,25 +157,19 @@ class TextStore:
 
     def texts(self, key: int) -> list[bytes]:
         """The long texts of row `key`; StateLost when they are gone or cannot be read."""
-        try:
-            with self.lock:
-                if self.kept is not None:
-                    data = self.kept.pop(key, None)
-                    if type(data) is list:
-                        return data
-                else:
-                    found = self._connection().execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
-                    data = found[0] if found is not None else None
-            if data is None:
-                raise StateLost(f"the texts of engine row {key} are gone")
-            texts = pickle.loads(data)
-        except StateLost:
-            raise
-        except Exception as exc:  # noqa: BLE001 - damaged in any way: the same as gone
-            raise StateLost(f"the texts of engine row {key} cannot be read: {exc}") from exc
-        if type(texts) is not list:
-            raise StateLost(f"the texts of engine row {key} cannot be read")
-        return texts
+        with self.lock:
+            if self.kept is not None:
+                found = self.kept.pop(key, None)  # held by the row from now on
+                if found is None:
+                    raise StateLost(f"the texts of engine row {key} are gone")
+                return found
+            try:
+                row = self._connection().execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error as exc:
+                raise StateLost(f"the state's texts cannot be read: {exc}") from exc
+        if row is None:
+            raise StateLost(f"the texts of engine row {key} are gone")
+        return _unpickled(key, row[0])
 
     def holding(self, needle: bytes) -> set[int] | None:
         """The rows whose texts may contain `needle` (a superset), found in one scan of the table; None
@@ -207,10 +201,18 @@ class TextStore:
                 if self.db is not None:
                     self.db.close()
                     self.db = None
-            self.kept = {}
-        for key, data in found:
-            self.kept[key] = data
-            self.kept[key] = self.texts(key)  # unpickled now: a damaged one is found while starting
+            self.kept = {key: _unpickled(key, data) for key, data in found}  # a damaged one is found now
+
+
+def _unpickled(key: int, data: bytes) -> list[bytes]:
+    """A row's texts as the table holds them (a pickled list of bytes); StateLost when damaged."""
+    try:
+        texts = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - damaged in any way: the same as gone
+        raise StateLost(f"the texts of engine row {key} cannot be read: {exc}") from exc
+    if type(texts) is not list:
+        raise StateLost(f"the texts of engine row {key} cannot be read")
+    return texts
 
 
 class RowTexts:
