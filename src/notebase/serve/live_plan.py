@@ -128,7 +128,7 @@ def stale_entries(site: Site, old: Site | None, names: set[str] | None = None) -
     # Files that came or went (images, notes) change the pages whose bodies name them: plan_pages asks
     # `_touched_by` of every entry for that, whatever is stale.
     entries, count = site.entries, len(site.entries)
-    if count == len(old.entries) and all(getattr(site, name) is getattr(old, name) for name in _SHAPE):
+    if _same_shape(site, old):
         changed = [n for n, (new, was) in enumerate(zip(entries, old.entries)) if new is not was]
         ids = {entries[m].id for n in changed for m in (n - 1, n, n + 1) if 0 <= m < count}
         changed_ids, gone = {entries[n].id for n in changed}, set()
@@ -154,6 +154,11 @@ def stale_entries(site: Site, old: Site | None, names: set[str] | None = None) -
         names = _links_moved(site, old)[0] if names is None else names
         ids.update(e.id for e in entries if any(link.target and wikilink_key(link.target) in names for link in e.links))
     return ids
+
+
+def _same_shape(site: Site, old: Site) -> bool:
+    """Whether an edit kept the number of entries and every part of _SHAPE (the same objects)."""
+    return len(site.entries) == len(old.entries) and all(getattr(site, name) is getattr(old, name) for name in _SHAPE)
 
 
 def _placed_anew(site: Site, old: Site) -> tuple[set[str], set[str], set[str]]:
@@ -212,7 +217,7 @@ def _touched_by(entry: Entry, names: set[str], files: set[str], mentions_md: boo
 
 
 def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: Mapping[str, tuple],
-               render: bool = True, mentions_md: Callable[[Entry], bool] | None = None
+               mentions_md: Callable[[Entry], bool] | None = None
                ) -> tuple[Mapping[str, tuple], dict[str, list[Problem]]]:
     """Render and write every page whose key differs from `previous`; return the new keys and problems.
 
@@ -220,8 +225,8 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     SiteKeys (as a build from the kept state has them): the keys are then worked out only for the
     pages an edit may change, and the new keys come back as SiteKeys too.
     Problems come by source file: every entry of a file with one page to render is rendered, so
-    the file's problems are complete. With `render` false nothing is rendered: the keys of a site
-    just built in full. `mentions_md(entry)`, when given, says whether an entry's body names a .md file.
+    the file's problems are complete. `mentions_md(entry)`, when given, says whether an entry's body
+    names a .md file.
     """
     lazy = not isinstance(previous, dict)
     mentions = mentions_md or (lambda entry: None)
@@ -240,7 +245,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
             kept = None if shown_anew else previous.get(rel)
             key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
             changed = previous.get(rel) != key
-        if render and (changed or (names or files) and _touched_by(entry, names, files, mentions(entry))):
+        if changed or (names or files) and _touched_by(entry, names, files, mentions(entry)):
             dirty.add(entry.source.path)
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):
@@ -249,7 +254,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     rest: dict[str, tuple] = {}
     for rels, key, write in _other_pages(site, env, at, None if lazy else _kept_listings(site, old, stale, previous)):
         rest.update(dict.fromkeys(rels, key))
-        if render and previous.get(rels[0]) != key:
+        if previous.get(rels[0]) != key:
             write(writer)
     if lazy:
         return SiteKeys(site, env, keys, rest, at), problems
@@ -261,8 +266,7 @@ def _kept_listings(site: Site, old: Site | None, stale: set[str] | None, previou
     """When an edit kept the taxonomies and the number of papers (all a listing shows of them),
     `kept(rel, page)`: the previous key of a listing page none of whose entries changed, and of the
     topic data (page None); None for any other."""
-    if stale is None or old is None or len(site.papers) != len(old.papers) or len(site.entries) != len(old.entries) \
-            or any(getattr(site, name) is not getattr(old, name) for name in _SHAPE):
+    if stale is None or old is None or len(site.papers) != len(old.papers) or not _same_shape(site, old):
         return None
     changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
 

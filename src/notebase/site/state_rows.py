@@ -62,34 +62,26 @@ class Packer:
         for name, value in fields.items():
             if name == "_pending":
                 continue
-            bare = self.apart(value) if rows and name in DEFERRED else self.bare(value)
+            bare = self.bare(value, rows and name in DEFERRED)
             (plain if bare is value else encoded)[name] = bare
         if pending is not None:  # texts never read since the state gave them back go out still encoded
             encoded.update(pending[2])
         return (unpacked if self.texts is None else row_unpacked), (type(obj), plain, encoded)
 
-    def bare(self, value):
-        """A long non-ASCII str as (str, its UTF-8 bytes); a list item by item; anything else as it is."""
-        if type(value) is str and len(value) >= LONG and not value.isascii():
-            found = self.seen.get(id(value))
+    def bare(self, value, apart: bool = False):
+        """A long non-ASCII str as (str, its UTF-8 bytes), or with `apart` any long str as (None, its place
+        among the row's texts); a list item by item; anything else as it is."""
+        if type(value) is str and len(value) >= LONG and (apart or not value.isascii()):
+            seen = self.apart_seen if apart else self.seen
+            found = seen.get(id(value))
             if found is None or found[1] is not value:
-                found = self.seen[id(value)] = ((str, value.encode("utf-8", "surrogatepass")), value)
+                data = value.encode("utf-8", "surrogatepass")
+                if apart:
+                    self.texts.append(data)
+                found = seen[id(value)] = ((None, len(self.texts) - 1) if apart else (str, data), value)
             return found[0]
         if type(value) is list:  # a search document's text row
-            return [self.bare(v) for v in value]
-        return value
-
-
-    def apart(self, value):
-        """A long text as (None, its place among the row's texts); a list item by item; anything else as it is."""
-        if type(value) is str and len(value) >= LONG:
-            found = self.apart_seen.get(id(value))
-            if found is None or found[1] is not value:
-                self.texts.append(value.encode("utf-8", "surrogatepass"))
-                found = self.apart_seen[id(value)] = ((None, len(self.texts) - 1), value)
-            return found[0]
-        if type(value) is list:
-            return [self.apart(v) for v in value]
+            return [self.bare(v, apart) for v in value]
         return value
 
 
@@ -146,7 +138,7 @@ class TextStore:
         self.lock = threading.Lock()
         self.db: sqlite3.Connection | None = None
         self.pid = 0
-        self.kept: dict[int, bytes] | None = None
+        self.kept: dict[int, list[bytes]] | None = None  # every row's texts, once `keep_all` read them
         self.found: dict[bytes, set[int]] = {}  # needle -> rows that may hold it (`holding`)
 
     def _connection(self) -> sqlite3.Connection:
