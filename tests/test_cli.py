@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from notebase.cli import cli
+from notebase.load.entries import build_entry
+from notebase.load.readers.raw import RawNote
 
 NOTE = "---\ntitle: {title}\ndate: {date}\ntype: {type}\ntags: [{tags}]\n---\n{body}\n"
 
@@ -48,6 +50,22 @@ def test_list_json_contract(root):
     assert first["url"] is None and first["text"] == "SimCLR 논문을 읽었다."
     assert first["id"] == "a"  # its file, a.md
 
+
+def test_list_json_gives_a_papers_sections_from_its_body(root):
+    # Sections are worked out from the body when asked, not kept: the contract still lists them.
+    (root / "notes" / "a.md").write_text(NOTE.format(
+        title="대조 학습 정리", date="2022-05-03", type="논문", tags="ssl",
+        body="## 목적\n\n표현을 배운다.\n\n## 방법\n\n두 시점을 맞춘다.\n\n## Other\n\n끝."), "utf-8")
+    data = {e["id"]: e for e in json.loads(run("--root", root, "list", "--json").stdout)}
+    paper = data["a"]
+    assert paper["sections"] == [{"key": "purpose", "label": "목적", "text": "표현을 배운다."},
+                                 {"key": "method", "label": "방법", "text": "두 시점을 맞춘다."}]
+    assert list(paper)[-2:] == ["sections", "wikilinks"]  # where the field stood
+    assert "sections" not in data["b"]
+    # A feed item's body is HTML: its sections come from its plain text.
+    item, _ = build_entry(RawNote("feed.xml", 3, "<p>Purpose: 목표를 적는다.</p>\n<p>Method: 방법을 적는다.</p>", "html",
+                                  meta={"type": "paper", "title": "HTML 요약", "date": "2022-05-04"}))
+    assert [(s.key, s.text) for s in item.sections] == [("purpose", "목표를 적는다."), ("method", "방법을 적는다.")]
 
 @pytest.mark.parametrize("args, titles", [
     (["--type", "paper"], ["대조 학습 정리"]),

@@ -369,7 +369,6 @@ def test_the_state_gives_long_texts_back_decoded_only_when_read(tmp_path):
     paper = next(e for e in entries.values() if e.type.value == "paper")
     for entry in entries.values():
         assert {"body", "text"} <= set(vars(entry)["_pending"][2]) and "body" not in vars(entry)
-    assert all("text" in vars(s)["_pending"][2] for s in paper.sections)
     assert all(doc.entry.id in entries and "row" in vars(doc)["_pending"][2] for doc in live.search.documents())
     # Looked for, a text stays encoded: found exactly where the text has it.
     assert paper.holds("body", "잡음을 조금씩") and not paper.holds("body", "대조 학습") and paper.holds("text", "표본")

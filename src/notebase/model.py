@@ -86,7 +86,7 @@ class PaperLink:
 
 
 @dataclass(frozen=True)
-class Section(Deferred):
+class Section:
     """A named part of a paper summary; key is canonical (purpose, method, ...)."""
 
     key: str
@@ -143,7 +143,15 @@ class PaperSummary(Entry):
     year: int | None = None
     paper_links: tuple[PaperLink, ...] = ()
     presenter: str | None = None
-    sections: tuple[Section, ...] = ()
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The purpose/method/experiments/novelty/review parts the summary writes, found in its body."""
+        # Worked out when asked (only `list --json` and scripts ask), not kept: kept, they repeated most of
+        # every summary's text, 45 MB of a 10,000-note build's memory and of its state.
+        from notebase.load.extract import sections
+
+        return sections(self.text if self.body_format == "html" else self.body)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from notebase.model import Entry
+from notebase.model import Entry, PaperSummary
 
 _COMMON = ("id", "type", "title", "date", "tags", "lang", "source", "url", "text")
 _SKIP = {"body", "extra", "links", "draft", "date_source", "body_format", "body_line"}
@@ -36,5 +36,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     for f in dataclasses.fields(entry):
         if f.name not in out and f.name not in _SKIP:
             out[f.name] = _plain(getattr(entry, f.name))
+    if isinstance(entry, PaperSummary):  # worked out from the body, not a field
+        out["sections"] = _plain(entry.sections)
     out["wikilinks"] = [link.target for link in entry.links if not link.embed]
     return out

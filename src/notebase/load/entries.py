@@ -132,7 +132,7 @@ def build_entry(raw: RawNote) -> tuple[Entry, list[Problem]]:
     read = entry_type is EntryType.PAPER or facts_of.cache_info().currsize > 0
     facts = facts_of() if read else PaperFacts()
     lang = _lang(ctx, text, title)
-    fields = type_fields(ctx, entry_type, title=title, body=body, text=text, date=date, facts=facts)
+    fields = type_fields(ctx, entry_type, title=title, text=text, date=date, facts=facts)
     url = _text(meta.get("url") or meta.get("link") or meta.get("canonical") or meta.get("source")) \
         or hints.get("url")
     if url is None and entry_type is EntryType.PAPER and fields.get("paper_links"):

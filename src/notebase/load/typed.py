@@ -16,17 +16,17 @@ from notebase.load.citations import title_citation, zotero_name
 from notebase.load.paperinfo import PaperFacts
 
 
-def type_fields(ctx, entry_type: EntryType, *, title: str, body: str, text: str,
+def type_fields(ctx, entry_type: EntryType, *, title: str, text: str,
                 date: dt.date, facts: PaperFacts) -> dict[str, Any]:
     """Return the keyword fields of the entry class for entry_type."""
     if entry_type is EntryType.PAPER:
-        return _paper(ctx, title, body, text, facts)
+        return _paper(ctx, title, text, facts)
     if entry_type is EntryType.CONFERENCE:
         return _conference(ctx, title, text, date)
     return _tip(ctx)
 
 
-def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str, Any]:
+def _paper(ctx, title: str, text: str, facts: PaperFacts) -> dict[str, Any]:
     meta, hints = ctx.meta, ctx.raw.hints
     authors = meta.get("authors", meta.get("author(s)"))
     cited = title_citation(title)  # a post titled `Paper Title; A, B; ICLR 2013`
@@ -73,7 +73,6 @@ def _paper(ctx, title: str, body: str, text: str, facts: PaperFacts) -> dict[str
         "year": year,
         "paper_links": tuple(links),
         "presenter": str(presenter).strip() if presenter else None,
-        "sections": extract.sections(text if ctx.raw.body_format == "html" else body),
     }
 
 

@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 13  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own
+STATE_FORMAT = 14  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked)
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,11 @@ def read_only(mapping: dict) -> MappingProxyType:
 
 
 def kept_in_rows() -> set[type]:
-    """The classes whose objects the state keeps in rows: entries, their sections, search documents."""
-    from notebase.model import ENTRY_CLASSES, Entry, Section
+    """The classes whose objects the state keeps in rows: entries and search documents."""
+    from notebase.model import ENTRY_CLASSES, Entry
     from notebase.site.emitters.search_live import SearchDoc
 
-    return {Entry, Section, SearchDoc, *ENTRY_CLASSES.values()}
+    return {Entry, SearchDoc, *ENTRY_CLASSES.values()}
 
 
 def state_pickler(file, packer=None) -> pickle.Pickler:

@@ -1,6 +1,6 @@
 """The engine state's bulk, one row per source file, so saving after an edit rewrites only that file's row.
 
-Nearly all of the state is the entries (body, text and sections) and what the browser search keeps
+Nearly all of the state is the entries (body and text) and what the browser search keeps
 of each (its text row). These are stored by source file in a sqlite file beside the state: a row
 holds one file's raw entries, their final forms (unique ids) and their search documents, pickled
 together. The state pickle itself names them by (row, position): `entry_ref` stands for each.
