@@ -12,7 +12,7 @@ import yaml
 from notebase.config import Config
 from notebase.load.entries import build_entry, explicit_id_line
 from notebase.errors import Problem, Severity, once_each
-from notebase.model import Entry
+from notebase.model import Entry, replaced, squeeze
 from notebase.load.files import FEED_EXTENSIONS, Stamp, scan, stamp
 from notebase.load.gitdates import first_commit_dates
 from notebase.load.readers.feed import feed_start, read_feed
@@ -135,7 +135,7 @@ def load_file(path: Path, config: Config) -> FileLoad:
     entries, explicit = [], []
     for raw in raws:
         entry, more = build_entry(raw)
-        entries.append(entry)
+        entries.append(squeeze(entry))
         explicit.append(explicit_id_line(raw))
         problems += more
     items = tuple("item" in raw.hints for raw in raws)
@@ -207,7 +207,7 @@ def _redated(entry: Entry, when) -> Entry:
     for key in ("start", "end"):  # a conference log's days default to its date
         if getattr(entry, key, None) == entry.date:
             changes[key] = when
-    return replace(entry, **changes)
+    return replaced(entry, **changes)
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting processes costs more than it saves
@@ -221,7 +221,7 @@ def load(config: Config, jobs: int | None = None) -> LoadResult:
     entries = [e for f in loaded for e in f.entries]
     keys = [key for f in loaded for key in file_id_keys(f)]
     ids, id_problems = unique_ids(keys)
-    entries = [replace(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
+    entries = [replaced(e, id=new) if new != e.id else e for e, new in zip(entries, ids)]
     problems = sorted(once_each([*tree.problems, *(p for f in loaded for p in f.problems)]) + id_problems,
                       key=lambda p: (p.path, p.line))
     return LoadResult(tuple(entries), tuple(problems), len(paths),

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from notebase.config import Config
 from notebase.errors import Problem, Severity, once_each
 from notebase.load.files import Stamp, fingerprint, scan, stamp
 from notebase.load.loader import FileLoad, IdKey, LoadResult, file_id_keys, load_some, unique_ids
-from notebase.model import Entry
+from notebase.model import Entry, replaced
 
 SNAPSHOT_FORMAT = 2  # 2: ids from files, keys hold whole alternative ids
 
@@ -141,7 +141,7 @@ def changes(config: Config, previous: Snapshot | None, digest: Callable[[Entry],
             continue
         entry = fresh[rel].entries[n]
         if entry.id != new_id:
-            entry = replace(entry, id=new_id)
+            entry = replaced(entry, id=new_id)
         entries.append(entry)
         records.append(Record(new_id, rel, key, digest(entry)))
     # Without a previous snapshot every file is fresh, so `previous` is only consulted when it exists.

@@ -22,7 +22,7 @@ from notebase.config import Config
 from notebase.errors import Problem, once_each
 from notebase.serve.live_plan import SiteKeys, plan_pages
 from notebase.load.loader import FileLoad, file_id_keys, load_some, unique_ids
-from notebase.model import Entry
+from notebase.model import Entry, replaced
 from notebase.load.files import Tree, scan, walk
 from notebase.render.urls import page_of
 from notebase.site.writer import MANIFEST, digest, safe_join, write_manifest
@@ -226,7 +226,7 @@ class LiveSite:
         for raw, new_id in zip(raws, ids):
             kept = self.final.get(id(raw))
             entry = kept[1] if kept and kept[0] is raw and kept[1].id == new_id else (
-                raw if raw.id == new_id else replace(raw, id=new_id))
+                raw if raw.id == new_id else replaced(raw, id=new_id))
             final[id(raw)] = (raw, entry)
             entries.append(entry)
         self.final = final

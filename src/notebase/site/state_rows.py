@@ -54,8 +54,8 @@ class Packer:
         fields = vars(obj)
         pending = fields.get("_pending")
         if pending is not None and pending[0] is not _dressed:
-            for name in list(pending[2]):  # named in another row's texts, which may go: read them now
-                getattr(obj, name)
+            # Named in another row's texts, which may go, or kept compressed (model.squeeze): read them now.
+            fields = {**fields, **{name: getattr(obj, name) for name in list(pending[2])}}
             pending = None
         plain, encoded = {}, {}
         rows = self.texts is not None
