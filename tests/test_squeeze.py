@@ -1,4 +1,4 @@
-"""Long bodies kept compressed from load to the end of a build (model.squeeze), and records replaced with them."""
+"""Long bodies and plain texts kept compressed from load to the end of a build (model.squeeze), and records replaced with them."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _entries(root):
     return {e.id: e for e in load(load_config(root), jobs=1).entries}
 
 
-def test_a_long_body_is_held_compressed_and_read_whole_each_time(notes):
+def test_a_long_body_and_text_are_held_compressed_and_read_whole_each_time(notes):
     long, short = _entries(notes)["long"], _entries(notes)["short"]
     assert len(LONG) >= SQUEEZE_FROM
     data = vars(long)["_pending"][2]["body"]
@@ -36,10 +36,9 @@ def test_a_long_body_is_held_compressed_and_read_whole_each_time(notes):
     assert long.holds("body", "(other.md)") and not long.holds("body", "확산 모델")
     assert "_pending" not in vars(short) and short.body == "짧다."  # too short to pay for it
     # Equal to the same entry with its body as a str, and rendered from it.
-    plain = replaced(long)
-    vars(plain).pop("_pending")
-    vars(plain)["body"] = long.body
-    assert plain == long
+    plain = replaced(long, body=long.body, text=long.text)
+    assert "_pending" not in vars(plain) or not vars(plain)["_pending"][2]
+    assert plain == long and long.text.startswith("대조 학습은") and "text" not in vars(long)
 
 
 def test_a_squeezed_entry_crosses_a_pickle_and_a_process_whole(notes):

@@ -1,11 +1,10 @@
 """The engine state's bulk, one row per source file, so saving after an edit rewrites only that file's row.
 
-Nearly all of the state is the entries (body and text) and what the browser search keeps
-of each (its text row). These are stored by source file in a sqlite file beside the state: a row
-holds one file's raw entries, their final forms (unique ids) and their search documents, pickled
-together. The state pickle itself names them by (row, position): `entry_ref` stands for each.
+Nearly all of the state is the entries (their bodies and plain texts). These are stored by source
+file in a sqlite file beside the state: a row holds one file's raw entries, their final forms
+(unique ids) and their search documents (a few numbers each), pickled together. The state pickle itself names them by (row, position): `entry_ref` stands for each.
 
-A row's long texts (DEFERRED: bodies, plain texts, summaries, search rows) are kept apart, in the
+A row's long texts (DEFERRED: bodies, plain texts, summaries) are kept apart, in the
 `texts` table under the row's key, and read only when one of them is: loading the state reads the
 rows' 9 MB of fields, not their 170 MB of texts (at 10,000 notes), and an edit reads the texts of
 the few pages it renders (`TextStore`). A server reads them all once it has started (`keep_all`):
@@ -39,8 +38,8 @@ LONG = 64  # characters from which a text is pickled as bytes
 class Packer:
     """Reduces dataclasses (entries, search documents) with their long texts as UTF-8 bytes (see LONG).
 
-    Each str is encoded once per packer, so a text two objects share (an entry's and its search
-    document's) is pickled once, as before. One packer serves one pickler. (A class, not a closure:
+    Each str is encoded once per packer, so a text two objects share (a raw entry's and its final
+    form's) is pickled once, as before. One packer serves one pickler. (A class, not a closure:
     a recursive closure is a reference cycle, kept while the collector is paused.) Given `texts`, a
     row's list, it appends the DEFERRED long texts there instead, each named by its place.
     """
@@ -70,7 +69,7 @@ class Packer:
 
     def bare(self, value, apart: bool = False):
         """A long non-ASCII str as (str, its UTF-8 bytes), or with `apart` any long str as (None, its place
-        among the row's texts); a list item by item; anything else as it is."""
+        among the row's texts); anything else as it is."""
         if type(value) is str and len(value) >= LONG and (apart or not value.isascii()):
             seen = self.apart_seen if apart else self.seen
             found = seen.get(id(value))
@@ -80,22 +79,18 @@ class Packer:
                     self.texts.append(data)
                 found = seen[id(value)] = ((None, len(self.texts) - 1) if apart else (str, data), value)
             return found[0]
-        if type(value) is list:  # a search document's text row
-            return [self.bare(v, apart) for v in value]
         return value
 
 
 def _dressed(value):
     if type(value) is tuple and len(value) == 2 and value[0] is str:
         return value[1].decode("utf-8", "surrogatepass")
-    if type(value) is list:
-        return [_dressed(v) for v in value]
     return value
 
 
-# The long texts of entries (body, plain text, summary) and search documents (their text row): read
-# only for the pages and search chunks an edit changes, so they are decoded then (model.Deferred).
-DEFERRED = frozenset({"body", "text", "summary", "row"})
+# The long texts of entries (body, plain text, summary): read only for the pages and search chunks
+# an edit changes, so they are decoded then (model.Deferred).
+DEFERRED = frozenset({"body", "text", "summary"})
 
 
 def _holds(value, needle: str) -> bool:
@@ -224,8 +219,6 @@ class RowTexts:
         """Decode an encoded text, fetching it from the row's texts when it was kept apart."""
         if type(value) is tuple and len(value) == 2 and value[0] is None:
             return self._text(value[1]).decode("utf-8", "surrogatepass")
-        if type(value) is list:
-            return [self.dress(v) for v in value]
         return _dressed(value)
 
     def holds(self, value, needle: str) -> bool:
@@ -237,7 +230,7 @@ class RowTexts:
                 if rows is not None and self.key not in rows:
                     return False
             return found in self._text(value[1])
-        return needle in self.dress(value) if type(value) is list else _holds(value, needle)
+        return _holds(value, needle)
 
 
 # The row being read (load_rows reads one at a time, in one thread). A global, not an Unpickler

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from notebase.config import Config
 from notebase.site.emitters import search_data as sd
 from notebase.site.emitters.search_postings import Digits, Postings
-from notebase.model import Deferred, Entry
+from notebase.model import Entry
 from notebase.search.schema import to_document
 from notebase.search.vocabulary import fnv1a, group, keys
 
@@ -41,13 +41,13 @@ REBUILD_SHARE = 4  # a quarter of the notes changed
 
 
 @dataclass(frozen=True)
-class SearchDoc(Deferred):
+class SearchDoc:
     """What is kept of one document between updates."""
 
     entry: Entry
-    row: list  # its text chunk row: holds everything the search data shows or indexes of the entry
     lengths: tuple[int, int]  # tokens in head and body
     lens: str  # the lengths as docs.js writes them
+    size: int  # what search_data sizes text chunks by (`_size`)
 
     @property
     def key(self) -> tuple[int, str]:
@@ -55,9 +55,12 @@ class SearchDoc(Deferred):
         return sd.newest_first(self.entry)
 
     @property
-    def size(self) -> int:
-        """What search_data sizes text chunks by."""
-        return len(self.row[7]) + len(self.row[8]) + 200
+    def row(self) -> list:
+        """Its text chunk row: everything the search data shows or indexes of the entry.
+
+        Worked out from the entry when asked, not kept: a kept row would hold the entry's text,
+        which the entry itself keeps compressed (model.squeeze)."""
+        return _row(self.entry)
 
 
 def _number(keys: list[tuple[int, str]], key: tuple[int, str]) -> int:
@@ -69,9 +72,30 @@ def _row(entry: Entry) -> list:
     return sd.text_row(entry, to_document(entry))
 
 
+def _size(row: list) -> int:
+    return len(row[7]) + len(row[8]) + 200
+
+
 def _doc(entry: Entry, row: list, counts) -> SearchDoc:
     lengths = (sum(counts[0].values()), sum(counts[1].values()))
-    return SearchDoc(entry, row, lengths, sd.length_code(*lengths))
+    return SearchDoc(entry, lengths, sd.length_code(*lengths), _size(row))
+
+
+class _Texts(Sequence):
+    """Each entry's (head, body) as the search data tokenizes them, worked out when asked (by forked
+    processes too), so that no process holds every text at once."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self[n] for n in range(*at.indices(len(self)))]
+        row = _row(self.entries[at])
+        return row[7], row[8]
 
 
 def _counts(row: list):
@@ -125,10 +149,11 @@ class LiveSearchData:
         """Compute everything, as search_files does, and keep what later updates patch."""
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
         ordered = sorted(current.values(), key=sd.newest_first, reverse=True)  # numbered oldest first
-        rows = [_row(e) for e in ordered]
-        lengths, postings = sd.index_texts([(row[7], row[8]) for row in rows], self.jobs)
-        self._docs = {e.id: SearchDoc(e, row, length, sd.length_code(*length)) for e, row, length in zip(ordered, rows, lengths)}
-        del rows, lengths
+        texts = _Texts(ordered)
+        lengths, postings = sd.index_texts(texts, self.jobs)
+        self._docs = {e.id: SearchDoc(e, length, sd.length_code(*length), len(head) + len(body) + 200)
+                      for e, length, (head, body) in zip(ordered, lengths, texts)}
+        del lengths
         self._keys = [sd.newest_first(e) for e in reversed(ordered)]  # newest first, for bisect
         self._digits = Digits()
         self._digits.upto(len(ordered) + 1)
@@ -155,7 +180,7 @@ class LiveSearchData:
                 continue
             row = _row(entry)
             if row == old.row:
-                docs[i] = replace(old, entry=entry, row=row)  # hold the new strings, so the old can go
+                docs[i] = replace(old, entry=entry)  # hold the new strings, so the old can go
             else:
                 (moved if sd.newest_first(entry) != old.key else edited).append((old, entry, row))
         if not (removed or added or moved or edited):
@@ -184,7 +209,7 @@ class LiveSearchData:
             docs[entry.id] = _doc(entry, row, counts)
         for old, entry, row in edited:
             if row[7:] == old.row[7:]:  # type, language or path only
-                docs[entry.id] = replace(old, entry=entry, row=row)
+                docs[entry.id] = replace(old, entry=entry, size=_size(row))
                 continue
             counts = _counts(row)
             terms.change(_number(keys, old.key), before[entry.id], counts)
