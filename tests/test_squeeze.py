@@ -71,3 +71,14 @@ def test_a_built_site_shows_the_squeezed_body(notes):
     assert not report.errors
     page = (notes / "site" / "tips" / "long" / "index.html").read_text("utf-8")
     assert page.count("<p>대조 학습은 같은 이미지의 두 view를") == 40  # every paragraph of the body
+
+
+def test_a_server_started_by_a_full_build_holds_its_texts_decompressed(notes):
+    # A server asks every body whether it names a note that came or went: not 10,000 decompressions each time.
+    from notebase.serve.live import LiveSite
+
+    live = LiveSite(load_config(notes), 1)
+    live.start()
+    long = live.site.by_id["long"]
+    assert "_pending" not in vars(long) and vars(long)["body"] == LONG.strip("\n")
+    assert vars(long)["text"].startswith("대조 학습은")

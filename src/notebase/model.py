@@ -95,6 +95,15 @@ def squeeze(record: R) -> R:
     return record
 
 
+def unsqueeze(record: Deferred) -> None:
+    """Hold a record's compressed texts decompressed from now on (a server reads them again and again)."""
+    pending = record.__dict__.get("_pending")
+    if pending is not None and pending[0] is unsqueezed:
+        for name, data in pending[2].items():
+            record.__dict__[name] = unsqueezed(data)
+        del record.__dict__["_pending"]
+
+
 def replaced(record: R, **changes) -> R:
     """`dataclasses.replace` for a record whose fields may be pending: those not changed stay pending."""
     fields = dict(record.__dict__)

@@ -22,7 +22,7 @@ from notebase.config import Config
 from notebase.errors import Problem, once_each
 from notebase.serve.live_plan import SiteKeys, plan_pages
 from notebase.load.loader import FileLoad, file_id_keys, load_some, unique_ids
-from notebase.model import Entry, replaced
+from notebase.model import Entry, replaced, unsqueeze
 from notebase.load.files import Tree, scan, walk
 from notebase.render.urls import page_of
 from notebase.site.writer import MANIFEST, digest, safe_join, write_manifest
@@ -134,6 +134,8 @@ class LiveSite:
             report, engine = build_live(self.config, jobs=self.jobs, index=False, force=True)
         self.__dict__.update({k: v for k, v in vars(engine).items() if k not in ("config", "jobs")})
         self.search.jobs = self.jobs
+        for entry in (*self.site.entries, *(e for f in self.loads.values() for e in f.entries)):
+            unsqueeze(entry)  # a full build kept them compressed; after an add every page looks through its body
         if not isinstance(self.page_keys, dict):  # a server compares every page's key after each edit
             self.page_keys = dict(SiteKeys(self.site, self.env))
         # Everything loaded so far lives as long as the server: the collector need not scan it again.
