@@ -98,9 +98,11 @@ class Vocabulary:
         stop = {squash(name) for name in not_topics if squash(name)}
         every: list[Concept] = []
         self._names: dict[str, int] = {}  # squashed term -> concept number, for `find`
-        self._forms: dict[tuple[str, ...], int] = {}  # a term's words as a note may write them -> concept
+        # A term's words as a note may write them -> concept: one word by itself, longer terms by their
+        # words. (A one-word form as a tuple of its own, and a table of those, cost 10 MB more in every process.)
+        self._single: dict[str, int] = {}
+        self._forms: dict[tuple[str, ...], int] = {}
         starts: dict[str, set[int]] = {}
-        singles: set[str] = set()
         pairs: set[str] = set()
         self._acronyms: dict[str, int] = {}
         self._never: set[int] = set()  # numbers of the concepts that are never topics
@@ -124,18 +126,17 @@ class Vocabulary:
                     # A one-word term is found by its word as written (particle, plural and all); a
                     # longer term by its first word, its last word's ending taken off when it is met.
                     for form in ([(w,) for w in endings(variant[0])] if len(variant) == 1 else [tuple(variant)]):
-                        self._forms.setdefault(form, number)
-                        starts.setdefault(form[0], set()).add(len(form))
                         if len(form) == 1:
-                            singles.add(form[0])
+                            self._single.setdefault(form[0], number)
                         else:  # its first two words, the second as written or (the last) with an ending
+                            self._forms.setdefault(form, number)
+                            starts.setdefault(form[0], set()).add(len(form))
                             pairs.update(f"{form[0]} {w}" for w in (endings(form[1]) if len(form) == 2 else form[1:2]))
         self._every = tuple(every)
         self.concepts = tuple(c for n, c in enumerate(every) if n not in self._never)
         self.stopped = tuple(c for n, c in enumerate(every) if n in self._never)
         self._by_key = {c.key: n for n, c in enumerate(every)}
-        self._starts = {w: tuple(sorted(lengths, reverse=True)) for w, lengths in starts.items()}
-        self._singles = frozenset(singles)  # one-word terms as notes write them
+        self._starts = {w: tuple(sorted(lengths, reverse=True)) for w, lengths in starts.items()}  # of longer terms
         self._pairs = frozenset(pairs)  # the first two words of longer terms, joined by a space
         self._firsts = frozenset(p[:p.index(" ")] for p in pairs)  # the first words of longer terms
 
@@ -182,7 +183,7 @@ class Vocabulary:
 
     def _count(self, text: str, words: list[str], lead: int = 0) -> tuple[Counter, Counter]:
         """Count the concepts named in text (its words given): everywhere, and in its first `lead` words."""
-        starts, forms = self._starts, self._forms
+        starts, forms, single_forms = self._starts, self._forms, self._single
         # Longer terms start where a word that starts one does, followed by a word that can come
         # second: those places are found with C-level set, map and compress over the words.
         uniq = set(words)
@@ -194,8 +195,6 @@ class Vocabulary:
                 if f"{first} {words[at + 1]}" not in pairs:
                     continue
                 for length in starts[first]:
-                    if length == 1:
-                        break
                     form = tuple(words[at:at + length])
                     number = forms.get(form)
                     if number is None and len(form) == length:
@@ -204,7 +203,7 @@ class Vocabulary:
                     if number is not None:
                         matches.append((at, -length, number))  # sorted: leftmost, then longest first
                         break
-        single = self._singles.intersection(uniq)
+        single = single_forms.keys() & uniq
         found: Counter = Counter()
         early: Counter = Counter()
         covered: list[str] = []  # the words of the longer terms found, which one-word terms inside them lose
@@ -227,10 +226,10 @@ class Vocabulary:
             times = counted[word] if counted is not None else words.count(word)
             times -= covered.count(word) if covered else 0
             if times > 0:
-                found[forms[(word,)]] += times
+                found[single_forms[word]] += times
                 first_times = head.count(word) - covered_early.count(word) if lead else 0
                 if first_times > 0:
-                    early[forms[(word,)]] += first_times
+                    early[single_forms[word]] += first_times
         if self._acronyms and _CAPITALS.search(text):
             for m in _ACRONYM.finditer(text):
                 number = self._acronyms.get(m.group(1))
@@ -244,7 +243,7 @@ class Vocabulary:
         """Return each concept's score for an entry (see the module docstring), by concept number."""
         return self._scores(entry)[0]
 
-    def _scores(self, entry: Entry) -> tuple[dict[int, float], set[int], list[str]]:
+    def _scores(self, entry: Entry) -> tuple[dict[int, float], set[int], list[str], int]:
         # One count over the title, the paper's title and the tags, a word no term has between them.
         heads = [entry.title, getattr(entry, "paper_title", "") or "", *(t.replace("/", " ") for t in entry.tags)]
         strong: set[int] = set(self.count(BARRIER.join(h for h in heads if h)))
@@ -258,14 +257,14 @@ class Vocabulary:
             scores[number] = scores.get(number, 0.0) + times * (LEAD_WEIGHT - 1)
         for number in self._never.intersection(scores):
             del scores[number]
-        return scores, strong, words
+        return scores, strong, words, len(text)  # the text read once: a long one is kept compressed
 
     def read(self, entry: Entry) -> tuple[tuple[str, ...], list[str]]:
         """Return an entry's topics (keys, best first) and the words of the text read for them."""
-        scores, strong, words = self._scores(entry)
+        scores, strong, words, scanned = self._scores(entry)
         if not scores:
             return (), words
-        need = NEED + len(entry.text[:SCANNED]) / PER_CHARS
+        need = NEED + scanned / PER_CHARS
         least = max(scores.values()) / 4
         kept = sorted((n for n, s in scores.items() if n in strong or s >= need and s >= least),
                       key=lambda n: (-scores[n], self._every[n].key))
