@@ -228,11 +228,13 @@ def test_a_lost_row_means_a_full_build(built, tmp_path):
 
 def test_the_vocabulary_is_kept_and_a_damaged_one_is_built_again(built, tmp_path):
     from notebase.config import load_config
-    from notebase.site.vocab_cache import VOCABULARY, read_vocabulary, vocabulary_key
+    from notebase.site.vocab_cache import FORMAT, VOCABULARY, read_vocabulary, vocabulary_key
 
     path = built / ".notebase" / VOCABULARY
-    found, vocab = read_vocabulary(path.parent, vocabulary_key(load_config(built)))
+    key = vocabulary_key(load_config(built))
+    found, vocab = read_vocabulary(path.parent, key)
     assert found and vocab.topics_of is not None
+    assert FORMAT in key and not read_vocabulary(path.parent, tuple(FORMAT - 1 if k == FORMAT else k for k in key))[0]
     path.write_bytes(b"\x80\x05 cut short")
     EDITS["retitle"](built)
     run_build(built)

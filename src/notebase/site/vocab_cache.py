@@ -15,6 +15,7 @@ from notebase import __version__
 from notebase.atomic import replaced
 
 VOCABULARY = "vocabulary.pickle"
+FORMAT = 2  # the Vocabulary's tables as pickled (2: one-word forms in a table of their own)
 
 
 def vocabulary_key(config) -> tuple:
@@ -30,7 +31,7 @@ def vocabulary_key(config) -> tuple:
             stamps.append((st.st_size, st.st_mtime_ns))
         except OSError:
             stamps.append(None)
-    return topics.settings_of(config), __version__, tuple(stamps)
+    return topics.settings_of(config), __version__, FORMAT, tuple(stamps)
 
 
 def read_vocabulary(cache: Path, key: tuple):
