@@ -242,16 +242,17 @@ def refs_of(entry: Entry) -> Refs:
     def keys(names) -> tuple[str, ...]:
         return tuple(k for k in (wikilink_key(n) for n in names if n) if k)
 
+    body = entry.body  # read once: a long one is decompressed on each read
     notes: tuple[str, ...] = ()
-    if entry.body_format == "markdown" and ".md" in entry.body:
+    if entry.body_format == "markdown" and ".md" in body:
         here = posixpath.dirname(entry.source.path)
-        notes = tuple(posixpath.normpath(posixpath.join(here, m[1])) for m in _MD_LINK.finditer(entry.body))
-    urls = tuple(map(_norm_url, _URL.findall(entry.body))) if "http" in entry.body else ()
+        notes = tuple(posixpath.normpath(posixpath.join(here, m[1])) for m in _MD_LINK.finditer(body))
+    urls = tuple(map(_norm_url, _URL.findall(body))) if "http" in body else ()
     return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
                 keys(_file_names(entry.source.path)),
                 keys(link.target for link in entry.links if link.target and not (link.embed and is_image(link.target))),
                 notes, urls, keys(alias_names(entry)) if entry.extra else (),
-                entry.body_format == "markdown" and (".md" in entry.body or ".markdown" in entry.body))
+                entry.body_format == "markdown" and (".md" in body or ".markdown" in body))
 
 
 def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tuple[dict[str, Refs], dict[str, tuple]]:

@@ -168,15 +168,16 @@ def _link_context(site: Site, entry: Entry):
     from notebase.render import markup
     from notebase.render.sanitize import clean
 
-    if entry.body_format == "markdown" and not _may_warn(entry.body):
+    body = entry.body  # read once: a long one is decompressed on each read
+    if entry.body_format == "markdown" and not _may_warn(body):
         return None  # most notes: nothing to parse
     if entry.body_format == "html":
-        ctx = markup.context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+        ctx = markup.context(body, entry.source.path, entry.body_line, site.paths[entry.id],
                              site.targets, site.files or None, "html")
-        clean(entry.body, ctx.rewrite)  # feed HTML: every href and src goes through the rewrite
+        clean(body, ctx.rewrite)  # feed HTML: every href and src goes through the rewrite
         return ctx
     # The body as the renderer reads it (template tags and directives made markdown), lines mapped back.
-    ctx = markup.context(entry.body, entry.source.path, entry.body_line, site.paths[entry.id],
+    ctx = markup.context(body, entry.source.path, entry.body_line, site.paths[entry.id],
                          site.targets, site.files or None)
     raw: list[str] = []
     for token in markup.parse(ctx):

@@ -66,9 +66,10 @@ def item_identity(entry: Entry) -> str | None:
 
 def body_digest(entry: Entry) -> str:
     """Return a digest of an entry's body, or "" when it is too short to recognise the note by."""
-    if len("".join(entry.body.split())) < MIN_BODY:
+    body = entry.body  # read once: a long one is decompressed on each read
+    if len("".join(body.split())) < MIN_BODY:
         return ""
-    return hashlib.blake2b(entry.body.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
 def page_records(entries: Iterable[Entry], paths: Mapping[str, str], generation: int,

@@ -82,7 +82,7 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
     """Yield the browser search data file by file (site path, content), so a large site never holds it all."""
     docs = sorted(entries, key=newest_first, reverse=True)  # numbered oldest first
     fields = [to_document(e) for e in docs]
-    lengths, postings = index_texts([(f["head"], f["body"]) for f in fields], jobs)
+    lengths, postings, _ = index_texts([(f["head"], f["body"]) for f in fields], jobs)
     shards = shard_count(sum(len(k) + sum(map(len, v)) + 12 for k, v in postings.items()), SHARD_BYTES)
     by_shard: list[dict[str, list[str]]] = [{} for _ in range(shards)]
     for term in list(postings):
@@ -174,8 +174,10 @@ def _enc_docs(docs: list[int], codes: Codes | None = None) -> str:
 _TEXTS: list[tuple[str, str]] = []  # (head, body) of every document, inherited by forked workers
 
 
-def index_texts(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tuple[int, int]], dict[str, list[str]]]:
-    """Return each document's field lengths in tokens and {term: [head docs, head tfs, body docs, body tfs]}.
+def index_texts(texts: Sequence[tuple[str, str]], jobs: int | None
+                ) -> tuple[list[tuple[int, int]], dict[str, list[str]], list[int]]:
+    """Return each document's field lengths in tokens, {term: [head docs, head tfs, body docs, body tfs]}
+    and each document's length in characters (head and body: what text chunks are sized by).
 
     Tokenizing is most of the work, so large sites split the documents between forked processes;
     each returns its postings encoded, and the pieces are joined in document order.
@@ -189,11 +191,13 @@ def index_texts(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tu
     mine, theirs = (ranges[:len(ranges) // parts], ranges[len(ranges) // parts:]) if parts > 1 else (ranges, [])
     codes = Codes().upto(len(texts) + 1)
     lengths: list[tuple[int, int]] = []
+    sizes: list[int] = []
     merged: dict[str, list] = {}
 
     def absorb(segment) -> None:
-        found, postings = segment
+        found, postings, chars = segment
         lengths.extend(found)
+        sizes.extend(chars)
         for term, pieces in postings.items():
             lists = merged.get(term)
             if lists is None:
@@ -224,11 +228,11 @@ def index_texts(texts: list[tuple[str, str]], jobs: int | None) -> tuple[list[tu
                 gc.unfreeze()
     finally:
         _TEXTS = []
-    return lengths, {term: ["".join(v[0]), v[1], "".join(v[2]), v[3]] for term, v in merged.items()}
+    return lengths, {term: ["".join(v[0]), v[1], "".join(v[2]), v[3]] for term, v in merged.items()}, sizes
 
 
-def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, list]]:
-    """Tokenize documents start..stop-1 and return their lengths and postings, encoded.
+def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, list], list[int]]:
+    """Tokenize documents start..stop-1 and return their lengths, postings (encoded) and characters.
 
     Each term's piece per field is (first doc, last doc, the other docs as gaps, the frequencies).
     """
@@ -237,11 +241,12 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
     # than the rest of the build.
     inverted: list[defaultdict[str, list[int]]] = [defaultdict(list), defaultdict(list)]
     gets = [lists.__getitem__ for lists in inverted]
-    lengths = []
+    lengths, chars = [], []
     top = 1
     for doc, (head, body) in enumerate(_TEXTS[start:stop], start):
         pair = doc_terms(head, body)
         lengths.append((sum(pair[0].values()), sum(pair[1].values())))
+        chars.append(len(head) + len(body))
         for f, found in enumerate(pair):
             if found:
                 top = max(top, max(found.values()))
@@ -258,7 +263,7 @@ def _segment(start: int, stop: int) -> tuple[list[tuple[int, int]], dict[str, li
             docs = pairs[0::2]
             rest = "".join(map(get, map(sub, docs[1:], docs[:-1])))
             pieces[f] = (docs[0], docs[-1], rest, "".join(map(get, pairs[1::2])))
-    return lengths, out
+    return lengths, out, chars
 
 
 def shard_count(total: int, target: int) -> int:

@@ -149,11 +149,10 @@ class LiveSearchData:
         """Compute everything, as search_files does, and keep what later updates patch."""
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
         ordered = sorted(current.values(), key=sd.newest_first, reverse=True)  # numbered oldest first
-        texts = _Texts(ordered)
-        lengths, postings = sd.index_texts(texts, self.jobs)
-        self._docs = {e.id: SearchDoc(e, length, sd.length_code(*length), len(head) + len(body) + 200)
-                      for e, length, (head, body) in zip(ordered, lengths, texts)}
-        del lengths
+        lengths, postings, sizes = sd.index_texts(_Texts(ordered), self.jobs)
+        self._docs = {e.id: SearchDoc(e, length, sd.length_code(*length), size + 200)
+                      for e, length, size in zip(ordered, lengths, sizes)}
+        del lengths, sizes
         self._keys = [sd.newest_first(e) for e in reversed(ordered)]  # newest first, for bisect
         self._digits = Digits()
         self._digits.upto(len(ordered) + 1)
