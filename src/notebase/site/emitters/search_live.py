@@ -72,13 +72,14 @@ def _row(entry: Entry) -> list:
     return sd.text_row(entry, to_document(entry))
 
 
-def _size(row: list) -> int:
-    return len(row[7]) + len(row[8]) + 200
+def _size(chars: int) -> int:
+    """What search_data sizes text chunks by, of a row whose head and body have `chars` characters."""
+    return chars + 200
 
 
 def _doc(entry: Entry, row: list, counts) -> SearchDoc:
     lengths = (sum(counts[0].values()), sum(counts[1].values()))
-    return SearchDoc(entry, lengths, sd.length_code(*lengths), _size(row))
+    return SearchDoc(entry, lengths, sd.length_code(*lengths), _size(len(row[7]) + len(row[8])))
 
 
 class _Texts(Sequence):
@@ -150,8 +151,8 @@ class LiveSearchData:
         self._terms, self._docs, self._members, self._where = None, {}, [], {}  # freed before the new is built
         ordered = sorted(current.values(), key=sd.newest_first, reverse=True)  # numbered oldest first
         lengths, postings, sizes = sd.index_texts(_Texts(ordered), self.jobs)
-        self._docs = {e.id: SearchDoc(e, length, sd.length_code(*length), size + 200)
-                      for e, length, size in zip(ordered, lengths, sizes)}
+        self._docs = {e.id: SearchDoc(e, length, sd.length_code(*length), _size(chars))
+                      for e, length, chars in zip(ordered, lengths, sizes)}
         del lengths, sizes
         self._keys = [sd.newest_first(e) for e in reversed(ordered)]  # newest first, for bisect
         self._digits = Digits()
@@ -208,7 +209,7 @@ class LiveSearchData:
             docs[entry.id] = _doc(entry, row, counts)
         for old, entry, row in edited:
             if row[7:] == old.row[7:]:  # type, language or path only
-                docs[entry.id] = replace(old, entry=entry, size=_size(row))
+                docs[entry.id] = replace(old, entry=entry)  # the same head and body: the same size
                 continue
             counts = _counts(row)
             terms.change(_number(keys, old.key), before[entry.id], counts)
