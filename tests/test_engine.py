@@ -122,6 +122,9 @@ EDITS = {
                                        _text(r, "notes/papers/bert.md").replace("BERT 요약", "BERT 정리")),
     "date move": lambda r: _write(r, "notes/papers/vit.md",
                                   _text(r, "notes/papers/vit.md").replace("2024-02-10", "2022-01-15")),
+    # Only the sitemap's lastmod and the entry's own page show it: the site keeps its shape.
+    "updated": lambda r: _write(r, "notes/tips/git-팁.md",
+                                _text(r, "notes/tips/git-팁.md").replace("date: 2023-08-01\n", "date: 2023-08-01\nupdated: 2025-03-02\n")),
     "add": lambda r: _write(r, "notes/tips/new-tip.md",
                             "---\ntitle: A new tip\ndate: 2024-07-01\ntags: [git, nlp]\n---\n\nLinks [[git 팁]].\n"),
     "delete": lambda r: _write(r, "notes/logs/kcc.md", None),

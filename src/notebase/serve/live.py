@@ -269,13 +269,12 @@ class LiveSite:
             found = memo.get(id(entry))
             return found[1].mentions_md if found is not None and found[0] is entry else None
 
-        keys, problems = plan_pages(self.site, old, self.env, writer, previous, mentions_md=mentions_md)
+        keys, problems, pages_gone = plan_pages(self.site, old, self.env, writer, previous, mentions_md=mentions_md)
         self.render_problems.update(problems)
         files, gone = self.search.update(self.site.entries)
         for rel, data in files.items():
             writer.write(rel, data)
-        removed = sorted({rel for rel in previous if rel not in keys} | (set(gone) - files.keys())
-                         | {rel for rel in gone_media if rel not in writer.written})
+        removed = sorted(pages_gone | (set(gone) - files.keys()) | {rel for rel in gone_media if rel not in writer.written})
         for rel in removed:
             writer.remove(rel)
         self.page_keys = keys

@@ -218,8 +218,9 @@ def _touched_by(entry: Entry, names: set[str], files: set[str], mentions_md: boo
 
 def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous: Mapping[str, tuple],
                mentions_md: Callable[[Entry], bool] | None = None
-               ) -> tuple[Mapping[str, tuple], dict[str, list[Problem]]]:
-    """Render and write every page whose key differs from `previous`; return the new keys and problems.
+               ) -> tuple[Mapping[str, tuple], dict[str, list[Problem]], set[str]]:
+    """Render and write every page whose key differs from `previous`; return the new keys, the problems
+    and the files no longer made.
 
     `previous` is a dict of every page's key (as `notebase serve` keeps them) or the old site's
     SiteKeys (as a build from the kept state has them): the keys are then worked out only for the
@@ -251,34 +252,65 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     for index, entry in enumerate(site.entries):
         if entry.source.path in dirty:
             problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
+    unchanged = _unchanged_listings(site, old, stale)
+    if lazy and unchanged is not None:  # the old site's keys of these files are never worked out
+        gone = _write_changed_others(site, env, at, unchanged, previous, writer)
+        return SiteKeys(site, env, keys, None, at), problems, gone
+    kept = None if lazy or unchanged is None else (lambda rel, page: previous.get(rel) if unchanged(page) else None)
     rest: dict[str, tuple] = {}
-    for rels, key, write in _other_pages(site, env, at, None if lazy else _kept_listings(site, old, stale, previous)):
+    for _, rels, key, write in _other_pages(site, env, at, kept):
         rest.update(dict.fromkeys(rels, key))
         if previous.get(rels[0]) != key:
             write(writer)
-    if lazy:
-        return SiteKeys(site, env, keys, rest, at), problems
-    keys.update(rest)
-    return keys, problems
+    now = SiteKeys(site, env, keys, rest, at) if lazy else {**keys, **rest}
+    return now, problems, {rel for rel in previous if rel not in now}
 
 
-def _kept_listings(site: Site, old: Site | None, stale: set[str] | None, previous: Mapping[str, tuple]):
+def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None) -> Callable[[object], bool] | None:
     """When an edit kept the taxonomies and the number of papers (all a listing shows of them),
-    `kept(rel, page)`: the previous key of a listing page none of whose entries changed, and of the
-    topic data (page None); None for any other."""
+    `unchanged(page)`: whether a listing page none of whose entries changed, or the topic data (page
+    None), shows nothing new; None for any other edit."""
     if stale is None or old is None or len(site.papers) != len(old.papers) or not _same_shape(site, old):
         return None
     changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
 
-    def kept(rel: str, page) -> tuple | None:
-        if page is None or page.template == "list.html" and changed.isdisjoint(map(id, page.values["items"])):
-            return previous.get(rel)  # the same terms and pages, the same entries on this one
-        return None
-    return kept
+    def unchanged(page) -> bool:
+        # The same terms and pages, the same entries on this one.
+        return page is None or page.template == "list.html" and changed.isdisjoint(map(id, page.values["items"]))
+    return unchanged
+
+
+_SAME = ("same",)  # the key of a file an edit left alone, never compared (_write_changed_others)
+
+
+def _write_changed_others(site: Site, env: Environment, at: Mapping[str, int], unchanged, previous: SiteKeys,
+                          writer) -> set[str]:
+    """After an edit that kept the site's shape (`unchanged`), write the files besides entry pages that
+    show something new; return those no longer made. Neither site's listing keys are worked out (0.2 s
+    each at 10,000 notes): a listing with a changed entry is written (the writer leaves identical bytes
+    alone), the others are not; feeds, redirects and the sitemap are compared by key."""
+    old_files = previous.entry_files()
+    before = {rels: key for _, rels, key, _ in _other_pages(previous.site, env, old_files, lambda rel, page: _SAME)}
+    now: set[tuple[str, ...]] = set()
+    for kind, rels, key, write in _other_pages(site, env, at, lambda rel, page: _SAME if unchanged(page) else None):
+        now.add(rels)
+        if key is _SAME or kind != "listing" and before.get(rels) == key:
+            continue
+        write(writer)
+    return {rel for rels in before.keys() - now for rel in rels} | (old_files.keys() - at.keys())
+
+
+def _feeds(site: Site):
+    """The feeds' files, as _other_pages yields them."""
+    for page, title, entries in feed_sets(site):
+        yield "feed", (f"{page}feed.xml", f"{page}atom.xml"), ("feed", title, entries), \
+            lambda writer, page=page, title=title, entries=entries: [
+                writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
 
 
 def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=None):
-    """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap.
+    """Every output file but the entry pages, as (kind, files, key, write): listings, feeds, topic data,
+    redirects, sitemap.
 
     `kept(rel, page)`, when given, is a page's key where nothing it shows changed (else None):
     2,000 listing keys need not be worked out again after a body edit."""
@@ -290,25 +322,23 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=
         if rel.endswith(".html") and rel != "404.html":
             pages.append(page_of(rel))
         key = kept(rel, page) if kept is not None else None
-        yield (rel,), key or (page.template, freeze(page.values)), lambda writer, page=page, rel=rel: writer.write(
-            rel, render_page(env, page))
-    for page, title, entries in feed_sets(site):
-        rels = (f"{page}feed.xml", f"{page}atom.xml")
-        seen.update(rels)
-        yield rels, ("feed", title, entries), lambda writer, page=page, title=title, entries=entries: [
-            writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
+        yield "listing", (rel,), key or (page.template, freeze(page.values)), \
+            lambda writer, page=page, rel=rel: writer.write(rel, render_page(env, page))
+    for feed in _feeds(site):
+        seen.update(feed[1])
+        yield feed
     key = kept(TOPICS, None) if kept is not None else None
     if key is None:
         key = ("topics", topic_file(site)[1])  # the search's topic data: small, and compared by its bytes
     seen.add(TOPICS)
-    yield (TOPICS,), key, lambda writer, data=key[1]: writer.write(TOPICS, data)
+    yield "topics", (TOPICS,), key, lambda writer, key=key: writer.write(TOPICS, key[1])
     for rel, data in redirect_files(site):
         if rel in seen:  # a page of the site's own is never replaced
             continue
         seen.add(rel)
-        yield (rel,), ("redirect", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
+        yield "redirect", (rel,), ("redirect", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
     key = ("sitemap", tuple(sorted(pages)), tuple(chain.from_iterable((e.date, e.updated) for e in site.entries)))
-    yield ("sitemap.xml",), key, lambda writer: emit_sitemap(site, writer, pages)
+    yield "sitemap", ("sitemap.xml",), key, lambda writer: emit_sitemap(site, writer, pages)
 
 
 class SiteKeys(Mapping):
@@ -333,7 +363,7 @@ class SiteKeys(Mapping):
 
     def _rest(self) -> dict[str, tuple]:
         if self.rest is None:
-            self.rest = {rel: key for rels, key, _ in _other_pages(self.site, self.env, self.entry_files())
+            self.rest = {rel: key for _, rels, key, _ in _other_pages(self.site, self.env, self.entry_files())
                          for rel in rels}
         return self.rest
 
