@@ -261,3 +261,37 @@ def test_a_note_gone_from_an_embed_chain_leaves_every_page_that_showed_it(unrela
     assert {"tips/chain-a/index.html", "tips/chain-b/index.html"} <= set(update.written)
     assert "Innermost words." not in (live.config.output_path / "tips/chain-a/index.html").read_text("utf-8")
     assert_same_as_full_build(live, tmp_path)
+
+
+def _rendered_after_body_edit(live: LiveSite) -> tuple[set[str], set[str]]:
+    """Append a paragraph to the tip (its summary stays) in one update; return the files rendered and the lists."""
+    from notebase.serve.live import LiveWriter
+
+    lists = {rel for rel, key in live.page_keys.items() if key[0] == "list.html"}
+    path = live.config.root / TIP
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n끝에 한 문단을 더했다.\n", encoding="utf-8")
+    writer = LiveWriter(live.config.output_path, live.digests)
+    live.update({path}, writer)
+    return set(writer.written), lists
+
+
+def test_a_body_edit_that_keeps_the_summary_renders_no_list(live, tmp_path):
+    # The shipped lists show a note's type, date, language, title and summary, not its body.
+    rendered, lists = _rendered_after_body_edit(live)
+    assert TIP_PAGE in rendered and lists and not rendered & lists
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_theme_of_ones_own_has_its_lists_rendered_again_after_a_body_edit(tmp_path):
+    # Its lists may show more of a note than the shipped ones do: here the length of its text.
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "notes", root / "notes")
+    (root / "templates").mkdir()
+    macros = (REPO / "templates" / "_macros.html").read_text(encoding="utf-8")
+    (root / "templates" / "_macros.html").write_text(
+        macros.replace("{{ entry.title }}</a>", "{{ entry.title }}</a> ({{ entry.text | length }})"), encoding="utf-8")
+    live = LiveSite(load_config(root), jobs=1)
+    live.start()
+    rendered, lists = _rendered_after_body_edit(live)
+    assert rendered & lists
+    assert_same_as_full_build(live, tmp_path)

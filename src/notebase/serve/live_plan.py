@@ -25,6 +25,7 @@ from notebase.model import ENTRY_CLASSES, Entry
 from notebase.site.redirects import redirect_files
 from notebase.render.embed import MAX_DEPTH
 from notebase.site.assemble import Site, Taxonomy, Term, is_image
+from notebase.render.theme import template_dirs
 from notebase.render.urls import output_file, page_of
 
 
@@ -258,7 +259,7 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         return SiteKeys(site, env, keys, None, at), problems, gone
     kept = None if lazy or unchanged is None else (lambda rel, page: previous.get(rel) if unchanged(page) else None)
     rest: dict[str, tuple] = {}
-    for _, rels, key, write in _other_pages(site, env, at, kept):
+    for rels, key, write in _other_pages(site, env, at, kept):
         rest.update(dict.fromkeys(rels, key))
         if previous.get(rels[0]) != key:
             write(writer)
@@ -272,12 +273,27 @@ def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None) ->
     None), shows nothing new; None for any other edit."""
     if stale is None or old is None or len(site.papers) != len(old.papers) or not _same_shape(site, old):
         return None
-    changed = {id(e) for e, was in zip(site.entries, old.entries) if e is not was}
+    shipped = not any((folder / name).is_file() for folder in template_dirs(site.config)[:-1] for name in _LISTING)
+    changed = {id(e) for e, was in zip(site.entries, old.entries)
+               if e is not was and not (shipped and _listed_alike(e, was))}
 
     def unchanged(page) -> bool:
         # The same terms and pages, the same entries on this one.
         return page is None or page.template == "list.html" and changed.isdisjoint(map(id, page.values["items"]))
     return unchanged
+
+
+# The shipped templates that show an entry in a listing (its type, date, language, title and summary):
+# an entry whose other fields changed (its body, its plain text) is listed as it was. A theme of the
+# user's own may show more, so its listings are compared whole.
+_LISTING = ("list.html", "_macros.html")
+_UNLISTED = frozenset({"body", "text", "body_line"})
+
+
+def _listed_alike(entry: Entry, was: Entry) -> bool:
+    """Whether two entries differ in nothing but what no shipped listing shows (a body edit that kept the summary)."""
+    return type(entry) is type(was) and all(
+        getattr(entry, name) == getattr(was, name) for name in entry.__dataclass_fields__ if name not in _UNLISTED)
 
 
 _SAME = ("same",)  # the key of a file an edit left alone, never compared (_write_changed_others)
@@ -286,31 +302,24 @@ _SAME = ("same",)  # the key of a file an edit left alone, never compared (_writ
 def _write_changed_others(site: Site, env: Environment, at: Mapping[str, int], unchanged, previous: SiteKeys,
                           writer) -> set[str]:
     """After an edit that kept the site's shape (`unchanged`), write the files besides entry pages that
-    show something new; return those no longer made. Neither site's listing keys are worked out (0.2 s
-    each at 10,000 notes): a listing with a changed entry is written (the writer leaves identical bytes
-    alone), the others are not; feeds, redirects and the sitemap are compared by key."""
+    show something new; return those no longer made. The lists (list.html) are never keyed (0.2 s a
+    site at 10,000 notes): one with a changed entry is written (the writer keeps identical bytes), the
+    others are not. Every other file is compared by key, as always."""
     old_files = previous.entry_files()
-    before = {rels: key for _, rels, key, _ in _other_pages(previous.site, env, old_files, lambda rel, page: _SAME)}
+
+    def lists(rel: str, page) -> tuple | None:
+        return _SAME if page is None or page.template == "list.html" else None
+    before = {rels: key for rels, key, _ in _other_pages(previous.site, env, old_files, lists)}
     now: set[tuple[str, ...]] = set()
-    for kind, rels, key, write in _other_pages(site, env, at, lambda rel, page: _SAME if unchanged(page) else None):
+    for rels, key, write in _other_pages(site, env, at, lambda rel, page: _SAME if unchanged(page) else None):
         now.add(rels)
-        if key is _SAME or kind != "listing" and before.get(rels) == key:
-            continue
-        write(writer)
+        if key is not _SAME and before.get(rels) != key:
+            write(writer)
     return {rel for rels in before.keys() - now for rel in rels} | (old_files.keys() - at.keys())
 
 
-def _feeds(site: Site):
-    """The feeds' files, as _other_pages yields them."""
-    for page, title, entries in feed_sets(site):
-        yield "feed", (f"{page}feed.xml", f"{page}atom.xml"), ("feed", title, entries), \
-            lambda writer, page=page, title=title, entries=entries: [
-                writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
-
-
 def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=None):
-    """Every output file but the entry pages, as (kind, files, key, write): listings, feeds, topic data,
-    redirects, sitemap.
+    """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap.
 
     `kept(rel, page)`, when given, is a page's key where nothing it shows changed (else None):
     2,000 listing keys need not be worked out again after a body edit."""
@@ -322,30 +331,33 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=
         if rel.endswith(".html") and rel != "404.html":
             pages.append(page_of(rel))
         key = kept(rel, page) if kept is not None else None
-        yield "listing", (rel,), key or (page.template, freeze(page.values)), \
-            lambda writer, page=page, rel=rel: writer.write(rel, render_page(env, page))
-    for feed in _feeds(site):
-        seen.update(feed[1])
-        yield feed
+        yield (rel,), key or (page.template, freeze(page.values)), lambda writer, page=page, rel=rel: writer.write(
+            rel, render_page(env, page))
+    for page, title, entries in feed_sets(site):
+        rels = (f"{page}feed.xml", f"{page}atom.xml")
+        seen.update(rels)
+        yield rels, ("feed", title, entries), lambda writer, page=page, title=title, entries=entries: [
+            writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
     key = kept(TOPICS, None) if kept is not None else None
     if key is None:
         key = ("topics", topic_file(site)[1])  # the search's topic data: small, and compared by its bytes
     seen.add(TOPICS)
-    yield "topics", (TOPICS,), key, lambda writer, key=key: writer.write(TOPICS, key[1])
+    yield (TOPICS,), key, lambda writer, key=key: writer.write(TOPICS, key[1])
     for rel, data in redirect_files(site):
         if rel in seen:  # a page of the site's own is never replaced
             continue
         seen.add(rel)
-        yield "redirect", (rel,), ("redirect", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
+        yield (rel,), ("redirect", data), lambda writer, rel=rel, data=data: writer.write(rel, data)
     key = ("sitemap", tuple(sorted(pages)), tuple(chain.from_iterable((e.date, e.updated) for e in site.entries)))
-    yield "sitemap", ("sitemap.xml",), key, lambda writer: emit_sitemap(site, writer, pages)
+    yield ("sitemap.xml",), key, lambda writer: emit_sitemap(site, writer, pages)
 
 
 class SiteKeys(Mapping):
     """The keys of one site's output files, each worked out when first asked.
 
     The build state keeps the site, not its 14,000 keys (a fifth of its pickling time): an edit
-    asks the old site for the keys of the few pages it may change, and the listings' (all at once).
+    asks the old site for the keys of the few pages it may change, and for the listings' (all at
+    once) only when it changed the site's shape (`_write_changed_others`).
     """
 
     def __init__(self, site: Site, env: Environment, entries: dict[str, tuple] | None = None,
@@ -363,7 +375,7 @@ class SiteKeys(Mapping):
 
     def _rest(self) -> dict[str, tuple]:
         if self.rest is None:
-            self.rest = {rel: key for _, rels, key, _ in _other_pages(self.site, self.env, self.entry_files())
+            self.rest = {rel: key for rels, key, _ in _other_pages(self.site, self.env, self.entry_files())
                          for rel in rels}
         return self.rest
 
