@@ -274,7 +274,8 @@ class LiveSite:
         files, gone = self.search.update(self.site.entries)
         for rel, data in files.items():
             writer.write(rel, data)
-        removed = sorted(pages_gone | (set(gone) - files.keys()) | {rel for rel in gone_media if rel not in writer.written})
+        removed = sorted(pages_gone | (set(gone) - files.keys())
+                         | {rel for rel in gone_media if rel not in writer.written})
         for rel in removed:
             writer.remove(rel)
         self.page_keys = keys

@@ -2,7 +2,8 @@
 
 Nearly all of the state is the entries (their bodies and plain texts). These are stored by source
 file in a sqlite file beside the state: a row holds one file's raw entries, their final forms
-(unique ids) and their search documents (a few numbers each), pickled together. The state pickle itself names them by (row, position): `entry_ref` stands for each.
+(unique ids) and their search documents (a few numbers each), pickled together. The state pickle
+itself names them by (row, position): `entry_ref` stands for each.
 
 A row's long texts (DEFERRED: bodies, plain texts, summaries) are kept apart, in the
 `texts` table under the row's key, and read only when one of them is: loading the state reads the
@@ -138,7 +139,7 @@ class TextStore:
 
     def _connection(self) -> sqlite3.Connection:
         if self.db is None or self.pid != os.getpid():
-            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            self.db = _read_only(self.path, check_same_thread=False)
             self.pid = os.getpid()
         return self.db
 
@@ -248,6 +249,11 @@ def entry_ref(key: tuple[int, int]):
     raise RuntimeError("an engine row reference read outside the state loader")
 
 
+def _read_only(path: Path, **options) -> sqlite3.Connection:
+    """Open the rows file for reading only: reading then writes nothing, not even a journal."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, **options)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     # A cache: a crash of the process loses nothing committed; a lost row after a power cut means a full build.
@@ -330,7 +336,7 @@ def load_rows(cache: Path, keys: dict[str, int]) -> tuple[dict[int, tuple], Text
     """Return the objects of the rows the state names (key -> objects), their texts left in the store;
     raise LookupError when a row or its texts are missing."""
     store = TextStore(cache / ROWS)
-    db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+    db = _read_only(store.path)
     try:
         # Read through a memory map: a read() a page otherwise.
         db.execute("PRAGMA mmap_size=4294967296")

@@ -171,7 +171,8 @@ def _enc_docs(docs: list[int], codes: Codes | None = None) -> str:
     return "".join(map(codes.__getitem__, map(sub, docs, [-1] + docs[:-1])))
 
 
-_TEXTS: list[tuple[str, str]] = []  # (head, body) of every document, inherited by forked workers
+# (head, body) of every document (or a sequence that makes them when asked), inherited by forked workers
+_TEXTS: Sequence[tuple[str, str]] = []
 
 
 def index_texts(texts: Sequence[tuple[str, str]], jobs: int | None
