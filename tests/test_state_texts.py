@@ -15,7 +15,7 @@ from test_engine import _text, _write, assert_same, files, fresh_build, make_kb,
 
 from notebase.config import load_config
 from notebase.load.loader import load
-from notebase.site.emitters.search_live import SearchDoc
+from notebase.model import Entry
 from notebase.site.engine import load_state, scan_sources
 from notebase.site.state_rows import ROWS
 
@@ -80,10 +80,10 @@ def test_a_row_written_again_takes_the_texts_it_never_read(tmp_path):
     config = load_config(root)
     settings = scan_sources(config).settings
     live = load_state(config, settings)
-    key, objects = live.rows["feeds/long.xml"]
-    entries = [o for o in objects if not isinstance(o, SearchDoc)]  # and two search documents, which hold no text
-    assert len(objects) == 4 and len(entries) == 2 and all(vars(o)["_pending"][2] for o in entries)  # unread
-    live.rows["feeds/long.xml"] = (key, ())  # as if its objects had changed: the row is written again
+    key, objects, _ = live.rows["feeds/long.xml"]
+    entries = [o for o in objects if isinstance(o, Entry)]  # and two search documents and two Refs: no text
+    assert len(objects) == 6 and len(entries) == 2 and all(vars(o)["_pending"][2] for o in entries)  # unread
+    live.rows["feeds/long.xml"] = (key, (), ())  # as if its objects had changed: the row is written again
     save_engine(live, settings)
     db = _db(root)
     db.execute("DELETE FROM texts WHERE key = ?", (key,))  # the old row's: the next save drops them
@@ -158,3 +158,31 @@ def test_which_bodies_name_a_file_is_asked_of_the_table_not_of_every_row(tmp_pat
     touched = [e.id for e in entries if _touched_by(e, set(), {"tips/long.md"})]
     assert touched == ["pointer"] and len(read) == 1
     assert [e.id for e in entries if _touched_by(e, set(), {"papers/fig.png"})] == ["bert"]  # its ![그림](fig.png)
+
+
+def test_the_state_gives_back_each_entrys_memo_as_assembled(tmp_path):
+    """The rows hold each entry's reading and related entries; the loader puts the site's related
+    entries, the ranking and assemble's memo together again, equal to what the build made."""
+    from notebase.build import build_live
+    from notebase.site.topics import vocabulary
+
+    root = _kb(tmp_path / "kb")
+    for n in range(6):  # a word in six notes is too common to rank by: these are matched by it only (needy)
+        _write(root, f"notes/tips/word-{n}.md", f"# 메모 {n}\n\nzorblax quennik{n} vashtor{n}.\n")
+    config = load_config(root)
+    built = build_live(config, index=False, force=True)[1]
+    live = _state(root)
+    assert live is not None and live.site.related and dict(live.site.related) == dict(built.site.related)
+    assert list(live.site.related) == list(built.site.related)  # in rank's order, the needy last
+    shape, was = live.memo["shape"], built.memo["shape"]
+    assert shape[2:5] == was[2:5] and shape[5] is live.site.related  # topics, profiles: the same
+    ranking, ranked = shape[6], was[6]
+    assert vars(ranking) == vars(ranked) and ranking.profiles is shape[4]
+    needy = {e.id for n, e in enumerate(live.site.entries) if n in ranking.needy}
+    assert any(i in live.site.related for i in needy) and all(ranking.ranked[n] is live.site.related[e.id]  # one object, as rank left it
+                         for n, e in enumerate(live.site.entries) if e.id not in needy and e.id in live.site.related)
+    by_id = {value[0].id: value[1:3] for key, value in built.memo.items() if key != "shape"}
+    memo = {value[0].id: value[1:3] for key, value in live.memo.items() if key != "shape"}
+    assert memo == by_id and len(memo) == len(live.site.entries)
+    assert all(live.memo[id(e)][0] is e for e in live.site.entries)
+    assert all(live.memo[id(e)][3] is vocabulary(config) for e in live.site.entries)  # what assemble compares

@@ -108,7 +108,7 @@ class LiveSite:
         self.stamps: dict[str, tuple[int, int]] = {}  # (size, mtime) of every file under notes, as last read
         self.load_problems: list[Problem] = []
         self.env = None
-        self.rows: dict[str, tuple[int, tuple]] = {}  # the engine state's rows by source file (state_rows.py)
+        self.rows: dict[str, tuple[int, tuple, tuple]] = {}  # the engine state's rows by source file (state_rows.py)
         self.texts = None  # the rows' long texts (state_rows.TextStore), when loaded from the state
         self.lint_memo: dict = {}  # what the lint found of each entry, kept between updates (not in the state)
 

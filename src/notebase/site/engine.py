@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 15  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same)
+STATE_FORMAT = 16  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same); 16: each entry's memo in its row
 
 
 @dataclass(frozen=True)
@@ -177,17 +177,19 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     those of changed files written again; the state names them by row.
     """
     from notebase.site.redirects import HISTORY
+    from notebase.site.assemble import Refs
     from notebase.site.state_rows import Packer, entry_ref, group, save_rows
-
     from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
 
     keep_vocabulary(live.config, vocabulary_key(live.config))
     with paused():  # pickling makes no garbage; a collection would walk the whole state
         live.rows, where = save_rows(live.config.cache_path, group(live), live.rows, state_pickler)
         state = {name: getattr(live, name) for name in FIELDS}
+        # What the rows hold of each entry's memo (its reading, its related entries) is put together
+        # again by the loader: written here, it cost a third of the pickling after every edit.
+        state["site"] = None if live.site is None else {**vars(live.site), "related": None}
         state["final"] = list(live.final.values())
-        state["memo"] = [value[:3] for key, value in live.memo.items() if key != "shape"]
-        state["shape"] = live.memo.get("shape")
+        state["shape"] = _shape_kept(live.memo.get("shape"))
         state["digests_memo"] = list(live.digests_memo.values())
         head = (STATE_FORMAT, __version__, settings, str(live.config.output_path),
                 _history_stamp(history or live.config.cache_path / HISTORY))
@@ -198,10 +200,53 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
             found = where.get(id(obj))
             return (entry_ref, (found,)) if found is not None else packed(obj)
 
-        pickle.dump((head, {rel: key for rel, (key, _) in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
+        pickle.dump((head, {rel: row[0] for rel, row in live.rows.items()}), file, pickle.HIGHEST_PROTOCOL)
         pickler = state_pickler(file)
-        pickler.dispatch_table.update(dict.fromkeys(kept_in_rows(), ref))
+        pickler.dispatch_table.update(dict.fromkeys((*kept_in_rows(), Refs), ref))
         pickler.dump(state)
+
+
+def _shape_kept(shape: tuple | None) -> tuple | None:
+    """What the state keeps of assemble's memo["shape"]: all but what the rows hold entry by entry
+    (topics, related entries), put together again by `_memo_again`."""
+    if shape is None:
+        return None
+    keys, graph, _, topics, profiles, _, ranking = shape
+    return keys, graph, topics, profiles, None if ranking is None else {**vars(ranking), "ranked": None}
+
+
+def _memo_again(live, state: dict, rows: dict, vocab) -> None:
+    """Put the site and assemble's memo together again from the rows' memo (`group`) and the state."""
+    from notebase.site.assemble import Site
+    from notebase.site.related import Ranking
+
+    kept = {}
+    for _, extras in rows.values():
+        for n in range(0, len(extras), 4):
+            kept[id(extras[n])] = extras[n + 1:n + 4]  # refs, topics, related
+    fields, shape = state["site"], state["shape"]
+    entries, profiles = fields["entries"], shape[3]
+    memo: dict = {}
+    found: dict[str, tuple] = {}
+    ranked: dict[int, tuple] = {}
+    needy = shape[4]["needy"] if shape[4] is not None else frozenset()
+    for n, entry in enumerate(entries):  # every entry of the site has its memo: a KeyError means a bad state
+        refs, topics, related = kept[id(entry)]
+        memo[id(entry)] = (entry, refs, (topics, profiles[n]), vocab)
+        if related is not None and n not in needy:
+            found[entry.id] = ranked[n] = related
+    # In rank's order: the ranked by number, then the needy.
+    found.update((entries[n].id, kept[id(entries[n])][2]) for n in sorted(needy) if kept[id(entries[n])][2] is not None)
+    related = read_only(found)
+    ranking = None
+    if shape[4] is not None:
+        ranking = Ranking.__new__(Ranking)
+        vars(ranking).update(shape[4], ranked=ranked)
+    site = live.site = Site.__new__(Site)
+    vars(site).update(fields, related=related)
+    memo["shape"] = (shape[0], shape[1], tuple(memo[id(e)][2][0] for e in entries), shape[2], profiles, related,
+                     ranking)
+    live.memo = memo
 
 
 def _expected_head(config: Config, settings: str) -> tuple:
@@ -239,6 +284,11 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
                 return None
             rows, texts = load_rows(config.cache_path, keys)
             state = StateUnpickler(file, rows).load()
+        adopt_kept_vocabulary(config)
+        live = LiveSite(config, jobs)
+        for name in FIELDS:
+            setattr(live, name, state[name])
+        _memo_again(live, state, rows, vocabulary(config))
     except Exception:  # noqa: BLE001 - any unreadable state (old, damaged, cut short, a row lost) means a full build
         return None
     finally:
@@ -247,17 +297,9 @@ def load_state(config: Config, settings: str, jobs: int | None = None):
         gc.freeze()
         if was:
             gc.enable()
-    live = LiveSite(config, jobs)
-    for name in FIELDS:
-        setattr(live, name, state[name])
-    live.rows = {rel: (key, rows[key]) for rel, key in keys.items()}
+    live.rows = {rel: (key, *rows[key]) for rel, key in keys.items()}
     live.texts = texts
     live.final = {id(pair[0]): pair for pair in state["final"]}
-    adopt_kept_vocabulary(config)
-    vocab = vocabulary(config)
-    live.memo = {id(value[0]): (*value, vocab) for value in state["memo"]}
-    if state["shape"] is not None:
-        live.memo["shape"] = state["shape"]
     live.digests_memo = {id(value[0]): value for value in state["digests_memo"]}
     live.search.config = config
     live.env = make_env(config)

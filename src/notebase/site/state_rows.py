@@ -2,8 +2,9 @@
 
 Nearly all of the state is the entries (their bodies and plain texts). These are stored by source
 file in a sqlite file beside the state: a row holds one file's raw entries, their final forms
-(unique ids) and their search documents (a few numbers each), pickled together. The state pickle
-itself names them by (row, position): `entry_ref` stands for each.
+(unique ids), their search documents (a few numbers each) and what assemble's memo keeps of each
+entry (its Refs, topics and related entries), pickled together. The state pickle itself names
+them by (row, position): `entry_ref` stands for each.
 
 A row's long texts (DEFERRED: bodies, plain texts, summaries) are kept apart, in the
 `texts` table under the row's key, and read only when one of them is: loading the state reads the
@@ -265,25 +266,41 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def group(live) -> dict[str, tuple]:
-    """Every object a row keeps, by source file: raw entries, final entries that differ, search documents."""
+def group(live) -> dict[str, tuple[tuple, tuple]]:
+    """What a row keeps, by source file: the objects the state names (raw entries, final entries that
+    differ, search documents, the Refs of each entry's memo) and the rest of each entry's memo,
+    flat: (entry, refs, topics, related) for each, which the state's loader puts together again.
+
+    An entry's words (the other half of its reading) stay in the state, where each word is pickled
+    once for every entry using it: a row of its own each, they were read back as 1.5 million strings."""
     groups: dict[str, list] = {rel: list(f.entries) for rel, f in live.loads.items()}
+    extras: dict[str, list] = {rel: [] for rel in groups}
+    memo = live.memo
+    related = live.site.related if live.site is not None else {}
     for raw, entry in live.final.values():
-        if entry is not raw and raw.source.path in groups:
-            groups[raw.source.path].append(entry)
+        found = groups.get(raw.source.path)
+        if found is None:
+            continue
+        if entry is not raw:
+            found.append(entry)
+        kept = memo.get(id(entry))
+        if kept is not None and kept[0] is entry:
+            found.append(kept[1])  # the site's shape names each entry's Refs
+            extras[raw.source.path].extend((entry, kept[1], kept[2][0], related.get(entry.id)))
     if live.search is not None:
         for doc in live.search.documents():
             found = groups.get(doc.entry.source.path)
             if found is not None:
                 found.append(doc)
-    return {rel: tuple(objects) for rel, objects in groups.items()}
+    return {rel: (tuple(objects), tuple(extras[rel])) for rel, objects in groups.items()}
 
 
-def save_rows(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tuple]],
-              pickler) -> tuple[dict[str, tuple[int, tuple]], dict[int, tuple[int, int]]]:
-    """Write a row for each file whose objects changed since `kept` (rel -> (key, objects) saved before).
+def save_rows(cache: Path, groups: dict[str, tuple[tuple, tuple]], kept: dict[str, tuple[int, tuple, tuple]],
+              pickler) -> tuple[dict[str, tuple[int, tuple, tuple]], dict[int, tuple[int, int]]]:
+    """Write a row for each file whose objects or memo changed since `kept` (rel -> (key, objects, memo)
+    saved before): the objects compared by identity, the memo by value (a ranking made anew is equal).
 
-    Returns the rows now (rel -> (key, objects)) and where each object is (id -> (key, position)).
+    Returns the rows now (rel -> (key, objects, memo)) and where each object is (id -> (key, position)).
     Rows neither `kept` nor now named are dropped: nothing can name them any more.
     """
     try:
@@ -295,23 +312,24 @@ def save_rows(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, 
         raise OSError(code, os.strerror(code), str(cache / ROWS)) from exc
 
 
-def _save(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tuple]],
-          pickler) -> tuple[dict[str, tuple[int, tuple]], dict[int, tuple[int, int]]]:
+def _save(cache: Path, groups: dict[str, tuple[tuple, tuple]], kept: dict[str, tuple[int, tuple, tuple]],
+          pickler) -> tuple[dict[str, tuple[int, tuple, tuple]], dict[int, tuple[int, int]]]:
     db = _connect(cache / ROWS)
     try:
-        now: dict[str, tuple[int, tuple]] = {}
+        now: dict[str, tuple[int, tuple, tuple]] = {}
         db.execute("BEGIN")
-        for rel, objects in groups.items():
+        for rel, (objects, memo) in groups.items():
             old = kept.get(rel)
-            if old is not None and len(old[1]) == len(objects) and all(a is b for a, b in zip(old[1], objects)):
+            if (old is not None and len(old[1]) == len(objects) and all(a is b for a, b in zip(old[1], objects))
+                    and old[2] == memo):
                 now[rel] = old  # the very objects saved before: their row holds them already
                 continue
             buffer, texts = io.BytesIO(), []
-            pickler(buffer, Packer(texts)).dump(objects)
+            pickler(buffer, Packer(texts)).dump((objects, memo))
             key = db.execute("INSERT INTO rows (data) VALUES (?)", (buffer.getvalue(),)).lastrowid
             db.execute("INSERT INTO texts VALUES (?, ?)", (key, pickle.dumps(texts, pickle.HIGHEST_PROTOCOL)))
-            now[rel] = (key, objects)
-        named = {key for key, _ in now.values()} | {key for key, _ in kept.values()}
+            now[rel] = (key, objects, memo)
+        named = {row[0] for row in now.values()} | {row[0] for row in kept.values()}
         db.execute("CREATE TEMP TABLE named (key INTEGER PRIMARY KEY)")
         db.executemany("INSERT INTO named VALUES (?)", ((key,) for key in named))
         db.execute("DELETE FROM rows WHERE key NOT IN (SELECT key FROM named)")
@@ -319,7 +337,7 @@ def _save(cache: Path, groups: dict[str, tuple], kept: dict[str, tuple[int, tupl
         db.execute("COMMIT")
     finally:
         db.close()
-    where = {id(obj): (key, n) for key, objects in now.values() for n, obj in enumerate(objects)}
+    where = {id(obj): (key, n) for key, objects, _ in now.values() for n, obj in enumerate(objects)}
     return now, where
 
 
@@ -332,8 +350,8 @@ def _load_row(data: bytes, texts: RowTexts) -> tuple:
         _ROW = None
 
 
-def load_rows(cache: Path, keys: dict[str, int]) -> tuple[dict[int, tuple], TextStore]:
-    """Return the objects of the rows the state names (key -> objects), their texts left in the store;
+def load_rows(cache: Path, keys: dict[str, int]) -> tuple[dict[int, tuple[tuple, tuple]], TextStore]:
+    """Return the rows the state names (key -> (objects, memo)), their texts left in the store;
     raise LookupError when a row or its texts are missing."""
     store = TextStore(cache / ROWS)
     db = _read_only(store.path)
@@ -354,7 +372,7 @@ def load_rows(cache: Path, keys: dict[str, int]) -> tuple[dict[int, tuple], Text
 class StateUnpickler(pickle.Unpickler):
     """Reads the state pickle, answering each `entry_ref` with the object its row holds."""
 
-    def __init__(self, file, rows: dict[int, tuple]):
+    def __init__(self, file, rows: dict[int, tuple[tuple, tuple]]):
         super().__init__(file)
         self.rows = rows
 
@@ -366,4 +384,4 @@ class StateUnpickler(pickle.Unpickler):
 
     def lookup(self, key: tuple[int, int]):
         """Return the object at (row key, position)."""
-        return self.rows[key[0]][key[1]]
+        return self.rows[key[0]][0][key[1]]
