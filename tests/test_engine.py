@@ -451,6 +451,8 @@ def test_an_edit_that_keeps_tags_and_dates_keeps_the_taxonomies_and_the_ranking(
     assert live.memo["shape"][6].groups is ranking.groups  # re-ranked from the kept ranking, not ranked anew
     if kind == "retitle":
         assert live.site.targets is not site.targets and "git 요령" in live.site.targets
+    else:  # the same names and links: the link graph and the papers are kept too
+        assert live.site.targets is site.targets and live.site.links is site.links and live.site.papers is site.papers
 
 
 @pytest.mark.parametrize("count", range(0, 23))

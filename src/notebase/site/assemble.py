@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from types import MappingProxyType
 
 from notebase.collector import paused
@@ -144,25 +144,29 @@ def assemble(entries: Iterable[Entry], config: Config, files: Iterable[str] = ()
 
 
 def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], memo: dict | None) -> Site:
-    ordered = sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id))
+    ordered = tuple(sorted(published(entries, config), key=lambda e: (-e.date.toordinal(), e.id)))
     by_id = {e.id: e for e in ordered}
     vocab = vocabulary(config)
-    refs, readings = _all_refs(ordered, memo, vocab, bool(config.related))
-    # Everything but the entries themselves follows from these; an edit that changes none of them
-    # (a typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is
-    # kept apart, with the fields it reads as its key: a retitle redoes the links and papers but
-    # keeps the taxonomies and the related entries; new words in an entry redo only the latter.
-    # Flat tuples, a fixed number of fields an entry: 30,000 small tuples fewer for the state to keep.
-    keys = (tuple(chain.from_iterable((e.id, e.type, e.date, e.tags, e.source.path) for e in ordered)),
-            tuple(chain.from_iterable((e.id, e.source.line, e.url, refs[e.id]) for e in ordered)),
-            tuple(chain.from_iterable((e.id, e.title, getattr(e, "paper_title", None), getattr(e, "paper_links", None))
-                                      for e in ordered if e.type is EntryType.PAPER)))
-    topic_of = tuple(readings[e.id][0] for e in ordered)
-    profiles = tuple(readings[e.id][1] for e in ordered)
     kept = memo.get("shape") if memo is not None else None
     if kept is not None and kept[0][0] != config:  # settings of another build: nothing is kept
         kept = None
-    same = [kept is not None and kept[0][n + 1] == key for n, key in enumerate(keys)]
+    differing = _differing(ordered, kept[0][1], memo, vocab) if kept is not None else None
+    refs, readings = _all_refs(ordered, memo, vocab, bool(config.related))
+    # Everything but the entries themselves follows from their ids, types, dates, tags and files (the
+    # taxonomies), their names and links, and their papers; an edit that changes none of them (a
+    # typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is kept
+    # apart: a retitle redoes the links and papers but keeps the taxonomies and the related entries;
+    # new words in an entry redo only the latter. Only the entries that differ from the last assembled,
+    # place by place, are looked at: the same entry object has the same fields.
+    same = _same_parts(differing, refs)
+    if differing is None:
+        topic_of = tuple(readings[e.id][0] for e in ordered)
+        profiles = tuple(readings[e.id][1] for e in ordered)
+    else:
+        topic_of, profiles = list(kept[2]), list(kept[4])
+        for n, entry, _, _ in differing:
+            topic_of[n], profiles[n] = readings[entry.id]
+        topic_of, profiles = tuple(topic_of), tuple(profiles)
     graph = _graph(ordered, config, refs, kept[1] if kept is not None else None, *same)
     if same[0] and kept[2] == topic_of:
         topics = kept[3]
@@ -185,9 +189,38 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
         found, ranking = (kept is not None and kept[6] is not None and rank_after(kept[6], *args)) or rank(*args)
         related = _freeze(found)
     if memo is not None:
-        memo["shape"] = ((config, *keys), graph, topic_of, topics, profiles, related, ranking)
-    return Site(config=config, entries=tuple(ordered), by_id=_freeze(by_id), files=frozenset(files), related=related,
+        memo["shape"] = ((config, ordered), graph, topic_of, topics, profiles, related, ranking)
+    return Site(config=config, entries=ordered, by_id=_freeze(by_id), files=frozenset(files), related=related,
                 **graph, **topics)
+
+
+def _differing(ordered: tuple[Entry, ...], before: tuple[Entry, ...], memo: dict, vocab) -> list[tuple] | None:
+    """The entries that are not those assembled last (`before`) at their places, as (place, entry, entry
+    before, its Refs); None when the number of entries changed, or every entry is read again (`vocab`)."""
+    if len(ordered) != len(before) or before and (memo.get(id(before[0])) or (None,) * 4)[3] is not vocab:
+        return None
+    found = [(n, new, was, memo.get(id(was))) for n, (new, was) in enumerate(zip(ordered, before)) if new is not was]
+    if any(kept is None or kept[0] is not was for _, _, was, kept in found):
+        return None  # a memo not kept alongside: as if nothing were known
+    return [(n, new, was, kept[1]) for n, new, was, kept in found]
+
+
+def _same_parts(differing: list[tuple] | None, refs: Mapping[str, Refs]) -> list[bool]:
+    """Whether the fields the taxonomies, the links and the papers read are all as they were."""
+    if differing is None:
+        return [False, False, False]
+    same = [True, True, True]
+    for _, new, was, was_refs in differing:
+        if (new.id, new.type, new.date, new.tags, new.source.path) != (was.id, was.type, was.date, was.tags,
+                                                                        was.source.path):
+            return [False, False, False]
+        if (new.source.line, new.url) != (was.source.line, was.url) or refs[new.id] != was_refs:
+            same[1] = False
+        if new.type is EntryType.PAPER and (new.title, getattr(new, "paper_title", None), getattr(
+                new, "paper_links", None)) != (was.title, getattr(was, "paper_title", None), getattr(
+                was, "paper_links", None)):
+            same[2] = False
+    return same
 
 
 def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept: dict | None,
