@@ -1,9 +1,7 @@
-"""Which pages an edit changes: a key per output file of everything the file shows.
+"""Which pages an edit changes: a key per output file of everything the file shows (page_keys.py).
 
-Keys hold Entry objects themselves. An unchanged note keeps its Entry object between updates,
-and tuples compare items by identity first, so comparing the keys of 10,000 unchanged pages is
-cheap; a changed entry compares unequal field by field. Keys are conservative: a page that shows
-an edited entry anywhere (its neighbours, backlinks, related entries, a listing) is re-rendered.
+Keys are conservative: a page that shows an edited entry anywhere (its neighbours, backlinks,
+related entries, a listing) is re-rendered.
 """
 
 from __future__ import annotations
@@ -21,90 +19,13 @@ from notebase.site.emitters.topic_data import PATH as TOPICS
 from notebase.site.emitters.topic_data import topic_file
 from notebase.errors import Problem
 from notebase.render.markup import wikilink_key
-from notebase.model import ENTRY_CLASSES, Entry
+from notebase.model import Entry
 from notebase.site.redirects import redirect_files
 from notebase.render.embed import MAX_DEPTH
-from notebase.site.assemble import Site, Taxonomy, Term, is_image
+from notebase.serve.page_keys import entry_key, freeze, shown_names
+from notebase.site.assemble import Site
 from notebase.render.theme import template_dirs
 from notebase.render.urls import output_file, page_of
-
-
-def entry_key(site: Site, entry: Entry, index: int) -> tuple:
-    """Everything an entry's page shows: the entry, its tags' and topics' pages, neighbours, backlinks, related
-    entries and why, its links (drawn in its graph), other summaries of its paper, link targets.
-
-    One flat tuple, each group after its length: the state keeps 10,000 of these, and nested tuples
-    (about 20 a page) were most of the objects it pickled and read back.
-    """
-    by_id, entries = site.by_id, site.entries
-    paper = site.paper_of.get(entry.id)
-    key: list = [entry]
-
-    def group(items: list) -> None:
-        key.append(len(items))
-        key.extend(items)
-
-    for names in _names(site, entry):
-        group(names)
-    key.append(entries[index - 1] if index > 0 else None)
-    key.append(entries[index + 1] if index + 1 < len(entries) else None)
-    group([by_id[i] for i in site.backlinks.get(entry.id, ())])
-    group([by_id[i] for i in site.links.get(entry.id, ())])
-    group([part for r in site.related.get(entry.id, ()) for part in (by_id[r.id], r)])
-    group([by_id[i] for i in site.same_paper.get(entry.id, ())])
-    group([paper.page, paper.anchor, len(paper.ids)] if paper is not None else [])  # the count heads the list
-    group([site.targets.get(wikilink_key(link.target)) for link in entry.links if link.target])
-    group(list(embedded(site, entry)))
-    return tuple(key)
-
-
-def _names(site: Site, entry: Entry) -> tuple[list[str], list[str]]:
-    """The pages of an entry's tags (and the tags they sit in), and its topics' labels and pages."""
-    return ([path for tag in entry.tags for path in site.tag_pages(tag)],
-            [part for k in site.topic_of.get(entry.id, ()) for part in (site.topic(k).label, site.topic(k).path)])
-
-
-def embedded(site: Site, entry: Entry) -> tuple[Entry, ...]:
-    """The entries a page shows through note embeds, at every level: an edit to one re-renders the page."""
-    found: dict[str, Entry] = {}
-    level = [entry]
-    for _ in range(MAX_DEPTH + 1):
-        nxt = []
-        for e in level:
-            for link in e.links:
-                if link.embed and link.target and not is_image(link.target):
-                    inner = site.by_path.get(site.targets.get(wikilink_key(link.target), ""))
-                    if inner is not None and inner.id not in found and inner is not entry:
-                        found[inner.id] = inner
-                        nxt.append(inner)
-        level = nxt
-    return tuple(found.values())
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None), *ENTRY_CLASSES.values()})
-
-
-def freeze(value):
-    """A comparable form of a template value: entries as themselves, terms by what pages show of them."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is dict:
-        # `paths` maps every id to its page: a page's entries already decide their own paths. Keys and
-        # values one after the other, in one tuple: the state keeps about 2,000 listing keys.
-        return tuple(chain.from_iterable((k, v if type(v) in _PLAIN else freeze(v))
-                                         for k, v in value.items() if k != "paths"))
-    if kind is list or kind is tuple:
-        if _PLAIN.issuperset(map(type, value)):  # in C: 2,000 listings of 50 entries each, after every edit
-            return tuple(value)  # a page's entries, or plain values: comparable as they are
-        return tuple(map(freeze, value))
-    if kind is Term:
-        return ("term", value.key, value.label, value.path, len(value.ids), tuple(map(freeze, value.children)))
-    if kind is Taxonomy:
-        return ("taxonomy", value.name, tuple(map(freeze, value.terms)))
-    if isinstance(value, Mapping):
-        return ("mapping", len(value))
-    return value
 
 
 # What an entry page shows besides entries and related entries: when assemble kept every one of
@@ -183,7 +104,7 @@ def _placed_anew(site: Site, old: Site) -> tuple[set[str], set[str], set[str]]:
         elif ((entries[n - 1] if n else None) is not (was[m - 1] if m else None)
               or (entries[n + 1] if n < last else None) is not (was[m + 1] if m < last_was else None)
               or topic_of is not topic_of_was and topic_of.get(entry.id) != topic_of_was.get(entry.id)
-              or names and _names(site, entry) != _names(old, entry)):
+              or names and shown_names(site, entry) != shown_names(old, entry)):
             ids.add(entry.id)
     return changed, at.keys() - site.by_id.keys(), ids | changed
 
@@ -253,26 +174,32 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     for index, entry in enumerate(site.entries):
         if entry.source.path in dirty:
             problems[entry.source.path] += render_range(site, env, writer, index, index + 1)
-    unchanged = _unchanged_listings(site, old, stale)
+    unchanged, listed = _unchanged_listings(site, old, stale)
+    # Nothing a list shows changed (a body edit that kept the summary), nor any redirect: the lists,
+    # the topic data, the redirects and the sitemap are as they were, and are not gone through.
+    untouched = unchanged is not None and not listed and site.redirects == old.redirects
     if lazy and unchanged is not None:  # the old site's keys of these files are never worked out
-        gone = _write_changed_others(site, env, at, unchanged, previous, writer)
+        gone = _write_changed_others(site, env, at, unchanged, previous, writer, untouched)
         return SiteKeys(site, env, keys, None, at), problems, gone
     kept = None if lazy or unchanged is None else (lambda rel, page: previous.get(rel) if unchanged(page) else None)
     rest: dict[str, tuple] = {}
-    for rels, key, write in _other_pages(site, env, at, kept):
+    for rels, key, write in _other_pages(site, env, at, kept, untouched):
         rest.update(dict.fromkeys(rels, key))
         if previous.get(rels[0]) != key:
             write(writer)
+    if untouched:  # (not lazy: a lazy plan returned above) every file as before, these written anew
+        return {**previous, **keys, **rest}, problems, set()
     now = SiteKeys(site, env, keys, rest, at) if lazy else {**keys, **rest}
     return now, problems, {rel for rel in previous if rel not in now}
 
 
-def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None) -> Callable[[object], bool] | None:
+def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None
+                        ) -> tuple[Callable[[object], bool] | None, bool]:
     """When an edit kept the taxonomies and the number of papers (all a listing shows of them),
     `unchanged(page)`: whether a listing page none of whose entries changed, or the topic data (page
-    None), shows nothing new; None for any other edit."""
+    None), shows nothing new; None for any other edit. Then whether any entry a list shows changed."""
     if stale is None or old is None or len(site.papers) != len(old.papers) or not _same_shape(site, old):
-        return None
+        return None, True
     shipped = not any((folder / name).is_file() for folder in template_dirs(site.config)[:-1] for name in _LISTING)
     changed = {id(e) for e, was in zip(site.entries, old.entries)
                if e is not was and not (shipped and _listed_alike(e, was))}
@@ -280,7 +207,7 @@ def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None) ->
     def unchanged(page) -> bool:
         # The same terms and pages, the same entries on this one.
         return page is None or page.template == "list.html" and changed.isdisjoint(map(id, page.values["items"]))
-    return unchanged
+    return unchanged, bool(changed)
 
 
 # The shipped templates that show an entry in a listing (its type, date, language, title and summary):
@@ -300,32 +227,35 @@ _SAME = ("same",)  # the key of a file an edit left alone, never compared (_writ
 
 
 def _write_changed_others(site: Site, env: Environment, at: Mapping[str, int], unchanged, previous: SiteKeys,
-                          writer) -> set[str]:
+                          writer, untouched: bool = False) -> set[str]:
     """After an edit that kept the site's shape (`unchanged`), write the files besides entry pages that
     show something new; return those no longer made. The lists (list.html) are never keyed (0.2 s a
     site at 10,000 notes): one with a changed entry is written (the writer keeps identical bytes), the
-    others are not. Every other file is compared by key, as always."""
+    others are not. Every other file is compared by key, as always (but those `_other_pages` leaves
+    out when `untouched`)."""
     old_files = previous.entry_files()
 
     def lists(rel: str, page) -> tuple | None:
         return _SAME if page is None or page.template == "list.html" else None
-    before = {rels: key for rels, key, _ in _other_pages(previous.site, env, old_files, lists)}
+    before = {rels: key for rels, key, _ in _other_pages(previous.site, env, old_files, lists, untouched)}
     now: set[tuple[str, ...]] = set()
-    for rels, key, write in _other_pages(site, env, at, lambda rel, page: _SAME if unchanged(page) else None):
+    for rels, key, write in _other_pages(site, env, at, lambda rel, page: _SAME if unchanged(page) else None,
+                                         untouched):
         now.add(rels)
         if key is not _SAME and before.get(rels) != key:
             write(writer)
     return {rel for rels in before.keys() - now for rel in rels} | (old_files.keys() - at.keys())
 
 
-def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=None):
+def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=None, untouched: bool = False):
     """Every output file but the entry pages, as (files, key, write): listings, feeds, topic data, redirects, sitemap.
 
     `kept(rel, page)`, when given, is a page's key where nothing it shows changed (else None):
-    2,000 listing keys need not be worked out again after a body edit."""
+    2,000 listing keys need not be worked out again after a body edit. With `untouched` (the caller
+    knows that none of them can have changed), the lists, topic data, redirects and sitemap are left out."""
     seen = set(entry_files)
-    pages = [page_of(rel) for rel in entry_files]
-    for page in listing_pages(site, env):
+    pages = [] if untouched else [page_of(rel) for rel in entry_files]
+    for page in listing_pages(site, env, lists=not untouched):
         rel = output_file(page.path)
         seen.add(rel)
         if rel.endswith(".html") and rel != "404.html":
@@ -338,6 +268,8 @@ def _other_pages(site: Site, env: Environment, entry_files: Iterable[str], kept=
         seen.update(rels)
         yield rels, ("feed", title, entries), lambda writer, page=page, title=title, entries=entries: [
             writer.write(rel, data) for rel, data in feed_files(site, page, title, entries)]
+    if untouched:
+        return
     key = kept(TOPICS, None) if kept is not None else None
     if key is None:
         key = ("topics", topic_file(site)[1])  # the search's topic data: small, and compared by its bytes

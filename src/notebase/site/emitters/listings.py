@@ -93,8 +93,9 @@ def taxonomy_pages(site: Site, taxonomy: Taxonomy, label, about=None, **values) 
                                about=about(term) if about else "", **values)
 
 
-def listing_pages(site: Site, env: Environment) -> Iterator[Page]:
-    """Yield home, the type, tag, year and month pages, their indexes, search and 404."""
+def listing_pages(site: Site, env: Environment, lists: bool = True) -> Iterator[Page]:
+    """Yield home, the type, tag, year and month pages (the lists, unless not `lists`), their indexes,
+    search and 404."""
     t = env.globals["t"]
     month_label = env.globals["month_label"]
     counts = {term.key: len(term.ids) for term in site.types.terms}
@@ -103,12 +104,13 @@ def listing_pages(site: Site, env: Environment) -> Iterator[Page]:
         tag_count=len(site.tags.terms), years=site.years, paths=site.paths, total=len(site.entries),
         topic_map=home_topic_map(site, t), topic_count=len(site.topics.terms), folder_count=len(site.folders.terms),
         paper_count=len(site.papers)))
-    yield from taxonomy_pages(site, site.types, lambda term: t[term.key + "s"], paper_count=len(site.papers))
-    yield from taxonomy_pages(site, site.tags, lambda term: f"#{term.label}")
-    yield from taxonomy_pages(site, site.topics, lambda term: term.label, topic_about(site))
-    yield from taxonomy_pages(site, site.folders, lambda term: term.key)
-    yield from taxonomy_pages(site, site.years, lambda term: term.label)
-    yield from taxonomy_pages(site, site.months, lambda term: month_label(term.key))
+    if lists:
+        yield from taxonomy_pages(site, site.types, lambda term: t[term.key + "s"], paper_count=len(site.papers))
+        yield from taxonomy_pages(site, site.tags, lambda term: f"#{term.label}")
+        yield from taxonomy_pages(site, site.topics, lambda term: term.label, topic_about(site))
+        yield from taxonomy_pages(site, site.folders, lambda term: term.key)
+        yield from taxonomy_pages(site, site.years, lambda term: term.label)
+        yield from taxonomy_pages(site, site.months, lambda term: month_label(term.key))
     yield Page("tags/", "tags.html", dict(tags=site.tags.terms))
     if site.config.topics:  # the header links here
         about = topic_about(site)
