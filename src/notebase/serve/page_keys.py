@@ -13,7 +13,8 @@ from itertools import chain
 from notebase.model import ENTRY_CLASSES, Entry
 from notebase.render.embed import MAX_DEPTH
 from notebase.render.markup import wikilink_key
-from notebase.site.assemble import Site, Taxonomy, Term, is_image
+from notebase.site.assemble import Site, Taxonomy, Term
+from notebase.site.refs import is_image
 
 
 def entry_key(site: Site, entry: Entry, index: int) -> tuple:

@@ -7,8 +7,6 @@ ids, not copies; every mapping is read-only once assembled.
 from __future__ import annotations
 
 import functools
-import posixpath
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,20 +16,16 @@ from types import MappingProxyType
 from notebase.collector import paused
 from notebase.site.categories import folder_taxonomy, topic_taxonomy
 from notebase.config import Config
-from notebase.render.markup import IMAGE_EXTS, wikilink_key
 from notebase.model import Entry, EntryType
 from notebase.site.papers import Paper, group_papers
-from notebase.site.readings import read_entries
 from notebase.site.related import Related, rank, rank_after, rerank
-from notebase.site.redirects import alias_names
+from notebase.site.refs import Refs, all_refs, norm_url, refs_again, refs_of
 from notebase.site.tags import tag_key, with_ancestors
 from notebase.site.taxonomy import Taxonomy, Term, month_taxonomy, tag_taxonomy, type_taxonomy, year_taxonomy
 from notebase.site.topics import vocabulary
 from notebase.render.urls import entry_path
 
 __all__ = ["Related", "Site", "Taxonomy", "Term", "assemble"]
-_MD_LINK = re.compile(r"\]\(\s*<?([^()\s<>]+?\.md)(?:#[^)\s]*)?>?\s*(?:\"[^\"]*\")?\)")
-_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
 
 
 @dataclass(frozen=True)
@@ -151,7 +145,10 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     if kept is not None and kept[0][0] != config:  # settings of another build: nothing is kept
         kept = None
     differing = _differing(ordered, kept[0][1], memo, vocab) if kept is not None else None
-    refs, readings = _all_refs(ordered, memo, vocab, bool(config.related))
+    if differing is None:
+        refs, readings = all_refs(ordered, memo, vocab, bool(config.related))
+    else:
+        refs, readings = refs_again(by_id, memo, vocab, bool(config.related), differing)
     # Everything but the entries themselves follows from their ids, types, dates, tags and files (the
     # taxonomies), their names and links, and their papers; an edit that changes none of them (a
     # typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is kept
@@ -231,6 +228,8 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept:
     """
     if kept is not None and taxonomies and links and papers:
         return kept
+    if not isinstance(refs, dict):  # read once for every entry below: a dict, not a lookup each time
+        refs = {i: refs[i] for i in refs}
     anew = kept is None or not taxonomies  # pages may have moved: every part is worked out again
     graph = {} if anew else dict(kept)
     if anew:
@@ -256,61 +255,6 @@ def _graph(ordered: list[Entry], config: Config, refs: Mapping[str, Refs], kept:
     return graph
 
 
-@dataclass(frozen=True)
-class Refs:
-    """What one entry is called by and what it points at, as lookup keys."""
-
-    ids: tuple[str, ...]  # its id
-    titles: tuple[str, ...]  # its title and paper title
-    file_names: tuple[str, ...]  # its file's path and name without extension
-    wikilinks: tuple[str, ...]  # targets of its wikilinks and note embeds (not image embeds)
-    notes: tuple[str, ...]  # notes-relative paths of the .md files its body links to
-    urls: tuple[str, ...]  # the URLs in its body, normalised
-    aliases: tuple[str, ...] = ()  # its `aliases` (redirects.alias_names)
-    mentions_md: bool = False  # its markdown body names a .md or .markdown file (live_plan asks after a rename)
-
-
-def refs_of(entry: Entry) -> Refs:
-    """Return an entry's names and references as lookup keys."""
-    def keys(names) -> tuple[str, ...]:
-        return tuple(k for k in (wikilink_key(n) for n in names if n) if k)
-
-    body = entry.body  # read once: a long one is decompressed on each read
-    notes: tuple[str, ...] = ()
-    if entry.body_format == "markdown" and ".md" in body:
-        here = posixpath.dirname(entry.source.path)
-        notes = tuple(posixpath.normpath(posixpath.join(here, m[1])) for m in _MD_LINK.finditer(body))
-    urls = tuple(map(_norm_url, _URL.findall(body))) if "http" in body else ()
-    return Refs(keys([entry.id]), keys([entry.title, getattr(entry, "paper_title", "") or ""]),
-                keys(_file_names(entry.source.path)),
-                keys(link.target for link in entry.links if link.target and not (link.embed and is_image(link.target))),
-                notes, urls, keys(alias_names(entry)) if entry.extra else (),
-                entry.body_format == "markdown" and (".md" in body or ".markdown" in body))
-
-
-def _all_refs(entries: list[Entry], memo: dict | None, vocab, words: bool) -> tuple[dict[str, Refs], dict[str, tuple]]:
-    if memo is None:
-        return {e.id: refs_of(e) for e in entries}, dict(zip((e.id for e in entries),
-                                                             read_entries(entries, vocab, words=words)))
-    found: dict[str, Refs] = {}
-    readings: dict[str, tuple] = {}
-    fresh: dict[int, tuple[Entry, Refs, tuple, object]] = {}
-    unread = [e for e in entries if not ((kept := memo.get(id(e))) is not None and kept[0] is e and kept[3] is vocab)]
-    read = {id(e): (refs_of(e), reading) for e, reading in zip(unread, read_entries(unread, vocab, words=words))}
-    for entry in entries:
-        kept = memo.get(id(entry))
-        refs, reading = read[id(entry)] if id(entry) in read else (kept[1], kept[2])
-        fresh[id(entry)] = (entry, refs, reading, vocab)
-        found[entry.id] = refs
-        readings[entry.id] = reading
-    shape = memo.get("shape")
-    memo.clear()
-    memo.update(fresh)  # only current entries: an id() of a freed entry may be reused
-    if shape is not None:
-        memo["shape"] = shape
-    return found, readings
-
-
 def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[str, Refs] | None = None
                  ) -> dict[str, str]:
     """Map every name a wikilink may use for an entry to its page: id, title, paper title, alias, file.
@@ -331,16 +275,6 @@ def link_targets(entries: list[Entry], paths: Mapping[str, str], refs: Mapping[s
     return targets
 
 
-def is_image(target: str) -> bool:
-    """Whether a wikilink embed names an image (shown as one) rather than a note (shown inline)."""
-    return target.rpartition(".")[2].lower() in IMAGE_EXTS if "." in target else False
-
-
-def _file_names(path: str) -> list[str]:
-    stem = posixpath.splitext(path)[0]
-    return [stem, posixpath.basename(stem)]
-
-
 def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[str, str],
                refs: Mapping[str, Refs]) -> dict[str, tuple[str, ...]]:
     """Who links to whom: by wikilink, by a relative link to a note file, or by an entry's URL."""
@@ -348,7 +282,7 @@ def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[
     by_file: dict[str, str] = {}
     for entry in entries:
         by_file.setdefault(entry.source.path, entry.id)
-    by_url = {_norm_url(e.url): e.id for e in entries if e.url}
+    by_url = {norm_url(e.url): e.id for e in entries if e.url}
     incoming: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
         found = refs[entry.id]
@@ -360,10 +294,6 @@ def _backlinks(entries: list[Entry], paths: Mapping[str, str], targets: Mapping[
             if target != entry.id:
                 incoming[target].append(entry.id)
     return {k: tuple(v) for k, v in incoming.items()}
-
-
-def _norm_url(url: str) -> str:
-    return url.split("#")[0].rstrip("/").removeprefix("https://").removeprefix("http://").casefold()
 
 
 def newest_stated(entries: Sequence[Entry], n: int) -> tuple[Entry, ...]:

@@ -37,7 +37,7 @@ from notebase.site.writer import digest, safe_join
 STATE = "engine.pickle"
 JOURNAL = "journal"
 PLAN = "plan.json"
-STATE_FORMAT = 16  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same); 16: each entry's memo in its row
+STATE_FORMAT = 17  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same); 16: each entry's memo in its row; 17: Refs in site/refs.py, the shape keeps the entries themselves
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
     those of changed files written again; the state names them by row.
     """
     from notebase.site.redirects import HISTORY
-    from notebase.site.assemble import Refs
+    from notebase.site.refs import Refs
     from notebase.site.state_rows import Packer, entry_ref, group, save_rows
     from notebase.site.vocab_cache import keep_vocabulary, vocabulary_key
 
