@@ -110,8 +110,8 @@ def _edits(root: Path) -> dict:
     new_note = target.parent / "bench-new-note.md"  # a folder the generated notes have
     new_note.unlink(missing_ok=True)
 
-    def body(n: int) -> None:
-        touch(target, original + f"\n\nA paragraph added by the benchmark ({n}).\n")
+    def body(n: int) -> None:  # to the note as the last round left it: from `original`, it undid the retitle too
+        touch(target, target.read_text(encoding="utf-8") + f"\n\nA paragraph added by the benchmark ({n}).\n")
 
     def retitle(n: int) -> None:
         text = original if original.startswith("---") else f"---\ntitle: x\n---\n{original}"

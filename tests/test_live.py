@@ -76,6 +76,8 @@ def test_a_body_edit_rewrites_its_page_and_a_few_search_files_only(live, tmp_pat
     assert update.removed == ()
     assert len(update.written) <= 8, update.written  # the page, a text chunk, a few search files
     assert "tips/git-bisect/" in update.pages
+    # The note's entry before the edit is forgotten: one final form for each entry the files give now.
+    assert len(live.final) == sum(len(f.entries) for f in live.loads.values())
     assert_same_as_full_build(live, tmp_path)
 
 
@@ -302,4 +304,16 @@ def test_a_theme_of_ones_own_has_its_lists_rendered_again_after_a_body_edit(tmp_
     live.start()
     rendered, lists = _rendered_after_body_edit(live)
     assert rendered & lists
+    assert_same_as_full_build(live, tmp_path)
+
+
+def test_a_body_edit_to_a_note_sharing_its_name_keeps_its_longer_id(live, tmp_path):
+    # Two notes want the id `same`: neither keeps it. An edit that changes no id key gives the edited
+    # note's new entry the longer id it had, not the one it asked for.
+    for folder in ("a", "b"):
+        edit(live, f"notes/tips/{folder}/same.md", f"---\ntitle: Same {folder}\ndate: 2022-03-03\n---\n\nText {folder}.\n")
+    ids = {e.id for e in live.site.entries if e.source.path.endswith("/same.md")}
+    assert len(ids) == 2 and "same" not in ids
+    edit(live, "notes/tips/a/same.md", "---\ntitle: Same a\ndate: 2022-03-03\n---\n\nText a, and one more line.\n")
+    assert {e.id for e in live.site.entries if e.source.path.endswith("/same.md")} == ids
     assert_same_as_full_build(live, tmp_path)

@@ -14,8 +14,9 @@ import gc
 import os
 import posixpath
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 
 from notebase.config import Config
@@ -175,6 +176,7 @@ class LiveSite:
         reread |= current.keys() - self.loads.keys()
         gone = self.loads.keys() - current.keys()
         loaded = {f.rel: f for f in load_some([Path(current[rel]) for rel in sorted(reread)], self.config, self.jobs)}
+        left = [raw for rel in loaded.keys() | gone if rel in self.loads for raw in self.loads[rel].entries]
         self.loads = {rel: loaded.get(rel) or self.loads[rel] for rel in current}
         for rel, f in loaded.items():
             self.keys[rel] = _id_keys(f)
@@ -184,7 +186,7 @@ class LiveSite:
                               any(not r.endswith((".md", ".markdown")) for r in rels - reread)):
             self._rescan()  # an image or folder came or went
         old = self.site
-        entries, self.load_problems = self._entries()
+        entries, self.load_problems = self._entries(loaded.keys(), left)
         self.site = self._assemble(entries, old)
         for rel in reread | gone:
             self.render_problems.pop(rel, None)
@@ -216,22 +218,35 @@ class LiveSite:
         self.tree_problems = tree.problems
         return dict(tree.notes)
 
-    def _entries(self) -> tuple[list[Entry], list[Problem]]:
-        """Every entry with its unique id, as `load` would give them, reusing unchanged objects."""
+    def _entries(self, arrived: Iterable[str] | None = None, left: Iterable[Entry] = ()
+                 ) -> tuple[list[Entry], list[Problem]]:
+        """Every entry with its unique id, as `load` would give them, reusing unchanged objects.
+
+        `arrived` names the files read again since the last call and `left` their entries before (and
+        those of files gone): when no entry's id key changed, only the arrived ones are given ids."""
         raws = [e for f in self.loads.values() for e in f.entries]
         keys = [k for rel in self.loads for k in self.keys[rel]]
         if keys != self.ids[0]:  # an edit that leaves every id key alone keeps every id
             self.ids = (keys, *unique_ids(keys))
+            arrived = None
         ids, id_problems = self.ids[1:]
-        final = {}
-        entries = []
-        for raw, new_id in zip(raws, ids):
-            kept = self.final.get(id(raw))
-            entry = kept[1] if kept and kept[0] is raw and kept[1].id == new_id else (
-                raw if raw.id == new_id else replaced(raw, id=new_id))
-            final[id(raw)] = (raw, entry)
-            entries.append(entry)
-        self.final = final
+        if arrived is None:
+            final = {}
+            for raw, new_id in zip(raws, ids):
+                kept = self.final.get(id(raw))
+                final[id(raw)] = (raw, kept[1] if kept and kept[0] is raw and kept[1].id == new_id else
+                                  raw if raw.id == new_id else replaced(raw, id=new_id))
+            self.final = final
+        else:  # every other entry keeps its place, its id and so its final form
+            final = self.final
+            for raw in left:
+                final.pop(id(raw), None)
+            starts = dict(zip(self.loads, accumulate((len(f.entries) for f in self.loads.values()), initial=0)))
+            for rel in arrived:
+                start = starts[rel]
+                for raw, new_id in zip(self.loads[rel].entries, ids[start:start + len(self.loads[rel].entries)]):
+                    final[id(raw)] = (raw, raw if raw.id == new_id else replaced(raw, id=new_id))
+        entries = [final[id(raw)][1] for raw in raws]
         found = [*self.tree_problems, *(p for f in self.loads.values() for p in f.problems)]
         problems = sorted(once_each(found) + id_problems,
                           key=lambda p: (p.path, p.line))
