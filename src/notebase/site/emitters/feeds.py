@@ -8,11 +8,11 @@ clock, so an unchanged knowledge base gives byte-identical feeds.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from email.utils import format_datetime
-from xml.sax.saxutils import escape as xml_escape
 
 from notebase.config import Config
 from notebase.errors import Problem, Severity
@@ -148,7 +148,7 @@ def emit_sitemap(site: Site, writer: Writer, pages: list[str]) -> None:
     parts = ["<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""]
     parts.append(">" if pages else " />\n")
     for path in sorted(pages):
-        parts.append(f"\n  <url>\n    <loc>{xml_escape(clean(absolute(base, path)))}</loc>")
+        parts.append(f"\n  <url>\n    <loc>{html.escape(clean(absolute(base, path)), quote=False)}</loc>")
         if path in dates:
             parts.append(f"\n    <lastmod>{dates[path].isoformat()}</lastmod>")
         parts.append("\n  </url>")
