@@ -22,7 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from notebase.cli import cli
-from notebase.site.engine import JOURNAL, STATE
+from notebase.site.engine import STATE
+from notebase.site.journal import JOURNAL
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
@@ -314,15 +315,15 @@ def test_a_killed_build_leaves_the_old_or_the_new_site(built, tmp_path):
 def test_a_plan_left_behind_is_rolled_forward(built, tmp_path):
     """A build killed between its plan and its last move: the next build finishes moving, then goes on."""
     from notebase.config import load_config
-    from notebase.site import engine
+    from notebase.site import journal
 
     EDITS["retitle"](built)
-    real = engine.roll_forward
-    engine.roll_forward = lambda output, cache: False  # the plan is written, nothing is moved
+    real = journal.roll_forward
+    journal.roll_forward = lambda output, cache: False  # the plan is written, nothing is moved
     try:
         run_build(built)
     finally:
-        engine.roll_forward = real
+        journal.roll_forward = real
     assert (built / ".notebase" / JOURNAL / "plan.json").exists()
     assert load_config(built)  # the settings are untouched
     run_build(built)

@@ -141,7 +141,7 @@ def build_live(config: Config, *, jobs: int | None = None, progress: Progress | 
                index: bool = True, force: bool = False):
     """Build as `build` does; also return the engine (a live.LiveSite) holding the site, unless nothing changed."""
     from notebase.crash import exclusive
-    from notebase.site.engine import roll_forward
+    from notebase.site.journal import roll_forward
     from notebase.search.place import tidy
     from notebase.site.writer import tidy_output
 
@@ -192,7 +192,8 @@ def _update(config: Config, engine, sources: Sources, state: dict, index: bool, 
     """Bring the site in step through the engine: re-read changed files, rewrite the files they change."""
     from notebase.site.emitters.feeds import relative_links_warning
     from notebase.site.engine import STATE as ENGINE_STATE
-    from notebase.site.engine import JournalWriter, changed_files, write_state
+    from notebase.site.engine import changed_files, write_state
+    from notebase.site.journal import JournalWriter
     from notebase.site.redirects import HISTORY, write_history
     from notebase.site.topic_filters import topic_warnings
     from notebase.site.writer import MANIFEST, write_manifest
