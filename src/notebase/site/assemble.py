@@ -194,7 +194,10 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
 def _differing(ordered: tuple[Entry, ...], before: tuple[Entry, ...], memo: dict, vocab) -> list[tuple] | None:
     """The entries that are not those assembled last (`before`) at their places, as (place, entry, entry
     before, its Refs); None when the number of entries changed, or every entry is read again (`vocab`)."""
-    if len(ordered) != len(before) or before and (memo.get(id(before[0])) or (None,) * 4)[3] is not vocab:
+    if len(ordered) != len(before):
+        return None
+    first = memo.get(id(before[0])) if before else None
+    if first is not None and first[3] is not vocab:  # every entry is read again with this vocabulary
         return None
     found = [(n, new, was, memo.get(id(was))) for n, (new, was) in enumerate(zip(ordered, before)) if new is not was]
     if any(kept is None or kept[0] is not was for _, _, was, kept in found):

@@ -117,8 +117,9 @@ def changed_files(config: Config, before: dict[str, tuple[int, int]], now: dict[
 
 # -- the state ------------------------------------------------------------------------------------
 
-# Fields of a LiveSite kept as they are; the memos keyed by id() are kept as lists and keyed again.
-FIELDS = ("loads", "keys", "render_problems", "digests", "site", "search", "ids", "where", "files",
+# Fields of a LiveSite kept as they are; the memos keyed by id() are kept as lists and keyed again,
+# and the site without its related entries, which the rows hold (write_state, _memo_again).
+FIELDS = ("loads", "keys", "render_problems", "digests", "search", "ids", "where", "files",
           "tree_problems", "moved", "load_problems", "stamps")
 
 
@@ -178,7 +179,7 @@ def write_state(live, settings: str, file, history: Path | None = None) -> None:
         state = {name: getattr(live, name) for name in FIELDS}
         # What the rows hold of each entry's memo (its Refs, topics and related entries) is put together
         # again by the loader: written here, it cost a third of the pickling after every edit.
-        state["site"] = None if live.site is None else {**vars(live.site), "related": None}
+        state["site"] = {**vars(live.site), "related": None}
         state["final"] = list(live.final.values())
         state["shape"] = _shape_kept(live.memo.get("shape"))
         state["digests_memo"] = list(live.digests_memo.values())
