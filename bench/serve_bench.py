@@ -12,6 +12,10 @@ index update. The server's own update times and index updates are read from its 
   retitle   one note's title changed (its listings, neighbours and feeds change too)
   add       a new note with a new tag
   delete    that note deleted again
+
+`--against REV` runs whole sessions of this code and of git revision REV (checked out aside, on a
+copy of the same notes), alternating, `--sessions` of each: this kind of machine drifts by 20-40%
+within minutes. Then the medians of both and their ratio.
 """
 
 from __future__ import annotations
@@ -31,21 +35,29 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import add_arguments, knowledge_base  # noqa: E402
+from site_bench import checkout  # noqa: E402
 
 
-def _notebase() -> list[str]:
+def _notebase(code: Path | None = None) -> list[str]:
     exe = Path(sys.executable).with_name("notebase")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "notebase"]
+    return [str(exe)] if exe.exists() and code is None else [sys.executable, "-m", "notebase"]
+
+
+def _env(code: Path | None) -> dict:
+    """The environment that runs the notebase of `code` (a checkout's src/), or the installed one."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    return env
 
 
 class Server:
     """`notebase serve --port 0` in a child process, and one event-stream client."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, code: Path | None = None):
         started = time.perf_counter()
-        self.process = subprocess.Popen(_notebase() + ["--root", str(root), "serve", "--port", "0"],
-                                        stderr=subprocess.PIPE, text=True,
-                                        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        self.process = subprocess.Popen(_notebase(code) + ["--root", str(root), "serve", "--port", "0"],
+                                        stderr=subprocess.PIPE, text=True, env=_env(code))
         self.log: list[str] = []
         while True:
             line = self.process.stderr.readline()
@@ -119,25 +131,52 @@ def main() -> None:
     add_arguments(parser)
     parser.add_argument("--runs", type=int, default=5, help="edits of each kind")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between edits (0: back to back)")
+    parser.add_argument("--against", metavar="REV", help="also time the code of this git revision, alternating")
+    parser.add_argument("--sessions", type=int, default=3, help="server sessions of each code with --against")
     args = parser.parse_args()
     global PAUSE
     PAUSE = args.pause
     source = knowledge_base(args)
     root = args.out / f"serve-{args.count}"
+    if not args.against:
+        print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs")
+        _report(*_session(source, root, None, args.runs))
+        return
+    other = args.out / f"serve-{args.count}-against"
+    variants: dict[str, list[dict]] = {"this code": [], args.against: []}
+    with checkout(args.against) as code:
+        for n in range(args.sessions):
+            order = [("this code", root, None), (args.against, other, code)]
+            for name, where, src in order if n % 2 == 0 else reversed(order):
+                variants[name].append(_session(source, where, src, args.runs)[0])
+    print(f"{args.count} notes, {os.cpu_count()} CPUs; {args.sessions} sessions of each code, alternating, "
+          f"{args.runs} edits of each kind a session: reload event, median / worst")
+    medians = {}
+    for name, sessions in variants.items():
+        print(f" {name}:")
+        for kind in sessions[0]:
+            events = [t[0] * 1000 for results in sessions for t in results[kind]]
+            medians[name, kind] = statistics.median(events)
+            print(f"  {kind:<9} {medians[name, kind]:5.0f} ms / {max(events):5.0f} ms")
+    print(" ratio of medians, this code / " + args.against + ": " + ", ".join(
+        f"{kind} {medians['this code', kind] / medians[args.against, kind]:.2f}" for kind in variants["this code"][0]))
+
+
+def _session(source: Path, root: Path, code: Path | None, runs: int) -> tuple[dict, float, str]:
+    """Serve a copy of the notes with the notebase of `code` (the installed one when None), time `runs`
+    edits of each kind; return the times by kind, the start's seconds and the server's log."""
     if not (root / "notes").is_dir():
         shutil.copytree(source / "notes", root / "notes")
     for leftover in (root / "notes").glob("bench-new-*.md"):  # from an interrupted run
         leftover.unlink()
-    subprocess.run(_notebase() + ["--root", str(root), "build"], check=False, capture_output=True)
-    print(f"{args.count} notes in {root}, {os.cpu_count()} CPUs")
-    server = Server(root)
-    print(f"start     {server.start_seconds:6.2f} s (site already built)")
+    subprocess.run(_notebase(code) + ["--root", str(root), "build"], check=False, capture_output=True, env=_env(code))
+    server = Server(root, code)
     notes = sorted((root / "notes").rglob("*.md"))
     results: dict[str, list[tuple[float, float]]] = {}
     restore: list[tuple[Path, str]] = []
     try:
-        for run in range(args.runs):
-            note = notes[(run + 1) * len(notes) // (args.runs + 2)]
+        for run in range(runs):
+            note = notes[(run + 1) * len(notes) // (runs + 2)]
             original = note.read_text(encoding="utf-8")
             restore.append((note, original))
             marker = f"편집 {run} edit marker"
@@ -155,6 +194,11 @@ def main() -> None:
         log = server.stop()
         for note, text in restore:
             note.write_text(text, encoding="utf-8")
+    return results, server.start_seconds, log
+
+
+def _report(results: dict, start: float, log: str) -> None:
+    print(f"start     {start:6.2f} s (site already built)")
     for kind, times in results.items():
         events, pages = [t[0] * 1000 for t in times], [t[1] * 1000 for t in times]
         print(f"{kind:<9} reload event median {statistics.median(events):5.0f} ms (worst {max(events):4.0f}); "
