@@ -28,7 +28,7 @@ from notebase.collector import paused
 from notebase.load.files import Tree, scan
 
 STATE = "engine.pickle"
-STATE_FORMAT = 17  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same); 16: each entry's memo in its row; 17: Refs in site/refs.py, the shape keeps the entries themselves
+STATE_FORMAT = 18  # 2: the graph memo kept in parts; 3: entries in rows (state_rows.py); 4: the related ranking; 5: Related a named tuple; 6-7: long texts decoded when read; 8: the graph kept in three parts; 9: flat page keys; 10: no page keys; 11: Refs.mentions_md; 12-13: long texts in a table of their own; 14: no sections (worked out when asked); 15: no search rows (the same); 16: each entry's memo in its row; 17: Refs in site/refs.py, the shape keeps the entries themselves; 18: the search data's last columns
 
 
 @dataclass(frozen=True)

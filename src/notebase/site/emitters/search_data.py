@@ -92,7 +92,8 @@ def iter_search_files(entries: Sequence[Entry], config: Config, jobs: int | None
     tags = tag_index(docs)
     where = [encode_number(c) + encode_number(r) for c, r in chunk_of]
     yield data_file("docs.js", "docs", "", doc_columns(docs, [length_code(h, b) for h, b in lengths], where))
-    yield data_file("manifest.js", "manifest", "", manifest_data(docs, config, lengths, shards, len(chunks), tags, len(vocab)))
+    yield data_file("manifest.js", "manifest", "", manifest_data(*doc_counts(docs, lengths), config, shards, len(chunks),
+                                                                   tags, len(vocab)))
     yield data_file("tags.js", "tags", "", tag_docs(tags, Codes()))
     for n in range(shards):
         shard, by_shard[n] = by_shard[n], {}
@@ -355,17 +356,22 @@ def _glossary_data(extra: tuple) -> tuple[list, dict]:
     return found
 
 
-def manifest_data(docs: list[Entry], config: Config, lengths: list[tuple[int, int]], shards: int, chunks: int,
+def doc_counts(docs: list[Entry], lengths: list[tuple[int, int]]) -> tuple[Counter, list[int]]:
+    """What the manifest counts of the documents: how many of each type, and the tokens of each field."""
+    return Counter(e.type.value for e in docs), [sum(length[i] for length in lengths) for i in range(len(FIELDS))]
+
+
+def manifest_data(present: Counter, totals: list[int], config: Config, shards: int, chunks: int,
                   tags: dict[str, tuple[str, list[int]]], vocab: int) -> dict:
-    """manifest.js: what the browser needs before any shard (counts, averages, glossary, shard sizes)."""
+    """manifest.js: what the browser needs before any shard (counts, averages, glossary, shard sizes),
+    from `doc_counts`."""
     concepts, words = _glossary_data(config.glossary)
-    present = Counter(e.type.value for e in docs)
     return {
         "format": FORMAT,
-        "count": len(docs),
+        "count": sum(present.values()),
         "fields": list(FIELDS),
         "boosts": [FIELD_BOOSTS[f] for f in FIELDS],
-        "totals": [sum(length[i] for length in lengths) for i in range(len(FIELDS))],
+        "totals": totals,
         "k1": K1, "b": B, "coordFloor": COORD_FLOOR, "expansionBoost": plan.EXPANSION_BOOST,
         "commonShare": scoring.COMMON_SHARE, "passage": scoring.PASSAGE, "spread": scoring.SPREAD,
         "partialMin": scoring.PARTIAL_MIN, "wordBoost": plan.WORD_BOOST, "typoBoost": plan.TYPO_BOOST,
