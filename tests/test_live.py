@@ -280,14 +280,18 @@ def _rendered_after_body_edit(live: LiveSite) -> tuple[set[str], set[str]]:
 def test_a_body_edit_that_keeps_the_summary_renders_no_list(live, tmp_path, monkeypatch):
     # The shipped lists show a note's type, date, language, title and summary, not its body: no list
     # is even gone through, and the lists, the sitemap and the topic data keep their keys as they were.
+    from notebase.serve import live_plan
     from notebase.site.emitters import listings
 
     before, made, listing = dict(live.page_keys), [], listings.listing
     monkeypatch.setattr(listings, "listing", lambda site, path, *args, **values: made.append(path) or listing(
         site, path, *args, **values))
+    placed, output_file = [], live_plan.output_file  # every entry in its place: only the stale are placed
+    monkeypatch.setattr(live_plan, "output_file", lambda path: placed.append(path) or output_file(path))
     rendered, lists = _rendered_after_body_edit(live)
     assert TIP_PAGE in rendered and lists and not rendered & lists
     assert not made and all(live.page_keys[rel] is before[rel] for rel in [*lists, "sitemap.xml", "search/data/topics.js"])
+    assert len(placed) < len(live.site.entries) / 2
     monkeypatch.undo()
     assert_same_as_full_build(live, tmp_path)
 

@@ -154,22 +154,32 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
     lazy = not isinstance(previous, dict)
     mentions = mentions_md or (lambda entry: None)
     keys: dict[str, tuple] = {}
-    at: dict[str, int] = {}  # each entry page's file -> the entry's place
+    at = entry_places(site)  # each entry page's file -> the entry's place
     names, files = _links_moved(site, old)
     stale = stale_entries(site, old, names)
     dirty: set[str] = set()
-    for index, entry in enumerate(site.entries):
-        rel = output_file(site.paths[entry.id])
-        at[rel] = index
-        shown_anew = stale is None or entry.id in stale  # else nothing it shows changed: its key is as it was
-        if lazy and not shown_anew:  # worked out only if asked
-            changed = False
-        else:
-            kept = None if shown_anew else previous.get(rel)
-            key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
-            changed = previous.get(rel) != key
-        if changed or (names or files) and _touched_by(entry, names, files, mentions(entry)):
-            dirty.add(entry.source.path)
+    if stale is not None and not (names or files) and _same_shape(site, old):
+        # Every entry in its place, every name leading where it led: only the stale pages are looked at.
+        if not lazy:
+            keys = {rel: previous[rel] for rel in at}
+        for entry_id in stale & site.paths.keys():
+            rel = output_file(site.paths[entry_id])
+            index = at[rel]
+            key = keys[rel] = entry_key(site, site.entries[index], index)
+            if previous.get(rel) != key:
+                dirty.add(site.entries[index].source.path)
+    else:
+        for rel, index in at.items():
+            entry = site.entries[index]
+            shown_anew = stale is None or entry.id in stale  # else nothing it shows changed: its key is as it was
+            if lazy and not shown_anew:  # worked out only if asked
+                changed = False
+            else:
+                kept = None if shown_anew else previous.get(rel)
+                key = keys[rel] = kept if kept is not None else entry_key(site, entry, index)
+                changed = previous.get(rel) != key
+            if changed or (names or files) and _touched_by(entry, names, files, mentions(entry)):
+                dirty.add(entry.source.path)
     problems: dict[str, list[Problem]] = {path: [] for path in dirty}
     for index, entry in enumerate(site.entries):
         if entry.source.path in dirty:
@@ -191,6 +201,17 @@ def plan_pages(site: Site, old: Site | None, env: Environment, writer, previous:
         return {**previous, **keys, **rest}, problems, set()
     now = SiteKeys(site, env, keys, rest, at) if lazy else {**keys, **rest}
     return now, problems, {rel for rel in previous if rel not in now}
+
+
+_PLACES: list = [None, {}]  # the paths mapping `entry_places` worked out last, and its places
+
+
+def entry_places(site: Site) -> dict[str, int]:
+    """Each entry page's file and the entry's place in the site. An edit that keeps the paths (the
+    same mapping object: no entry came, went or moved) keeps the places: worked out once for them."""
+    if _PLACES[0] is not site.paths:
+        _PLACES[:] = [site.paths, {output_file(site.paths[e.id]): n for n, e in enumerate(site.entries)}]
+    return _PLACES[1]
 
 
 def _unchanged_listings(site: Site, old: Site | None, stale: set[str] | None
@@ -302,7 +323,7 @@ class SiteKeys(Mapping):
     def entry_files(self) -> dict[str, int]:
         """Each entry page's file and the entry's place in the site."""
         if self._files is None:
-            self._files = {output_file(self.site.paths[e.id]): n for n, e in enumerate(self.site.entries)}
+            self._files = entry_places(self.site)
         return self._files
 
     def _rest(self) -> dict[str, tuple]:
