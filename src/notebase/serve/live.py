@@ -235,7 +235,7 @@ class LiveSite:
             for raw, new_id in zip(raws, ids):
                 kept = self.final.get(id(raw))
                 final[id(raw)] = (raw, kept[1] if kept and kept[0] is raw and kept[1].id == new_id else
-                                  raw if raw.id == new_id else replaced(raw, id=new_id))
+                                  _with_id(raw, new_id))
             self.final = final
         else:  # every other entry keeps its place, its id and so its final form
             final = self.final
@@ -245,7 +245,7 @@ class LiveSite:
             for rel in arrived:
                 start = starts[rel]
                 for raw, new_id in zip(self.loads[rel].entries, ids[start:start + len(self.loads[rel].entries)]):
-                    final[id(raw)] = (raw, raw if raw.id == new_id else replaced(raw, id=new_id))
+                    final[id(raw)] = (raw, _with_id(raw, new_id))
         entries = [final[id(raw)][1] for raw in raws]
         found = [*self.tree_problems, *(p for f in self.loads.values() for p in f.problems)]
         problems = sorted(once_each(found) + id_problems,
@@ -327,6 +327,11 @@ class LiveSite:
         save_engine(self, sources.settings)
         save_state(self.config, sources.fingerprint if self.stamps == sources.stamps else "", len(self.site.entries),
                    self.digests, list(problems))
+
+
+def _with_id(raw: Entry, new_id: str) -> Entry:
+    """An entry as the site shows it: with its unique id (the same object when it kept its own)."""
+    return raw if raw.id == new_id else replaced(raw, id=new_id)
 
 
 def _id_keys(f: FileLoad) -> tuple:

@@ -147,8 +147,14 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     differing = _differing(ordered, kept[0][1], memo, vocab) if kept is not None else None
     if differing is None:
         refs, readings = all_refs(ordered, memo, vocab, bool(config.related))
-    else:
+        topic_of = tuple(readings[e.id][0] for e in ordered)
+        profiles = tuple(readings[e.id][1] for e in ordered)
+    else:  # the last topics and words, patched at the places that differ
         refs, readings = refs_again(by_id, memo, vocab, bool(config.related), differing)
+        topic_of, profiles = list(kept[2]), list(kept[4])
+        for n, entry, _, _ in differing:
+            topic_of[n], profiles[n] = readings[entry.id]
+        topic_of, profiles = tuple(topic_of), tuple(profiles)
     # Everything but the entries themselves follows from their ids, types, dates, tags and files (the
     # taxonomies), their names and links, and their papers; an edit that changes none of them (a
     # typo in the body of a note, say) reuses the previous graph and taxonomies. Each part is kept
@@ -156,14 +162,6 @@ def _assemble(entries: Iterable[Entry], config: Config, files: Iterable[str], me
     # new words in an entry redo only the latter. Only the entries that differ from the last assembled,
     # place by place, are looked at: the same entry object has the same fields.
     same = _same_parts(differing, refs)
-    if differing is None:
-        topic_of = tuple(readings[e.id][0] for e in ordered)
-        profiles = tuple(readings[e.id][1] for e in ordered)
-    else:
-        topic_of, profiles = list(kept[2]), list(kept[4])
-        for n, entry, _, _ in differing:
-            topic_of[n], profiles[n] = readings[entry.id]
-        topic_of, profiles = tuple(topic_of), tuple(profiles)
     graph = _graph(ordered, config, refs, kept[1] if kept is not None else None, *same)
     if same[0] and kept[2] == topic_of:
         topics = kept[3]

@@ -228,7 +228,10 @@ def _memo_again(live, state: dict, rows: dict, vocab) -> None:
         if related is not None and n not in needy:
             found[entry.id] = ranked[n] = related
     # In rank's order: the ranked by number, then the needy.
-    found.update((entries[n].id, kept[id(entries[n])][2]) for n in sorted(needy) if kept[id(entries[n])][2] is not None)
+    for n in sorted(needy):
+        related = kept[id(entries[n])][2]
+        if related is not None:
+            found[entries[n].id] = related
     related = read_only(found)
     ranking = None
     if shape[4] is not None:

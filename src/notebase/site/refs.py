@@ -81,7 +81,7 @@ def refs_again(by_id: Mapping[str, Entry], memo: dict, vocab, words: bool, diffe
                 ) -> tuple[Mapping[str, Refs], Mapping[str, tuple]]:
     """`all_refs` after an edit that kept the number of entries: only the entries that differ by place
     (`differing`) are read, and the memo changed for them alone; the others' come from it when asked."""
-    left = {id(was): memo.pop(id(was)) for _, _, was, _ in differing}  # an entry that moved is read again here
+    left = {id(was): memo.pop(id(was)) for _, _, was, _ in differing}  # an entry that only moved takes its own
     unread = []
     for _, entry, _, _ in differing:
         kept = left.get(id(entry))
